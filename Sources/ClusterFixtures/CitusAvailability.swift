@@ -1,0 +1,41 @@
+import Foundation
+
+/// Whether the Citus phases can run against the configured cluster, and if not, why.
+///
+/// Decided once per process, when the test plan is built: Swift Testing evaluates condition traits
+/// then. A missing Citus skips the Citus phases with this reason; with
+/// `CITUS_VERIFY_REQUIRE_CITUS=1` (CI on a machine with Citus, sign-off) it fails them instead.
+public enum CitusAvailability {
+    /// nil when Citus is usable; otherwise the reason, naming what is missing.
+    public static let missingReason: String? = probe()
+
+    /// Whether a missing Citus must fail the run rather than skip the Citus phases.
+    public static var isRequired: Bool {
+        ProcessInfo.processInfo.environment["CITUS_VERIFY_REQUIRE_CITUS"] == "1"
+    }
+
+    /// The reason to skip the Citus phases, or nil when they must run (Citus is there, or required).
+    public static var skipReason: String? { isRequired ? nil : missingReason }
+
+    private static func probe() -> String? {
+        do {
+            let cluster = try Cluster.shared()
+            let row = try cluster.sqlRow("""
+                SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'citus') AS installed,
+                       current_setting('shared_preload_libraries') AS preload,
+                       current_setting('server_version') AS version
+                """)
+            let version: String = try row.get("version")
+            guard try row.get("installed", as: Bool.self) else {
+                return "Citus is not installed on the coordinator \(cluster.configuration.coordinator) (PostgreSQL \(version) has no 'citus' extension); install Citus for PostgreSQL \(version.prefix(2)) and restart the cluster"
+            }
+            let preload: String = try row.get("preload")
+            guard preload.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }).contains("citus") else {
+                return "Citus is installed but not loaded on the coordinator \(cluster.configuration.coordinator): shared_preload_libraries is '\(preload)', it must list citus"
+            }
+            return nil
+        } catch {
+            return "no cluster to check Citus on: \(error)"
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// What Phase 2's steps returned.
+public struct DistributeEvidence: Sendable {
+    /// `citus_version()` right after `CREATE EXTENSION`.
+    public var citusVersion: String
+    /// `citus_get_active_worker_nodes()` right after registering the workers.
+    public var activeWorkers: [String]
+    /// Notices Citus sent while distributing (copy progress, hints).
+    public var notices: [String]
+    public var seconds: Double
+}
+
+extension Cluster {
+    /// Phase 2: Citus on the coordinator, workers 1 and 2 registered, orders and order_items
+    /// distributed by user_id and colocated, regions a reference table.
+    @discardableResult
+    public func distribute() throws -> DistributeEvidence {
+        let started = Date()
+        let version: String = try run("sharding/10_enable_citus.sql").last!.rows[0].get(0)
+        let workers = try run("sharding/11_add_workers.sql").last!.rows.map {
+            workerName(host: try $0.get("node_name"), port: try $0.get("node_port"))
+        }
+        _ = try coordinator.takeNotices()
+        try run("sharding/12_distribute_table.sql")
+        try run("sharding/13_create_reference_table.sql")
+        let notices = try coordinator.takeNotices()
+        try run("sharding/14_verify_distribution.sql")
+        try recordStage(.distributed)
+        return DistributeEvidence(citusVersion: version, activeWorkers: workers, notices: notices,
+                                  seconds: Date().timeIntervalSince(started))
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+
+/// A ready cluster handed to every test: its configuration, connections to each node, and the small
+/// helpers (`sqlValue`, `sqlRow`, `sqlRows`) that keep a test body to a few readable lines.
+public final class Cluster: @unchecked Sendable {
+    public let configuration: ClusterConfiguration
+    private var cached: [String: Connection] = [:]
+    private let lock = NSLock()
+
+    /// The tables the lifecycle carries from Phase 1 to Phase 4, in foreign-key order.
+    public static let tables = ["regions", "users", "orders", "order_items"]
+
+    public init(configuration: ClusterConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// The cluster from the environment (see `ClusterConfiguration.load`), once per process.
+    public static func shared() throws -> Cluster { try sharedResult.get() }
+    private static let sharedResult = Result { Cluster(configuration: try ClusterConfiguration.load()) }
+
+    // MARK: Connections
+
+    /// The coordinator, in the suite's database; kept open between calls.
+    public var coordinator: Connection { get throws { try cachedConnection("coordinator", at: configuration.coordinator) } }
+
+    /// A worker (1-based), reached through its test address.
+    public func worker(_ number: Int) throws -> Connection {
+        let worker = configuration.workers[number - 1]
+        return try cachedConnection(worker.name, at: worker.testAddress)
+    }
+
+    /// A fresh connection the caller owns (for work on another thread, or another database).
+    public func connect(_ label: String = "coordinator", at address: NodeAddress? = nil, database: String? = nil) throws -> Connection {
+        try Connection(label: label, address: address ?? configuration.coordinator,
+                       database: database ?? configuration.database,
+                       user: configuration.user, password: configuration.password)
+    }
+
+    /// Closes every kept connection (before databases are dropped, or nodes restarted).
+    public func disconnectAll() {
+        lock.withLock {
+            cached.values.forEach { $0.close() }
+            cached = [:]
+        }
+    }
+
+    private func cachedConnection(_ label: String, at address: NodeAddress) throws -> Connection {
+        try lock.withLock {
+            // A kept connection the server has since closed (a node restarted, a database dropped)
+            // is replaced; one that fails mid-statement still reports that failure to its caller.
+            if let connection = cached[label], connection.isOpen { return connection }
+            let connection = try connect(label, at: address)
+            cached[label] = connection
+            return connection
+        }
+    }
+
+    // MARK: Helpers
+
+    /// The first column of the first row, as `T`.
+    public func sqlValue<T: SQLDecodable>(_ sql: String, _ parameters: [any SQLParameter] = [], as type: T.Type = T.self) throws -> T {
+        try sqlRow(sql, parameters).get(0, as: type)
+    }
+
+    /// Exactly one row; anything else is an error naming the query.
+    public func sqlRow(_ sql: String, _ parameters: [any SQLParameter] = []) throws -> Row {
+        let rows = try sqlRows(sql, parameters)
+        guard rows.count == 1 else {
+            throw DatabaseError(node: "coordinator", message: "expected one row, got \(rows.count)", location: Connection.excerpt(sql))
+        }
+        return rows[0]
+    }
+
+    public func sqlRows(_ sql: String, _ parameters: [any SQLParameter] = []) throws -> [Row] {
+        try coordinator.query(sql, parameters).rows
+    }
+
+    /// The psql variables the project's SQL files use, from the configuration.
+    public var sqlVariables: [String: String] {
+        var variables: [String: String] = [:]
+        for worker in configuration.workers {
+            variables["\(worker.name)_host"] = worker.registeredAddress.host
+            variables["\(worker.name)_port"] = String(worker.registeredAddress.port)
+        }
+        return variables
+    }
+
+    /// Runs `sql/<path>` on the coordinator, statement by statement.
+    @discardableResult
+    public func run(_ path: String, variables: [String: String] = [:], on connection: Connection? = nil) throws -> [QueryResult] {
+        let script = try SQLScript(contentsOf: ProjectLayout.sqlFile(path),
+                                   variables: sqlVariables.merging(variables) { _, given in given })
+        return try (connection ?? coordinator).run(script)
+    }
+
+    /// Checksums of the lifecycle's tables, in `tables` order.
+    public func checksums() throws -> [TableChecksum] {
+        try Self.tables.map { try TableChecksum.compute($0, on: coordinator) }
+    }
+
+    /// The worker name (`worker2`) for a node as Citus's metadata names it.
+    public func workerName(host: String, port: Int) -> String {
+        configuration.workers.first { $0.registeredAddress == NodeAddress(host: host, port: port) }?.name ?? "\(host):\(port)"
+    }
+}

@@ -1,0 +1,48 @@
+/// The rows a statement returned, in PostgreSQL's text format, with typed access by column.
+public struct QueryResult: Sendable {
+    public var columns: [String]
+    public var rows: [Row]
+    /// `INSERT 0 10`, `SELECT 1`, …
+    public var commandTag: String
+
+    public var isEmpty: Bool { rows.isEmpty }
+}
+
+/// One row; values are nil for SQL NULL.
+public struct Row: Sendable, CustomStringConvertible {
+    public var columns: [String]
+    public var values: [String?]
+    /// Where the row came from, for error messages.
+    var source: String
+
+    /// The column's value converted to `T`; throws when the column is absent, NULL or not a `T`.
+    public func get<T: SQLDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
+        guard let index = columns.firstIndex(of: column) else {
+            throw DatabaseError(node: source, message: "no column '\(column)' in result (columns: \(columns.joined(separator: ", ")))")
+        }
+        return try get(index, as: type)
+    }
+
+    public func get<T: SQLDecodable>(_ index: Int, as type: T.Type = T.self) throws -> T {
+        guard values.indices.contains(index) else {
+            throw DatabaseError(node: source, message: "no column \(index) in a row of \(values.count)")
+        }
+        guard let text = values[index] else {
+            throw DatabaseError(node: source, message: "column '\(columns[index])' is NULL where \(T.self) was expected")
+        }
+        guard let value = T(sqlText: text) else {
+            throw DatabaseError(node: source, message: "column '\(columns[index])' holds '\(text)', not a \(T.self)")
+        }
+        return value
+    }
+
+    /// The value, or nil for NULL.
+    public func optional<T: SQLDecodable>(_ column: String, as type: T.Type = T.self) throws -> T? {
+        guard let index = columns.firstIndex(of: column) else { return try get(column, as: type) }
+        return values[index] == nil ? nil : try get(index, as: type)
+    }
+
+    public var description: String {
+        zip(columns, values).map { "\($0)=\($1 ?? "NULL")" }.joined(separator: " ")
+    }
+}

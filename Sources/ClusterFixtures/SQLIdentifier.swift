@@ -1,0 +1,7 @@
+/// Identifiers that must be spliced into SQL (table names cannot be parameters) are quoted here,
+/// the way PostgreSQL's quote_ident does for any name.
+public enum SQLIdentifier {
+    public static func quote(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

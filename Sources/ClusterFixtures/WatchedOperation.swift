@@ -1,0 +1,85 @@
+import Foundation
+
+/// What a long Citus operation did: how long it took, what Citus's progress views showed while it
+/// ran, and the results of its SQL file's statements.
+public struct OperationReport: Sendable, CustomStringConvertible {
+    public var name: String
+    public var seconds: Double
+    /// Each distinct progress line seen while polling, in the order first seen.
+    public var progress: [String]
+    public var results: [QueryResult]
+
+    public var description: String {
+        "\(name): \(String(format: "%.1f", seconds)) s, \(progress.count) progress observations"
+    }
+}
+
+/// A long operation that did not end in time; it was cancelled.
+public struct OperationStalled: Error, CustomStringConvertible {
+    public var name: String
+    public var seconds: Int
+    public var lastProgress: String?
+    public var description: String {
+        "\(name) did not finish within \(seconds) s and was cancelled; last progress seen: \(lastProgress ?? "none")"
+    }
+}
+
+extension Cluster {
+    /// The progress query for shard moves and splits: one line per shard being transferred.
+    public static let rebalanceProgressQuery = """
+        SELECT format('%s shard %s of %s %s:%s -> %s:%s: %s', operation_type, shardid, table_name, sourcename,
+                      sourceport, targetname, targetport, status) AS line
+        FROM get_rebalance_progress()
+        UNION ALL
+        SELECT format('job %s %s', job_id, state) FROM citus_rebalance_status()
+        WHERE state NOT IN ('finished', 'cancelled', 'failed')
+        """
+
+    /// Runs `sql/<path>` on a connection of its own, on a thread of its own, while this thread polls
+    /// `progressQuery` on the coordinator. Bounded: past `timeLimit` seconds the statement is
+    /// cancelled (server-side too, through statement_timeout) and `OperationStalled` is thrown.
+    public func runWatched(_ path: String, name: String, variables: [String: String] = [:],
+                           progressQuery: String = Cluster.rebalanceProgressQuery,
+                           timeLimit: Int = 300, pollInterval: Double = 0.1) throws -> OperationReport {
+        let script = try SQLScript(contentsOf: ProjectLayout.sqlFile(path),
+                                   variables: sqlVariables.merging(variables) { $1 })
+        let runner = try connect("coordinator")
+        defer { runner.close() }
+        try runner.execute("SET statement_timeout = '\(timeLimit)s'")
+        let outcome = OutcomeBox()
+        let done = DispatchSemaphore(value: 0)
+        let started = Date()
+        let thread = Thread {
+            outcome.set(Result { try runner.run(script) })
+            done.signal()
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+
+        var seen: [String] = []
+        var seenSet: Set<String> = []
+        let watcher = try coordinator
+        while done.wait(timeout: .now() + pollInterval) == .timedOut {
+            if let lines = try? watcher.query(progressQuery).rows.map({ try $0.get("line", as: String.self) }) {
+                for line in lines where seenSet.insert(line).inserted { seen.append(line) }
+            }
+            if Date().timeIntervalSince(started) > Double(timeLimit + 5) {
+                runner.cancelRunningStatement()
+                _ = done.wait(timeout: .now() + 10)
+                throw OperationStalled(name: name, seconds: timeLimit, lastProgress: seen.last)
+            }
+        }
+        let results = try outcome.get()
+        return OperationReport(name: name, seconds: Date().timeIntervalSince(started), progress: seen, results: results)
+    }
+}
+
+private final class OutcomeBox: @unchecked Sendable {
+    private var result: Result<[QueryResult], Error>?
+    private let lock = NSLock()
+    func set(_ value: Result<[QueryResult], Error>) { lock.withLock { result = value } }
+    func get() throws -> [QueryResult] {
+        guard let result = lock.withLock({ result }) else { return [] }
+        return try result.get()
+    }
+}

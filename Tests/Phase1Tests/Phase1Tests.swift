@@ -1,0 +1,123 @@
+import ClusterFixtures
+import Testing
+
+/// Phase 1: plain PostgreSQL tables on the coordinator, seeded; Citus not created yet.
+/// Every expected value is computed from the seed in Swift, never read back from the table.
+@Suite("Phase 1: regular tables (baseline)", .serialized, .phase(.baseline))
+struct Phase1Tests {
+    let phase: PhaseContext
+    var cluster: Cluster { phase.cluster }
+    var data: SeedData { phase.seedData }
+
+    init() throws { phase = try PhaseContext.require() }
+
+    @Test("Tables created successfully: orders, users, regions, order_items with the seed's columns")
+    func tablesCreated() throws {
+        #expect(try cluster.columnTypes(of: "orders") == [
+            "id": "bigint", "user_id": "bigint", "region": "text", "product_id": "integer", "quantity": "integer",
+            "amount": "numeric(12,2)", "status": "text", "metadata": "jsonb",
+            "created_at": "timestamp with time zone", "updated_at": "timestamp with time zone",
+        ])
+        #expect(try cluster.columnTypes(of: "users") == [
+            "id": "bigint", "email": "text", "name": "text", "region_code": "text", "tier": "text",
+            "created_at": "timestamp with time zone",
+        ])
+        #expect(try cluster.columnTypes(of: "regions") == [
+            "code": "text", "name": "text", "timezone": "text", "currency": "character(3)",
+        ])
+        #expect(try cluster.columnTypes(of: "order_items") == [
+            "id": "bigint", "user_id": "bigint", "order_id": "bigint", "product_name": "text", "quantity": "integer",
+            "unit_price": "numeric(10,2)",
+        ])
+    }
+
+    @Test("Primary keys of orders and order_items include user_id, so both can be distributed by it")
+    func primaryKeysAllowDistribution() throws {
+        #expect(try cluster.primaryKey(of: "orders") == ["user_id", "id"])
+        #expect(try cluster.primaryKey(of: "order_items") == ["user_id", "id"])
+        #expect(try cluster.primaryKey(of: "regions") == ["code"])
+        #expect(try cluster.primaryKey(of: "users") == ["id"])
+    }
+
+    @Test("Indexes idx_orders_user_id, idx_orders_region, idx_orders_created_at exist on their columns")
+    func ordersIndexes() throws {
+        let indexes = try cluster.indexes(on: "orders")
+        #expect(indexes["idx_orders_user_id"] == ["user_id"])
+        #expect(indexes["idx_orders_region"] == ["region"])
+        #expect(indexes["idx_orders_created_at"] == ["created_at"])
+    }
+
+    @Test("10 regions, 1,000 users and 10,000+ orders seeded, with their order items")
+    func rowCounts() throws {
+        #expect(try cluster.sqlValue("SELECT count(*) FROM regions", as: Int.self) == 10)
+        #expect(try cluster.sqlValue("SELECT count(*) FROM users", as: Int.self) == SeedData.usersPerScale * data.scale)
+        #expect(try cluster.sqlValue("SELECT count(*) FROM orders", as: Int.self) == SeedData.ordersPerScale * data.scale)
+        #expect(try cluster.sqlValue("SELECT count(*) FROM order_items", as: Int.self) == data.items.count)
+        #expect(try cluster.sqlValue("SELECT count(DISTINCT region_code) FROM users", as: Int.self) == 10)
+    }
+
+    @Test("20% of users generate 80% of orders (measured in the database)")
+    func skew() throws {
+        let share = try cluster.sqlValue("""
+            WITH per_user AS (
+                SELECT u.id, count(o.id) AS orders FROM users u LEFT JOIN orders o ON o.user_id = u.id GROUP BY u.id
+            ), ranked AS (
+                SELECT orders, row_number() OVER (ORDER BY orders DESC, id) AS rank FROM per_user
+            )
+            SELECT (sum(orders) FILTER (WHERE rank <= (SELECT count(*) FROM users) / 5))::float8 / sum(orders) FROM ranked
+            """, as: Double.self)
+        #expect(share >= 0.78, "the busiest fifth of users placed \(share * 100)% of the orders")
+        #expect(abs(share - data.shareOfOrdersFromTopFifthOfUsers) < 1e-9)
+        let heavyOrders = try cluster.sqlValue("SELECT count(*) FROM orders WHERE user_id = ANY($1::bigint[])",
+                                               ["{" + data.heavyUserIDs.map(String.init).joined(separator: ",") + "}"], as: Int.self)
+        #expect(heavyOrders == Int(Double(data.orders.count) * SeedData.heavyOrderShare))
+    }
+
+    @Test("Citus extension NOT created yet on the coordinator")
+    func citusNotCreated() throws {
+        #expect(try !cluster.hasExtension("citus"))
+        #expect(try cluster.sqlValue("SELECT count(*) FROM pg_extension WHERE extname LIKE 'citus%'", as: Int.self) == 0)
+    }
+
+    @Test("Baseline queries work correctly: totals, per-region counts and the heaviest tenant match the generator")
+    func baselineQueries() throws {
+        let revenueCents = try cluster.sqlValue("SELECT (sum(amount) * 100)::bigint FROM orders", as: Int.self)
+        #expect(revenueCents == data.totalAmountCents)
+
+        let byRegion = try cluster.sqlRows("SELECT region, count(*) AS orders FROM orders GROUP BY region")
+        #expect(try Dictionary(uniqueKeysWithValues: byRegion.map { (try $0.get("region", as: String.self), try $0.get("orders", as: Int.self)) })
+                == data.orderCountByRegion)
+
+        let heaviest = try cluster.sqlRow("SELECT user_id, count(*) AS orders FROM orders GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT 1")
+        #expect(try heaviest.get("user_id", as: Int.self) == data.heaviestUser.id)
+        #expect(try heaviest.get("orders", as: Int.self) == data.heaviestUser.orders)
+
+        let itemsMatchAmounts = try cluster.sqlValue("""
+            SELECT count(*) FROM orders o
+            WHERE o.amount <> (SELECT sum(i.quantity * i.unit_price) FROM order_items i WHERE i.user_id = o.user_id AND i.order_id = o.id)
+            """, as: Int.self)
+        #expect(itemsMatchAmounts == 0, "every order's amount is the sum of its items")
+    }
+
+    @Test("Single-shard demo query returns exactly the tenant's orders")
+    func singleTenantDemoQuery() throws {
+        let tenant = data.heaviestUser.id
+        let results = try cluster.run("queries/20_single_shard_query.sql", variables: ["tenant_id": String(tenant)])
+        let ids = try results[0].rows.map { try $0.get("id", as: Int.self) }
+        #expect(ids == data.orders(ofUser: tenant).map(\.id))
+    }
+
+    @Test("The checksum sees a single changed value and a lost row")
+    func checksumDetectsChanges() throws {
+        let before = try TableChecksum.compute("orders", on: cluster.coordinator)
+        let c = try cluster.coordinator
+        try c.execute("BEGIN")
+        defer { _ = try? c.execute("ROLLBACK") }
+        try c.execute("UPDATE orders SET amount = amount + 0.01 WHERE id = 1")
+        let changed = try TableChecksum.compute("orders", on: c)
+        try c.execute("UPDATE orders SET amount = amount - 0.01 WHERE id = 1; DELETE FROM order_items WHERE order_id = 2; DELETE FROM orders WHERE id = 2")
+        let lost = try TableChecksum.compute("orders", on: c)
+        #expect(changed.rowCount == before.rowCount && changed.digest != before.digest)
+        #expect(lost.rowCount == before.rowCount - 1 && lost.digest != before.digest)
+    }
+}

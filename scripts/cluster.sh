@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# The embedded local cluster: a coordinator and three workers, each its own PostgreSQL process on
+# 127.0.0.1, started from the PostgreSQL (and Citus, when installed) that pg_config points at.
+#
+#   scripts/cluster.sh up       start it (creating it on first use); harmless when already running
+#   scripts/cluster.sh down     stop every node; data is kept
+#   scripts/cluster.sh status   one line per node
+#   scripts/cluster.sh destroy  stop and delete the data folder
+#
+# Settings (environment): CLUSTER_DIR (default .cluster beside this folder), CLUSTER_PORT (the
+# coordinator's port, default 9700; workers take the next three), CITUS_DATABASE, CITUS_USER,
+# CITUS_PASSWORD (generated and kept in CLUSTER_DIR when unset), CLUSTER_OS_USER (the account the
+# servers run as when this script runs as root, default postgres: PostgreSQL refuses root).
+# On success `up` writes CLUSTER_DIR/cluster.env, the connection settings the tests read.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CLUSTER_DIR=${CLUSTER_DIR:-$here/.cluster}
+CLUSTER_PORT=${CLUSTER_PORT:-9700}
+CITUS_DATABASE=${CITUS_DATABASE:-citus_verify}
+CITUS_USER=${CITUS_USER:-citus_verify}
+CLUSTER_OS_USER=${CLUSTER_OS_USER:-postgres}
+NODES=(coordinator worker1 worker2 worker3)
+
+die() { echo "cluster: $*" >&2; exit 1; }
+say() { echo "cluster: $*"; }
+
+[[ $CLUSTER_PORT =~ ^[0-9]+$ ]] && (( CLUSTER_PORT > 0 && CLUSTER_PORT < 65533 )) \
+  || die "CLUSTER_PORT must be a port number below 65533, got '$CLUSTER_PORT'"
+[[ $CITUS_DATABASE =~ ^[a-z_][a-z0-9_]*$ ]] || die "CITUS_DATABASE must be a plain lower-case identifier, got '$CITUS_DATABASE'"
+[[ $CITUS_USER =~ ^[a-z_][a-z0-9_]*$ ]] || die "CITUS_USER must be a plain lower-case identifier, got '$CITUS_USER'"
+
+command -v pg_config >/dev/null || die "pg_config is not on PATH: install PostgreSQL's server packages (Debian: postgresql-15 postgresql-server-dev-15)"
+BIN=$(pg_config --bindir)
+[[ -x $BIN/initdb && -x $BIN/pg_ctl ]] || die "no initdb/pg_ctl in $BIN (pg_config --bindir): install the PostgreSQL server package"
+PKGLIB=$(pg_config --pkglibdir)
+if [[ -f $PKGLIB/citus.so ]]; then HAVE_CITUS=1; else HAVE_CITUS=0; fi
+
+node_port() {
+  local i
+  for i in "${!NODES[@]}"; do if [[ ${NODES[$i]} == "$1" ]]; then echo $((CLUSTER_PORT + i)); fi; done
+}
+node_dir() { echo "$CLUSTER_DIR/$1"; }
+
+# Run a command as the servers' account: PostgreSQL will not run as root.
+as_server() {
+  if [[ $(id -u) == 0 ]]; then runuser -u "$CLUSTER_OS_USER" -- env PGPASSFILE="$CLUSTER_DIR/pgpass" "$@"
+  else env PGPASSFILE="$CLUSTER_DIR/pgpass" "$@"; fi
+}
+
+is_running() { [[ -f $(node_dir "$1")/PG_VERSION ]] && as_server "$BIN/pg_ctl" -D "$(node_dir "$1")" status >/dev/null 2>&1; }
+
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Node-local SQL over the node's own unix socket (only the servers' account can reach it).
+node_psql() {
+  local node=$1; shift
+  as_server "$BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$(node_dir "$node")" -p "$(node_port "$node")" -U "$CITUS_USER" "$@"
+}
+
+prepare_shared() {
+  mkdir -p "$CLUSTER_DIR"
+  if [[ -z ${CITUS_PASSWORD:-} ]]; then
+    [[ -f $CLUSTER_DIR/password ]] || (umask 077; openssl rand -hex 16 > "$CLUSTER_DIR/password")
+    CITUS_PASSWORD=$(cat "$CLUSTER_DIR/password")
+  else
+    (umask 077; printf '%s\n' "$CITUS_PASSWORD" > "$CLUSTER_DIR/password")
+  fi
+  # Citus connects node to node with libpq; node_conninfo cannot carry a password, so the servers
+  # read it from this passfile (PGPASSFILE is set in their environment).
+  (umask 077; printf '127.0.0.1:*:*:%s:%s\nlocalhost:*:*:%s:%s\n' \
+     "$CITUS_USER" "$CITUS_PASSWORD" "$CITUS_USER" "$CITUS_PASSWORD" > "$CLUSTER_DIR/pgpass")
+  # Citus requires TLS between nodes by default (citus.node_conninfo = 'sslmode=require'): every
+  # node gets this self-signed certificate instead of TLS being turned off.
+  if [[ ! -f $CLUSTER_DIR/tls/server.crt ]]; then
+    mkdir -p "$CLUSTER_DIR/tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=127.0.0.1" \
+      -keyout "$CLUSTER_DIR/tls/server.key" -out "$CLUSTER_DIR/tls/server.crt" >/dev/null 2>&1 \
+      || die "openssl could not create the nodes' TLS certificate in $CLUSTER_DIR/tls"
+    chmod 600 "$CLUSTER_DIR/tls/server.key"
+  fi
+  mkdir -p "$CLUSTER_DIR/logs"
+  [[ $(id -u) == 0 ]] && chown -R "$CLUSTER_OS_USER" "$CLUSTER_DIR"
+  return 0
+}
+
+init_node() {
+  local node=$1 dir port; dir=$(node_dir "$node"); port=$(node_port "$node")
+  [[ -f $dir/PG_VERSION ]] && return 0
+  say "initialising $node in $dir"
+  local pwfile="$CLUSTER_DIR/password"
+  as_server "$BIN/initdb" -D "$dir" -U "$CITUS_USER" --pwfile="$pwfile" -E UTF8 --locale=C.UTF-8 \
+    --auth-local=trust --auth-host=scram-sha-256 >"$CLUSTER_DIR/logs/initdb-$node.log" 2>&1 \
+    || die "initdb failed for $node: see $CLUSTER_DIR/logs/initdb-$node.log"
+  cp "$CLUSTER_DIR/tls/server.crt" "$CLUSTER_DIR/tls/server.key" "$dir/"
+  [[ $(id -u) == 0 ]] && chown "$CLUSTER_OS_USER" "$dir/server.crt" "$dir/server.key"
+  chmod 600 "$dir/server.key"
+  # Unix socket: trusted, but the socket lives in the data folder with mode 0700, so only the
+  # servers' account reaches it. TCP: loopback only, passwords (scram) only.
+  cat > "$dir/pg_hba.conf" <<HBA
+local all all trust
+host  all all 127.0.0.1/32 scram-sha-256
+HBA
+  write_settings "$node" "$dir" "$port"
+}
+
+write_settings() {
+  local node=$1 dir=$2 port=$3
+  {
+    echo "# Written by scripts/cluster.sh; rewritten on every 'up'."
+    echo "listen_addresses = '127.0.0.1'"
+    echo "port = $port"
+    echo "unix_socket_directories = '$dir'"
+    echo "unix_socket_permissions = 0700"
+    echo "ssl = on"
+    echo "ssl_cert_file = 'server.crt'"
+    echo "ssl_key_file = 'server.key'"
+    echo "password_encryption = 'scram-sha-256'"
+    echo "max_connections = 200"
+    echo "shared_buffers = 128MB"
+    echo "# A throwaway test cluster: durability against an OS crash is not needed (a killed server"
+    echo "# still finds its data in the OS cache), commit acknowledgement stays synchronous."
+    echo "fsync = off"
+    echo "full_page_writes = off"
+    echo "log_line_prefix = '%m [%p] $node '"
+    echo "# Online shard moves and splits use logical replication."
+    echo "wal_level = logical"
+    echo "max_replication_slots = 32"
+    echo "max_wal_senders = 32"
+    echo "max_worker_processes = 32"
+    echo "max_logical_replication_workers = 16"
+    echo "max_sync_workers_per_subscription = 4"
+    if [[ $HAVE_CITUS == 1 ]]; then
+      echo "shared_preload_libraries = 'citus'"
+      echo "# The coordinator reaches itself here during rebalance and drain; 'localhost' may resolve"
+      echo "# to ::1, where nothing listens."
+      echo "citus.local_hostname = '127.0.0.1'"
+      if "$BIN/postgres" --describe-config 2>/dev/null | grep -q '^output_plugin_libraries'; then
+        echo "# PostgreSQL 15.19+ only lets listed libraries decode WAL; tenant isolation's non-blocking"
+        echo "# split decodes through Citus's own plugin, named citus."
+        echo "output_plugin_libraries = 'pgoutput, test_decoding, citus'"
+      fi
+    fi
+  } > "$dir/citus-verify.conf"
+  grep -q "^include_if_exists = 'citus-verify.conf'" "$dir/postgresql.conf" \
+    || echo "include_if_exists = 'citus-verify.conf'" >> "$dir/postgresql.conf"
+  [[ $(id -u) == 0 ]] && chown "$CLUSTER_OS_USER" "$dir/citus-verify.conf"
+  return 0
+}
+
+start_node() {
+  local node=$1 dir port; dir=$(node_dir "$node"); port=$(node_port "$node")
+  if is_running "$node"; then say "$node already running on 127.0.0.1:$port"; return 0; fi
+  port_taken "$port" && die "port $port (for $node) is already in use by another process: stop it or set CLUSTER_PORT"
+  write_settings "$node" "$dir" "$port"
+  as_server "$BIN/pg_ctl" -D "$dir" -l "$CLUSTER_DIR/logs/$node.log" -w -t 60 start >/dev/null \
+    || die "$node did not start: see $CLUSTER_DIR/logs/$node.log"
+  say "$node listening on 127.0.0.1:$port"
+}
+
+create_database() {
+  local node=$1
+  if [[ -z $(node_psql "$node" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$CITUS_DATABASE'") ]]; then
+    node_psql "$node" -d postgres -c "CREATE DATABASE $CITUS_DATABASE"
+  fi
+  # Workers carry the extension before the coordinator registers them (Citus's images do the same);
+  # the coordinator's CREATE EXTENSION is Phase 2's own step.
+  if [[ $HAVE_CITUS == 1 && $node != coordinator ]]; then
+    node_psql "$node" -d "$CITUS_DATABASE" -c "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS citus"
+  fi
+}
+
+write_env() {
+  {
+    echo "# Written by scripts/cluster.sh up: the embedded cluster's connection settings."
+    echo "CITUS_COORDINATOR=127.0.0.1:$(node_port coordinator)"
+    echo "CITUS_DATABASE=$CITUS_DATABASE"
+    echo "CITUS_USER=$CITUS_USER"
+    echo "CITUS_PASSWORD=$CITUS_PASSWORD"
+    local n
+    for n in 1 2 3; do
+      echo "CITUS_WORKER${n}_ADDR=127.0.0.1:$(node_port worker$n)"
+      echo "CITUS_WORKER${n}_TEST_ADDR=127.0.0.1:$(node_port worker$n)"
+    done
+    echo "CITUS_VERIFY_RESET=allow"
+    echo "CITUS_LOCAL_CLUSTER_DIR=$CLUSTER_DIR"
+  } > "$CLUSTER_DIR/cluster.env.tmp"
+  chmod 600 "$CLUSTER_DIR/cluster.env.tmp"
+  mv "$CLUSTER_DIR/cluster.env.tmp" "$CLUSTER_DIR/cluster.env"
+}
+
+cmd_up() {
+  if [[ $HAVE_CITUS == 0 ]]; then
+    say "Citus is not installed ($PKGLIB/citus.so is missing): starting plain PostgreSQL; only Phase 1 can run."
+  fi
+  if [[ $(id -u) == 0 ]] && ! id "$CLUSTER_OS_USER" >/dev/null 2>&1; then
+    die "running as root, but the account CLUSTER_OS_USER=$CLUSTER_OS_USER does not exist (PostgreSQL refuses to run as root)"
+  fi
+  prepare_shared
+  local node
+  for node in "${NODES[@]}"; do init_node "$node"; done
+  for node in "${NODES[@]}"; do start_node "$node"; done
+  for node in "${NODES[@]}"; do create_database "$node"; done
+  write_env
+  say "ready: settings in $CLUSTER_DIR/cluster.env ($("$BIN/postgres" --version), Citus $([[ $HAVE_CITUS == 1 ]] && echo installed || echo 'not installed'))"
+}
+
+cmd_down() {
+  local node
+  for node in "${NODES[@]}"; do
+    if is_running "$node"; then
+      as_server "$BIN/pg_ctl" -D "$(node_dir "$node")" -m fast -w -t 60 stop >/dev/null && say "$node stopped"
+    fi
+  done
+}
+
+cmd_status() {
+  local node
+  for node in "${NODES[@]}"; do
+    if is_running "$node"; then echo "$node: running on 127.0.0.1:$(node_port "$node")"
+    elif [[ -f $(node_dir "$node")/PG_VERSION ]]; then echo "$node: stopped"
+    else echo "$node: not created"; fi
+  done
+}
+
+case ${1:-} in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  destroy) cmd_down; rm -rf "$CLUSTER_DIR"; say "removed $CLUSTER_DIR" ;;
+  *) echo "usage: $0 up|down|status|destroy" >&2; exit 2 ;;
+esac

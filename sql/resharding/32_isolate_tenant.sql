@@ -1,0 +1,28 @@
+-- Phase 3, step 3: give the heaviest tenant a shard of its own.
+
+-- The tenant with the most orders (lowest id on a tie), found by query.
+CREATE TEMP TABLE heavy_tenant AS
+SELECT user_id, count(*) AS orders
+FROM orders
+GROUP BY user_id
+ORDER BY count(*) DESC, user_id
+LIMIT 1;
+
+-- Its shard before.
+SELECT user_id, orders, get_shard_id_for_distribution_column('orders', user_id) AS shard_before
+FROM heavy_tenant;
+
+-- Split that shard so the tenant's hash value gets a shard of its own; CASCADE takes the colocated
+-- order_items along. Non-blocking (logical replication): writes continue during the split.
+SELECT isolate_tenant_to_new_shard('orders', (SELECT user_id FROM heavy_tenant), 'CASCADE',
+                                   shard_transfer_mode => 'force_logical');
+
+-- Verify: the new shard's hash range holds exactly the tenant's hash value.
+SELECT t.user_id, s.shardid AS shard_after, s.shardminvalue, s.shardmaxvalue,
+       worker_hash(t.user_id) AS tenant_hash
+FROM heavy_tenant t
+JOIN pg_dist_shard s ON s.shardid = get_shard_id_for_distribution_column('orders', t.user_id);
+
+CALL citus_cleanup_orphaned_resources();
+
+DROP TABLE heavy_tenant;

@@ -1,0 +1,10 @@
+-- Phase 2, step 4: regions becomes a reference table (a full copy on every node), then the
+-- orders -> regions foreign key set aside in 12_distribute_table.sql comes back: a distributed
+-- table may reference a reference table.
+-- users keeps its foreign key to regions; Citus adds it to its metadata as a "citus local" table
+-- automatically (it stays a table on the coordinator).
+
+SELECT create_reference_table('regions');
+SELECT truncate_local_data_after_distributing_table($$public.regions$$);
+
+ALTER TABLE orders ADD CONSTRAINT orders_region_fkey FOREIGN KEY (region) REFERENCES regions (code);
