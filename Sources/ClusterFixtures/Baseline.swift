@@ -122,6 +122,12 @@ extension Cluster {
         try coordinator.query("UPDATE verify.lifecycle SET stage = $1, changed_at = now()", [stage.rawValue])
     }
 
+    /// Marks the cluster as between stages before an operation starts: if the operation fails
+    /// half-way, the next phase finds no known stage and rebuilds instead of trusting the old one.
+    func recordStageChanging(to stage: LifecycleStage) throws {
+        try coordinator.query("UPDATE verify.lifecycle SET stage = $1, changed_at = now()", ["changing to " + stage.rawValue])
+    }
+
     static func textArray(_ items: [String]) -> String {
         "{" + items.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
             .joined(separator: ",") + "}"

@@ -16,6 +16,7 @@ extension Cluster {
     /// distributed by user_id and colocated, regions a reference table.
     @discardableResult
     public func distribute() throws -> DistributeEvidence {
+        try recordStageChanging(to: .distributed)
         let started = Date()
         let version: String = try run("sharding/10_enable_citus.sql").last!.rows[0].get(0)
         let workers = try run("sharding/11_add_workers.sql").last!.rows.map {

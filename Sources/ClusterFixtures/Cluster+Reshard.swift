@@ -43,6 +43,7 @@ extension Cluster {
     /// Phase 3: add worker 3, rebalance, isolate the heaviest tenant, drain worker 1 and remove it.
     @discardableResult
     public func reshard(timeLimit: Int = 600) throws -> ReshardEvidence {
+        try recordStageChanging(to: .resharded)
         var steps: [ReshardEvidence.StepCheck] = []
         func check(_ step: String) throws {
             steps.append(.init(step: step, checksums: try checksums(), pendingCleanup: try pendingCleanupRecords()))

@@ -13,6 +13,7 @@ extension Cluster {
     /// Phase 4: every table back to a plain PostgreSQL table on the coordinator.
     @discardableResult
     public func undistribute(timeLimit: Int = 600) throws -> UndistributeEvidence {
+        try recordStageChanging(to: .undistributed)
         let report = try runWatched("resharding/34_undistribute_table.sql", name: "undistribute",
                                     progressQuery: "SELECT 'running' AS line WHERE false", timeLimit: timeLimit)
         let counts = report.results.suffix(3).map { (try? $0.rows[0].get(0, as: Int.self)) ?? -1 }

@@ -1,0 +1,49 @@
+/// The facts Citus writes into EXPLAIN output, read from its text lines.
+public struct ExplainPlan: Sendable, CustomStringConvertible {
+    public var lines: [String]
+
+    public init(lines: [String]) { self.lines = lines }
+
+    /// `Custom Scan (Citus Adaptive)`, or nil for a plan Citus did not distribute.
+    public var citusExecutor: String? {
+        lines.lazy.compactMap { line -> String? in
+            guard let range = line.range(of: "Custom Scan (Citus ") else { return nil }
+            return String(line[range.upperBound...].prefix { $0 != ")" })
+        }.first
+    }
+
+    /// The distributed part's `Task Count`, or nil.
+    public var taskCount: Int? { value(after: "Task Count: ").flatMap { Int($0) } }
+
+    /// Nodes named by `Node: host=… port=…` lines (the tasks EXPLAIN shows).
+    public var taskNodes: [NodeAddress] {
+        lines.compactMap { line in
+            guard let hostRange = line.range(of: "Node: host="), let portRange = line.range(of: " port=") else { return nil }
+            let host = line[hostRange.upperBound..<portRange.lowerBound]
+            let port = line[portRange.upperBound...].prefix { $0.isNumber }
+            return Int(port).map { NodeAddress(host: String(host), port: $0) }
+        }
+    }
+
+    /// Whether rows are repartitioned between nodes (a non-colocated join).
+    public var repartitions: Bool { lines.contains { $0.contains("MapMergeJob") } }
+
+    /// Whether part of the query is planned as a separate distributed subplan.
+    public var hasSubplan: Bool { lines.contains { $0.contains("Distributed Subplan") } }
+
+    private func value(after prefix: String) -> String? {
+        for line in lines {
+            if let range = line.range(of: prefix) { return String(line[range.upperBound...]).trimmingCharacters(in: .whitespaces) }
+        }
+        return nil
+    }
+
+    public var description: String { lines.joined(separator: "\n") }
+}
+
+extension Cluster {
+    /// EXPLAIN of `sql`, parsed.
+    public func plan(_ sql: String, analyze: Bool = false) throws -> ExplainPlan {
+        ExplainPlan(lines: try explain(sql, analyze: analyze))
+    }
+}

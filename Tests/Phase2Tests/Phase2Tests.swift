@@ -1,0 +1,167 @@
+import ClusterFixtures
+import Testing
+
+/// Phase 2: Citus created, two workers registered, orders and order_items distributed by user_id and
+/// colocated, regions a reference table. The operations ran before these tests (the suite's trait);
+/// each test checks one line of the checklist against the live cluster.
+@Suite("Phase 2: distribute tables", .serialized, .requiresCitus, .phase(.distribute))
+struct Phase2Tests {
+    let phase: PhaseContext
+    var cluster: Cluster { phase.cluster }
+    var evidence: DistributeEvidence { get throws { try phase.evidence() } }
+
+    init() throws { phase = try PhaseContext.require() }
+
+    @Test("Citus extension enabled, and citus_version() reports it")
+    func citusEnabled() throws {
+        #expect(try cluster.hasExtension("citus"))
+        let version = try evidence.citusVersion
+        #expect(version.hasPrefix("Citus "))
+        // The extension's SQL version (13.2-1) names the release series the library (13.2.x) belongs to.
+        let installed = try cluster.sqlValue("SELECT split_part(extversion, '-', 1) FROM pg_extension WHERE extname = 'citus'", as: String.self)
+        #expect(version.hasPrefix("Citus \(installed)."), "citus_version() '\(version)' vs extension \(installed)")
+    }
+
+    @Test("Workers registered and healthy: worker1 and worker2 active, worker3 not yet")
+    func workersRegistered() throws {
+        #expect(try evidence.activeWorkers.sorted() == ["worker1", "worker2"])
+        let active = try cluster.sqlRows("SELECT node_name, node_port FROM citus_get_active_worker_nodes()").map {
+            cluster.workerName(host: try $0.get("node_name"), port: try $0.get("node_port"))
+        }
+        #expect(active.sorted() == ["worker1", "worker2"])
+        let worker3 = cluster.configuration.workers[2].registeredAddress
+        #expect(try cluster.sqlValue("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
+                                     [worker3.host, worker3.port], as: Int.self) == 0)
+        // Every node can reach every other node (the check Citus itself offers).
+        let unhealthy = try cluster.sqlValue("SELECT count(*) FROM citus_check_cluster_node_health() WHERE result IS DISTINCT FROM true", as: Int.self)
+        #expect(unhealthy == 0)
+    }
+
+    @Test("Tables distributed across workers: orders and order_items hash-distributed on user_id, colocated")
+    func tablesDistributed() throws {
+        let rows = try cluster.sqlRows("""
+            SELECT logicalrelid::text AS table_name, partmethod, column_to_column_name(logicalrelid, partkey) AS column, colocationid
+            FROM pg_dist_partition WHERE logicalrelid IN ('orders'::regclass, 'order_items'::regclass)
+            ORDER BY 1
+            """)
+        #expect(rows.count == 2)
+        for row in rows {
+            #expect(try row.get("partmethod", as: String.self) == "h", "\(row)")
+            #expect(try row.get("column", as: String.self) == "user_id", "\(row)")
+        }
+        #expect(Set(try rows.map { try $0.get("colocationid", as: Int.self) }).count == 1, "orders and order_items share one colocation group")
+    }
+
+    @Test("regions is a reference table with a placement on every node")
+    func regionsIsReference() throws {
+        #expect(try cluster.sqlValue("SELECT citus_table_type FROM citus_tables WHERE table_name = 'regions'::regclass", as: String.self) == "reference")
+        let nodesWithRegions = try cluster.sqlValue("""
+            SELECT count(DISTINCT (nodename, nodeport)) FROM citus_shards WHERE table_name = 'regions'::regclass
+            """, as: Int.self)
+        let nodes = try cluster.sqlValue("SELECT count(*) FROM pg_dist_node WHERE noderole = 'primary' AND isactive", as: Int.self)
+        #expect(nodesWithRegions == nodes)
+        #expect(try cluster.sqlValue("SELECT count(*) FROM run_command_on_workers('SELECT count(*) FROM regions') WHERE result::int = 10", as: Int.self) == 2)
+    }
+
+    @Test("Shards visible in citus_shards: the configured shard count per table, spread over exactly worker1 and worker2")
+    func shardsVisible() throws {
+        let shardCount = try cluster.sqlValue("SELECT current_setting('citus.shard_count')::int", as: Int.self)
+        for table in ["orders", "order_items"] {
+            let placements = try cluster.placements(of: table)
+            #expect(placements.total == shardCount, "\(placements)")
+            #expect(Set(placements.shardsByNode.keys) == ["worker1", "worker2"], "\(placements)")
+            #expect(try cluster.sqlValue("SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = $1::regclass", [table], as: Int.self) == shardCount)
+        }
+        #expect(try cluster.placements(of: "orders").shardsByNode == cluster.placements(of: "order_items").shardsByNode)
+        // Colocation, shard by shard: the i-th shards of orders and order_items cover the same hash
+        // range and sit on the same node.
+        let misplaced = try cluster.sqlValue("""
+            SELECT count(*) FROM citus_shards o
+            JOIN pg_dist_shard so ON so.shardid = o.shardid
+            JOIN pg_dist_shard si ON si.logicalrelid = 'order_items'::regclass AND si.shardminvalue = so.shardminvalue
+            JOIN citus_shards i ON i.shardid = si.shardid
+            WHERE o.table_name = 'orders'::regclass AND (o.nodename, o.nodeport) <> (i.nodename, i.nodeport)
+            """, as: Int.self)
+        #expect(misplaced == 0)
+    }
+
+    @Test("No row lost or changed by distributing: every table's checksum equals Phase 1's")
+    func checksumsUnchanged() throws {
+        #expect(try cluster.checksums() == phase.baseline.checksums)
+    }
+
+    @Test("The coordinator's leftover local copies of orders and order_items were truncated, as Citus advises")
+    func localCopiesTruncated() throws {
+        // regions' ten leftover rows stay: Citus refuses to truncate them while users references
+        // regions (see sql/sharding/13_create_reference_table.sql).
+        for table in ["orders", "order_items"] {
+            let bytes = try cluster.sqlValue("SELECT (pg_stat_file(pg_relation_filepath($1::regclass))).size", [table], as: Int.self)
+            #expect(bytes == 0, "the coordinator's shell table \(table) still holds \(bytes) bytes of pre-distribution rows")
+        }
+    }
+
+    @Test("EXPLAIN shows router execution for one user_id, on the node that holds its shard")
+    func routerExecution() throws {
+        let tenant = phase.seedData.heaviestUser.id
+        let plan = try cluster.plan("SELECT id, amount FROM orders WHERE user_id = \(tenant)", analyze: true)
+        #expect(plan.citusExecutor == "Adaptive", "\(plan)")
+        #expect(plan.taskCount == 1, "\(plan)")
+        let holder = try cluster.sqlRow("""
+            SELECT nodename, nodeport FROM citus_shards
+            WHERE shardid = get_shard_id_for_distribution_column('orders', $1::bigint)
+            """, [tenant])
+        let expected = NodeAddress(host: try holder.get("nodename"), port: try holder.get("nodeport"))
+        #expect(plan.taskNodes == [expected], "\(plan)")
+    }
+
+    @Test("EXPLAIN shows a cross-shard aggregate fanning out to one task per shard")
+    func multiShardExecution() throws {
+        let shards = try cluster.sqlValue("SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = 'orders'::regclass", as: Int.self)
+        let plan = try cluster.plan("SELECT status, count(*), sum(amount) FROM orders GROUP BY status", analyze: true)
+        #expect(plan.citusExecutor == "Adaptive", "\(plan)")
+        #expect(plan.taskCount == shards, "\(plan)")
+    }
+
+    @Test("Reference and colocated joins are pushed down to the shards without repartitioning")
+    func pushedDownJoins() throws {
+        let shards = try cluster.sqlValue("SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = 'orders'::regclass", as: Int.self)
+        let reference = try cluster.plan("SELECT r.currency, count(*) FROM orders o JOIN regions r ON r.code = o.region GROUP BY r.currency")
+        let colocated = try cluster.plan("SELECT count(*) FROM orders o JOIN order_items i ON i.user_id = o.user_id AND i.order_id = o.id")
+        for plan in [reference, colocated] {
+            #expect(plan.taskCount == shards, "\(plan)")
+            #expect(!plan.repartitions && !plan.hasSubplan, "\(plan)")
+        }
+    }
+
+    @Test("A non-colocated join is refused until citus.enable_repartition_joins is on, then repartitions")
+    func crossShardJoinNeedsRepartitioning() throws {
+        let join = "SELECT count(*) FROM orders o JOIN order_items i ON i.order_id = o.id"
+        let c = try cluster.coordinator
+        try c.execute("SET citus.enable_repartition_joins = off")
+        #expect(throws: DatabaseError.self) { try cluster.plan(join) }
+        try c.execute("SET citus.enable_repartition_joins = on")
+        defer { _ = try? c.execute("RESET citus.enable_repartition_joins") }
+        #expect(try cluster.plan(join).repartitions)
+    }
+
+    @Test("Every demo query returns exactly what it returned on the plain Phase 1 tables")
+    func demoQueriesMatchBaseline() throws {
+        let now = try cluster.demoResults(tenant: phase.seedData.heaviestUser.id)
+        #expect(now == phase.baseline.demoResults)
+    }
+
+    @Test("The EXPLAIN ANALYZE and distribution-stats scripts run, and their shard counts agree with citus_shards")
+    func statsScripts() throws {
+        let explains = try cluster.run("queries/23_explain_analyze.sql", variables: ["tenant_id": String(phase.seedData.heaviestUser.id)])
+        #expect(ExplainPlan(lines: try explains[0].rows.map { try $0.get(0) }).taskCount == 1)
+        let stats = try cluster.run("queries/24_distribution_stats.sql")
+        let perNode = try Dictionary(uniqueKeysWithValues: stats[0].rows.map {
+            (cluster.workerName(host: try $0.get("nodename"), port: try $0.get("nodeport")), try $0.get("shards", as: Int.self))
+        })
+        let orders = try cluster.placements(of: "orders").shardsByNode
+        let items = try cluster.placements(of: "order_items").shardsByNode
+        #expect(perNode == orders.merging(items, uniquingKeysWith: +))
+        let rowsPerShard = try stats[1].rows.map { try $0.get("rows", as: Int.self) }.reduce(0, +)
+        #expect(rowsPerShard == phase.seedData.orders.count)
+    }
+}
