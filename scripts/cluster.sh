@@ -135,7 +135,16 @@ write_settings() {
       echo "# The coordinator reaches itself here during rebalance and drain; 'localhost' may resolve"
       echo "# to ::1, where nothing listens."
       echo "citus.local_hostname = '127.0.0.1'"
-      if "$BIN/postgres" --describe-config 2>/dev/null | grep -q '^output_plugin_libraries'; then
+      echo "# Speed of online shard moves (still logical replication, never blocking): the subscriber's"
+      echo "# apply worker starts after wal_retrieve_retry_interval (default 5 s) and reports its"
+      echo "# position every wal_receiver_status_interval (default 10 s); Citus waits on both per move."
+      echo "wal_retrieve_retry_interval = '200ms'"
+      echo "wal_receiver_status_interval = '1s'"
+      echo "# Background rebalances: pick the job up quickly and run moves on different nodes at once."
+      echo "citus.background_task_queue_interval = '200ms'"
+      echo "citus.max_background_task_executors = 4"
+      echo "citus.max_background_task_executors_per_node = 2"
+      if [[ $("$BIN/postgres" --describe-config 2>/dev/null) == *$'\n'output_plugin_libraries$'\t'* ]]; then
         echo "# PostgreSQL 15.19+ only lets listed libraries decode WAL; tenant isolation's non-blocking"
         echo "# split decodes through Citus's own plugin, named citus."
         echo "output_plugin_libraries = 'pgoutput, test_decoding, citus'"

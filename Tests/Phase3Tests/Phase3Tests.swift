@@ -1,0 +1,130 @@
+import ClusterFixtures
+import Testing
+
+/// Phase 3: worker 3 added, shards rebalanced over three workers, the heaviest tenant isolated, worker
+/// 1 drained and removed. The steps ran before these tests (the suite's trait) and left a snapshot
+/// after each step, so each test checks its step even though later steps changed the cluster.
+@Suite("Phase 3: resharding", .serialized, .requiresCitus, .phase(.reshard))
+struct Phase3Tests {
+    let phase: PhaseContext
+    let evidence: ReshardEvidence
+    var cluster: Cluster { phase.cluster }
+
+    init() throws {
+        phase = try PhaseContext.require()
+        evidence = try phase.evidence()
+    }
+
+    @Test("Third worker added successfully: three active workers")
+    func thirdWorkerAdded() throws {
+        #expect(evidence.activeWorkersAfterAdd.sorted() == ["worker1", "worker2", "worker3"])
+        #expect(evidence.beforeRebalance.shards(on: "worker3") == 0, "\(evidence.beforeRebalance)")
+    }
+
+    /// Rule: with the by_shard_count strategy (and its default threshold), Citus moves shard groups
+    /// until no node holds more than one group more than another; 32 groups on 3 workers end 11/11/10.
+    @Test("Shards rebalanced across 3 workers: every worker within one shard group of the others")
+    func shardsRebalanced() throws {
+        let after = evidence.afterRebalance
+        #expect(Set(after.shardsByNode.keys) == ["worker1", "worker2", "worker3"], "\(after)")
+        let counts = after.shardsByNode.values
+        #expect(counts.max()! - counts.min()! <= 1, "\(after)")
+        #expect(after.total == evidence.beforeRebalance.total, "no shard appeared or vanished: \(evidence.beforeRebalance) → \(after)")
+    }
+
+    @Test("Rebalance progress was observable while it ran, moving shards onto worker3")
+    func rebalanceProgressObserved() throws {
+        let worker3 = cluster.configuration.workers[2].registeredAddress
+        let progress = evidence.rebalance.progress
+        #expect(progress.contains { $0.contains("-> \(worker3.host):\(worker3.port)") },
+                "progress seen during the rebalance (\(evidence.rebalance)):\n\(progress.joined(separator: "\n"))")
+    }
+
+    @Test("Tenant isolation works: the heaviest tenant has a shard whose hash range is exactly its own")
+    func tenantIsolated() throws {
+        let isolation = evidence.isolation
+        #expect(isolation.tenant == phase.seedData.heaviestUser.id, "the SQL found the tenant the generator made heaviest")
+        #expect(isolation.tenantOrders == phase.seedData.heaviestUser.orders)
+        #expect(isolation.shardAfter != isolation.shardBefore)
+        #expect(isolation.shardMinValue == isolation.tenantHash && isolation.shardMaxValue == isolation.tenantHash)
+        #expect((1...2).contains(isolation.orderShardCountAfter - isolation.orderShardCountBefore),
+                "the split adds one or two shards: \(isolation.orderShardCountBefore) → \(isolation.orderShardCountAfter)")
+    }
+
+    @Test("Isolation took order_items along: the tenant's items sit in a colocated single-tenant shard")
+    func isolationKeptColocation() throws {
+        let tenant = evidence.isolation.tenant
+        let shards = try cluster.sqlRows("""
+            SELECT s.logicalrelid::text AS table_name, s.shardminvalue::bigint AS min, s.shardmaxvalue::bigint AS max, p.nodename, p.nodeport
+            FROM pg_dist_shard s JOIN citus_shards p ON p.shardid = s.shardid
+            WHERE s.shardid IN (get_shard_id_for_distribution_column('orders', $1::bigint),
+                                get_shard_id_for_distribution_column('order_items', $1::bigint))
+            """, [tenant])
+        #expect(shards.count == 2)
+        for shard in shards {
+            #expect(try shard.get("min", as: Int64.self) == evidence.isolation.tenantHash, "\(shard)")
+            #expect(try shard.get("max", as: Int64.self) == evidence.isolation.tenantHash, "\(shard)")
+        }
+        #expect(Set(try shards.map { "\(try $0.get("nodename", as: String.self)):\(try $0.get("nodeport", as: Int.self))" }).count == 1)
+        let items = try cluster.sqlValue("SELECT count(*) FROM order_items WHERE user_id = $1", [tenant], as: Int.self)
+        #expect(items == phase.seedData.items.filter { $0.userID == tenant }.count)
+    }
+
+    @Test("After isolation every tenant's rows are still reachable, and router queries for the tenant hit the new shard")
+    func isolatedTenantQueries() throws {
+        let data = phase.seedData
+        let tenant = evidence.isolation.tenant
+        #expect(try cluster.sqlValue("SELECT count(*) FROM orders WHERE user_id <> $1", [tenant], as: Int.self)
+                == data.orders.count - data.heaviestUser.orders)
+        #expect(try cluster.sqlValue("SELECT count(DISTINCT user_id) FROM orders", as: Int.self) == Set(data.orders.map(\.userID)).count)
+        let plan = try cluster.plan("SELECT * FROM orders WHERE user_id = \(tenant)", analyze: true)
+        #expect(plan.taskCount == 1, "\(plan)")
+        #expect(plan.lines.contains { $0.contains("orders_\(evidence.isolation.shardAfter)") }, "\(plan)")
+    }
+
+    @Test("Worker drain completes: no placement left on worker1, which is then removed from the metadata")
+    func workerDrained() throws {
+        #expect(evidence.drainedWorker == "worker1")
+        #expect(evidence.afterDrain.shards(on: "worker1") == 0, "\(evidence.afterDrain)")
+        #expect(evidence.afterDrain.total == evidence.isolation.orderShardCountAfter, "\(evidence.afterDrain)")
+        let drained = cluster.configuration.workers[0].registeredAddress
+        #expect(try cluster.sqlValue("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
+                                     [drained.host, drained.port], as: Int.self) == 0)
+        #expect(!evidence.drain.progress.isEmpty, "the drain's moves showed in get_rebalance_progress()")
+    }
+
+    @Test("The removed worker really holds no shard tables any more")
+    func removedWorkerIsEmpty() throws {
+        let leftovers = try cluster.worker(1).query("""
+            SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relname ~ '^(orders|order_items)_[0-9]+$'
+            """).rows[0].get(0, as: Int.self)
+        #expect(leftovers == 0)
+    }
+
+    @Test("Worker drain and every other step lost nothing: after each step every checksum equals Phase 1's")
+    func checksumsAfterEveryStep() throws {
+        #expect(evidence.steps.map(\.step) == ["add worker", "rebalance", "tenant isolation", "drain"])
+        for step in evidence.steps {
+            #expect(step.checksums == phase.baseline.checksums, "after \(step.step)")
+        }
+        #expect(try cluster.checksums() == phase.baseline.checksums, "now")
+    }
+
+    @Test("No orphaned resources: pg_dist_cleanup empty after each move or split, no replication slots or subscriptions left")
+    func noOrphans() throws {
+        for step in evidence.steps {
+            #expect(step.pendingCleanup == 0, "pg_dist_cleanup records after \(step.step)")
+        }
+        for number in 1...3 {
+            let worker = try cluster.worker(number)
+            let row = try worker.query("""
+                SELECT (SELECT count(*) FROM pg_replication_slots) AS slots,
+                       (SELECT count(*) FROM pg_subscription) AS subscriptions,
+                       (SELECT count(*) FROM pg_publication) AS publications
+                """).rows[0]
+            #expect(try row.get("slots", as: Int.self) == 0, "\(worker.node): \(row)")
+            #expect(try row.get("subscriptions", as: Int.self) == 0, "\(worker.node): \(row)")
+            #expect(try row.get("publications", as: Int.self) == 0, "\(worker.node): \(row)")
+        }
+    }
+}
