@@ -1,0 +1,66 @@
+import ClusterFixtures
+import Testing
+
+/// Phase 4: every table turned back into a plain PostgreSQL table on the coordinator.
+@Suite("Phase 4: undistribute (consolidate)", .serialized, .requiresCitus, .phase(.undistribute))
+struct Phase4Tests {
+    let phase: PhaseContext
+    let evidence: UndistributeEvidence
+    var cluster: Cluster { phase.cluster }
+
+    init() throws {
+        phase = try PhaseContext.require()
+        evidence = try phase.evidence()
+    }
+
+    @Test("Table converted to regular PostgreSQL: no lifecycle table is a Citus table any more")
+    func tablesAreRegular() throws {
+        for table in Cluster.tables {
+            #expect(try cluster.sqlValue("SELECT count(*) FROM pg_dist_partition WHERE logicalrelid = $1::regclass", [table], as: Int.self) == 0,
+                    "\(table) is still in pg_dist_partition")
+            #expect(try cluster.sqlValue("SELECT relkind::text FROM pg_class WHERE oid = $1::regclass", [table], as: String.self) == "r")
+        }
+    }
+
+    @Test("citus_tables returns empty, and no shards are left in the metadata")
+    func citusMetadataEmpty() throws {
+        #expect(evidence.citusTablesLeft == 0)
+        #expect(evidence.shardsLeft == 0)
+        #expect(try cluster.sqlValue("SELECT count(*) FROM citus_tables", as: Int.self) == 0)
+        #expect(try cluster.sqlValue("SELECT count(*) FROM pg_dist_shard", as: Int.self) == 0)
+        #expect(try cluster.sqlValue("SELECT count(*) FROM pg_dist_partition", as: Int.self) == 0)
+    }
+
+    @Test("All data consolidated on the coordinator: every checksum equals Phase 1's")
+    func dataConsolidated() throws {
+        #expect(try cluster.checksums() == phase.baseline.checksums)
+        let bytes = try cluster.sqlValue("SELECT (pg_stat_file(pg_relation_filepath('orders'))).size", as: Int.self)
+        #expect(bytes > 0, "orders' rows are stored in the coordinator's own table file")
+    }
+
+    @Test("Queries work on regular tables: every demo query returns the baseline's result, planned by PostgreSQL alone")
+    func queriesWork() throws {
+        #expect(try cluster.demoResults(tenant: phase.seedData.heaviestUser.id) == phase.baseline.demoResults)
+        let plan = try cluster.plan("SELECT * FROM orders WHERE user_id = \(phase.seedData.heaviestUser.id)")
+        #expect(plan.citusExecutor == nil, "\(plan)")
+    }
+
+    @Test("The schema (columns, keys, indexes) matches Phase 1's")
+    func schemaMatchesBaseline() throws {
+        let now = try cluster.schemaSignature()
+        #expect(now == phase.baseline.schema,
+                "missing: \(Set(phase.baseline.schema).subtracting(now).sorted()), extra: \(Set(now).subtracting(phase.baseline.schema).sorted())")
+    }
+
+    @Test("New rows still get fresh ids: the sequences kept counting through the lifecycle")
+    func sequencesContinue() throws {
+        let c = try cluster.coordinator
+        try c.execute("BEGIN")
+        defer { _ = try? c.execute("ROLLBACK") }
+        let id = try c.query("""
+            INSERT INTO orders (user_id, region, product_id, quantity, amount, status, created_at, updated_at)
+            VALUES (1, 'us-east', 1, 1, 1.00, 'pending', now(), now()) RETURNING id
+            """).rows[0].get(0, as: Int.self)
+        #expect(id > phase.seedData.orders.count)
+    }
+}
