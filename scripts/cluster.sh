@@ -10,7 +10,8 @@
 # Settings (environment): CLUSTER_DIR (default .cluster beside this folder), CLUSTER_PORT (the
 # coordinator's port, default 9700; workers take the next three), CITUS_DATABASE, CITUS_USER,
 # CITUS_PASSWORD (generated and kept in CLUSTER_DIR when unset), CLUSTER_OS_USER (the account the
-# servers run as when this script runs as root, default postgres: PostgreSQL refuses root).
+# servers run as when this script runs as root, default postgres: PostgreSQL refuses root),
+# CLUSTER_CITUS (auto: load Citus when installed; off: plain PostgreSQL).
 # On success `up` writes CLUSTER_DIR/cluster.env, the connection settings the tests read.
 set -euo pipefail
 
@@ -34,7 +35,12 @@ command -v pg_config >/dev/null || die "pg_config is not on PATH: install Postgr
 BIN=$(pg_config --bindir)
 [[ -x $BIN/initdb && -x $BIN/pg_ctl ]] || die "no initdb/pg_ctl in $BIN (pg_config --bindir): install the PostgreSQL server package"
 PKGLIB=$(pg_config --pkglibdir)
-if [[ -f $PKGLIB/citus.so ]]; then HAVE_CITUS=1; else HAVE_CITUS=0; fi
+CLUSTER_CITUS=${CLUSTER_CITUS:-auto}
+case $CLUSTER_CITUS in
+  auto) if [[ -f $PKGLIB/citus.so ]]; then HAVE_CITUS=1; else HAVE_CITUS=0; fi ;;
+  off) HAVE_CITUS=0 ;;  # plain PostgreSQL even where Citus is installed: shows what a machine without it does
+  *) die "CLUSTER_CITUS must be auto or off, got '$CLUSTER_CITUS'" ;;
+esac
 
 node_port() {
   local i
@@ -199,7 +205,9 @@ write_env() {
 }
 
 cmd_up() {
-  if [[ $HAVE_CITUS == 0 ]]; then
+  if [[ $HAVE_CITUS == 0 && $CLUSTER_CITUS == off ]]; then
+    say "CLUSTER_CITUS=off: starting plain PostgreSQL; only Phase 1 can run."
+  elif [[ $HAVE_CITUS == 0 ]]; then
     say "Citus is not installed ($PKGLIB/citus.so is missing): starting plain PostgreSQL; only Phase 1 can run."
   fi
   if [[ $(id -u) == 0 ]] && ! id "$CLUSTER_OS_USER" >/dev/null 2>&1; then
@@ -211,7 +219,7 @@ cmd_up() {
   for node in "${NODES[@]}"; do start_node "$node"; done
   for node in "${NODES[@]}"; do create_database "$node"; done
   write_env
-  say "ready: settings in $CLUSTER_DIR/cluster.env ($("$BIN/postgres" --version), Citus $([[ $HAVE_CITUS == 1 ]] && echo installed || echo 'not installed'))"
+  say "ready: settings in $CLUSTER_DIR/cluster.env ($("$BIN/postgres" --version), Citus $([[ $HAVE_CITUS == 1 ]] && echo loaded || echo 'not loaded'))"
 }
 
 cmd_down() {

@@ -1,0 +1,48 @@
+# citus-verify: `make` lists the targets.
+SHELL := /bin/bash
+SWIFT_TEST := swift test --no-parallel
+REPORTS := reports
+
+.DEFAULT_GOAL := help
+.PHONY: help cluster-up cluster-down cluster-status cluster-destroy build test unit all phase1 phase2 phase3 phase4
+
+help: ## List the targets
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+cluster-up: ## Start the embedded cluster (coordinator + 3 workers on 127.0.0.1); harmless when running
+	@scripts/cluster.sh up
+
+cluster-down: ## Stop the embedded cluster (data kept in .cluster/)
+	@scripts/cluster.sh down
+
+cluster-status: ## One line per node of the embedded cluster
+	@scripts/cluster.sh status
+
+cluster-destroy: ## Stop the embedded cluster and delete its data folder
+	@scripts/cluster.sh destroy
+
+build: ## Build the package and its tests
+	swift build --build-tests
+
+test: ## Unit tests and the whole lifecycle (Phase 1 to 4) against the configured cluster; JUnit XML in reports/
+	@mkdir -p $(REPORTS)
+	@rm -f $(REPORTS)/junit-swift-testing.xml
+	@$(SWIFT_TEST) --xunit-output $(REPORTS)/junit.xml; status=$$?; \
+	  scripts/test-summary.py $(REPORTS)/junit-swift-testing.xml $$status; exit $$status
+
+all: cluster-up test ## Start the embedded cluster, then run everything (the main job)
+
+unit: ## Only the tests that need no database
+	$(SWIFT_TEST) --filter '^ClusterFixturesTests\.'
+
+phase1: ## Phase 1 alone: fresh baseline tables and seed data, verified
+	$(SWIFT_TEST) --filter '^Phase1Tests\.'
+
+phase2: ## Phase 2 alone: distribute (from a baseline, rebuilt if needed)
+	$(SWIFT_TEST) --filter '^Phase2Tests\.'
+
+phase3: ## Phase 3 alone: add worker, rebalance, isolate tenant, drain (from a distributed cluster, rebuilt if needed)
+	$(SWIFT_TEST) --filter '^Phase3Tests\.'
+
+phase4: ## Phase 4 alone: undistribute (from a resharded cluster, rebuilt if needed)
+	$(SWIFT_TEST) --filter '^Phase4Tests\.'
