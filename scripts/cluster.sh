@@ -6,12 +6,14 @@
 #   scripts/cluster.sh down     stop every node; data is kept
 #   scripts/cluster.sh status   one line per node
 #   scripts/cluster.sh destroy  stop and delete the data folder
+#   scripts/cluster.sh has-citus   exit 0 and print citus.so's path when Citus is installed
 #
 # Settings (environment): CLUSTER_DIR (default .cluster beside this folder), CLUSTER_PORT (the
 # coordinator's port, default 9700; workers take the next three), CITUS_DATABASE, CITUS_USER,
 # CITUS_PASSWORD (generated and kept in CLUSTER_DIR when unset), CLUSTER_OS_USER (the account the
 # servers run as when this script runs as root, default postgres: PostgreSQL refuses root),
-# CLUSTER_CITUS (auto: load Citus when installed; off: plain PostgreSQL).
+# CLUSTER_CITUS (auto: load Citus when installed; off: plain PostgreSQL), PG_BINDIR (the server's
+# bin folder, when pg_config does not point at it).
 # On success `up` writes CLUSTER_DIR/cluster.env, the connection settings the tests read.
 set -euo pipefail
 
@@ -31,10 +33,25 @@ say() { echo "cluster: $*"; }
 [[ $CITUS_DATABASE =~ ^[a-z_][a-z0-9_]*$ ]] || die "CITUS_DATABASE must be a plain lower-case identifier, got '$CITUS_DATABASE'"
 [[ $CITUS_USER =~ ^[a-z_][a-z0-9_]*$ ]] || die "CITUS_USER must be a plain lower-case identifier, got '$CITUS_USER'"
 
-command -v pg_config >/dev/null || die "pg_config is not on PATH: install PostgreSQL's server packages (Debian: postgresql-15 postgresql-server-dev-15)"
-BIN=$(pg_config --bindir)
-[[ -x $BIN/initdb && -x $BIN/pg_ctl ]] || die "no initdb/pg_ctl in $BIN (pg_config --bindir): install the PostgreSQL server package"
-PKGLIB=$(pg_config --pkglibdir)
+# The server: PG_BINDIR, else pg_config's, else (Debian without the -dev package, where pg_config
+# describes libpq only) the newest /usr/lib/postgresql/N/bin.
+find_bindir() {
+  if [[ -n ${PG_BINDIR:-} ]]; then echo "$PG_BINDIR"; return; fi
+  local dir
+  if command -v pg_config >/dev/null; then
+    dir=$(pg_config --bindir)
+    if [[ -x $dir/initdb ]]; then echo "$dir"; return; fi
+  fi
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+  echo "${dir:-$(pg_config --bindir 2>/dev/null || echo /usr/bin)}"
+}
+BIN=$(find_bindir)
+[[ -x $BIN/initdb && -x $BIN/pg_ctl ]] \
+  || die "no initdb/pg_ctl in $BIN: install the PostgreSQL server package (Debian: postgresql-15) or set PG_BINDIR"
+# Extensions live beside the server: its own pg_config knows where; Debian's layout is bin/../lib.
+if [[ -x $BIN/pg_config ]]; then PKGLIB=$("$BIN/pg_config" --pkglibdir)
+elif [[ -d $BIN/../lib ]]; then PKGLIB=$(cd "$BIN/../lib" && pwd)
+else PKGLIB=$(pg_config --pkglibdir); fi
 CLUSTER_CITUS=${CLUSTER_CITUS:-auto}
 case $CLUSTER_CITUS in
   auto) if [[ -f $PKGLIB/citus.so ]]; then HAVE_CITUS=1; else HAVE_CITUS=0; fi ;;
@@ -87,6 +104,10 @@ prepare_shared() {
   fi
   mkdir -p "$CLUSTER_DIR/logs"
   [[ $(id -u) == 0 ]] && chown -R "$CLUSTER_OS_USER" "$CLUSTER_DIR"
+  # Started by root, the servers run as CLUSTER_OS_USER, which must be able to walk into the folder
+  # (a clone under /root, say, is closed to it).
+  as_server test -w "$CLUSTER_DIR/logs" \
+    || die "the account '$(as_server id -un)' cannot write to $CLUSTER_DIR (a parent folder is closed to it): set CLUSTER_DIR to a folder it can reach, e.g. /tmp/citus-verify-cluster"
   return 0
 }
 
@@ -245,5 +266,6 @@ case ${1:-} in
   down) cmd_down ;;
   status) cmd_status ;;
   destroy) cmd_down; rm -rf "$CLUSTER_DIR"; say "removed $CLUSTER_DIR" ;;
-  *) echo "usage: $0 up|down|status|destroy" >&2; exit 2 ;;
+  has-citus) [[ -f $PKGLIB/citus.so ]] && echo "$PKGLIB/citus.so" || { echo "no citus.so in $PKGLIB" >&2; exit 1; } ;;
+  *) echo "usage: $0 up|down|status|destroy|has-citus" >&2; exit 2 ;;
 esac
