@@ -1,16 +1,12 @@
 import Foundation
 
 extension Cluster {
-    /// The seed used when none is given: `CITUS_VERIFY_SEED`, else 42.
-    public static var defaultSeed: UInt64 {
-        ProcessInfo.processInfo.environment["CITUS_VERIFY_SEED"].flatMap { UInt64($0) } ?? 42
-    }
-
     /// Every node's database dropped and created anew; on the coordinator the Phase 1 schema and
     /// seed data, and the baseline recorded. Only for a database that is the suite's own
     /// (`CITUS_VERIFY_RESET=allow`).
     @discardableResult
-    public func resetToBaseline(seed: UInt64 = Cluster.defaultSeed, scale: Int = 1) throws -> (Baseline, SeedData) {
+    public func resetToBaseline(seed: UInt64? = nil, scale: Int? = nil) throws -> (Baseline, SeedData) {
+        let seed = seed ?? configuration.seed, scale = scale ?? configuration.scale
         guard configuration.allowsReset else {
             throw ConfigurationError(
                 variable: "CITUS_VERIFY_RESET", problem: "does not allow rebuilding database \(configuration.database)",
@@ -59,7 +55,10 @@ extension Cluster {
     /// a phase run alone starts where the full run would have left it.
     @discardableResult
     public func ensure(_ stage: LifecycleStage) throws -> Baseline {
-        if try recordedStage() == stage, let baseline = try recordedBaseline() { return baseline }
+        if try recordedStage() == stage, let baseline = try recordedBaseline(),
+           baseline.seed == configuration.seed, baseline.scale == configuration.scale {
+            return baseline
+        }
         let (baseline, _) = try resetToBaseline()
         if stage >= .distributed { try distribute() }
         if stage >= .resharded { try reshard() }

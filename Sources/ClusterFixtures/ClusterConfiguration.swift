@@ -26,6 +26,13 @@ public struct ClusterConfiguration: Sendable, Equatable {
     public var allowsReset: Bool
     /// Set when the cluster is the embedded one started by `scripts/cluster.sh`.
     public var localClusterDirectory: String?
+    /// Seed of the generated baseline rows (`CITUS_VERIFY_SEED`, default 42).
+    public var seed: UInt64
+    /// Multiplies users and orders (`CITUS_VERIFY_SCALE`, default 1: 1,000 users, 10,000 orders).
+    public var scale: Int
+
+    /// Upper bound of `CITUS_VERIFY_SCALE`: 1,000× is ten million orders, generated in memory.
+    public static let maximumScale = 1_000
 
     /// The number of workers the lifecycle uses: two to distribute onto, a third added in Phase 3.
     public static let requiredWorkerCount = 3
@@ -52,6 +59,18 @@ public struct ClusterConfiguration: Sendable, Equatable {
             throw ConfigurationError.malformed("CITUS_VERIFY_RESET", value: other, expected: "'allow' or 'deny'")
         }
         localClusterDirectory = env["CITUS_LOCAL_CLUSTER_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        seed = try Self.number("CITUS_VERIFY_SEED", in: env, default: 42, expected: "a whole number from 0 to \(UInt64.max)")
+        scale = try Self.number("CITUS_VERIFY_SCALE", in: env, default: 1, in: 1...Self.maximumScale,
+                                expected: "a whole number from 1 to \(Self.maximumScale)")
+    }
+
+    private static func number<N: FixedWidthInteger>(_ variable: String, in env: [String: String], default fallback: N,
+                                                     in range: ClosedRange<N> = N.min...N.max, expected: String) throws -> N {
+        guard let text = env[variable], !text.isEmpty else { return fallback }
+        guard let value = N(text), range.contains(value) else {
+            throw ConfigurationError.malformed(variable, value: text, expected: expected)
+        }
+        return value
     }
 
     private static func address(_ variable: String, in env: [String: String]) throws -> NodeAddress {

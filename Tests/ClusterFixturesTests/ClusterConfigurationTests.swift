@@ -35,7 +35,9 @@ struct ClusterConfigurationTests {
 
     @Test("A malformed value is an error naming the variable, the value and the expected form",
           arguments: [("CITUS_COORDINATOR", "localhost"), ("CITUS_COORDINATOR", "h:99999"), ("CITUS_WORKER1_TEST_ADDR", "h:port"),
-                      ("CITUS_DATABASE", "Bad-Name"), ("CITUS_USER", "x;drop"), ("CITUS_VERIFY_RESET", "yes")])
+                      ("CITUS_DATABASE", "Bad-Name"), ("CITUS_USER", "x;drop"), ("CITUS_VERIFY_RESET", "yes"),
+                      ("CITUS_VERIFY_SEED", "-1"), ("CITUS_VERIFY_SEED", "forty-two"), ("CITUS_VERIFY_SCALE", "0"),
+                      ("CITUS_VERIFY_SCALE", "1001"), ("CITUS_VERIFY_SCALE", "2x")])
     func malformed(_ variable: String, _ value: String) {
         var env = Self.complete
         env[variable] = value
@@ -43,6 +45,17 @@ struct ClusterConfigurationTests {
             let error = error as? ConfigurationError
             return error?.variable == variable && (error?.description.contains("'\(value)'") ?? false)
         }
+    }
+
+    @Test("Seed and scale default to 42 and 1, and take the values given")
+    func seedAndScale() throws {
+        let defaults = try ClusterConfiguration(environment: Self.complete)
+        #expect(defaults.seed == 42 && defaults.scale == 1)
+        var env = Self.complete
+        env["CITUS_VERIFY_SEED"] = "18446744073709551615"
+        env["CITUS_VERIFY_SCALE"] = "100"
+        let given = try ClusterConfiguration(environment: env)
+        #expect(given.seed == UInt64.max && given.scale == 100)
     }
 
     @Test("Addresses parse host:port, bracketed IPv6, and refuse anything else")
