@@ -6,11 +6,14 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "ClusterFixtures", targets: ["ClusterFixtures"]),
+        .executable(name: "citus-verify", targets: ["CitusVerify"]),
     ],
     dependencies: [
         // Only the docker-compose agreement test reads YAML; the fixtures themselves need nothing
         // beyond libpq, which keeps a clean build in seconds.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The operator's command-line tool.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .systemLibrary(
@@ -21,6 +24,11 @@ let package = Package(
         .target(
             name: "ClusterFixtures",
             dependencies: ["CLibPQ"]
+        ),
+        // The operator's tool: setup, load, reshard, demo, stats, on the same fixtures the tests use.
+        .executableTarget(
+            name: "CitusVerify",
+            dependencies: ["ClusterFixtures", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Pure unit tests: no database.
         .testTarget(

@@ -26,7 +26,7 @@ public struct DemoResult: Sendable, Equatable, CustomStringConvertible {
 
 extension Cluster {
     /// The demo query files whose results must not change across the lifecycle.
-    public static let demoQueryFiles = ["queries/20_single_shard_query.sql", "queries/21_cross_shard_query.sql", "queries/22_join_queries.sql"]
+    public static let demoQueryFiles = DemoQuery.allCases.map(\.file)
 
     /// Runs the demo query files and returns each result-returning statement's rows (EXPLAIN output,
     /// which differs by design between plain and distributed tables, is left out).
@@ -53,23 +53,22 @@ extension Cluster {
             FROM information_schema.columns
             WHERE table_schema = 'public' AND table_name = ANY($1::text[])
             ORDER BY 1
-            """, [Self.tablesArray])
+            """, [Self.tables])
         let constraints = try sqlRows("""
             SELECT conrelid::regclass::text || ' constraint ' || conname || ' ' || pg_get_constraintdef(oid) AS line
             FROM pg_constraint
             WHERE conrelid = ANY (SELECT ('public.' || t)::regclass FROM unnest($1::text[]) t)
             ORDER BY 1
-            """, [Self.tablesArray])
+            """, [Self.tables])
         let indexes = try sqlRows("""
             SELECT tablename || ' index ' || indexdef AS line
             FROM pg_indexes
             WHERE schemaname = 'public' AND tablename = ANY($1::text[])
             ORDER BY 1
-            """, [Self.tablesArray])
+            """, [Self.tables])
         return try (columns + constraints + indexes).map { try $0.get("line") }
     }
 
-    static var tablesArray: String { "{" + tables.joined(separator: ",") + "}" }
 
     // MARK: Storage in schema verify
 
@@ -89,7 +88,7 @@ extension Cluster {
         }
         for (position, result) in baseline.demoResults.enumerated() {
             try c.query("INSERT INTO verify.baseline_result VALUES ($1, $2, $3::text[])",
-                        [position, result.location, Self.textArray(result.rows)])
+                        [position, result.location, result.rows])
         }
         for (position, line) in baseline.schema.enumerated() {
             try c.query("INSERT INTO verify.baseline_schema VALUES ($1, $2)", [position, line])
@@ -126,11 +125,6 @@ extension Cluster {
     /// half-way, the next phase finds no known stage and rebuilds instead of trusting the old one.
     func recordStageChanging(to stage: LifecycleStage) throws {
         try coordinator.query("UPDATE verify.lifecycle SET stage = $1, changed_at = now()", ["changing to " + stage.rawValue])
-    }
-
-    static func textArray(_ items: [String]) -> String {
-        "{" + items.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
-            .joined(separator: ",") + "}"
     }
 
     static func decodeJSONArray(_ json: String) throws -> [String] {

@@ -16,6 +16,9 @@ extension Cluster {
     /// distributed by user_id and colocated, regions a reference table.
     @discardableResult
     public func distribute() throws -> DistributeEvidence {
+        if try hasExtension("citus"), try sqlValue("SELECT count(*) FROM citus_tables", as: Int.self) > 0 {
+            throw ReshardRefused(description: "Citus is already enabled and tables are distributed: nothing to distribute")
+        }
         try recordStageChanging(to: .distributed)
         let started = Date()
         let version: String = try run("sharding/10_enable_citus.sql").last!.rows[0].get(0)

@@ -3,18 +3,6 @@ import Foundation
 /// What Phase 3's steps did, captured between the steps (the end state alone cannot show that the
 /// rebalance balanced three workers, since the drain then removes one).
 public struct ReshardEvidence: Sendable {
-    public struct Isolation: Sendable {
-        public var tenant: Int
-        public var tenantOrders: Int
-        public var shardBefore: Int64
-        public var shardAfter: Int64
-        public var shardMinValue: Int64
-        public var shardMaxValue: Int64
-        public var tenantHash: Int64
-        public var orderShardCountBefore: Int
-        public var orderShardCountAfter: Int
-    }
-
     /// Checksums of every table right after a step, with Citus's pending cleanup records.
     public struct StepCheck: Sendable {
         public var step: String
@@ -26,14 +14,35 @@ public struct ReshardEvidence: Sendable {
     public var beforeRebalance: ShardPlacements
     public var afterRebalance: ShardPlacements
     public var rebalance: OperationReport
-    public var isolation: Isolation
-    public var isolationReport: OperationReport
+    public var isolation: TenantIsolation
     public var drainedWorker: String
     public var afterDrain: ShardPlacements
     public var drain: OperationReport
     public var steps: [StepCheck]
 
+    public var isolationReport: OperationReport { isolation.report }
     public func step(_ name: String) -> StepCheck? { steps.first { $0.step == name } }
+}
+
+/// What isolating one tenant did: the shard it lived in, the shard it lives in now, and that new
+/// shard's hash range.
+public struct TenantIsolation: Sendable {
+    public var tenant: Int
+    public var tenantOrders: Int
+    public var shardBefore: Int64
+    public var shardAfter: Int64
+    public var shardMinValue: Int64
+    public var shardMaxValue: Int64
+    public var tenantHash: Int64
+    public var orderShardCountBefore: Int
+    public var orderShardCountAfter: Int
+    public var report: OperationReport
+}
+
+/// A resharding step asked for something the cluster cannot do as it stands.
+public struct ReshardRefused: Error, CustomStringConvertible {
+    public var description: String
+    public init(description: String) { self.description = description }
 }
 
 extension Cluster {
@@ -49,40 +58,104 @@ extension Cluster {
             steps.append(.init(step: step, checksums: try checksums(), pendingCleanup: try pendingCleanupRecords()))
         }
 
-        try run("resharding/30_add_worker_node.sql")
-        let active = try sqlRows("SELECT node_name, node_port FROM citus_get_active_worker_nodes() ORDER BY node_port").map {
-            workerName(host: try $0.get("node_name"), port: try $0.get("node_port"))
-        }
+        let active = try addWorker()
         try check("add worker")
 
         let before = try placements(of: "orders")
-        let rebalance = try runWatched("resharding/31_rebalance_shards.sql", name: "rebalance", timeLimit: timeLimit)
+        let rebalance = try rebalance(timeLimit: timeLimit)
         let after = try placements(of: "orders")
         try check("rebalance")
 
-        let countBefore = try placements(of: "orders").total
-        let isolationReport = try runWatched("resharding/32_isolate_tenant.sql", name: "tenant isolation", timeLimit: timeLimit)
-        // Statement order in 32_isolate_tenant.sql: create, before, isolate, verify, cleanup, drop.
-        let beforeRow = isolationReport.results[1].rows[0]
-        let afterRow = isolationReport.results[3].rows[0]
-        let isolation = ReshardEvidence.Isolation(
-            tenant: try beforeRow.get("user_id"), tenantOrders: try beforeRow.get("orders"),
-            shardBefore: try beforeRow.get("shard_before"), shardAfter: try afterRow.get("shard_after"),
-            shardMinValue: try afterRow.get("shardminvalue"), shardMaxValue: try afterRow.get("shardmaxvalue"),
-            tenantHash: try afterRow.get("tenant_hash"),
-            orderShardCountBefore: countBefore, orderShardCountAfter: try placements(of: "orders").total)
+        let isolation = try isolateTenant(timeLimit: timeLimit)
         try check("tenant isolation")
 
         let drained = configuration.workers[Self.drainedWorkerNumber - 1]
-        let drain = try runWatched("resharding/33_drain_worker.sql", name: "drain \(drained.name)",
-                                   variables: ["drain_host": drained.registeredAddress.host,
-                                               "drain_port": String(drained.registeredAddress.port)],
-                                   timeLimit: timeLimit)
+        let drain = try drain(drained, timeLimit: timeLimit)
         let afterDrain = try placements(of: "orders")
         try check("drain")
         try recordStage(.resharded)
         return ReshardEvidence(activeWorkersAfterAdd: active, beforeRebalance: before, afterRebalance: after,
-                               rebalance: rebalance, isolation: isolation, isolationReport: isolationReport,
-                               drainedWorker: drained.name, afterDrain: afterDrain, drain: drain, steps: steps)
+                               rebalance: rebalance, isolation: isolation, drainedWorker: drained.name,
+                               afterDrain: afterDrain, drain: drain, steps: steps)
+    }
+
+    /// The worker names `citus_get_active_worker_nodes()` lists, in port order.
+    public func activeWorkers() throws -> [String] {
+        try sqlRows("SELECT node_name, node_port FROM citus_get_active_worker_nodes() ORDER BY node_port").map {
+            workerName(host: try $0.get("node_name"), port: try $0.get("node_port"))
+        }
+    }
+
+    /// Registers worker 3 (`30_add_worker_node.sql`); returns the active workers afterwards.
+    @discardableResult
+    public func addWorker() throws -> [String] {
+        let third = configuration.workers[2]
+        let registered = try sqlValue("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
+                                      [third.registeredAddress.host, third.registeredAddress.port], as: Int.self)
+        guard registered == 0 else {
+            throw ReshardRefused(description: "\(third.name) (\(third.registeredAddress)) is already registered")
+        }
+        try recordStageChanging(to: .resharded)
+        try run("resharding/30_add_worker_node.sql")
+        return try activeWorkers()
+    }
+
+    /// Moves shard groups until every worker holds the same number (`31_rebalance_shards.sql`).
+    public func rebalance(timeLimit: Int = 600, onProgress: ((String) -> Void)? = nil) throws -> OperationReport {
+        try recordStageChanging(to: .resharded)
+        return try runWatched("resharding/31_rebalance_shards.sql", name: "rebalance", timeLimit: timeLimit,
+                              onProgress: onProgress)
+    }
+
+    /// Gives one tenant a shard of its own (`32_isolate_tenant.sql`): the tenant with the most
+    /// orders, or `tenant` when given.
+    public func isolateTenant(_ tenant: Int? = nil, timeLimit: Int = 600,
+                              onProgress: ((String) -> Void)? = nil) throws -> TenantIsolation {
+        if let tenant {
+            let orders = try sqlValue("SELECT count(*) FROM orders WHERE user_id = $1", [tenant], as: Int.self)
+            guard orders > 0 else { throw ReshardRefused(description: "tenant \(tenant) has no orders: nothing to isolate") }
+        }
+        try recordStageChanging(to: .resharded)
+        let countBefore = try placements(of: "orders").total
+        let report = try runWatched("resharding/32_isolate_tenant.sql", name: "tenant isolation",
+                                    settings: ["citus_verify.tenant_id": tenant.map(String.init) ?? ""],
+                                    timeLimit: timeLimit, onProgress: onProgress)
+        func row(with column: String) throws -> Row {
+            guard let row = report.results.first(where: { $0.columns.contains(column) })?.rows.first else {
+                throw DatabaseError(node: "coordinator", message: "resharding/32_isolate_tenant.sql returned no row with \(column)")
+            }
+            return row
+        }
+        let beforeRow = try row(with: "shard_before")
+        let afterRow = try row(with: "shard_after")
+        return TenantIsolation(
+            tenant: try beforeRow.get("user_id"), tenantOrders: try beforeRow.get("orders"),
+            shardBefore: try beforeRow.get("shard_before"), shardAfter: try afterRow.get("shard_after"),
+            shardMinValue: try afterRow.get("shardminvalue"), shardMaxValue: try afterRow.get("shardmaxvalue"),
+            tenantHash: try afterRow.get("tenant_hash"),
+            orderShardCountBefore: countBefore, orderShardCountAfter: try placements(of: "orders").total,
+            report: report)
+    }
+
+    /// Moves every shard off `worker`, then removes it from the metadata (`33_drain_worker.sql`).
+    public func drain(_ worker: ClusterConfiguration.Worker, timeLimit: Int = 600,
+                      onProgress: ((String) -> Void)? = nil) throws -> OperationReport {
+        let address = worker.registeredAddress
+        let others = try sqlValue("""
+            SELECT count(*) FROM pg_dist_node
+            WHERE noderole = 'primary' AND isactive AND shouldhaveshards AND groupid <> 0
+              AND NOT (nodename = $1 AND nodeport = $2)
+            """, [address.host, address.port], as: Int.self)
+        guard try sqlValue("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
+                           [address.host, address.port], as: Int.self) == 1 else {
+            throw ReshardRefused(description: "\(worker.name) (\(address)) is not registered: nothing to drain")
+        }
+        guard others > 0 else {
+            throw ReshardRefused(description: "\(worker.name) (\(address)) is the last worker that can hold shards: draining it would leave them nowhere to go")
+        }
+        try recordStageChanging(to: .resharded)
+        return try runWatched("resharding/33_drain_worker.sql", name: "drain \(worker.name)",
+                              variables: ["drain_host": address.host, "drain_port": String(address.port)],
+                              timeLimit: timeLimit, onProgress: onProgress)
     }
 }

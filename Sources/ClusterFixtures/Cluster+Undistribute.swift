@@ -13,6 +13,10 @@ extension Cluster {
     /// Phase 4: every table back to a plain PostgreSQL table on the coordinator.
     @discardableResult
     public func undistribute(timeLimit: Int = 600) throws -> UndistributeEvidence {
+        guard try hasExtension("citus"),
+              try sqlValue("SELECT count(*) FROM citus_tables WHERE table_name = 'orders'::regclass", as: Int.self) == 1 else {
+            throw ReshardRefused(description: "orders is not a distributed table: nothing to undistribute")
+        }
         try recordStageChanging(to: .undistributed)
         let report = try runWatched("resharding/34_undistribute_table.sql", name: "undistribute",
                                     progressQuery: "SELECT 'running' AS line WHERE false", timeLimit: timeLimit)

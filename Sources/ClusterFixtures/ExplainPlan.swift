@@ -39,6 +39,19 @@ public struct ExplainPlan: Sendable, CustomStringConvertible {
     }
 
     public var description: String { lines.joined(separator: "\n") }
+
+    /// One line on how the query ran: `Citus Adaptive, 1 task, on worker2` or `PostgreSQL alone`.
+    /// `nodeName` turns a task's address into the name a reader knows.
+    public func summary(nodeName: (NodeAddress) -> String = { "\($0)" }) -> String {
+        guard let executor = citusExecutor else { return "PostgreSQL alone (no Citus executor)" }
+        var parts = ["Citus \(executor)"]
+        if let taskCount { parts.append(taskCount == 1 ? "1 task" : "\(taskCount) tasks") }
+        let nodes = taskNodes.map(nodeName).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        if !nodes.isEmpty { parts.append("shown on " + nodes.joined(separator: ", ")) }
+        if repartitions { parts.append("repartitioned between nodes") }
+        if hasSubplan { parts.append("with a distributed subplan") }
+        return parts.joined(separator: ", ")
+    }
 }
 
 extension Cluster {

@@ -14,6 +14,17 @@ extension Bool: SQLParameter { public var sqlText: String? { self ? "true" : "fa
 extension Decimal: SQLParameter { public var sqlText: String? { "\(self)" } }
 extension Optional: SQLParameter where Wrapped: SQLParameter { public var sqlText: String? { self?.sqlText } }
 
+/// An array goes as one array literal (`{"a","b",NULL}`), every element quoted, for a parameter
+/// cast to an array type (`$1::text[]`, `$1::bigint[]`).
+extension Array: SQLParameter where Element: SQLParameter {
+    public var sqlText: String? {
+        "{" + map { element in
+            guard let text = element.sqlText else { return "NULL" }
+            return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }.joined(separator: ",") + "}"
+    }
+}
+
 /// A Swift type a column's text form converts to.
 public protocol SQLDecodable {
     init?(sqlText: String)

@@ -38,14 +38,22 @@ extension Cluster {
     /// Runs `sql/<path>` on a connection of its own, on a thread of its own, while this thread polls
     /// `progressQuery` on the coordinator. Bounded: past `timeLimit` seconds the statement is
     /// cancelled (server-side too, through statement_timeout) and `OperationStalled` is thrown.
+    ///
+    /// `settings` are session settings for the script's connection (`citus_verify.tenant_id`, say);
+    /// `onProgress` sees each new progress line as it appears, for a live display.
     public func runWatched(_ path: String, name: String, variables: [String: String] = [:],
+                           settings: [String: String] = [:],
                            progressQuery: String = Cluster.rebalanceProgressQuery,
-                           timeLimit: Int = 300, pollInterval: Double = 0.1) throws -> OperationReport {
+                           timeLimit: Int = 300, pollInterval: Double = 0.1,
+                           onProgress: ((String) -> Void)? = nil) throws -> OperationReport {
         let script = try SQLScript(contentsOf: ProjectLayout.sqlFile(path),
                                    variables: sqlVariables.merging(variables) { $1 })
         let runner = try connect("coordinator")
         defer { runner.close() }
         try runner.execute("SET statement_timeout = '\(timeLimit)s'")
+        for (setting, value) in settings.sorted(by: { $0.key < $1.key }) {
+            try runner.query("SELECT set_config($1, $2, false)", [setting, value])
+        }
         let outcome = OutcomeBox()
         let done = DispatchSemaphore(value: 0)
         let started = Date()
@@ -61,7 +69,10 @@ extension Cluster {
         let watcher = try coordinator
         while done.wait(timeout: .now() + pollInterval) == .timedOut {
             if let lines = try? watcher.query(progressQuery).rows.map({ try $0.get("line", as: String.self) }) {
-                for line in lines where seenSet.insert(line).inserted { seen.append(line) }
+                for line in lines where seenSet.insert(line).inserted {
+                    seen.append(line)
+                    onProgress?(line)
+                }
             }
             if Date().timeIntervalSince(started) > Double(timeLimit + 5) {
                 runner.cancelRunningStatement()

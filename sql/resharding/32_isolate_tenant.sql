@@ -1,9 +1,16 @@
 -- Phase 3, step 3: give the heaviest tenant a shard of its own.
 
--- The tenant with the most orders (lowest id on a tie), found by query.
+-- The tenant with the most orders (lowest id on a tie), found by query, unless the session names
+-- one in the setting citus_verify.tenant_id (psql: PGOPTIONS='-c citus_verify.tenant_id=42').
+-- The setting is read into a local temp table first: a condition on current_setting() inside the
+-- query on orders would be evaluated on the workers, where the session's setting does not exist.
+CREATE TEMP TABLE wanted_tenant AS
+SELECT nullif(current_setting('citus_verify.tenant_id', true), '')::bigint AS user_id;
+
 CREATE TEMP TABLE heavy_tenant AS
 SELECT user_id, count(*) AS orders
 FROM orders
+WHERE user_id = coalesce((SELECT user_id FROM wanted_tenant), user_id)
 GROUP BY user_id
 ORDER BY count(*) DESC, user_id
 LIMIT 1;
@@ -25,4 +32,4 @@ JOIN pg_dist_shard s ON s.shardid = get_shard_id_for_distribution_column('orders
 
 CALL citus_cleanup_orphaned_resources();
 
-DROP TABLE heavy_tenant;
+DROP TABLE heavy_tenant, wanted_tenant;

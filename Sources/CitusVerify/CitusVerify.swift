@@ -1,0 +1,25 @@
+import ArgumentParser
+import ClusterFixtures
+
+/// The operator's tool: the lifecycle's steps one at a time, a load generator, the query
+/// demonstrations and distribution statistics, on the same fixtures and SQL files the tests use.
+@main
+struct CitusVerify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "citus-verify",
+        abstract: "Set up, load, reshard and inspect the citus-verify cluster.",
+        discussion: """
+            Connection settings come from the environment (CITUS_COORDINATOR, CITUS_DATABASE, CITUS_USER, \
+            CITUS_PASSWORD, CITUS_WORKERn_ADDR; see .env.example), or from the embedded cluster's \
+            .cluster/cluster.env when CITUS_COORDINATOR is not set (`make cluster-up` starts it).
+
+            Examples:
+              citus-verify setup --scale 2
+              citus-verify load --connections 8 --duration 30
+              citus-verify reshard enable-citus
+              citus-verify demo single-shard --tenant 42
+              citus-verify stats --json
+            """,
+        subcommands: [Setup.self, Load.self, Reshard.self, Demo.self, Stats.self]
+    )
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import ClusterFixtures
+import Foundation
+
+/// `citus-verify demo <kind>`: a query demonstration with how Citus ran it.
+struct Demo: ParsableCommand {
+    enum Kind: String, CaseIterable, ExpressibleByArgument {
+        case singleShard = "single-shard", crossShard = "cross-shard", join, aggregate, all
+
+        var queries: [DemoQuery] { self == .all ? DemoQuery.allCases : [DemoQuery(rawValue: rawValue)!] }
+    }
+
+    static let configuration = CommandConfiguration(
+        abstract: "Run a query demonstration: each query's result, time, and how it was executed (EXPLAIN ANALYZE).",
+        discussion: """
+            Kinds: \(DemoQuery.allCases.map { "\n  \($0.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0))\($0.summary) (sql/\($0.file))" }.joined())
+              all          every kind above
+
+            Works in every phase: on plain tables the plan line says PostgreSQL ran the query alone.
+
+            Examples:
+              citus-verify demo single-shard
+              citus-verify demo single-shard --tenant 42
+              citus-verify demo all --rows 5
+            """
+    )
+
+    @Argument(help: "One of: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var kind: Kind
+
+    @Option(help: "single-shard: the tenant (user_id); default: the one with the most orders.")
+    var tenant: Int?
+
+    @Option(help: "Rows of each result to show.")
+    var rows = 10
+
+    func validate() throws {
+        guard rows >= 0 else { throw ValidationError("--rows must be 0 or more, got \(rows)") }
+    }
+
+    func run() throws {
+        let cluster = try ClusterAccess.open()
+        let tenant = try self.tenant ?? cluster.sqlValue(
+            "SELECT user_id FROM orders GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT 1", as: Int.self)
+        let connection = try cluster.connect("demo")
+        defer { connection.close() }
+        for query in kind.queries {
+            print("== \(query.rawValue): \(query.summary)")
+            let script = try SQLScript(contentsOf: ProjectLayout.sqlFile(query.file),
+                                       variables: cluster.sqlVariables.merging(["tenant_id": String(tenant)]) { $1 })
+            for statement in script.statements {
+                try show(statement, of: script, on: connection, cluster: cluster)
+            }
+            print("")
+        }
+    }
+
+    private func show(_ statement: SQLScript.Statement, of script: SQLScript, on connection: Connection, cluster: Cluster) throws {
+        let text = statement.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let isExplain = text.uppercased().hasPrefix("EXPLAIN")
+        let clock = ContinuousClock()
+        var result: QueryResult?
+        let elapsed = try clock.measure { result = try connection.execute(text) }
+        guard let result, !result.columns.isEmpty else { return }  // SET, RESET: nothing to show
+        print("-- \(script.location(of: statement)) (\(String(format: "%.1f", elapsed.milliseconds)) ms)")
+        print(text.split(separator: "\n").map { "   " + $0 }.joined(separator: "\n"))
+        if isExplain {
+            let plan = ExplainPlan(lines: try result.rows.map { try $0.get(0) })
+            print(plan.lines.map { "   | " + $0 }.joined(separator: "\n"))
+            print("   plan: " + plan.summary { cluster.workerName(host: $0.host, port: $0.port) })
+            return
+        }
+        print(TextTable(header: result.columns, rows: result.rows.prefix(rows).map { $0.values.map { $0 ?? "NULL" } }).render()
+            .split(separator: "\n", omittingEmptySubsequences: false).map { "   " + $0 }.joined(separator: "\n"))
+        if result.rows.count > rows { print("   … \(result.rows.count - rows) more rows") }
+        let plan = ExplainPlan(lines: try connection.query("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + text).rows.map { try $0.get(0) })
+        print("   plan: " + plan.summary { cluster.workerName(host: $0.host, port: $0.port) })
+    }
+}
+
+extension Duration {
+    var milliseconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import ClusterFixtures
+
+/// `citus-verify setup`: the Phase 1 baseline, from scratch.
+struct Setup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create the base tables and load the seed data (drops and recreates the suite's database on every node).",
+        discussion: """
+            Runs sql/setup/00_create_base_table.sql and 01_initial_seed_data.sql, then generates users, orders \
+            and order items from the seed and loads them with COPY. Needs CITUS_VERIFY_RESET=allow: the \
+            database named by CITUS_DATABASE is dropped and recreated on every node.
+
+            Examples:
+              citus-verify setup
+              citus-verify setup --scale 10 --seed 7
+            """
+    )
+
+    @Option(help: "Multiplies users and orders (1 = 1,000 users and 10,000 orders). Default: CITUS_VERIFY_SCALE, else 1.")
+    var scale: Int?
+
+    @Option(help: "Seed of the generated rows; the same seed gives the same rows. Default: CITUS_VERIFY_SEED, else 42.")
+    var seed: UInt64?
+
+    func validate() throws {
+        if let scale, !(1...ClusterConfiguration.maximumScale).contains(scale) {
+            throw ValidationError("--scale must be from 1 to \(ClusterConfiguration.maximumScale), got \(scale)")
+        }
+    }
+
+    func run() throws {
+        let cluster = try ClusterAccess.open()
+        let clock = ContinuousClock()
+        var result: (Baseline, SeedData)?
+        let elapsed = try clock.measure { result = try cluster.resetToBaseline(seed: seed, scale: scale) }
+        guard let (baseline, data) = result else { return }
+        print("setup: database \(cluster.configuration.database) rebuilt on \(1 + cluster.configuration.workers.count) nodes in \(elapsed.formattedSeconds)")
+        print("seed \(baseline.seed), scale \(baseline.scale): \(baseline.checksum(of: "regions")?.rowCount ?? 0) regions, \(data.users.count) users, \(data.orders.count) orders, \(data.items.count) order items")
+        print(TextTable(header: ["table", "rows", "checksum"],
+                        rows: baseline.checksums.map { [$0.table, String($0.rowCount), $0.digest] }).render())
+    }
+}
+
+extension Duration {
+    var formattedSeconds: String {
+        let (seconds, attoseconds) = components
+        return String(format: "%.1f s", Double(seconds) + Double(attoseconds) / 1e18)
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import ClusterFixtures
+import Foundation
+
+/// `citus-verify stats`: how the data is spread.
+struct Stats: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show shards per node, rows and size per shard, and colocation groups.",
+        discussion: """
+            Read from citus_shards, citus_tables and pg_dist_shard; row counts from the shards themselves \
+            (run_command_on_shards).
+
+            Examples:
+              citus-verify stats
+              citus-verify stats --json | jq '.nodes'
+            """
+    )
+
+    @Flag(help: "Print JSON instead of tables.")
+    var json = false
+
+    func run() throws {
+        let stats = try ClusterAccess.open().shardStatistics()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(stats), as: UTF8.self))
+            return
+        }
+        print("Shards per node")
+        print(TextTable(header: ["node", "address", "shards", "size"],
+                        rows: stats.nodes.map { [$0.node, $0.address, String($0.shards), Self.size($0.bytes)] }).render())
+        print("\nColocation groups")
+        print(TextTable(header: ["group", "type", "column", "shards", "tables"],
+                        rows: stats.colocationGroups.map {
+                            [String($0.colocationID), $0.tableType, $0.distributionColumn ?? "-", String($0.shardCount),
+                             $0.tables.joined(separator: ", ")]
+                        }).render())
+        print("\nShards")
+        print(TextTable(header: ["table", "shard", "node", "rows", "size", "hash range"],
+                        rows: stats.shards.map { shard in
+                            [shard.table, String(shard.shardID), shard.node, String(shard.rows), Self.size(shard.bytes),
+                             shard.minHash.map { "\($0) … \(shard.maxHash ?? $0)" } ?? "-"]
+                        }).render())
+    }
+
+    static func size(_ bytes: Int64) -> String {
+        bytes >= 1 << 20 ? String(format: "%.1f MiB", Double(bytes) / 1_048_576) : String(format: "%.0f KiB", Double(bytes) / 1024)
+    }
+}

@@ -1,0 +1,28 @@
+/// The query demonstrations, each a file in `sql/queries/`: what `citus-verify demo <kind>` runs
+/// and what every phase compares with the baseline's results.
+public enum DemoQuery: String, CaseIterable, Sendable {
+    case singleShard = "single-shard"
+    case crossShard = "cross-shard"
+    case join
+    case aggregate
+
+    /// The file under `sql/`.
+    public var file: String {
+        switch self {
+        case .singleShard: "queries/20_single_shard_query.sql"
+        case .crossShard: "queries/21_cross_shard_query.sql"
+        case .join: "queries/22_join_queries.sql"
+        case .aggregate: "queries/25_aggregate_query.sql"
+        }
+    }
+
+    /// What the demonstration shows, in a line.
+    public var summary: String {
+        switch self {
+        case .singleShard: "one tenant's orders: routed to the one shard that holds the tenant"
+        case .crossShard: "aggregates over every tenant: one task per shard, combined on the coordinator"
+        case .join: "reference-table, colocated and repartitioned (cross-shard) joins"
+        case .aggregate: "grouping by the distribution column (pushed down) and by another column (two-stage)"
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+
+/// Writes new orders (with their items) from several connections at once, for a time, at a rate
+/// or as fast as the cluster takes them, and keeps what each commit acknowledged.
+///
+/// Each writer runs on a thread of its own with a connection of its own: libpq calls block, and
+/// the concurrency pool here is two threads wide. A writer whose connection breaks counts the
+/// error, reconnects and goes on, so a node restarting mid-run shows up as errors, not as an end.
+public final class LoadGenerator: @unchecked Sendable {
+    public struct Options: Sendable {
+        /// Concurrent connections, each writing one order at a time.
+        public var connections: Int
+        /// Orders per second over all connections together; nil: as fast as possible.
+        public var rate: Double?
+        /// Seconds to run; nil: until `stop()`.
+        public var duration: Double?
+        /// Seed of the orders written (each writer derives its own).
+        public var seed: UInt64
+
+        public init(connections: Int = 4, rate: Double? = nil, duration: Double? = nil, seed: UInt64 = 42) {
+            self.connections = connections
+            self.rate = rate
+            self.duration = duration
+            self.seed = seed
+        }
+    }
+
+    public let cluster: Cluster
+    public let options: Options
+    private let state = SharedState()
+
+    public init(cluster: Cluster, options: Options) {
+        precondition(options.connections >= 1, "at least one connection")
+        self.cluster = cluster
+        self.options = options
+    }
+
+    /// Ends the run: each writer finishes the order it is writing and stops. Safe from any thread
+    /// (a signal handler's queue, say).
+    public func stop() { state.stop() }
+
+    /// Runs until the duration is over or `stop()` is called; every `progressInterval` seconds
+    /// `onProgress` sees where the run stands.
+    public func run(progressInterval: Double = 1, onProgress: ((LoadProgress) -> Void)? = nil) throws -> LoadReport {
+        let tenants = try cluster.tenants()
+        guard !tenants.isEmpty else {
+            throw DatabaseError(node: "coordinator", message: "users is empty: there is no tenant to write orders for (run setup first)")
+        }
+        // Connect every writer before the clock starts: a bad address fails here, at once.
+        let connections = try (1...options.connections).map { try cluster.connect("load writer \($0)") }
+        let started = Date()
+        let finished = DispatchGroup()
+        var writers: [Writer] = []
+        for (index, connection) in connections.enumerated() {
+            let writer = Writer(index: index, connection: connection, generator: self, tenants: tenants, started: started)
+            writers.append(writer)
+            finished.enter()
+            let thread = Thread { writer.run(); finished.leave() }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        while finished.wait(timeout: .now() + progressInterval) == .timedOut {
+            onProgress?(state.progress(since: started))
+        }
+        let seconds = Date().timeIntervalSince(started)
+        var report = LoadReport(seconds: seconds, connections: options.connections, acknowledged: [], errorsBySQLState: [:],
+                                inDoubt: 0, latency: LatencySummary(milliseconds: []))
+        var latencies: [Double] = []
+        for writer in writers {
+            report.acknowledged += writer.acknowledged
+            report.errorsBySQLState.merge(writer.errors, uniquingKeysWith: +)
+            report.inDoubt += writer.inDoubt
+            latencies += writer.latencies
+            writer.connection.close()
+        }
+        report.latency = LatencySummary(milliseconds: latencies)
+        return report
+    }
+
+    fileprivate func shouldContinue(at now: Date, started: Date) -> Bool {
+        if state.isStopped { return false }
+        if let duration = options.duration, now.timeIntervalSince(started) >= duration { return false }
+        return true
+    }
+
+    fileprivate func record(committed: Bool) { state.count(committed: committed) }
+
+    /// One connection's loop. Its results are read only after its thread has finished.
+    private final class Writer: @unchecked Sendable {
+        let index: Int
+        var connection: Connection
+        unowned let generator: LoadGenerator
+        let tenants: [NewOrder.Tenant]
+        let started: Date
+        var acknowledged: [AcknowledgedOrder] = []
+        var errors: [String: Int] = [:]
+        var inDoubt = 0
+        var latencies: [Double] = []
+
+        init(index: Int, connection: Connection, generator: LoadGenerator, tenants: [NewOrder.Tenant], started: Date) {
+            self.index = index
+            self.connection = connection
+            self.generator = generator
+            self.tenants = tenants
+            self.started = started
+        }
+
+        func run() {
+            var rng = SeededGenerator(seed: generator.options.seed &+ UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15)
+            // Pacing: this writer's share of the rate, as a fixed schedule from the start.
+            let interval = generator.options.rate.map { Double(generator.options.connections) / $0 }
+            var sent = 0
+            while generator.shouldContinue(at: Date(), started: started) {
+                if let interval {
+                    let due = started.addingTimeInterval(Double(sent) * interval)
+                    let wait = due.timeIntervalSinceNow
+                    if wait > 0 { Thread.sleep(forTimeInterval: min(wait, 0.25)); continue }
+                }
+                sent += 1
+                let order = NewOrder.random(from: tenants, using: &rng)
+                let begun = DispatchTime.now().uptimeNanoseconds
+                do {
+                    let id = try connection.insert(order)
+                    latencies.append(Double(DispatchTime.now().uptimeNanoseconds - begun) / 1e6)
+                    acknowledged.append(AcknowledgedOrder(id: id, userID: order.userID, amountCents: order.amountCents,
+                                                          items: order.items.count))
+                    generator.record(committed: true)
+                } catch {
+                    let state = (error as? DatabaseError)?.sqlState ?? "connection"
+                    errors[state, default: 0] += 1
+                    generator.record(committed: false)
+                    if !connection.isOpen { reconnect() }
+                }
+            }
+        }
+
+        private func reconnect() {
+            // The last order's COMMIT may or may not have landed: it is in doubt, never acknowledged.
+            inDoubt += 1
+            connection.close()
+            while generator.shouldContinue(at: Date(), started: started) {
+                if let fresh = try? generator.cluster.connect("load writer \(index + 1)") { connection = fresh; return }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+        }
+    }
+
+    private final class SharedState: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stopped = false
+        private var committed = 0
+        private var errors = 0
+
+        var isStopped: Bool { lock.withLock { stopped } }
+        func stop() { lock.withLock { stopped = true } }
+        func count(committed ok: Bool) { lock.withLock { if ok { committed += 1 } else { errors += 1 } } }
+        func progress(since started: Date) -> LoadProgress {
+            lock.withLock { LoadProgress(seconds: Date().timeIntervalSince(started), committed: committed, errors: errors) }
+        }
+    }
+}

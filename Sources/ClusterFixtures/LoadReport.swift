@@ -1,0 +1,65 @@
+import Foundation
+
+/// Latency percentiles of a set of samples, in milliseconds (nearest-rank).
+public struct LatencySummary: Codable, Sendable, Equatable {
+    public var count: Int
+    public var p50: Double, p95: Double, p99: Double, max: Double, mean: Double
+
+    public init(milliseconds samples: [Double]) {
+        let sorted = samples.sorted()
+        func rank(_ p: Double) -> Double {
+            sorted.isEmpty ? 0 : sorted[Swift.max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1)]
+        }
+        count = sorted.count
+        p50 = rank(0.50); p95 = rank(0.95); p99 = rank(0.99)
+        max = sorted.last ?? 0
+        mean = sorted.isEmpty ? 0 : sorted.reduce(0, +) / Double(sorted.count)
+    }
+}
+
+/// An order the database acknowledged (its COMMIT returned success): what must be found afterwards.
+public struct AcknowledgedOrder: Codable, Sendable, Equatable {
+    public var id: Int
+    public var userID: Int
+    public var amountCents: Int
+    public var items: Int
+}
+
+/// Where a load run stands: what the live display and the final report show.
+public struct LoadProgress: Sendable, Equatable {
+    public var seconds: Double
+    public var committed: Int
+    public var errors: Int
+
+    public init(seconds: Double, committed: Int, errors: Int) {
+        self.seconds = seconds
+        self.committed = committed
+        self.errors = errors
+    }
+}
+
+/// What a load run did, writer by writer merged.
+public struct LoadReport: Sendable {
+    public var seconds: Double
+    public var connections: Int
+    /// Orders the database acknowledged, in no particular order.
+    public var acknowledged: [AcknowledgedOrder]
+    /// Errors by SQLSTATE (`connection` when the connection itself failed).
+    public var errorsBySQLState: [String: Int]
+    /// Orders whose outcome is unknown: the connection broke before COMMIT answered.
+    public var inDoubt: Int
+    public var latency: LatencySummary
+
+    public var committed: Int { acknowledged.count }
+    public var errors: Int { errorsBySQLState.values.reduce(0, +) }
+    public var ordersPerSecond: Double { seconds > 0 ? Double(committed) / seconds : 0 }
+
+    /// One line for a person.
+    public var summary: String {
+        let errorText = errorsBySQLState.isEmpty ? "no errors"
+            : errorsBySQLState.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: ", ")
+        return String(format: "%d orders committed in %.1f s by %d connections (%.0f orders/s); latency ms p50 %.2f, p95 %.2f, p99 %.2f, max %.2f; %@%@",
+                      committed, seconds, connections, ordersPerSecond, latency.p50, latency.p95, latency.p99, latency.max,
+                      errorText, inDoubt > 0 ? "; \(inDoubt) in doubt" : "")
+    }
+}

@@ -1,0 +1,73 @@
+/// An order the load generator writes: one row in `orders` and one to three in `order_items`,
+/// shaped like the seed's (the amount is the sum over the items), for a tenant that exists.
+public struct NewOrder: Sendable, Equatable {
+    public struct Item: Sendable, Equatable {
+        public var productName: String
+        public var quantity: Int
+        public var unitPriceCents: Int
+    }
+
+    public var userID: Int
+    public var region: String
+    public var productID: Int
+    public var status: String
+    public var items: [Item]
+
+    public var quantity: Int { items.reduce(0) { $0 + $1.quantity } }
+    public var amountCents: Int { items.reduce(0) { $0 + $1.quantity * $1.unitPriceCents } }
+
+    /// A random order from `tenants`, with the seed's skew: 80% of orders from the first fifth.
+    public static func random(from tenants: [Tenant], using rng: inout SeededGenerator) -> NewOrder {
+        let heavy = max(1, Int(Double(tenants.count) * SeedData.heavyUserShare))
+        let pool = Double.random(in: 0..<1, using: &rng) < SeedData.heavyOrderShare ? 0..<heavy : 0..<tenants.count
+        let tenant = tenants[Int.random(in: pool, using: &rng)]
+        let items = (0..<Int.random(in: 1...3, using: &rng)).map { _ in
+            Item(productName: "Product \(Int.random(in: 1...500, using: &rng))", quantity: Int.random(in: 1...5, using: &rng),
+                 unitPriceCents: Int.random(in: 100...20_000, using: &rng))
+        }
+        return NewOrder(userID: tenant.id, region: tenant.region, productID: Int.random(in: 1...500, using: &rng),
+                        status: "pending", items: items)
+    }
+
+    /// A user who can place orders: its id and the region its orders are booked in.
+    public struct Tenant: Sendable, Equatable {
+        public var id: Int
+        public var region: String
+        public init(id: Int, region: String) { self.id = id; self.region = region }
+    }
+}
+
+extension Cluster {
+    /// Every user, in id order: the tenants new orders are written for.
+    public func tenants() throws -> [NewOrder.Tenant] {
+        try sqlRows("SELECT id, region_code FROM users ORDER BY id").map {
+            NewOrder.Tenant(id: try $0.get("id"), region: try $0.get("region_code"))
+        }
+    }
+}
+
+extension Connection {
+    /// Writes `order` and its items in one transaction; returns the order's id once committed.
+    /// On an error the transaction is rolled back (when the connection still allows it) and the
+    /// error rethrown: an order whose COMMIT did not answer is not acknowledged.
+    public func insert(_ order: NewOrder) throws -> Int {
+        try execute("BEGIN")
+        do {
+            let id: Int = try query("""
+                INSERT INTO orders (user_id, region, product_id, quantity, amount, status, metadata, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5::numeric / 100, $6, '{"source": "load"}', now(), now()) RETURNING id
+                """, [order.userID, order.region, order.productID, order.quantity, order.amountCents, order.status]).rows[0].get(0)
+            try query("""
+                INSERT INTO order_items (user_id, order_id, product_name, quantity, unit_price)
+                SELECT $1, $2, name, quantity, cents::numeric / 100
+                FROM unnest($3::text[], $4::int[], $5::int[]) AS item(name, quantity, cents)
+                """, [order.userID, id, order.items.map(\.productName), order.items.map(\.quantity),
+                      order.items.map(\.unitPriceCents)])
+            try execute("COMMIT")
+            return id
+        } catch {
+            if isOpen { _ = try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+}
