@@ -2,9 +2,16 @@
 SHELL := /bin/bash
 SWIFT_TEST := swift test --no-parallel
 REPORTS := reports
+TOOL := .build/debug/citus-verify
+# Arguments for the tool's targets, e.g. make load LOAD_ARGS='--connections 8 --duration 60'
+SETUP_ARGS ?=
+LOAD_ARGS ?=
+DEMO ?= all
+SCENARIO ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help cluster-up cluster-down cluster-status cluster-destroy build test unit all phase1 phase2 phase3 phase4
+.PHONY: help cluster-up cluster-down cluster-status cluster-destroy build tool test unit all phase1 phase2 phase3 phase4 tool-tests \
+        setup load demo stats reshard
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -24,7 +31,26 @@ cluster-destroy: ## Stop the embedded cluster and delete its data folder
 build: ## Build the package and its tests
 	swift build --build-tests
 
-test: ## Unit tests and the whole lifecycle (Phase 1 to 4) against the configured cluster; JUnit XML in reports/
+tool: ## Build the citus-verify command-line tool (.build/debug/citus-verify)
+	@swift build --quiet --product citus-verify
+
+setup: tool ## Base tables and seed data, from scratch (SETUP_ARGS='--scale 10 --seed 7')
+	@$(TOOL) setup $(SETUP_ARGS)
+
+load: tool ## Insert orders continuously until Ctrl-C (LOAD_ARGS='--connections 8 --rate 500 --duration 60')
+	@$(TOOL) load $(LOAD_ARGS)
+
+demo: tool ## Query demonstrations with their plans (DEMO=single-shard|cross-shard|join|aggregate|all)
+	@$(TOOL) demo $(DEMO)
+
+stats: tool ## Shards per node, rows and size per shard, colocation groups
+	@$(TOOL) stats
+
+reshard: tool ## One resharding step (SCENARIO=enable-citus|add-worker|rebalance|isolate|drain|undistribute)
+	@[[ -n "$(SCENARIO)" ]] || { echo "make reshard needs SCENARIO=enable-citus|add-worker|rebalance|isolate|drain|undistribute" >&2; exit 2; }
+	@$(TOOL) reshard $(SCENARIO)
+
+test: ## Unit tests, the whole lifecycle (Phase 1 to 4) and the tool's tests against the configured cluster; JUnit XML in reports/
 	@mkdir -p $(REPORTS)
 	@rm -f $(REPORTS)/junit-swift-testing.xml
 	@$(SWIFT_TEST) --xunit-output $(REPORTS)/junit.xml; status=$$?; \
@@ -34,6 +60,9 @@ all: cluster-up test ## Start the embedded cluster, then run everything (the mai
 
 unit: ## Only the tests that need no database
 	$(SWIFT_TEST) --filter '^ClusterFixturesTests\.'
+
+tool-tests: ## The command-line tool's tests (run as a process against the cluster)
+	$(SWIFT_TEST) --filter '^ToolTests\.'
 
 phase1: ## Phase 1 alone: fresh baseline tables and seed data, verified
 	$(SWIFT_TEST) --filter '^Phase1Tests\.'

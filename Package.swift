@@ -40,5 +40,7 @@ let package = Package(
         .testTarget(name: "Phase2Tests", dependencies: ["ClusterFixtures"]),
         .testTarget(name: "Phase3Tests", dependencies: ["ClusterFixtures"]),
         .testTarget(name: "Phase4Tests", dependencies: ["ClusterFixtures"]),
+        // The command-line tool, run as a process against the cluster (after Phase 4 in a serial run).
+        .testTarget(name: "ToolTests", dependencies: ["ClusterFixtures", "CitusVerify"]),
     ]
 )

@@ -34,10 +34,19 @@ struct Load: ParsableCommand {
     @Flag(help: "Print the final report as JSON (progress lines still go to standard error).")
     var json = false
 
+    @Option(help: "Write every acknowledged order to this CSV file (id,user_id,amount_cents,items), to check afterwards that each is there.")
+    var ledger: String?
+
     func validate() throws {
         guard (1...256).contains(connections) else { throw ValidationError("--connections must be from 1 to 256, got \(connections)") }
         if let rate, !(rate > 0) { throw ValidationError("--rate must be above 0, got \(rate)") }
         if let duration, !(duration > 0) { throw ValidationError("--duration must be above 0 seconds, got \(duration)") }
+        if let ledger {
+            let folder = URL(fileURLWithPath: ledger).deletingLastPathComponent().path
+            guard FileManager.default.isWritableFile(atPath: folder) else {
+                throw ValidationError("--ledger \(ledger): the folder \(folder) does not exist or is not writable")
+            }
+        }
     }
 
     func run() throws {
@@ -53,6 +62,16 @@ struct Load: ParsableCommand {
             FileHandle.standardError.write(String(format: "load: %6.1f s  %8d orders  %7.0f orders/s  %d errors\n",
                                                   progress.seconds, progress.committed, rate, progress.errors).data(using: .utf8)!)
             last = progress
+        }
+        if let ledger {
+            let lines = ["id,user_id,amount_cents,items"] + report.acknowledged.sorted { $0.id < $1.id }.map {
+                "\($0.id),\($0.userID),\($0.amountCents),\($0.items)"
+            }
+            do {
+                try (lines.joined(separator: "\n") + "\n").write(toFile: ledger, atomically: true, encoding: .utf8)
+            } catch {
+                throw ValidationError("--ledger \(ledger): cannot write the file (\(error.localizedDescription))")
+            }
         }
         if json {
             print(try report.jsonSummary())
