@@ -50,7 +50,7 @@ struct SQLScriptTests {
         let variables = Dictionary(uniqueKeysWithValues: provided.map { ($0, "1") })
         let files = FileManager.default.enumerator(at: ProjectLayout.sqlDirectory, includingPropertiesForKeys: nil)!
             .compactMap { $0 as? URL }.filter { $0.pathExtension == "sql" }
-        #expect(files.count == 17)
+        #expect(files.count == 18, "the lifecycle's SQL files: setup 2, sharding 5, queries 6, resharding 5")
         for file in files {
             let script = try SQLScript(contentsOf: file, variables: variables)
             #expect(!script.statements.isEmpty, "\(file.lastPathComponent)")
