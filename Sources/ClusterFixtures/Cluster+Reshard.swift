@@ -19,6 +19,11 @@ public struct ReshardEvidence: Sendable {
     public var afterDrain: ShardPlacements
     public var drain: OperationReport
     public var steps: [StepCheck]
+    /// The tenant with the most orders and its order count, read before any writer started.
+    public var heaviestTenant: (id: Int, orders: Int)
+    /// What the writers active during the rebalance, the isolation and the drain had acknowledged,
+    /// checked against the database after each.
+    public var writes: [LedgerCheck]
 
     public var isolationReport: OperationReport { isolation.report }
     public func step(_ name: String) -> StepCheck? { steps.first { $0.step == name } }
@@ -51,32 +56,55 @@ extension Cluster {
 
     /// Phase 3: add worker 3, rebalance, isolate the heaviest tenant, drain worker 1 and remove it.
     @discardableResult
-    public func reshard(timeLimit: Int = 600) throws -> ReshardEvidence {
+    /// With `writers`, each long operation runs while writers insert and update orders (see
+    /// `withWriters`), and what they acknowledged is checked after each.
+    public func reshard(timeLimit: Int = 600, writers: Bool = false) throws -> ReshardEvidence {
         try recordStageChanging(to: .resharded)
         var steps: [ReshardEvidence.StepCheck] = []
         func check(_ step: String) throws {
             steps.append(.init(step: step, checksums: try checksums(), pendingCleanup: try pendingCleanupRecords()))
+        }
+        var writes: [LedgerCheck] = []
+        // Each long operation runs with writers active; their rows are checked, then removed, so
+        // the step's checksums compare with the baseline again.
+        func whileWriting<T: Sendable>(_ name: String, hotTenant: Int? = nil, _ operation: () throws -> T) throws -> T {
+            guard writers else { return try operation() }
+            let run = try withWriters(.ledger(seed: configuration.seed &+ UInt64(writes.count + 1), hotTenant: hotTenant),
+                                      operation: operation)
+            let value = try run.get()
+            writes.append(try checkLedger(run.writes, operation: name))
+            try removeLoadRows()
+            return value
         }
 
         let active = try addWorker()
         try check("add worker")
 
         let before = try placements(of: "orders")
-        let rebalance = try rebalance(timeLimit: timeLimit)
+        let rebalance = try whileWriting("rebalance") { try self.rebalance(timeLimit: timeLimit) }
         let after = try placements(of: "orders")
         try check("rebalance")
 
-        let isolation = try isolateTenant(timeLimit: timeLimit)
+        let heaviest = try heaviestTenant()
+        let isolation = try whileWriting("tenant isolation", hotTenant: heaviest.id) {
+            try isolateTenant(heaviest.id, timeLimit: timeLimit)
+        }
         try check("tenant isolation")
 
         let drained = configuration.workers[Self.drainedWorkerNumber - 1]
-        let drain = try drain(drained, timeLimit: timeLimit)
+        let drain = try whileWriting("drain \(drained.name)") { try self.drain(drained, timeLimit: timeLimit) }
         let afterDrain = try placements(of: "orders")
         try check("drain")
         try recordStage(.resharded)
         return ReshardEvidence(activeWorkersAfterAdd: active, beforeRebalance: before, afterRebalance: after,
                                rebalance: rebalance, isolation: isolation, drainedWorker: drained.name,
-                               afterDrain: afterDrain, drain: drain, steps: steps)
+                               afterDrain: afterDrain, drain: drain, steps: steps, heaviestTenant: heaviest, writes: writes)
+    }
+
+    /// The tenant with the most orders (lowest id on a tie) and its order count.
+    public func heaviestTenant() throws -> (id: Int, orders: Int) {
+        let row = try sqlRow("SELECT user_id, count(*) AS orders FROM orders GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT 1")
+        return (try row.get("user_id"), try row.get("orders"))
     }
 
     /// The worker names `citus_get_active_worker_nodes()` lists, in port order.

@@ -7,21 +7,39 @@ public struct UndistributeEvidence: Sendable {
     public var citusTablesLeft: Int
     public var partitionsLeft: Int
     public var shardsLeft: Int
+    /// What the writers active during the undistribute had acknowledged, checked afterwards (nil
+    /// when it ran without writers).
+    public var writes: LedgerCheck?
 }
 
 extension Cluster {
     /// Phase 4: every table back to a plain PostgreSQL table on the coordinator.
     @discardableResult
-    public func undistribute(timeLimit: Int = 600) throws -> UndistributeEvidence {
+    /// With `writers`, it runs while writers insert and update orders, and what they acknowledged
+    /// is checked afterwards.
+    public func undistribute(timeLimit: Int = 600, writers: Bool = false) throws -> UndistributeEvidence {
         guard try hasExtension("citus"),
               try sqlValue("SELECT count(*) FROM citus_tables WHERE table_name = 'orders'::regclass", as: Int.self) == 1 else {
             throw ReshardRefused(description: "orders is not a distributed table: nothing to undistribute")
         }
         try recordStageChanging(to: .undistributed)
-        let report = try runWatched("resharding/34_undistribute_table.sql", name: "undistribute",
-                                    progressQuery: "SELECT 'running' AS line WHERE false", timeLimit: timeLimit)
+        let operation = {
+            try self.runWatched("resharding/34_undistribute_table.sql", name: "undistribute",
+                                progressQuery: "SELECT 'running' AS line WHERE false", timeLimit: timeLimit)
+        }
+        let report: OperationReport
+        var writes: LedgerCheck?
+        if writers {
+            let run = try withWriters(.ledger(seed: configuration.seed &+ 100), operation: operation)
+            report = try run.get()
+            writes = try checkLedger(run.writes, operation: "undistribute")
+            try removeLoadRows()
+        } else {
+            report = try operation()
+        }
         let counts = report.results.suffix(3).map { (try? $0.rows[0].get(0, as: Int.self)) ?? -1 }
         try recordStage(.undistributed)
-        return UndistributeEvidence(report: report, citusTablesLeft: counts[0], partitionsLeft: counts[1], shardsLeft: counts[2])
+        return UndistributeEvidence(report: report, citusTablesLeft: counts[0], partitionsLeft: counts[1], shardsLeft: counts[2],
+                                    writes: writes)
     }
 }

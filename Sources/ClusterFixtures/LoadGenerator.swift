@@ -16,12 +16,23 @@ public final class LoadGenerator: @unchecked Sendable {
         public var duration: Double?
         /// Seed of the orders written (each writer derives its own).
         public var seed: UInt64
+        /// Share of transactions that update the status of an order the writer wrote before,
+        /// instead of writing a new one.
+        public var updateShare: Double
+        /// A tenant that gets `hotShare` of the new orders: the one being isolated, say, so that
+        /// writes hit the very shard being split.
+        public var hotTenant: Int?
+        public var hotShare: Double
 
-        public init(connections: Int = 4, rate: Double? = nil, duration: Double? = nil, seed: UInt64 = 42) {
+        public init(connections: Int = 4, rate: Double? = nil, duration: Double? = nil, seed: UInt64 = 42,
+                    updateShare: Double = 0, hotTenant: Int? = nil, hotShare: Double = 0.2) {
             self.connections = connections
             self.rate = rate
             self.duration = duration
             self.seed = seed
+            self.updateShare = updateShare
+            self.hotTenant = hotTenant
+            self.hotShare = hotShare
         }
     }
 
@@ -69,7 +80,10 @@ public final class LoadGenerator: @unchecked Sendable {
         for writer in writers {
             report.acknowledged += writer.acknowledged
             report.errorsBySQLState.merge(writer.errors, uniquingKeysWith: +)
+            report.errorExamples.merge(writer.errorExamples) { first, _ in first }
             report.inDoubt += writer.inDoubt
+            report.updates += writer.updates
+            report.attemptsByWriter.append(writer.attempts)
             latencies += writer.latencies
             writer.connection.close()
         }
@@ -91,10 +105,14 @@ public final class LoadGenerator: @unchecked Sendable {
         var connection: Connection
         unowned let generator: LoadGenerator
         let tenants: [NewOrder.Tenant]
+        let hot: NewOrder.Tenant?
         let started: Date
         var acknowledged: [AcknowledgedOrder] = []
         var errors: [String: Int] = [:]
+        var errorExamples: [String: String] = [:]
         var inDoubt = 0
+        var updates = 0
+        var attempts = 0
         var latencies: [Double] = []
 
         init(index: Int, connection: Connection, generator: LoadGenerator, tenants: [NewOrder.Tenant], started: Date) {
@@ -102,13 +120,15 @@ public final class LoadGenerator: @unchecked Sendable {
             self.connection = connection
             self.generator = generator
             self.tenants = tenants
+            self.hot = generator.options.hotTenant.flatMap { id in tenants.first { $0.id == id } }
             self.started = started
         }
 
         func run() {
-            var rng = SeededGenerator(seed: generator.options.seed &+ UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15)
+            let options = generator.options
+            var rng = SeededGenerator(seed: options.seed &+ UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15)
             // Pacing: this writer's share of the rate, as a fixed schedule from the start.
-            let interval = generator.options.rate.map { Double(generator.options.connections) / $0 }
+            let interval = options.rate.map { Double(options.connections) / $0 }
             var sent = 0
             while generator.shouldContinue(at: Date(), started: started) {
                 if let interval {
@@ -117,25 +137,64 @@ public final class LoadGenerator: @unchecked Sendable {
                     if wait > 0 { Thread.sleep(forTimeInterval: min(wait, 0.25)); continue }
                 }
                 sent += 1
-                let order = NewOrder.random(from: tenants, using: &rng)
                 let begun = DispatchTime.now().uptimeNanoseconds
-                do {
-                    let id = try connection.insert(order)
-                    latencies.append(Double(DispatchTime.now().uptimeNanoseconds - begun) / 1e6)
-                    acknowledged.append(AcknowledgedOrder(id: id, userID: order.userID, amountCents: order.amountCents,
-                                                          items: order.items.count))
-                    generator.record(committed: true)
-                } catch {
-                    let state = (error as? DatabaseError)?.sqlState ?? "connection"
-                    errors[state, default: 0] += 1
-                    generator.record(committed: false)
-                    if !connection.isOpen { reconnect() }
+                let succeeded: Bool
+                if !acknowledged.isEmpty, Double.random(in: 0..<1, using: &rng) < options.updateShare {
+                    succeeded = update(acknowledged.indices.randomElement(using: &rng)!, using: &rng)
+                } else {
+                    succeeded = insert(using: &rng)
                 }
+                if succeeded { latencies.append(Double(DispatchTime.now().uptimeNanoseconds - begun) / 1e6) }
+                generator.record(committed: succeeded)
             }
         }
 
+        private func insert(using rng: inout SeededGenerator) -> Bool {
+            attempts += 1
+            var order = NewOrder.random(from: tenants, hot: hot, hotShare: generator.options.hotShare, using: &rng)
+            order.token = "w\(index + 1)-\(attempts)"
+            do {
+                let id = try connection.insert(order)
+                acknowledged.append(AcknowledgedOrder(id: id, userID: order.userID, amountCents: order.amountCents,
+                                                      items: order.items.count, token: order.token, status: order.status))
+                return true
+            } catch {
+                failed(error)
+                return false
+            }
+        }
+
+        private func update(_ position: Int, using rng: inout SeededGenerator) -> Bool {
+            let order = acknowledged[position]
+            let status = SeedData.statuses.filter { $0 != order.status }.randomElement(using: &rng)!
+            do {
+                let result = try connection.query(NewOrder.statusUpdate, [order.userID, order.id, status])
+                guard result.commandTag == "UPDATE 1" else {
+                    // The acknowledged row is not where it must be: the ledger check reports it as lost.
+                    errors["update found no row", default: 0] += 1
+                    return false
+                }
+                acknowledged[position].status = status
+                acknowledged[position].maybeStatus = nil
+                updates += 1
+                return true
+            } catch {
+                // A statement the server refused changed nothing; one whose connection broke may have landed.
+                if !connection.isOpen { acknowledged[position].maybeStatus = status }
+                failed(error)
+                return false
+            }
+        }
+
+        private func failed(_ error: Error) {
+            let state = (error as? DatabaseError)?.sqlState ?? "connection"
+            errors[state, default: 0] += 1
+            if errorExamples[state] == nil { errorExamples[state] = (error as? DatabaseError)?.message ?? "\(error)" }
+            if !connection.isOpen { reconnect() }
+        }
+
         private func reconnect() {
-            // The last order's COMMIT may or may not have landed: it is in doubt, never acknowledged.
+            // The last transaction's COMMIT may or may not have landed: it is in doubt, never acknowledged.
             inDoubt += 1
             connection.close()
             while generator.shouldContinue(at: Date(), started: started) {

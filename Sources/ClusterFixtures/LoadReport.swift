@@ -23,6 +23,11 @@ public struct AcknowledgedOrder: Codable, Sendable, Equatable {
     public var userID: Int
     public var amountCents: Int
     public var items: Int
+    public var token: String
+    /// The status the last acknowledged write gave it.
+    public var status: String
+    /// A status an unacknowledged update may or may not have set (its outcome is unknown).
+    public var maybeStatus: String?
 }
 
 /// Where a load run stands: what the live display and the final report show.
@@ -46,8 +51,14 @@ public struct LoadReport: Sendable {
     public var acknowledged: [AcknowledgedOrder]
     /// Errors by SQLSTATE (`connection` when the connection itself failed).
     public var errorsBySQLState: [String: Int]
+    /// The first message seen for each SQLSTATE.
+    public var errorExamples: [String: String] = [:]
     /// Orders whose outcome is unknown: the connection broke before COMMIT answered.
     public var inDoubt: Int
+    /// Status updates the database acknowledged.
+    public var updates: Int = 0
+    /// Orders each writer attempted (writer n wrote tokens `wn-1` … `wn-<attempts>`).
+    public var attemptsByWriter: [Int] = []
     public var latency: LatencySummary
 
     public var committed: Int { acknowledged.count }

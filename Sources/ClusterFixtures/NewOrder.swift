@@ -12,15 +12,21 @@ public struct NewOrder: Sendable, Equatable {
     public var productID: Int
     public var status: String
     public var items: [Item]
+    /// Names the attempt that wrote the row (`w2-17`: writer 2's 17th order), kept in the order's
+    /// metadata, so every row found afterwards can be traced to an attempt.
+    public var token = ""
 
     public var quantity: Int { items.reduce(0) { $0 + $1.quantity } }
     public var amountCents: Int { items.reduce(0) { $0 + $1.quantity * $1.unitPriceCents } }
 
     /// A random order from `tenants`, with the seed's skew: 80% of orders from the first fifth.
-    public static func random(from tenants: [Tenant], using rng: inout SeededGenerator) -> NewOrder {
+    /// With a `hot` tenant, a `hotShare` of the orders go to it instead.
+    public static func random(from tenants: [Tenant], hot: Tenant? = nil, hotShare: Double = 0,
+                              using rng: inout SeededGenerator) -> NewOrder {
         let heavy = max(1, Int(Double(tenants.count) * SeedData.heavyUserShare))
         let pool = Double.random(in: 0..<1, using: &rng) < SeedData.heavyOrderShare ? 0..<heavy : 0..<tenants.count
-        let tenant = tenants[Int.random(in: pool, using: &rng)]
+        var tenant = tenants[Int.random(in: pool, using: &rng)]
+        if let hot, Double.random(in: 0..<1, using: &rng) < hotShare { tenant = hot }
         let items = (0..<Int.random(in: 1...3, using: &rng)).map { _ in
             Item(productName: "Product \(Int.random(in: 1...500, using: &rng))", quantity: Int.random(in: 1...5, using: &rng),
                  unitPriceCents: Int.random(in: 100...20_000, using: &rng))
@@ -28,6 +34,9 @@ public struct NewOrder: Sendable, Equatable {
         return NewOrder(userID: tenant.id, region: tenant.region, productID: Int.random(in: 1...500, using: &rng),
                         status: "pending", items: items)
     }
+
+    /// Sets an order's status; true when the row was there to update.
+    public static let statusUpdate = "UPDATE orders SET status = $3, updated_at = now() WHERE user_id = $1 AND id = $2"
 
     /// A user who can place orders: its id and the region its orders are booked in.
     public struct Tenant: Sendable, Equatable {
@@ -55,8 +64,10 @@ extension Connection {
         do {
             let id: Int = try query("""
                 INSERT INTO orders (user_id, region, product_id, quantity, amount, status, metadata, created_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5::numeric / 100, $6, '{"source": "load"}', now(), now()) RETURNING id
-                """, [order.userID, order.region, order.productID, order.quantity, order.amountCents, order.status]).rows[0].get(0)
+                VALUES ($1, $2, $3, $4, $5::numeric / 100, $6, jsonb_build_object('source', 'load', 'token', $7::text), now(), now())
+                RETURNING id
+                """, [order.userID, order.region, order.productID, order.quantity, order.amountCents, order.status,
+                      order.token]).rows[0].get(0)
             try query("""
                 INSERT INTO order_items (user_id, order_id, product_name, quantity, unit_price)
                 SELECT $1, $2, name, quantity, cents::numeric / 100

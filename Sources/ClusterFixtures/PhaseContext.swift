@@ -38,10 +38,10 @@ public struct PhaseContext: Sendable {
             evidence = try cluster.distribute()
         case .reshard:
             baseline = try cluster.ensure(.distributed)
-            evidence = try cluster.reshard()
+            evidence = try cluster.reshard(writers: true)
         case .undistribute:
             baseline = try cluster.ensure(.resharded)
-            evidence = try cluster.undistribute()
+            evidence = try cluster.undistribute(writers: true)
         }
         return PhaseContext(phase: phase, cluster: cluster, baseline: baseline,
                             seedData: try cluster.seedData(for: baseline), evidence: evidence)

@@ -1,4 +1,4 @@
-import ClusterFixtures
+@testable import ClusterFixtures
 import Testing
 
 @Suite("Load generator parts: orders, latency percentiles, array parameters")
@@ -39,5 +39,19 @@ struct LoadGeneratorPartsTests {
         #expect([1, 2, 3].sqlText == #"{"1","2","3"}"#)
         #expect([String?.none, "x"].sqlText == #"{NULL,"x"}"#)
         #expect([String]().sqlText == "{}")
+    }
+}
+
+@Suite("Write ledger: tokens name attempts")
+struct WriteLedgerTokenTests {
+    @Test("A token names an attempt only when that writer made that many attempts")
+    func attempted() {
+        let attempts = [3, 0, 10]
+        #expect(Cluster.wasAttempted("w1-1", attemptsByWriter: attempts))
+        #expect(Cluster.wasAttempted("w1-3", attemptsByWriter: attempts))
+        #expect(Cluster.wasAttempted("w3-10", attemptsByWriter: attempts))
+        for token in ["w1-4", "w2-1", "w4-1", "w1-0", "x1-1", "w1", "", "w-1", "w1-2-3"] {
+            #expect(!Cluster.wasAttempted(token, attemptsByWriter: attempts), "\(token)")
+        }
     }
 }

@@ -63,4 +63,13 @@ struct Phase4Tests {
             """).rows[0].get(0, as: Int.self)
         #expect(id > phase.seedData.orders.count)
     }
+
+    @Test("Writes during the undistribute: every acknowledged write is there once, with its values, and nothing else")
+    func writesSurvivedUndistribute() throws {
+        let evidence: UndistributeEvidence = try phase.evidence()
+        let check = try #require(evidence.writes, "the phase ran the undistribute with writers")
+        print("writes during \(check)")
+        #expect(check.acknowledged > 0, "writers were active during the undistribute")
+        #expect(check.holds, "\(check)")
+    }
 }
