@@ -7,6 +7,8 @@
 #   scripts/cluster.sh status   one line per node
 #   scripts/cluster.sh destroy  stop and delete the data folder
 #   scripts/cluster.sh has-citus   exit 0 and print citus.so's path when Citus is installed
+#   scripts/cluster.sh kill-node NODE    stop one node abruptly (immediate shutdown), for fault tests
+#   scripts/cluster.sh start-node NODE   start one stopped node again, with its existing settings
 #
 # Settings (environment): CLUSTER_DIR (default .cluster beside this folder), CLUSTER_PORT (the
 # coordinator's port, default 9700; workers take the next three), CITUS_DATABASE, CITUS_USER,
@@ -266,6 +268,13 @@ case ${1:-} in
   down) cmd_down ;;
   status) cmd_status ;;
   destroy) cmd_down; rm -rf "$CLUSTER_DIR"; say "removed $CLUSTER_DIR" ;;
+  kill-node) [[ " ${NODES[*]} " == *" ${2:-} "* ]] || die "kill-node needs a node name: ${NODES[*]}"
+    as_server "$BIN/pg_ctl" -D "$(node_dir "$2")" -m immediate -w -t 30 stop >/dev/null && say "$2 stopped abruptly (immediate)" ;;
+  start-node) [[ " ${NODES[*]} " == *" ${2:-} "* ]] || die "start-node needs a node name: ${NODES[*]}"
+    is_running "$2" && { say "$2 already running"; exit 0; }
+    as_server "$BIN/pg_ctl" -D "$(node_dir "$2")" -l "$CLUSTER_DIR/logs/$2.log" -w -t 60 start >/dev/null \
+      || die "$2 did not start: see $CLUSTER_DIR/logs/$2.log"
+    say "$2 started" ;;
   has-citus) [[ -f $PKGLIB/citus.so ]] && echo "$PKGLIB/citus.so" || { echo "no citus.so in $PKGLIB" >&2; exit 1; } ;;
-  *) echo "usage: $0 up|down|status|destroy|has-citus" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|destroy|has-citus|kill-node NODE|start-node NODE" >&2; exit 2 ;;
 esac

@@ -19,23 +19,28 @@ public enum CitusAvailability {
 
     private static func probe() -> String? {
         do {
-            let cluster = try Cluster.shared()
-            let row = try cluster.sqlRow("""
-                SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'citus') AS installed,
-                       current_setting('shared_preload_libraries') AS preload,
-                       current_setting('server_version') AS version
-                """)
-            let version: String = try row.get("version")
-            guard try row.get("installed", as: Bool.self) else {
-                return "Citus is not installed on the coordinator \(cluster.configuration.coordinator) (PostgreSQL \(version) has no 'citus' extension); install Citus for PostgreSQL \(version.prefix(2)) and restart the cluster"
-            }
-            let preload: String = try row.get("preload")
-            guard preload.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }).contains("citus") else {
-                return "Citus is installed but not loaded on the coordinator \(cluster.configuration.coordinator): shared_preload_libraries is '\(preload)', it must list citus"
-            }
-            return nil
+            return try reason(on: try Cluster.shared())
         } catch {
             return "no cluster to check Citus on: \(error)"
         }
+    }
+
+    /// Why `name` cannot be used on `cluster`'s coordinator (not installed, or not preloaded), or
+    /// nil when it can. The name is a parameter so a test can ask about an extension that is absent.
+    public static func reason(on cluster: Cluster, extension name: String = "citus") throws -> String? {
+        let row = try cluster.sqlRow("""
+            SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = $1) AS installed,
+                   current_setting('shared_preload_libraries') AS preload,
+                   current_setting('server_version') AS version
+            """, [name])
+        let version: String = try row.get("version")
+        guard try row.get("installed", as: Bool.self) else {
+            return "\(name) is not installed on the coordinator \(cluster.configuration.coordinator) (PostgreSQL \(version) has no '\(name)' extension); install it for PostgreSQL \(version.prefix(2)) and restart the cluster"
+        }
+        let preload: String = try row.get("preload")
+        guard preload.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }).contains(name) else {
+            return "\(name) is installed but not loaded on the coordinator \(cluster.configuration.coordinator): shared_preload_libraries is '\(preload)', it must list \(name)"
+        }
+        return nil
     }
 }

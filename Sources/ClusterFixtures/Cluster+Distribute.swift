@@ -16,6 +16,9 @@ extension Cluster {
     /// distributed by user_id and colocated, regions a reference table.
     @discardableResult
     public func distribute() throws -> DistributeEvidence {
+        guard try hasTable("orders") else {
+            throw StageMismatch(operation: "distributing (Phase 2)", needs: .baseline, found: try recordedStage()?.rawValue ?? "no orders table")
+        }
         if try hasExtension("citus"), try sqlValue("SELECT count(*) FROM citus_tables", as: Int.self) > 0 {
             throw ReshardRefused(description: "Citus is already enabled and tables are distributed: nothing to distribute")
         }

@@ -59,6 +59,7 @@ extension Cluster {
     /// With `writers`, each long operation runs while writers insert and update orders (see
     /// `withWriters`), and what they acknowledged is checked after each.
     public func reshard(timeLimit: Int = 600, writers: Bool = false) throws -> ReshardEvidence {
+        try require(.distributed, for: "Phase 3 (reshard)")
         try recordStageChanging(to: .resharded)
         var steps: [ReshardEvidence.StepCheck] = []
         func check(_ step: String) throws {
@@ -117,6 +118,7 @@ extension Cluster {
     /// Registers worker 3 (`30_add_worker_node.sql`); returns the active workers afterwards.
     @discardableResult
     public func addWorker() throws -> [String] {
+        try requireDistributedTables()
         let third = configuration.workers[2]
         let registered = try sqlValue("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
                                       [third.registeredAddress.host, third.registeredAddress.port], as: Int.self)
@@ -129,16 +131,19 @@ extension Cluster {
     }
 
     /// Moves shard groups until every worker holds the same number (`31_rebalance_shards.sql`).
-    public func rebalance(timeLimit: Int = 600, onProgress: ((String) -> Void)? = nil) throws -> OperationReport {
+    public func rebalance(timeLimit: Int = 600, settings: [String: String] = [:],
+                          onProgress: ((String) -> Void)? = nil) throws -> OperationReport {
+        try requireDistributedTables()
         try recordStageChanging(to: .resharded)
-        return try runWatched("resharding/31_rebalance_shards.sql", name: "rebalance", timeLimit: timeLimit,
-                              onProgress: onProgress)
+        return try runWatched("resharding/31_rebalance_shards.sql", name: "rebalance", settings: settings,
+                              timeLimit: timeLimit, onProgress: onProgress)
     }
 
     /// Gives one tenant a shard of its own (`32_isolate_tenant.sql`): the tenant with the most
     /// orders, or `tenant` when given.
     public func isolateTenant(_ tenant: Int? = nil, timeLimit: Int = 600,
                               onProgress: ((String) -> Void)? = nil) throws -> TenantIsolation {
+        try requireDistributedTables()
         if let tenant {
             let orders = try sqlValue("SELECT count(*) FROM orders WHERE user_id = $1", [tenant], as: Int.self)
             guard orders > 0 else { throw ReshardRefused(description: "tenant \(tenant) has no orders: nothing to isolate") }
@@ -168,6 +173,7 @@ extension Cluster {
     /// Moves every shard off `worker`, then removes it from the metadata (`33_drain_worker.sql`).
     public func drain(_ worker: ClusterConfiguration.Worker, timeLimit: Int = 600,
                       onProgress: ((String) -> Void)? = nil) throws -> OperationReport {
+        try requireDistributedTables()
         let address = worker.registeredAddress
         let others = try sqlValue("""
             SELECT count(*) FROM pg_dist_node
@@ -184,6 +190,17 @@ extension Cluster {
         try recordStageChanging(to: .resharded)
         return try runWatched("resharding/33_drain_worker.sql", name: "drain \(worker.name)",
                               variables: ["drain_host": address.host, "drain_port": String(address.port)],
+                              timeLimit: timeLimit, onProgress: onProgress)
+    }
+
+    /// Moves one shard group to `worker` (`35_move_shard.sql`).
+    public func moveShard(_ shardID: Int64, to worker: ClusterConfiguration.Worker, timeLimit: Int = 600,
+                          onProgress: ((String) -> Void)? = nil) throws -> OperationReport {
+        try requireDistributedTables()
+        try recordStageChanging(to: .resharded)
+        return try runWatched("resharding/35_move_shard.sql", name: "move shard \(shardID) to \(worker.name)",
+                              variables: ["shard_id": String(shardID), "target_host": worker.registeredAddress.host,
+                                          "target_port": String(worker.registeredAddress.port)],
                               timeLimit: timeLimit, onProgress: onProgress)
     }
 }

@@ -15,3 +15,35 @@ public enum LifecycleStage: String, Sendable, Comparable, CaseIterable {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
 }
+
+/// An operation was asked of a cluster that is not at the stage it starts from: a phase run
+/// before its predecessor's state exists.
+public struct StageMismatch: Error, CustomStringConvertible {
+    public var operation: String
+    public var needs: LifecycleStage
+    /// What `verify.lifecycle` records: a stage, `changing to …`, or nil for no record.
+    public var found: String?
+
+    public var description: String {
+        "\(operation) starts from the '\(needs.rawValue)' stage, but the cluster is "
+            + (found.map { "at '\($0)'" } ?? "not set up by this suite (no verify.lifecycle)")
+            + ": run the phases before it first (make phaseN prepares its own start)"
+    }
+}
+
+extension Cluster {
+    /// Throws `StageMismatch` unless the recorded stage is `stage`.
+    func require(_ stage: LifecycleStage, for operation: String) throws {
+        let found: String? = try sqlValue("SELECT to_regclass('verify.lifecycle') IS NOT NULL", as: Bool.self)
+            ? try sqlValue("SELECT stage FROM verify.lifecycle") : nil
+        guard found == stage.rawValue else { throw StageMismatch(operation: operation, needs: stage, found: found) }
+    }
+
+    /// Throws `CitusNotEnabled` unless Citus is enabled and orders is distributed.
+    func requireDistributedTables() throws {
+        guard try hasExtension("citus"),
+              try sqlValue("SELECT count(*) FROM citus_tables WHERE table_name = 'orders'::regclass", as: Int.self) == 1 else {
+            throw CitusNotEnabled(node: "coordinator (\(configuration.coordinator))")
+        }
+    }
+}

@@ -4,13 +4,22 @@ import Foundation
 /// tests start exactly the same thing.
 public struct LocalCluster: Sendable {
     public var script: URL
+    /// The cluster's data folder; nil: the script's default (CLUSTER_DIR, else .cluster/).
+    public var directory: String?
 
-    public init(script: URL = ProjectLayout.root.appendingPathComponent("scripts/cluster.sh")) {
+    public init(script: URL = ProjectLayout.root.appendingPathComponent("scripts/cluster.sh"), directory: String? = nil) {
         self.script = script
+        self.directory = directory
     }
 
     public func start() throws { try run("up") }
     public func stop() throws { try run("down") }
+
+    /// Stops one node the way a crash would (immediate shutdown: no checkpoint, clients cut off).
+    public func kill(_ node: String) throws { try run("kill-node", node) }
+
+    /// Starts one stopped node again with the settings it had.
+    public func start(_ node: String) throws { try run("start-node", node) }
 
     /// The script's output; throws with that output when it fails.
     @discardableResult
@@ -18,6 +27,9 @@ public struct LocalCluster: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [script.path] + arguments
+        if let directory {
+            process.environment = ProcessInfo.processInfo.environment.merging(["CLUSTER_DIR": directory]) { $1 }
+        }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output

@@ -46,11 +46,11 @@ struct SQLScriptTests {
     @Test("Every file under sql/ splits, and names only the psql variables the fixtures provide")
     func projectFiles() throws {
         let provided = ["worker1_host", "worker1_port", "worker2_host", "worker2_port", "worker3_host", "worker3_port",
-                        "tenant_id", "drain_host", "drain_port"]
+                        "tenant_id", "drain_host", "drain_port", "shard_id", "target_host", "target_port"]
         let variables = Dictionary(uniqueKeysWithValues: provided.map { ($0, "1") })
         let files = FileManager.default.enumerator(at: ProjectLayout.sqlDirectory, includingPropertiesForKeys: nil)!
             .compactMap { $0 as? URL }.filter { $0.pathExtension == "sql" }
-        #expect(files.count == 18, "the lifecycle's SQL files: setup 2, sharding 5, queries 6, resharding 5")
+        #expect(files.count == 19, "the lifecycle's SQL files: setup 2, sharding 5, queries 6, resharding 6")
         for file in files {
             let script = try SQLScript(contentsOf: file, variables: variables)
             #expect(!script.statements.isEmpty, "\(file.lastPathComponent)")

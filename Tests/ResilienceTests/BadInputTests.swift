@@ -1,0 +1,138 @@
+import ClusterFixtures
+import Foundation
+import Testing
+
+/// Bad input gets an error naming its cause and changes nothing. How long each error took is
+/// printed, not asserted (a test checks behaviour; every wait here is bounded by connect_timeout
+/// or statement_timeout, so none can hang).
+@Suite("Bad input: a clear error naming the cause, and the cluster left as it was", .serialized, .exclusiveCluster)
+struct BadInputTests {
+    let cluster: Cluster
+    init() throws { cluster = try Cluster.shared() }
+
+    private func timed<T>(_ what: String, _ body: () throws -> T) rethrows -> T {
+        let clock = ContinuousClock(), start = clock.now
+        defer { print("bad input: \(what) answered in \(start.duration(to: clock.now))") }
+        return try body()
+    }
+
+    @Test("Unreachable host: the error names the node and its address")
+    func unreachableHost() throws {
+        let address = NodeAddress(host: "127.0.0.1", port: 1)
+        let error = try #require(throws: DatabaseError.self) {
+            try timed("unreachable host") { try cluster.connect("worker9", at: address) }
+        }
+        #expect(error.node.contains("worker9") && error.node.contains("127.0.0.1:1"), "\(error)")
+        #expect(error.description.contains("Connection refused") || error.description.contains("connect"), "\(error)")
+    }
+
+    @Test("Wrong password: SQLSTATE 28P01 from the node that refused it")
+    func wrongPassword() throws {
+        let c = cluster.configuration
+        let error = try #require(throws: DatabaseError.self) {
+            try timed("wrong password") {
+                try Connection(label: "coordinator", address: c.coordinator, database: c.database, user: c.user, password: c.password + "-wrong")
+            }
+        }
+        #expect(error.description.contains("password authentication failed"), "\(error)")
+        #expect(error.node.contains("\(c.coordinator)"), "\(error)")
+    }
+
+    @Test("Malformed environment variable: the error names the variable, the value and the expected form")
+    func malformedVariable() throws {
+        let c = cluster.configuration
+        var environment = ["CITUS_COORDINATOR": "\(c.coordinator)", "CITUS_DATABASE": c.database, "CITUS_USER": c.user,
+                           "CITUS_PASSWORD": c.password]
+        for (number, worker) in zip(1..., c.workers) { environment["CITUS_WORKER\(number)_ADDR"] = "\(worker.registeredAddress)" }
+        #expect(throws: Never.self, "the configuration in use loads") { try ClusterConfiguration.load(environment: environment) }
+        environment["CITUS_WORKER2_ADDR"] = "worker2"
+        let error = try #require(throws: ConfigurationError.self) { try ClusterConfiguration.load(environment: environment) }
+        #expect(error.description.hasPrefix("CITUS_WORKER2_ADDR is 'worker2': expected host:port"), "\(error)")
+    }
+
+    @Test("An extension that is not installed is named, with the coordinator and the server version")
+    func extensionNotInstalled() throws {
+        let reason = try #require(try CitusAvailability.reason(on: cluster, extension: "citus_absent"))
+        #expect(reason.contains("citus_absent is not installed on the coordinator \(cluster.configuration.coordinator)"), "\(reason)")
+        #expect(reason.contains("PostgreSQL 1"), "\(reason)")
+    }
+
+    @Test("A SQL file with a syntax error names the file and the line of the failing statement, with SQLSTATE 42601")
+    func sqlSyntaxError() throws {
+        let script = try SQLScript(name: "sql/broken.sql", text: "SELECT 1;\n\n-- a comment\nSELEC 2;\nSELECT 3;\n")
+        let before = try ClusterFingerprint(of: cluster)
+        let error = try #require(throws: DatabaseError.self) { try timed("syntax error") { try cluster.coordinator.run(script) } }
+        #expect(error.sqlState == "42601")
+        #expect(error.description.hasPrefix("sql/broken.sql:4: coordinator"), "\(error)")
+        #expect(try ClusterFingerprint(of: cluster) == before)
+    }
+
+    @Test("A phase run before its predecessor's state exists is refused, naming the stage it needs")
+    func phaseBeforeItsPredecessor() throws {
+        try cluster.ensure(.baseline)
+        let before = try ClusterFingerprint(of: cluster)
+        let error = try #require(throws: StageMismatch.self) { try timed("reshard on a baseline") { try cluster.reshard() } }
+        #expect(error.description.contains("starts from the 'distributed' stage, but the cluster is at 'baseline'"), "\(error)")
+        #expect(try ClusterFingerprint(of: cluster) == before)
+    }
+}
+
+/// Requests Citus refuses, or this suite refuses before Citus is asked, on a distributed cluster.
+@Suite("Bad input on a distributed cluster: refused with the reason, nothing changed", .serialized, .requiresCitus, .exclusiveCluster)
+struct CitusBadInputTests {
+    let cluster: Cluster
+    init() throws {
+        cluster = try Cluster.shared()
+        try cluster.ensure(.distributed)
+    }
+
+    private func refused(_ operation: () throws -> Void) throws -> String {
+        let before = try ClusterFingerprint(of: cluster)
+        let clock = ContinuousClock(), start = clock.now
+        let error = try #require(throws: (any Error).self) { try operation() }
+        print("bad input: \(error) (answered in \(start.duration(to: clock.now)))")
+        #expect(try ClusterFingerprint(of: cluster) == before, "the cluster is as it was")
+        return "\(error)"
+    }
+
+    @Test("Adding a worker that is already registered")
+    func workerAlreadyRegistered() throws {
+        try cluster.addWorker()
+        let message = try refused { try cluster.addWorker() }
+        #expect(message.contains("worker3") && message.contains("already registered"), "\(message)")
+    }
+
+    @Test("Draining the last worker that can hold shards")
+    func drainingTheLastWorker() throws {
+        let first = cluster.configuration.workers[0]
+        // Only worker1 may hold shards: every other registered worker is marked as not taking any.
+        let others = try cluster.sqlRows("""
+            SELECT nodename, nodeport FROM pg_dist_node WHERE groupid <> 0 AND NOT (nodename = $1 AND nodeport = $2)
+            """, [first.registeredAddress.host, first.registeredAddress.port]).map {
+            (try $0.get("nodename", as: String.self), try $0.get("nodeport", as: Int.self))
+        }
+        for (host, port) in others {
+            try cluster.sqlRow("SELECT citus_set_node_property($1, $2, 'shouldhaveshards', false)", [host, port])
+        }
+        defer {
+            for (host, port) in others {
+                _ = try? cluster.sqlRow("SELECT citus_set_node_property($1, $2, 'shouldhaveshards', true)", [host, port])
+            }
+        }
+        let message = try refused { _ = try cluster.drain(first) }
+        #expect(message.contains("worker1") && message.contains("last worker"), "\(message)")
+    }
+
+    @Test("Isolating a tenant that has no rows")
+    func isolatingAnEmptyTenant() throws {
+        let message = try refused { _ = try cluster.isolateTenant(987_654_321) }
+        #expect(message.contains("tenant 987654321 has no orders"), "\(message)")
+    }
+
+    @Test("Undistributing a table that is not distributed")
+    func undistributingPlainTables() throws {
+        try cluster.ensure(.baseline)
+        let message = try refused { _ = try cluster.undistribute() }
+        #expect(message.contains("orders is not a distributed table"), "\(message)")
+    }
+}
