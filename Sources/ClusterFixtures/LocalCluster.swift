@@ -24,20 +24,10 @@ public struct LocalCluster: Sendable {
     /// The script's output; throws with that output when it fails.
     @discardableResult
     public func run(_ arguments: String...) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script.path] + arguments
-        if let directory {
-            process.environment = ProcessInfo.processInfo.environment.merging(["CLUSTER_DIR": directory]) { $1 }
-        }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
+        let outcome = try ChildProcess("/bin/bash", [script.path] + arguments,
+                                       environment: directory.map { ["CLUSTER_DIR": $0] } ?? [:]).run(timeLimit: 300)
+        let text = outcome.output + outcome.errorOutput
+        guard outcome.status == 0, !outcome.signaled else {
             throw LocalClusterError(command: "scripts/cluster.sh \(arguments.joined(separator: " "))", output: text)
         }
         return text

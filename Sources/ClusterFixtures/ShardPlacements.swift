@@ -30,3 +30,20 @@ extension Cluster {
         try sqlValue("SELECT count(*) FROM pg_dist_cleanup")
     }
 }
+
+extension Cluster {
+    /// The shard tables of the lifecycle's distributed tables that physically exist on the node
+    /// behind `connection`. Citus hides shards from catalog queries by default
+    /// (`citus.show_shards_for_app_name_prefixes`), which would make this count 0 everywhere; the
+    /// setting is lifted for this one transaction.
+    public func shardTableCount(on connection: Connection) throws -> Int {
+        try connection.execute("BEGIN")
+        defer { _ = try? connection.execute("COMMIT") }
+        if try connection.query("SELECT count(*) FROM pg_extension WHERE extname = 'citus'").rows[0].get(0, as: Int.self) > 0 {
+            try connection.execute("SET LOCAL citus.show_shards_for_app_name_prefixes = '*'")
+        }
+        return try connection.query("""
+            SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relname ~ '^(orders|order_items)_[0-9]+$'
+            """).rows[0].get(0)
+    }
+}

@@ -17,6 +17,12 @@ FROM get_rebalance_table_shards_plan(rebalance_strategy := 'by_shard_count');
 -- shard group after another. The moves stay online (logical replication, force_logical).
 -- citus_rebalance_wait() returns quietly even when the job failed, so this waits on the job and
 -- demands that it finished: a failed job is an error here.
+-- A rebalance job still running (from an earlier run whose connection was lost: the job outlives
+-- it) is waited for first, since citus_rebalance_start refuses to start a second one.
+SELECT citus_job_wait(job_id, desired_status => 'finished')
+FROM pg_dist_background_job
+WHERE job_type = 'rebalance' AND state IN ('scheduled', 'running', 'cancelling', 'failing');
+
 SELECT citus_rebalance_start(rebalance_strategy := 'by_shard_count', shard_transfer_mode := 'force_logical');
 
 SELECT citus_job_wait((SELECT max(job_id) FROM pg_dist_background_job WHERE job_type = 'rebalance'),

@@ -4,6 +4,10 @@
 -- the middle of a move they control.
 --   psql -v shard_id=<a shard of orders> -v target_host=... -v target_port=... -f this file
 
+-- The target needs its copy of every reference table before it can take a shard that refers to
+-- one (citus_add_node does not make it; a rebalance does it as its first task).
+SELECT replicate_reference_tables(shard_transfer_mode => 'force_logical');
+
 SELECT citus_move_shard_placement(:shard_id, nodename, nodeport, :'target_host', :'target_port'::int,
                                   shard_transfer_mode => 'force_logical')
 FROM citus_shards

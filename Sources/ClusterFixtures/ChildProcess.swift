@@ -1,0 +1,89 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a program and waits for it with `posix_spawn` and `waitpid`, its output collected in a
+/// file.
+///
+/// Written here rather than using Foundation's `Process`: on Linux, `Process.waitUntilExit()`
+/// was seen to wait forever for a child that had already exited (left a zombie nobody reaped) when
+/// that child had just started a PostgreSQL server in the background (`scripts/cluster.sh
+/// start-node`). Waiting on the child's own pid cannot miss its exit.
+public struct ChildProcess: Sendable {
+    public var executable: String
+    public var arguments: [String]
+    /// Laid over this process's environment.
+    public var environment: [String: String]
+
+    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) {
+        self.executable = executable
+        self.arguments = arguments
+        self.environment = environment
+    }
+
+    public struct Outcome: Sendable {
+        public var status: Int32
+        /// The child ended by a signal (`status` is then the signal's number).
+        public var signaled: Bool
+        public var output: String
+        public var errorOutput: String
+    }
+
+    public struct TimedOut: Error, CustomStringConvertible {
+        public var command: String
+        public var seconds: Double
+        public var description: String { "\(command) did not end within \(Int(seconds)) s and was killed" }
+    }
+
+    public struct SpawnFailed: Error, CustomStringConvertible {
+        public var command: String
+        public var code: Int32
+        public var description: String { "could not start \(command): \(String(cString: strerror(code)))" }
+    }
+
+    /// Runs to the end, or kills the child after `timeLimit` seconds and throws `TimedOut`.
+    public func run(timeLimit: Double = 600) throws -> Outcome {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("citus-verify-child-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("stdout").path, err = folder.appendingPathComponent("stderr").path
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+
+        var pid: pid_t = 0
+        let command = ([executable] + arguments).joined(separator: " ")
+        let code = posix_spawnp(&pid, executable, &actions, nil, argv, envp)
+        guard code == 0 else { throw SpawnFailed(command: command, code: code) }
+
+        var status: Int32 = 0
+        let deadline = Date().addingTimeInterval(timeLimit)
+        while true {
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid { break }
+            if result == -1 && errno != EINTR { throw SpawnFailed(command: command, code: errno) }
+            if Date() > deadline {
+                kill(pid, SIGKILL)
+                _ = waitpid(pid, &status, 0)
+                throw TimedOut(command: command, seconds: timeLimit)
+            }
+            usleep(20_000)
+        }
+        // WIFSIGNALED / WTERMSIG / WEXITSTATUS are macros Swift does not import.
+        let signal = status & 0x7f
+        let signaled = signal != 0 && signal != 0x7f
+        return Outcome(status: signaled ? signal : (status >> 8) & 0xff, signaled: signaled,
+                       output: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+                       errorOutput: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+    }
+}

@@ -1,0 +1,146 @@
+import ClusterFixtures
+import Foundation
+import Synchronization
+import Testing
+
+/// Faults in the middle of a shard move, with writers active throughout: the operation fails
+/// with a clear error, no acknowledged write is lost, Citus's cleanup leaves nothing behind, and
+/// running the operation again completes.
+@Suite("Faults during shard moves: a clear failure, nothing acknowledged lost, no debris, a rerun completes",
+       .serialized, .requiresCitus, .requiresLocalCluster, .exclusiveCluster)
+struct FaultTests {
+    let cluster: Cluster
+    let local: LocalCluster
+
+    init() throws {
+        cluster = try Cluster.shared()
+        local = LocalCluster(directory: cluster.configuration.localClusterDirectory)
+    }
+
+    private var worker1: ClusterConfiguration.Worker { cluster.configuration.workers[0] }
+    private var worker3: ClusterConfiguration.Worker { cluster.configuration.workers[2] }
+
+    /// Waits (bounded) until the coordinator reaches `worker` again.
+    private func waitUntilReachable(_ worker: ClusterConfiguration.Worker) throws {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if (try? cluster.sqlValue("SELECT citus_check_connection_to_node($1, $2)",
+                                      [worker.registeredAddress.host, worker.registeredAddress.port], as: Bool.self)) == true { return }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        Issue.record("\(worker.name) was not reachable from the coordinator 60 s after it was started again")
+    }
+
+    /// Citus's cleanup has run and left nothing: no cleanup records, no replication slots,
+    /// subscriptions or publications of its own on any node, and on every worker exactly the
+    /// shard tables the metadata places there.
+    private func expectNoDebris(_ context: String) throws {
+        try cluster.coordinator.execute("CALL citus_cleanup_orphaned_resources()")
+        #expect(try cluster.pendingCleanupRecords() == 0, "pg_dist_cleanup after \(context)")
+        let nodes: [(String, Connection)] = [("coordinator", try cluster.coordinator)]
+            + (try (1...3).map { ("worker\($0)", try cluster.worker($0)) })
+        for (name, node) in nodes {
+            let leftovers: Int = try node.query("""
+                SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'citus%')
+                     + (SELECT count(*) FROM pg_subscription WHERE subname LIKE 'citus%')
+                     + (SELECT count(*) FROM pg_publication WHERE pubname LIKE 'citus%')
+                """).rows[0].get(0)
+            #expect(leftovers == 0, "replication slots, subscriptions and publications left on \(name) after \(context)")
+        }
+        for (number, worker) in zip(1..., cluster.configuration.workers) {
+            let placed = try cluster.sqlValue("""
+                SELECT count(*) FROM citus_shards
+                WHERE nodename = $1 AND nodeport = $2 AND table_name IN ('orders'::regclass, 'order_items'::regclass)
+                """, [worker.registeredAddress.host, worker.registeredAddress.port], as: Int.self)
+            #expect(try cluster.shardTableCount(on: cluster.worker(number)) == placed,
+                    "shard tables on \(worker.name) match the metadata after \(context)")
+        }
+    }
+
+    @Test("A worker stopped abruptly while a shard moves onto it: the move fails clearly, and after a restart nothing is lost and the move completes")
+    func workerStoppedDuringMove() throws {
+        try cluster.ensure(.distributed)
+        try cluster.addWorker()
+        let shard: Int64 = try cluster.sqlValue("""
+            SELECT min(shardid) FROM citus_shards WHERE table_name = 'orders'::regclass AND nodename = $1 AND nodeport = $2
+            """, [worker1.registeredAddress.host, worker1.registeredAddress.port])
+        let stopped = Mutex(false)
+        let run = try cluster.withWriters(.ledger(seed: 11)) { () -> Result<OperationReport, any Error> in
+            // Stop worker3 as soon as Citus reports the move running.
+            let move = Result {
+                try cluster.moveShard(shard, to: worker3, timeLimit: 120) { line in
+                    guard line.contains("shard \(shard)"), !stopped.withLock({ $0 }) else { return }
+                    stopped.withLock { $0 = true }
+                    try? local.kill(worker3.name)
+                }
+            }
+            try local.start(worker3.name)
+            try waitUntilReachable(worker3)
+            return move
+        }
+        let move = try run.get()
+        #expect(stopped.withLock { $0 }, "worker3 was stopped during the move")
+        switch move {
+        case .success(let report):
+            Issue.record("the move succeeded although its target stopped: \(report)")
+        case .failure(let error):
+            print("fault: move with its target stopped failed: \(error)")
+            #expect(error is DatabaseError, "a database error naming the failure, not a stall: \(error)")
+        }
+        let ledger = try cluster.checkLedger(run.writes, operation: "move onto a stopped worker")
+        print("fault: writes during \(ledger)")
+        #expect(ledger.acknowledged > 0)
+        #expect(ledger.holds, "\(ledger)")
+        try cluster.removeLoadRows()
+        try expectNoDebris("the failed move")
+
+        let rerun = try cluster.moveShard(shard, to: worker3, timeLimit: 120)
+        let placement = try #require(rerun.results.last?.rows.first)
+        #expect(try placement.get("nodeport", as: Int.self) == worker3.registeredAddress.port, "\(placement)")
+        try expectNoDebris("the rerun")
+        let baseline = try #require(try cluster.recordedBaseline())
+        #expect(try cluster.checksums() == baseline.checksums)
+    }
+
+    @Test("The coordinator connection dropped in the middle of a rebalance: a clear error, nothing lost, and a rerun completes")
+    func connectionDroppedDuringRebalance() throws {
+        try cluster.ensure(.distributed)
+        try cluster.addWorker()
+        let dropped = Mutex(false)
+        let application = "citus-verify rebalance under test"
+        let run = try cluster.withWriters(.ledger(seed: 12)) { () -> Result<OperationReport, any Error> in
+            Result {
+                try cluster.rebalance(timeLimit: 120, settings: ["application_name": application]) { line in
+                    guard line.hasPrefix("move"), !dropped.withLock({ $0 }) else { return }
+                    dropped.withLock { $0 = true }
+                    _ = try? cluster.sqlValue("SELECT bool_or(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1",
+                                              [application], as: Bool.self)
+                }
+            }
+        }
+        let rebalance = try run.get()
+        #expect(dropped.withLock { $0 }, "the connection was dropped while shards were moving")
+        switch rebalance {
+        case .success(let report):
+            Issue.record("the rebalance reported success although its connection was dropped: \(report)")
+        case .failure(let error):
+            print("fault: rebalance with its connection dropped failed: \(error)")
+            #expect("\(error)".contains("terminat") || "\(error)".contains("connection"), "\(error)")
+        }
+        // citus_rebalance_start runs the moves as a background job, which outlives the client's
+        // connection: the job finishes (or fails) on its own. Running the operation again waits
+        // for it and completes.
+        let rerun = try cluster.rebalance(timeLimit: 300)
+        print("fault: rebalance rerun: \(rerun)")
+        let ledger = try cluster.checkLedger(run.writes, operation: "rebalance with its connection dropped")
+        print("fault: writes during \(ledger)")
+        #expect(ledger.acknowledged > 0)
+        #expect(ledger.holds, "\(ledger)")
+        try cluster.removeLoadRows()
+        let counts = try cluster.placements(of: "orders").shardsByNode.values
+        #expect(counts.count == 3 && counts.max()! - counts.min()! <= 1, "balanced over three workers after the rerun")
+        try expectNoDebris("the dropped rebalance and its rerun")
+        let baseline = try #require(try cluster.recordedBaseline())
+        #expect(try cluster.checksums() == baseline.checksums)
+    }
+}
