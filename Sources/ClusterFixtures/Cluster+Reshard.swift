@@ -68,10 +68,12 @@ extension Cluster {
         var writes: [LedgerCheck] = []
         // Each long operation runs with writers active; their rows are checked, then removed, so
         // the step's checksums compare with the baseline again.
-        func whileWriting<T: Sendable>(_ name: String, hotTenant: Int? = nil, _ operation: () throws -> T) throws -> T {
+        func whileWriting<T: Sendable>(_ name: String, hotTenant: Int? = nil, updates: Bool = true,
+                                       _ operation: () throws -> T) throws -> T {
             guard writers else { return try operation() }
-            let run = try withWriters(.ledger(seed: configuration.seed &+ UInt64(writes.count + 1), hotTenant: hotTenant),
-                                      operation: operation)
+            var options = LoadGenerator.Options.ledger(seed: configuration.seed &+ UInt64(writes.count + 1), hotTenant: hotTenant)
+            if !updates { options.updateShare = 0 }
+            let run = try withWriters(options, operation: operation)
             let value = try run.get()
             writes.append(try checkLedger(run.writes, operation: name))
             try removeLoadRows()
@@ -87,7 +89,12 @@ extension Cluster {
         try check("rebalance")
 
         let heaviest = try heaviestTenant()
-        let isolation = try whileWriting("tenant isolation", hotTenant: heaviest.id) {
+        // Inserts only during the split: an UPDATE replicated into a non-blocking shard split can
+        // stall it for good (Citus 13.2.2 here: the split's apply worker fails over and over with
+        // "publisher did not send replica identity column expected by the logical replication
+        // target relation" and isolate_tenant_to_new_shard never returns; citusdata/citus#6790,
+        // open). Moves (rebalance, drain) take updates fine and get them.
+        let isolation = try whileWriting("tenant isolation", hotTenant: heaviest.id, updates: false) {
             try isolateTenant(heaviest.id, timeLimit: timeLimit)
         }
         try check("tenant isolation")

@@ -14,5 +14,10 @@ public enum Phase: Int, Sendable, CustomStringConvertible {
 
     public var needsCitus: Bool { self != .baseline }
 
+    /// Seconds each long Citus operation of a phase may take before it is cancelled and reported
+    /// as stalled: on this 2-core machine the slowest (the rebalance with writers) takes under
+    /// 30 s, so this is a bound against a hang, not a target.
+    public static let operationTimeLimit = 300
+
     public var description: String { "Phase \(rawValue)" }
 }

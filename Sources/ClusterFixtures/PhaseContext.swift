@@ -38,10 +38,10 @@ public struct PhaseContext: Sendable {
             evidence = try cluster.distribute()
         case .reshard:
             baseline = try cluster.ensure(.distributed)
-            evidence = try cluster.reshard(writers: true)
+            evidence = try cluster.reshard(timeLimit: Phase.operationTimeLimit, writers: true)
         case .undistribute:
             baseline = try cluster.ensure(.resharded)
-            evidence = try cluster.undistribute(writers: true)
+            evidence = try cluster.undistribute(timeLimit: Phase.operationTimeLimit, writers: true)
         }
         return PhaseContext(phase: phase, cluster: cluster, baseline: baseline,
                             seedData: try cluster.seedData(for: baseline), evidence: evidence)

@@ -140,7 +140,9 @@ struct Phase3Tests {
         for check in evidence.writes {
             print("writes during \(check)")
             #expect(check.acknowledged > 0, "writers were active during \(check.operation)")
-            #expect(check.updates > 0, "some acknowledged writes were updates")
+            if check.operation != "tenant isolation" {  // inserts only there: see Cluster.reshard
+                #expect(check.updates > 0, "some acknowledged writes were updates")
+            }
             #expect(check.holds, "\(check)")
         }
     }
