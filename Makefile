@@ -11,7 +11,7 @@ SCENARIO ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help cluster-up cluster-down cluster-status cluster-destroy build tool test unit all phase1 phase2 phase3 phase4 tool-tests \
-        setup load demo stats reshard
+        setup load demo stats reshard signoff
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -57,6 +57,16 @@ test: ## Unit tests, the whole lifecycle (Phase 1 to 4) and the tool's tests aga
 	  scripts/test-summary.py $(REPORTS)/junit-swift-testing.xml $$status; exit $$status
 
 all: cluster-up test ## Start the embedded cluster, then run everything (the main job)
+
+signoff: ## Full run with Citus required, then reports/signoff.md: the checklist, each line ticked only if its tests passed
+	@mkdir -p $(REPORTS)
+	@rm -f $(REPORTS)/junit-swift-testing.xml $(REPORTS)/claims.jsonl $(REPORTS)/signoff.md
+	@if [[ -z "$${CITUS_COORDINATOR:-}" ]]; then scripts/cluster.sh up; fi
+	@CITUS_VERIFY_REQUIRE_CITUS=1 CITUS_VERIFY_CLAIMS=$(CURDIR)/$(REPORTS)/claims.jsonl \
+	  $(SWIFT_TEST) --xunit-output $(REPORTS)/junit.xml; status=$$?; \
+	  scripts/test-summary.py $(REPORTS)/junit-swift-testing.xml $$status; \
+	  $(TOOL) signoff --junit $(REPORTS)/junit-swift-testing.xml --claims $(REPORTS)/claims.jsonl --output $(REPORTS)/signoff.md; \
+	  signed=$$?; exit $$(( status != 0 ? status : signed ))
 
 unit: ## Only the tests that need no database
 	$(SWIFT_TEST) --filter '^ClusterFixturesTests\.'

@@ -15,7 +15,8 @@
 # CITUS_PASSWORD (generated and kept in CLUSTER_DIR when unset), CLUSTER_OS_USER (the account the
 # servers run as when this script runs as root, default postgres: PostgreSQL refuses root),
 # CLUSTER_CITUS (auto: load Citus when installed; off: plain PostgreSQL), PG_BINDIR (the server's
-# bin folder, when pg_config does not point at it).
+# bin folder, when pg_config does not point at it), CLUSTER_TUNING (fast: settings that make online
+# shard moves quick; default: PostgreSQL's and Citus's defaults, for comparison).
 # On success `up` writes CLUSTER_DIR/cluster.env, the connection settings the tests read.
 set -euo pipefail
 
@@ -55,6 +56,8 @@ if [[ -x $BIN/pg_config ]]; then PKGLIB=$("$BIN/pg_config" --pkglibdir)
 elif [[ -d $BIN/../lib ]]; then PKGLIB=$(cd "$BIN/../lib" && pwd)
 else PKGLIB=$(pg_config --pkglibdir); fi
 CLUSTER_CITUS=${CLUSTER_CITUS:-auto}
+CLUSTER_TUNING=${CLUSTER_TUNING:-fast}
+[[ $CLUSTER_TUNING == fast || $CLUSTER_TUNING == default ]] || die "CLUSTER_TUNING must be fast or default, got '$CLUSTER_TUNING'"
 case $CLUSTER_CITUS in
   auto) if [[ -f $PKGLIB/citus.so ]]; then HAVE_CITUS=1; else HAVE_CITUS=0; fi ;;
   off) HAVE_CITUS=0 ;;  # plain PostgreSQL even where Citus is installed: shows what a machine without it does
@@ -164,15 +167,19 @@ write_settings() {
       echo "# The coordinator reaches itself here during rebalance and drain; 'localhost' may resolve"
       echo "# to ::1, where nothing listens."
       echo "citus.local_hostname = '127.0.0.1'"
-      echo "# Speed of online shard moves (still logical replication, never blocking): the subscriber's"
-      echo "# apply worker starts after wal_retrieve_retry_interval (default 5 s) and reports its"
-      echo "# position every wal_receiver_status_interval (default 10 s); Citus waits on both per move."
-      echo "wal_retrieve_retry_interval = '200ms'"
-      echo "wal_receiver_status_interval = '1s'"
-      echo "# Background rebalances: pick the job up quickly and run moves on different nodes at once."
-      echo "citus.background_task_queue_interval = '200ms'"
-      echo "citus.max_background_task_executors = 4"
-      echo "citus.max_background_task_executors_per_node = 2"
+      if [[ $CLUSTER_TUNING == fast ]]; then
+        echo "# Speed of online shard moves (still logical replication, never blocking): the subscriber's"
+        echo "# apply worker starts after wal_retrieve_retry_interval (default 5 s) and reports its"
+        echo "# position every wal_receiver_status_interval (default 10 s); Citus waits on both per move."
+        echo "wal_retrieve_retry_interval = '200ms'"
+        echo "wal_receiver_status_interval = '1s'"
+        echo "# Background rebalances: pick the job up quickly and run moves on different nodes at once."
+        echo "citus.background_task_queue_interval = '200ms'"
+        echo "citus.max_background_task_executors = 4"
+        echo "citus.max_background_task_executors_per_node = 2"
+      else
+        echo "# CLUSTER_TUNING=default: PostgreSQL's and Citus's own settings for shard moves (for comparison)."
+      fi
       if [[ $("$BIN/postgres" --describe-config 2>/dev/null) == *$'\n'output_plugin_libraries$'\t'* ]]; then
         echo "# PostgreSQL 15.19+ only lets listed libraries decode WAL; tenant isolation's non-blocking"
         echo "# split decodes through Citus's own plugin, named citus."

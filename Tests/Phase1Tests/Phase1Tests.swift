@@ -3,7 +3,7 @@ import Testing
 
 /// Phase 1: plain PostgreSQL tables on the coordinator, seeded; Citus not created yet.
 /// Every expected value is computed from the seed in Swift, never read back from the table.
-@Suite("Phase 1: regular tables (baseline)", .serialized, .phase(.baseline))
+@Suite("Phase 1: regular tables (baseline)", .serialized, .phase(.baseline), .proves(.npmPhase1, .npmAll, .fullDemoCycle))
 struct Phase1Tests {
     let phase: PhaseContext
     var cluster: Cluster { phase.cluster }
@@ -11,7 +11,7 @@ struct Phase1Tests {
 
     init() throws { phase = try PhaseContext.require() }
 
-    @Test("Tables created successfully: orders, users, regions, order_items with the seed's columns")
+    @Test("Tables created successfully: orders, users, regions, order_items with the seed's columns", .proves(.tablesCreated))
     func tablesCreated() throws {
         #expect(try cluster.columnTypes(of: "orders") == [
             "id": "bigint", "user_id": "bigint", "region": "text", "product_id": "integer", "quantity": "integer",
@@ -29,6 +29,7 @@ struct Phase1Tests {
             "id": "bigint", "user_id": "bigint", "order_id": "bigint", "product_name": "text", "quantity": "integer",
             "unit_price": "numeric(10,2)",
         ])
+        for table in Cluster.tables { Evidence.note("\(table): \(try cluster.columnTypes(of: table).count) columns, primary key \(try cluster.primaryKey(of: table))") }
     }
 
     @Test("Primary keys of orders and order_items include user_id, so both can be distributed by it")
@@ -47,16 +48,17 @@ struct Phase1Tests {
         #expect(indexes["idx_orders_created_at"] == ["created_at"])
     }
 
-    @Test("10 regions, 1,000 users and 10,000+ orders seeded, with their order items")
+    @Test("10 regions, 1,000 users and 10,000+ orders seeded, with their order items", .proves(.ordersSeeded))
     func rowCounts() throws {
         #expect(try cluster.sqlValue("SELECT count(*) FROM regions", as: Int.self) == 10)
         #expect(try cluster.sqlValue("SELECT count(*) FROM users", as: Int.self) == SeedData.usersPerScale * data.scale)
         #expect(try cluster.sqlValue("SELECT count(*) FROM orders", as: Int.self) == SeedData.ordersPerScale * data.scale)
         #expect(try cluster.sqlValue("SELECT count(*) FROM order_items", as: Int.self) == data.items.count)
         #expect(try cluster.sqlValue("SELECT count(DISTINCT region_code) FROM users", as: Int.self) == 10)
+        Evidence.note("rows: " + (try cluster.checksums().map { "\($0.table) \($0.rowCount)" }.joined(separator: ", ")))
     }
 
-    @Test("20% of users generate 80% of orders (measured in the database)")
+    @Test("20% of users generate 80% of orders (measured in the database)", .proves(.ordersSeeded))
     func skew() throws {
         let share = try cluster.sqlValue("""
             WITH per_user AS (
@@ -71,15 +73,17 @@ struct Phase1Tests {
         let heavyOrders = try cluster.sqlValue("SELECT count(*) FROM orders WHERE user_id = ANY($1::bigint[])",
                                                [data.heavyUserIDs.sorted()], as: Int.self)
         #expect(heavyOrders == Int(Double(data.orders.count) * SeedData.heavyOrderShare))
+        Evidence.note(String(format: "the busiest 20%% of users placed %.1f%% of the orders", share * 100))
     }
 
-    @Test("Citus extension NOT created yet on the coordinator")
+    @Test("Citus extension NOT created yet on the coordinator", .proves(.citusNotCreated))
     func citusNotCreated() throws {
         #expect(try !cluster.hasExtension("citus"))
         #expect(try cluster.sqlValue("SELECT count(*) FROM pg_extension WHERE extname LIKE 'citus%'", as: Int.self) == 0)
+        Evidence.note("extensions: " + (try cluster.sqlRows("SELECT extname FROM pg_extension ORDER BY 1").map { try $0.get("extname", as: String.self) }.joined(separator: ", ")))
     }
 
-    @Test("Baseline queries work correctly: totals, per-region counts and the heaviest tenant match the generator")
+    @Test("Baseline queries work correctly: totals, per-region counts and the heaviest tenant match the generator", .proves(.baselineQueries, .queriesAtEachPhase))
     func baselineQueries() throws {
         let revenueCents = try cluster.sqlValue("SELECT (sum(amount) * 100)::bigint FROM orders", as: Int.self)
         #expect(revenueCents == data.totalAmountCents)
@@ -97,17 +101,19 @@ struct Phase1Tests {
             WHERE o.amount <> (SELECT sum(i.quantity * i.unit_price) FROM order_items i WHERE i.user_id = o.user_id AND i.order_id = o.id)
             """, as: Int.self)
         #expect(itemsMatchAmounts == 0, "every order's amount is the sum of its items")
+        Evidence.note("revenue \(Double(revenueCents) / 100), heaviest tenant \(data.heaviestUser.id) with \(data.heaviestUser.orders) orders, \(byRegion.count) regions, all as the generator computed")
     }
 
-    @Test("Single-shard demo query returns exactly the tenant's orders")
+    @Test("Single-shard demo query returns exactly the tenant's orders", .proves(.baselineQueries, .queriesAtEachPhase))
     func singleTenantDemoQuery() throws {
         let tenant = data.heaviestUser.id
         let results = try cluster.run("queries/20_single_shard_query.sql", variables: ["tenant_id": String(tenant)])
         let ids = try results[0].rows.map { try $0.get("id", as: Int.self) }
         #expect(ids == data.orders(ofUser: tenant).map(\.id))
+        Evidence.note("tenant \(tenant): \(ids.count) orders, the generator's exactly")
     }
 
-    @Test("The checksum sees a single changed value and a lost row")
+    @Test("The checksum sees a single changed value and a lost row", .proves(.integrityAfterEachPhase))
     func checksumDetectsChanges() throws {
         let before = try TableChecksum.compute("orders", on: cluster.coordinator)
         let c = try cluster.coordinator
@@ -119,5 +125,6 @@ struct Phase1Tests {
         let lost = try TableChecksum.compute("orders", on: c)
         #expect(changed.rowCount == before.rowCount && changed.digest != before.digest)
         #expect(lost.rowCount == before.rowCount - 1 && lost.digest != before.digest)
+        Evidence.note("baseline checksums: " + (try cluster.checksums().map(\.description).joined(separator: "; ")))
     }
 }

@@ -4,7 +4,7 @@ import Testing
 /// Phase 2: Citus created, two workers registered, orders and order_items distributed by user_id and
 /// colocated, regions a reference table. The operations ran before these tests (the suite's trait);
 /// each test checks one line of the checklist against the live cluster.
-@Suite("Phase 2: distribute tables", .serialized, .requiresCitus, .phase(.distribute))
+@Suite("Phase 2: distribute tables", .serialized, .requiresCitus, .phase(.distribute), .proves(.npmPhase2, .npmAll, .fullDemoCycle))
 struct Phase2Tests {
     let phase: PhaseContext
     var cluster: Cluster { phase.cluster }
@@ -12,7 +12,7 @@ struct Phase2Tests {
 
     init() throws { phase = try PhaseContext.require() }
 
-    @Test("Citus extension enabled, and citus_version() reports it")
+    @Test("Citus extension enabled, and citus_version() reports it", .proves(.citusEnabled))
     func citusEnabled() throws {
         #expect(try cluster.hasExtension("citus"))
         let version = try evidence.citusVersion
@@ -20,9 +20,10 @@ struct Phase2Tests {
         // The extension's SQL version (13.2-1) names the release series the library (13.2.x) belongs to.
         let installed = try cluster.sqlValue("SELECT split_part(extversion, '-', 1) FROM pg_extension WHERE extname = 'citus'", as: String.self)
         #expect(version.hasPrefix("Citus \(installed)."), "citus_version() '\(version)' vs extension \(installed)")
+        Evidence.note(version)
     }
 
-    @Test("Workers registered and healthy: worker1 and worker2 active, worker3 not yet")
+    @Test("Workers registered and healthy: worker1 and worker2 active, worker3 not yet", .proves(.workersRegistered))
     func workersRegistered() throws {
         #expect(try evidence.activeWorkers.sorted() == ["worker1", "worker2"])
         let active = try cluster.sqlRows("SELECT node_name, node_port FROM citus_get_active_worker_nodes()").map {
@@ -35,9 +36,10 @@ struct Phase2Tests {
         // Every node can reach every other node (the check Citus itself offers).
         let unhealthy = try cluster.sqlValue("SELECT count(*) FROM citus_check_cluster_node_health() WHERE result IS DISTINCT FROM true", as: Int.self)
         #expect(unhealthy == 0)
+        Evidence.note("active workers: \(active.sorted().joined(separator: ", ")); citus_check_cluster_node_health: \(unhealthy) unhealthy pairs")
     }
 
-    @Test("Tables distributed across workers: orders and order_items hash-distributed on user_id, colocated")
+    @Test("Tables distributed across workers: orders and order_items hash-distributed on user_id, colocated", .proves(.tablesDistributed))
     func tablesDistributed() throws {
         let rows = try cluster.sqlRows("""
             SELECT logicalrelid::text AS table_name, partmethod, column_to_column_name(logicalrelid, partkey) AS column, colocationid
@@ -50,9 +52,10 @@ struct Phase2Tests {
             #expect(try row.get("column", as: String.self) == "user_id", "\(row)")
         }
         #expect(Set(try rows.map { try $0.get("colocationid", as: Int.self) }).count == 1, "orders and order_items share one colocation group")
+        Evidence.note("pg_dist_partition: " + (rows.map { "\($0)" }.joined(separator: "; ")))
     }
 
-    @Test("regions is a reference table with a placement on every node")
+    @Test("regions is a reference table with a placement on every node", .proves(.tablesDistributed))
     func regionsIsReference() throws {
         #expect(try cluster.sqlValue("SELECT citus_table_type FROM citus_tables WHERE table_name = 'regions'::regclass", as: String.self) == "reference")
         let nodesWithRegions = try cluster.sqlValue("""
@@ -61,9 +64,10 @@ struct Phase2Tests {
         let nodes = try cluster.sqlValue("SELECT count(*) FROM pg_dist_node WHERE noderole = 'primary' AND isactive", as: Int.self)
         #expect(nodesWithRegions == nodes)
         #expect(try cluster.sqlValue("SELECT count(*) FROM run_command_on_workers('SELECT count(*) FROM regions') WHERE result::int = 10", as: Int.self) == 2)
+        Evidence.note("regions: reference table, a placement on each of \(nodes) nodes")
     }
 
-    @Test("Shards visible in citus_shards: the configured shard count per table, spread over exactly worker1 and worker2")
+    @Test("Shards visible in citus_shards: the configured shard count per table, spread over exactly worker1 and worker2", .proves(.shardsVisible, .tablesDistributed))
     func shardsVisible() throws {
         let shardCount = try cluster.sqlValue("SELECT current_setting('citus.shard_count')::int", as: Int.self)
         for table in ["orders", "order_items"] {
@@ -83,11 +87,13 @@ struct Phase2Tests {
             WHERE o.table_name = 'orders'::regclass AND (o.nodename, o.nodeport) <> (i.nodename, i.nodeport)
             """, as: Int.self)
         #expect(misplaced == 0)
+        Evidence.note("shards per node: \(try cluster.placements(of: "orders")); \(try cluster.placements(of: "order_items"))")
     }
 
-    @Test("No row lost or changed by distributing: every table's checksum equals Phase 1's")
+    @Test("No row lost or changed by distributing: every table's checksum equals Phase 1's", .proves(.integrityAfterEachPhase))
     func checksumsUnchanged() throws {
         #expect(try cluster.checksums() == phase.baseline.checksums)
+        Evidence.note("checksums after distributing: " + (try cluster.checksums().map(\.description).joined(separator: "; ")))
     }
 
     @Test("The coordinator's leftover local copies of orders and order_items were truncated, as Citus advises")
@@ -100,7 +106,7 @@ struct Phase2Tests {
         }
     }
 
-    @Test("EXPLAIN shows router execution for one user_id, on the node that holds its shard")
+    @Test("EXPLAIN shows router execution for one user_id, on the node that holds its shard", .proves(.explainDistributed))
     func routerExecution() throws {
         let tenant = phase.seedData.heaviestUser.id
         let plan = try cluster.plan("SELECT id, amount FROM orders WHERE user_id = \(tenant)", analyze: true)
@@ -112,17 +118,19 @@ struct Phase2Tests {
             """, [tenant])
         let expected = NodeAddress(host: try holder.get("nodename"), port: try holder.get("nodeport"))
         #expect(plan.taskNodes == [expected], "\(plan)")
+        Evidence.note("one user_id: " + plan.summary { cluster.workerName(host: $0.host, port: $0.port) } + "; citus_shards places the shard on \(cluster.workerName(host: expected.host, port: expected.port))")
     }
 
-    @Test("EXPLAIN shows a cross-shard aggregate fanning out to one task per shard")
+    @Test("EXPLAIN shows a cross-shard aggregate fanning out to one task per shard", .proves(.explainDistributed))
     func multiShardExecution() throws {
         let shards = try cluster.sqlValue("SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = 'orders'::regclass", as: Int.self)
         let plan = try cluster.plan("SELECT status, count(*), sum(amount) FROM orders GROUP BY status", analyze: true)
         #expect(plan.citusExecutor == "Adaptive", "\(plan)")
         #expect(plan.taskCount == shards, "\(plan)")
+        Evidence.note("GROUP BY status: " + plan.summary { cluster.workerName(host: $0.host, port: $0.port) } + " for \(shards) shards")
     }
 
-    @Test("Reference and colocated joins are pushed down to the shards without repartitioning")
+    @Test("Reference and colocated joins are pushed down to the shards without repartitioning", .proves(.explainDistributed))
     func pushedDownJoins() throws {
         let shards = try cluster.sqlValue("SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = 'orders'::regclass", as: Int.self)
         let reference = try cluster.plan("SELECT r.currency, count(*) FROM orders o JOIN regions r ON r.code = o.region GROUP BY r.currency")
@@ -131,9 +139,10 @@ struct Phase2Tests {
             #expect(plan.taskCount == shards, "\(plan)")
             #expect(!plan.repartitions && !plan.hasSubplan, "\(plan)")
         }
+        Evidence.note("reference join: \(reference.summary()); colocated join: \(colocated.summary())")
     }
 
-    @Test("A non-colocated join is refused until citus.enable_repartition_joins is on, then repartitions")
+    @Test("A non-colocated join is refused until citus.enable_repartition_joins is on, then repartitions", .proves(.explainDistributed))
     func crossShardJoinNeedsRepartitioning() throws {
         let join = "SELECT count(*) FROM orders o JOIN order_items i ON i.order_id = o.id"
         let c = try cluster.coordinator
@@ -144,10 +153,11 @@ struct Phase2Tests {
         #expect(try cluster.plan(join).repartitions)
     }
 
-    @Test("Every demo query returns exactly what it returned on the plain Phase 1 tables")
+    @Test("Every demo query returns exactly what it returned on the plain Phase 1 tables", .proves(.queriesAtEachPhase))
     func demoQueriesMatchBaseline() throws {
         let now = try cluster.demoResults(tenant: phase.seedData.heaviestUser.id)
         #expect(now == phase.baseline.demoResults)
+        Evidence.note("\(now.count) demo query results equal the baseline's")
     }
 
     @Test("The EXPLAIN ANALYZE and distribution-stats scripts run, and their shard counts agree with citus_shards")

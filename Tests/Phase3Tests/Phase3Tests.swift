@@ -4,7 +4,7 @@ import Testing
 /// Phase 3: worker 3 added, shards rebalanced over three workers, the heaviest tenant isolated, worker
 /// 1 drained and removed. The steps ran before these tests (the suite's trait) and left a snapshot
 /// after each step, so each test checks its step even though later steps changed the cluster.
-@Suite("Phase 3: resharding", .serialized, .requiresCitus, .phase(.reshard))
+@Suite("Phase 3: resharding", .serialized, .requiresCitus, .phase(.reshard), .proves(.npmPhase3, .npmAll, .fullDemoCycle))
 struct Phase3Tests {
     let phase: PhaseContext
     let evidence: ReshardEvidence
@@ -15,32 +15,35 @@ struct Phase3Tests {
         evidence = try phase.evidence()
     }
 
-    @Test("Third worker added successfully: three active workers")
+    @Test("Third worker added successfully: three active workers", .proves(.thirdWorkerAdded))
     func thirdWorkerAdded() throws {
         #expect(evidence.activeWorkersAfterAdd.sorted() == ["worker1", "worker2", "worker3"])
         #expect(evidence.beforeRebalance.shards(on: "worker3") == 0, "\(evidence.beforeRebalance)")
+        Evidence.note("active workers after citus_add_node: \(evidence.activeWorkersAfterAdd.sorted().joined(separator: ", "))")
     }
 
     /// Rule: with the by_shard_count strategy (and its default threshold), Citus moves shard groups
     /// until no node holds more than one group more than another; 32 groups on 3 workers end 11/11/10.
-    @Test("Shards rebalanced across 3 workers: every worker within one shard group of the others")
+    @Test("Shards rebalanced across 3 workers: every worker within one shard group of the others", .proves(.shardsRebalanced))
     func shardsRebalanced() throws {
         let after = evidence.afterRebalance
         #expect(Set(after.shardsByNode.keys) == ["worker1", "worker2", "worker3"], "\(after)")
         let counts = after.shardsByNode.values
         #expect(counts.max()! - counts.min()! <= 1, "\(after)")
         #expect(after.total == evidence.beforeRebalance.total, "no shard appeared or vanished: \(evidence.beforeRebalance) → \(after)")
+        Evidence.note("orders shards per node: \(evidence.beforeRebalance) → \(evidence.afterRebalance); \(evidence.rebalance)")
     }
 
-    @Test("Rebalance progress was observable while it ran, moving shards onto worker3")
+    @Test("Rebalance progress was observable while it ran, moving shards onto worker3", .proves(.shardsRebalanced))
     func rebalanceProgressObserved() throws {
         let worker3 = cluster.configuration.workers[2].registeredAddress
         let progress = evidence.rebalance.progress
         #expect(progress.contains { $0.contains("-> \(worker3.host):\(worker3.port)") },
                 "progress seen during the rebalance (\(evidence.rebalance)):\n\(progress.joined(separator: "\n"))")
+        Evidence.note("progress seen: \(progress.count) distinct lines, e.g. \(progress.first ?? "-")")
     }
 
-    @Test("Tenant isolation works: the heaviest tenant has a shard whose hash range is exactly its own")
+    @Test("Tenant isolation works: the heaviest tenant has a shard whose hash range is exactly its own", .proves(.tenantIsolation))
     func tenantIsolated() throws {
         let isolation = evidence.isolation
         #expect(evidence.heaviestTenant.id == phase.seedData.heaviestUser.id, "the SQL found the tenant the generator made heaviest")
@@ -50,9 +53,10 @@ struct Phase3Tests {
         #expect(isolation.shardMinValue == isolation.tenantHash && isolation.shardMaxValue == isolation.tenantHash)
         #expect((1...2).contains(isolation.orderShardCountAfter - isolation.orderShardCountBefore),
                 "the split adds one or two shards: \(isolation.orderShardCountBefore) → \(isolation.orderShardCountAfter)")
+        Evidence.note("tenant \(isolation.tenant): shard \(isolation.shardBefore) → \(isolation.shardAfter), hash range [\(isolation.shardMinValue), \(isolation.shardMaxValue)] = hash \(isolation.tenantHash); \(isolation.report)")
     }
 
-    @Test("Isolation took order_items along: the tenant's items sit in a colocated single-tenant shard")
+    @Test("Isolation took order_items along: the tenant's items sit in a colocated single-tenant shard", .proves(.tenantIsolation))
     func isolationKeptColocation() throws {
         let tenant = evidence.isolation.tenant
         let shards = try cluster.sqlRows("""
@@ -71,7 +75,7 @@ struct Phase3Tests {
         #expect(items == phase.seedData.items.filter { $0.userID == tenant }.count)
     }
 
-    @Test("After isolation every tenant's rows are still reachable, and router queries for the tenant hit the new shard")
+    @Test("After isolation every tenant's rows are still reachable, and router queries for the tenant hit the new shard", .proves(.tenantIsolation, .queriesAtEachPhase))
     func isolatedTenantQueries() throws {
         let data = phase.seedData
         let tenant = evidence.isolation.tenant
@@ -83,7 +87,7 @@ struct Phase3Tests {
         #expect(plan.lines.contains { $0.contains("orders_\(evidence.isolation.shardAfter)") }, "\(plan)")
     }
 
-    @Test("Worker drain completes: no placement left on worker1, which is then removed from the metadata")
+    @Test("Worker drain completes: no placement left on worker1, which is then removed from the metadata", .proves(.drainWithoutLoss))
     func workerDrained() throws {
         #expect(evidence.drainedWorker == "worker1")
         #expect(evidence.afterDrain.shards(on: "worker1") == 0, "\(evidence.afterDrain)")
@@ -92,9 +96,10 @@ struct Phase3Tests {
         #expect(try cluster.sqlValue("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
                                      [drained.host, drained.port], as: Int.self) == 0)
         #expect(!evidence.drain.progress.isEmpty, "the drain's moves showed in get_rebalance_progress()")
+        Evidence.note("orders shards per node after draining \(evidence.drainedWorker): \(evidence.afterDrain); \(evidence.drain)")
     }
 
-    @Test("The removed worker really holds no shard tables any more")
+    @Test("The removed worker really holds no shard tables any more", .proves(.drainWithoutLoss))
     func removedWorkerIsEmpty() throws {
         #expect(try cluster.shardTableCount(on: cluster.worker(1)) == 0)
         // The same count sees the shards where they are: the query cannot pass by seeing nothing.
@@ -107,16 +112,17 @@ struct Phase3Tests {
         #expect(try cluster.shardTableCount(on: cluster.worker(2)) == placedOnWorker2)
     }
 
-    @Test("Worker drain and every other step lost nothing: after each step every checksum equals Phase 1's")
+    @Test("Worker drain and every other step lost nothing: after each step every checksum equals Phase 1's", .proves(.drainWithoutLoss, .integrityAfterEachPhase))
     func checksumsAfterEveryStep() throws {
         #expect(evidence.steps.map(\.step) == ["add worker", "rebalance", "tenant isolation", "drain"])
         for step in evidence.steps {
             #expect(step.checksums == phase.baseline.checksums, "after \(step.step)")
         }
         #expect(try cluster.checksums() == phase.baseline.checksums, "now")
+        for step in evidence.steps { Evidence.note("after \(step.step): " + step.checksums.map(\.description).joined(separator: "; ")) }
     }
 
-    @Test("No orphaned resources: pg_dist_cleanup empty after each move or split, no replication slots or subscriptions left")
+    @Test("No orphaned resources: pg_dist_cleanup empty after each move or split, no replication slots or subscriptions left", .proves(.drainWithoutLoss))
     func noOrphans() throws {
         for step in evidence.steps {
             #expect(step.pendingCleanup == 0, "pg_dist_cleanup records after \(step.step)")
@@ -134,7 +140,7 @@ struct Phase3Tests {
         }
     }
 
-    @Test("Writes during rebalance, tenant isolation and drain: every acknowledged write is there once, with its values, and nothing else")
+    @Test("Writes during rebalance, tenant isolation and drain: every acknowledged write is there once, with its values, and nothing else", .proves(.drainWithoutLoss, .integrityAfterEachPhase))
     func writesSurvivedResharding() throws {
         #expect(evidence.writes.map(\.operation) == ["rebalance", "tenant isolation", "drain \(evidence.drainedWorker)"])
         for check in evidence.writes {
@@ -145,5 +151,6 @@ struct Phase3Tests {
             }
             #expect(check.holds, "\(check)")
         }
+        for check in evidence.writes { Evidence.note("writes during \(check)") }
     }
 }

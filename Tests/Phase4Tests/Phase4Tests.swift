@@ -2,7 +2,7 @@ import ClusterFixtures
 import Testing
 
 /// Phase 4: every table turned back into a plain PostgreSQL table on the coordinator.
-@Suite("Phase 4: undistribute (consolidate)", .serialized, .requiresCitus, .phase(.undistribute))
+@Suite("Phase 4: undistribute (consolidate)", .serialized, .requiresCitus, .phase(.undistribute), .proves(.npmPhase4, .npmAll, .fullDemoCycle))
 struct Phase4Tests {
     let phase: PhaseContext
     let evidence: UndistributeEvidence
@@ -13,7 +13,7 @@ struct Phase4Tests {
         evidence = try phase.evidence()
     }
 
-    @Test("Table converted to regular PostgreSQL: no lifecycle table is a Citus table any more")
+    @Test("Table converted to regular PostgreSQL: no lifecycle table is a Citus table any more", .proves(.convertedToRegular))
     func tablesAreRegular() throws {
         for table in Cluster.tables {
             #expect(try cluster.sqlValue("SELECT count(*) FROM pg_dist_partition WHERE logicalrelid = $1::regclass", [table], as: Int.self) == 0,
@@ -22,30 +22,32 @@ struct Phase4Tests {
         }
     }
 
-    @Test("citus_tables returns empty, and no shards are left in the metadata")
+    @Test("citus_tables returns empty, and no shards are left in the metadata", .proves(.citusTablesEmpty))
     func citusMetadataEmpty() throws {
         #expect(evidence.citusTablesLeft == 0)
         #expect(evidence.shardsLeft == 0)
         #expect(try cluster.sqlValue("SELECT count(*) FROM citus_tables", as: Int.self) == 0)
         #expect(try cluster.sqlValue("SELECT count(*) FROM pg_dist_shard", as: Int.self) == 0)
         #expect(try cluster.sqlValue("SELECT count(*) FROM pg_dist_partition", as: Int.self) == 0)
+        Evidence.note("citus_tables: \(try cluster.sqlValue("SELECT count(*) FROM citus_tables", as: Int.self)) rows, pg_dist_shard: \(try cluster.sqlValue("SELECT count(*) FROM pg_dist_shard", as: Int.self)) rows")
     }
 
-    @Test("All data consolidated on the coordinator: every checksum equals Phase 1's")
+    @Test("All data consolidated on the coordinator: every checksum equals Phase 1's", .proves(.dataConsolidated, .integrityAfterEachPhase))
     func dataConsolidated() throws {
         #expect(try cluster.checksums() == phase.baseline.checksums)
         let bytes = try cluster.sqlValue("SELECT (pg_stat_file(pg_relation_filepath('orders'))).size", as: Int.self)
         #expect(bytes > 0, "orders' rows are stored in the coordinator's own table file")
+        Evidence.note("checksums on the coordinator: " + (try cluster.checksums().map(\.description).joined(separator: "; ")))
     }
 
-    @Test("Queries work on regular tables: every demo query returns the baseline's result, planned by PostgreSQL alone")
+    @Test("Queries work on regular tables: every demo query returns the baseline's result, planned by PostgreSQL alone", .proves(.queriesOnRegularTable, .queriesAtEachPhase))
     func queriesWork() throws {
         #expect(try cluster.demoResults(tenant: phase.seedData.heaviestUser.id) == phase.baseline.demoResults)
         let plan = try cluster.plan("SELECT * FROM orders WHERE user_id = \(phase.seedData.heaviestUser.id)")
         #expect(plan.citusExecutor == nil, "\(plan)")
     }
 
-    @Test("The schema (columns, keys, indexes) matches Phase 1's")
+    @Test("The schema (columns, keys, indexes) matches Phase 1's", .proves(.convertedToRegular))
     func schemaMatchesBaseline() throws {
         let now = try cluster.schemaSignature()
         #expect(now == phase.baseline.schema,
@@ -64,12 +66,13 @@ struct Phase4Tests {
         #expect(id > phase.seedData.orders.count)
     }
 
-    @Test("Writes during the undistribute: every acknowledged write is there once, with its values, and nothing else")
+    @Test("Writes during the undistribute: every acknowledged write is there once, with its values, and nothing else", .proves(.dataConsolidated))
     func writesSurvivedUndistribute() throws {
         let evidence: UndistributeEvidence = try phase.evidence()
         let check = try #require(evidence.writes, "the phase ran the undistribute with writers")
         print("writes during \(check)")
         #expect(check.acknowledged > 0, "writers were active during the undistribute")
         #expect(check.holds, "\(check)")
+        Evidence.note("writes during \(check)")
     }
 }

@@ -32,7 +32,7 @@ struct ToolBasicsTests {
         #expect(run.output.isEmpty, "\(run)")
     }
 
-    @Test("setup creates the base tables and the seed data the generator says, for the seed and scale given")
+    @Test("setup creates the base tables and the seed data the generator says, for the seed and scale given", .proves(.npmSetup))
     func setup() throws {
         let run = try citusVerify("setup", "--seed", "7", "--scale", "2")
         #expect(run.status == 0, "\(run)")
@@ -44,9 +44,10 @@ struct ToolBasicsTests {
         #expect(try cluster.sqlValue("SELECT (sum(amount) * 100)::bigint FROM orders", as: Int.self) == expected.totalAmountCents)
         #expect(try !cluster.hasExtension("citus"), "setup leaves Citus for enable-citus")
         #expect(run.output.contains("\(expected.orders.count) orders"), "\(run)")
+        Evidence.note("citus-verify setup --seed 7 --scale 2: \(expected.orders.count) orders, \(expected.items.count) items, as generated")
     }
 
-    @Test("load --duration 2 writes orders from several connections, and every acknowledged one is there afterwards")
+    @Test("load --duration 2 writes orders from several connections, and every acknowledged one is there afterwards", .proves(.npmLoad))
     func load() throws {
         let cluster = try Cluster.shared()
         let before = try cluster.sqlValue("SELECT count(*) FROM orders", as: Int.self)
@@ -72,9 +73,10 @@ struct ToolBasicsTests {
         }
         #expect(found == acknowledged.sorted { $0[0] < $1[0] }, "every acknowledged order, with its tenant, amount and items")
         #expect(try cluster.sqlValue("SELECT count(*) FROM orders", as: Int.self) == before + committed, "no order nobody acknowledged")
+        Evidence.note("citus-verify load --duration 2 -c 3: \(committed) orders acknowledged, every one found")
     }
 
-    @Test("demo single-shard on plain tables shows the tenant's orders, planned by PostgreSQL alone")
+    @Test("demo single-shard on plain tables shows the tenant's orders, planned by PostgreSQL alone", .proves(.npmDemo))
     func demoOnPlainTables() throws {
         let cluster = try Cluster.shared()
         let tenant = try cluster.sqlValue("SELECT user_id FROM orders GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT 1", as: Int.self)

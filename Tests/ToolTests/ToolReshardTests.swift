@@ -43,7 +43,7 @@ struct ToolReshardTests {
         #expect(stats.colocationGroups.contains { $0.tables == ["order_items", "orders"] && $0.distributionColumn == "user_id" })
     }
 
-    @Test("demo all runs every demonstration and shows how Citus executed each query")
+    @Test("demo all runs every demonstration and shows how Citus executed each query", .proves(.npmDemo))
     func demoAll() throws {
         let run = try citusVerify("demo", "all", "--rows", "1")
         #expect(run.status == 0, "\(run)")
@@ -52,6 +52,7 @@ struct ToolReshardTests {
         #expect(!plans.isEmpty && plans.allSatisfy { $0.contains("Citus Adaptive") }, "\(plans)")
         #expect(plans.first?.contains("1 task") == true, "single-shard is routed to one task: \(plans)")
         #expect(plans.contains { $0.contains("repartitioned between nodes") }, "the cross-shard join repartitions")
+        Evidence.note("citus-verify demo all: " + plans.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " | "))
     }
 
     @Test("reshard add-worker really registers worker3; adding it again is refused")

@@ -1,0 +1,132 @@
+import Foundation
+
+/// What `citus-verify bench` measured: query latencies in each lifecycle stage, the duration of
+/// each lifecycle operation, the load generator's throughput, and anchors measured in the same run
+/// (pgbench, psql \copy) with their ratios.
+public struct BenchReport: Codable, Sendable {
+    public struct QueryLatency: Codable, Sendable {
+        public var stage: String
+        public var query: String
+        public var latency: LatencySummary
+    }
+
+    public struct OperationTime: Codable, Sendable {
+        public var operation: String
+        public var seconds: Double
+    }
+
+    /// Ours against a reference tool doing the same work on the same cluster in the same run.
+    public struct Anchor: Codable, Sendable {
+        public var name: String
+        public var unit: String
+        public var ours: Double
+        public var reference: Double
+        public var referenceTool: String
+        /// ours / reference: above 1 means ours did more per second.
+        public var ratio: Double { reference > 0 ? ours / reference : 0 }
+    }
+
+    public var date: Date
+    public var environment: [String]
+    public var samplesPerQuery: Int
+    public var queries: [QueryLatency] = []
+    public var operations: [OperationTime] = []
+    public var anchors: [Anchor] = []
+
+    public init(date: Date = Date(), environment: [String], samplesPerQuery: Int) {
+        self.date = date
+        self.environment = environment
+        self.samplesPerQuery = samplesPerQuery
+    }
+
+    public var stages: [String] { queries.map(\.stage).reduce(into: []) { if !$0.contains($1) { $0.append($1) } } }
+    public var queryNames: [String] { queries.map(\.query).reduce(into: []) { if !$0.contains($1) { $0.append($1) } } }
+
+    public func latency(_ query: String, in stage: String) -> LatencySummary? {
+        queries.first { $0.query == query && $0.stage == stage }?.latency
+    }
+
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+    }
+
+    /// One row per measurement: kind, stage or operation, name, value, unit.
+    public var csv: String {
+        var rows = ["kind,stage,name,p50_ms,p95_ms,p99_ms,max_ms,value,unit"]
+        for q in queries {
+            rows.append(String(format: "query,%@,%@,%.3f,%.3f,%.3f,%.3f,,ms", q.stage, q.query, q.latency.p50, q.latency.p95, q.latency.p99, q.latency.max))
+        }
+        for o in operations { rows.append(String(format: "operation,,%@,,,,,%.3f,s", o.operation, o.seconds)) }
+        for a in anchors {
+            rows.append(String(format: "anchor,,%@,,,,,%.3f,%@", a.name, a.ours, a.unit))
+            rows.append(String(format: "anchor,,%@ (%@),,,,,%.3f,%@", a.name, a.referenceTool, a.reference, a.unit))
+        }
+        return rows.map { $0.replacingOccurrences(of: "\"", with: "") }.joined(separator: "\n") + "\n"
+    }
+
+    public var markdown: String {
+        var out = ["# citus-verify benchmark", "",
+                   "Measured \(ISO8601DateFormatter().string(from: date)); \(samplesPerQuery) timed runs per query after warm-up.", ""]
+        out += environment.map { "- \($0)" } + [""]
+        out += ["## Query latency (ms, p50 / p95 / p99)", ""]
+        out.append("| query | " + stages.joined(separator: " | ") + " |")
+        out.append("|---|" + stages.map { _ in "---:|" }.joined())
+        for query in queryNames {
+            let cells = stages.map { stage in
+                latency(query, in: stage).map { String(format: "%.2f / %.2f / %.2f", $0.p50, $0.p95, $0.p99) } ?? "-"
+            }
+            out.append("| \(query) | " + cells.joined(separator: " | ") + " |")
+        }
+        out += ["", "## Lifecycle operations", "", "| operation | seconds |", "|---|---:|"]
+        out += operations.map { String(format: "| %@ | %.2f |", $0.operation, $0.seconds) }
+        out += ["", "## Side by side, same cluster, same run", "", "| measure | citus-verify | reference | ratio |", "|---|---:|---:|---:|"]
+        out += anchors.map {
+            String(format: "| %@ | %.0f %@ | %.0f %@ (%@) | %.2f |", $0.name, $0.ours, $0.unit, $0.reference, $0.unit, $0.referenceTool, $0.ratio)
+        }
+        out += ["", "The chart `bench.svg` shows the p50 latencies side by side per stage."]
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// Grouped bars: one group per query, one bar per stage, p50 latency on a log scale.
+    public var svg: String {
+        let stages = self.stages, queries = queryNames
+        let colors = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948"]
+        let width = 900.0, height = 420.0, left = 70.0, bottom = 330.0, top = 40.0
+        let values = self.queries.map(\.latency.p50).filter { $0 > 0 }
+        let lo = log10(max(0.01, values.min() ?? 0.1) / 2), hi = log10((values.max() ?? 10) * 2)
+        func y(_ ms: Double) -> Double { bottom - (log10(max(ms, 0.01)) - lo) / (hi - lo) * (bottom - top) }
+        let group = (width - left - 20) / Double(max(queries.count, 1))
+        let bar = group * 0.8 / Double(max(stages.count, 1))
+        var parts = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"11\">",
+                     "<text x=\"\(left)\" y=\"20\" font-size=\"14\">p50 query latency by lifecycle stage (ms, log scale)</text>",
+                     "<line x1=\"\(left)\" y1=\"\(bottom)\" x2=\"\(width - 10)\" y2=\"\(bottom)\" stroke=\"#333\"/>"]
+        var tick = pow(10, floor(lo))
+        while log10(tick) <= hi {
+            if log10(tick) >= lo {
+                parts.append(String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%g</text>",
+                                    left, y(tick), width - 10, y(tick), left - 6, y(tick) + 4, tick))
+            }
+            tick *= 10
+        }
+        for (qi, query) in queries.enumerated() {
+            let x0 = left + Double(qi) * group + group * 0.1
+            for (si, stage) in stages.enumerated() {
+                guard let ms = latency(query, in: stage)?.p50 else { continue }
+                let x = x0 + Double(si) * bar
+                parts.append(String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%@\"><title>%@, %@: %.2f ms</title></rect>",
+                                    x, y(ms), bar - 2, bottom - y(ms), colors[si % colors.count], query, stage, ms))
+            }
+            parts.append(String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>", x0 + group * 0.4, bottom + 16, query))
+        }
+        for (si, stage) in stages.enumerated() {
+            let x = left + Double(si) * 200
+            parts.append(String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%@\"/><text x=\"%.1f\" y=\"%.1f\">%@</text>",
+                                x, height - 40, colors[si % colors.count], x + 16, height - 30, stage))
+        }
+        parts.append("</svg>")
+        return parts.joined(separator: "\n") + "\n"
+    }
+}

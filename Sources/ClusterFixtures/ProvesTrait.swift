@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+/// Marks a test (or a whole suite) as the proof of checklist lines. While it runs, its
+/// `Evidence.note` lines are collected; afterwards, when `CITUS_VERIFY_CLAIMS` names a file, the
+/// claim is appended there for the sign-off, which ticks the lines only if the test passed.
+///
+/// The claim is written whatever the outcome: whether the test passed is read from the same run's
+/// JUnit file, never decided here.
+public struct ProvesTrait: TestTrait, SuiteTrait, TestScoping {
+    public let items: [ChecklistItem]
+
+    public var isRecursive: Bool { false }
+
+    public func provideScope(for test: Test, testCase: Test.Case?,
+                             performing function: @Sendable () async throws -> Void) async throws {
+        let evidence = Evidence()
+        let clock = ContinuousClock(), start = clock.now
+        defer {
+            if let path = ProcessInfo.processInfo.environment["CITUS_VERIFY_CLAIMS"], !path.isEmpty {
+                let (suite, function) = Self.identity(of: test)
+                let elapsed = start.duration(to: clock.now).components
+                let claim = ChecklistClaim(suite: suite, test: function, displayName: test.displayName ?? test.name,
+                                           items: items, evidence: evidence.notes,
+                                           seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
+                do { try claim.append(to: path) } catch { Issue.record("could not write the claim to \(path): \(error)") }
+            }
+        }
+        try await Evidence.$current.withValue(evidence) { try await function() }
+    }
+
+    /// `("Phase1Tests.Phase1Tests", "tablesCreated()")` from a test's identifier
+    /// (`Phase1Tests.Phase1Tests/tablesCreated()/Phase1Tests.swift:15:6`); the function is nil for a suite.
+    static func identity(of test: Test) -> (suite: String, function: String?) {
+        let parts = String(describing: test.id).split(separator: "/").map(String.init)
+        if test.isSuite { return (parts.first ?? test.name, nil) }
+        return (parts.first ?? "", parts.count > 1 ? parts[1] : test.name)
+    }
+}
+
+extension Trait where Self == ProvesTrait {
+    /// This test (or suite) proves these checklist lines.
+    public static func proves(_ items: ChecklistItem...) -> Self { ProvesTrait(items: items) }
+}

@@ -1,0 +1,128 @@
+import Foundation
+
+/// The sign-off document: the checklist line by line, each verification line ticked only when
+/// every test that claims it passed in this run, with those tests and their evidence.
+public struct Signoff: Sendable {
+    public struct Verdict: Sendable {
+        public var label: String
+        public var ticked: Bool
+        /// Why it is not ticked, when it is not.
+        public var reason: String?
+        /// `✔ test name (passed, 0.3 s)` followed by its evidence lines.
+        public var proof: [String]
+    }
+
+    public var checklist: SeedChecklist
+    public var claims: [ChecklistClaim]
+    public var results: JUnitResults
+    /// Versions and nodes of the cluster the run used, one line each.
+    public var cluster: [String]
+    public var date: Date
+
+    public init(checklist: SeedChecklist, claims: [ChecklistClaim], results: JUnitResults, cluster: [String], date: Date = Date()) {
+        self.checklist = checklist
+        self.claims = claims
+        self.results = results
+        self.cluster = cluster
+        self.date = date
+    }
+
+    private func outcome(of claim: ChecklistClaim) -> JUnitResults.Outcome? {
+        if let test = claim.test { return results.outcome(suite: claim.suite, test: test) }
+        return results.outcome(suite: claim.suite)
+    }
+
+    /// The verdict on one provable line.
+    public func verdict(on label: String) -> Verdict {
+        guard let item = ChecklistItem(rawValue: label) else {
+            return Verdict(label: label, ticked: false, reason: "no test claims this line", proof: [])
+        }
+        let mine = claims.filter { $0.items.contains(item) }
+        guard !mine.isEmpty else {
+            return Verdict(label: label, ticked: false, reason: "no test proving it ran in this run", proof: [])
+        }
+        var proof: [String] = []
+        var problems: [String] = []
+        var seen: Set<String> = []
+        for claim in mine where seen.insert("\(claim.suite)/\(claim.test ?? "")").inserted {
+            let result = outcome(of: claim)
+            let mark = result == .passed ? "✔" : "✘"
+            let scope = claim.test == nil ? "suite " : ""
+            proof.append("\(mark) \(scope)\"\(claim.displayName)\" (\(result?.rawValue ?? "not in the JUnit file"), \(String(format: "%.1f", claim.seconds)) s)")
+            proof += claim.evidence.map { "  \($0)" }
+            if result != .passed { problems.append("\"\(claim.displayName)\" \(result?.rawValue ?? "has no result")") }
+        }
+        return Verdict(label: label, ticked: problems.isEmpty, reason: problems.isEmpty ? nil : problems.joined(separator: "; "), proof: proof)
+    }
+
+    /// Every line that must be proved, ticked or not.
+    public var verdicts: [Verdict] { checklist.provableLabels.map(verdict(on:)) }
+
+    /// Every verification line ticked and no test of the run failed or was skipped.
+    public var isComplete: Bool {
+        verdicts.allSatisfy(\.ticked) && (results.counts[.failed] ?? 0) == 0 && (results.counts[.skipped] ?? 0) == 0
+            && !results.outcomes.isEmpty
+    }
+
+    /// The document, in Markdown.
+    public var markdown: String {
+        let formatter = ISO8601DateFormatter()
+        let verdicts = Dictionary(self.verdicts.map { ($0.label, $0) }, uniquingKeysWith: { first, _ in first })
+        let counts = results.counts
+        var out: [String] = [
+            "# Migration sign-off",
+            "",
+            "Produced by citus-verify on \(formatter.string(from: date)).",
+            "Result: **\(isComplete ? "COMPLETE: every verification line proved" : "NOT COMPLETE")**. Tests: \(counts[.passed] ?? 0) passed, \(counts[.failed] ?? 0) failed, \(counts[.skipped] ?? 0) skipped.",
+            "",
+            "Cluster:",
+        ] + cluster.map { "- \($0)" } + [
+            "",
+            "A verification line is ticked only when every test that claims it passed in this run; deliverable lines (what the seed project built) are listed without a box.",
+            "",
+        ]
+        for line in checklist.lines {
+            let pad = String(repeating: " ", count: line.indent)
+            switch line.kind {
+            case .heading, .other:
+                out.append(line.text)
+            case .deliverable:
+                out.append("\(pad)- \(line.label)")
+            case .verification where !line.children.isEmpty:
+                let done = line.children.allSatisfy { verdicts[$0]?.ticked == true }
+                out.append("\(pad)- [\(done ? "x" : " ")] \(line.label)" + (done ? "" : " (not verified: see below)"))
+            case .verification:
+                let verdict = verdicts[line.label] ?? self.verdict(on: line.label)
+                let equivalent = ChecklistItem(rawValue: line.label)?.equivalent.map { " (here: \($0))" } ?? ""
+                out.append("\(pad)- [\(verdict.ticked ? "x" : " ")] \(line.label)\(equivalent)"
+                           + (verdict.ticked ? "" : " **not verified: \(verdict.reason ?? "")**"))
+                out += verdict.proof.map { "\(pad)    \($0)" }
+            }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+}
+
+extension Cluster {
+    /// What the sign-off says of the cluster: versions and the nodes Citus knows.
+    public func signoffDescription() -> [String] {
+        var lines = ["coordinator \(configuration.coordinator), database \(configuration.database)"]
+        do {
+            lines.append(try sqlValue("SELECT version()", as: String.self))
+            if try hasExtension("citus") {
+                lines.append(try sqlValue("SELECT citus_version()", as: String.self))
+                lines += try sqlRows("""
+                    SELECT format('node %s:%s group %s, %s, %s', nodename, nodeport, groupid,
+                                  CASE WHEN isactive THEN 'active' ELSE 'inactive' END,
+                                  CASE WHEN shouldhaveshards THEN 'holds shards' ELSE 'holds no shards' END) AS line
+                    FROM pg_dist_node ORDER BY nodeid
+                    """).map { try $0.get("line") }
+            } else {
+                lines.append("Citus: not enabled in \(configuration.database)")
+            }
+        } catch {
+            lines.append("could not read the cluster: \(error)")
+        }
+        return lines
+    }
+}

@@ -1,0 +1,116 @@
+@testable import ClusterFixtures
+import Foundation
+import Testing
+
+@Suite("Sign-off: the checklist, its claims and the run's results")
+struct SignoffTests {
+    static let checklist = SeedChecklist(text: """
+        # Title
+        ## Phase 1: Regular Table (Baseline)
+        ### SQL Scripts
+        - [x] Create scripts/setup/00_create_base_table.sql
+          - [x] Indexes (idx_orders_user_id)
+          - [x] Verify with citus_version()
+        ### Verification
+        - [x] Tables created successfully
+        - [ ] 10,000+ orders seeded
+        ## Documentation
+        - [x] Create README.md with quick start guide
+        - [ ] Verify all npm scripts work:
+          - [ ] `npm run setup`
+          - [ ] `npm run load`
+        ## Testing & Validation
+        - [ ] Capture performance metrics for comparison
+        """)
+
+    static func claim(_ test: String?, _ items: ChecklistItem...) -> ChecklistClaim {
+        ChecklistClaim(suite: "Phase1Tests.Phase1Tests", test: test, displayName: test ?? "Phase 1", items: items,
+                       evidence: ["seen: \(test ?? "suite")"], seconds: 0.1)
+    }
+
+    @Test("Verification lines are those under Verification, Testing & Validation, and a Verify line with its children")
+    func parsing() {
+        #expect(Self.checklist.provableLabels == ["Tables created successfully", "10,000+ orders seeded", "`npm run setup`",
+                                                 "`npm run load`", "Capture performance metrics for comparison"])
+        let parent = Self.checklist.lines.first { $0.label == "Verify all npm scripts work:" }
+        #expect(parent?.children == ["`npm run setup`", "`npm run load`"])
+        #expect(Self.checklist.lines.first { $0.label.hasPrefix("Indexes") }?.kind == .deliverable)
+        #expect(Self.checklist.lines.first { $0.label.hasPrefix("Verify with") }?.kind == .deliverable, "a script's content, not a check")
+    }
+
+    @Test("A line is ticked only when every test claiming it passed; unclaimed, failed and skipped lines are not")
+    func verdicts() {
+        let results = JUnitResults(outcomes: ["Phase1Tests.Phase1Tests/a()": .passed, "Phase1Tests.Phase1Tests/b()": .failed,
+                                              "Phase1Tests.Phase1Tests/c()": .skipped])
+        let signoff = Signoff(checklist: Self.checklist,
+                              claims: [Self.claim("a()", .tablesCreated), Self.claim("b()", .ordersSeeded), Self.claim("a()", .ordersSeeded),
+                                       Self.claim("c()", .npmSetup), Self.claim("a()", .npmLoad)],
+                              results: results, cluster: ["coordinator x"])
+        let byLabel = Dictionary(uniqueKeysWithValues: signoff.verdicts.map { ($0.label, $0) })
+        #expect(byLabel["Tables created successfully"]?.ticked == true)
+        #expect(byLabel["10,000+ orders seeded"]?.ticked == false, "one of its two tests failed")
+        #expect(byLabel["`npm run setup`"]?.ticked == false, "its test was skipped")
+        #expect(byLabel["`npm run load`"]?.ticked == true)
+        #expect(byLabel["Capture performance metrics for comparison"]?.ticked == false, "no test claims it")
+        #expect(!signoff.isComplete)
+        let document = signoff.markdown
+        #expect(document.contains("- [x] Tables created successfully"))
+        #expect(document.contains("- [ ] 10,000+ orders seeded **not verified"))
+        #expect(document.contains("- [ ] Verify all npm scripts work: (not verified"))
+        #expect(document.contains("seen: a()"), "evidence is listed")
+        #expect(document.contains("- Create scripts/setup/00_create_base_table.sql"), "deliverables without a box")
+    }
+
+    @Test("A suite's claim holds when all its tests passed, and only then")
+    func suiteClaims() {
+        let passing = JUnitResults(outcomes: ["Phase1Tests.Phase1Tests/a()": .passed, "Phase1Tests.Phase1Tests/b()": .passed])
+        let failing = JUnitResults(outcomes: ["Phase1Tests.Phase1Tests/a()": .passed, "Phase1Tests.Phase1Tests/b()": .failed])
+        let claims = [Self.claim(nil, .tablesCreated)]
+        #expect(Signoff(checklist: Self.checklist, claims: claims, results: passing, cluster: []).verdict(on: "Tables created successfully").ticked)
+        #expect(!Signoff(checklist: Self.checklist, claims: claims, results: failing, cluster: []).verdict(on: "Tables created successfully").ticked)
+        #expect(!Signoff(checklist: Self.checklist, claims: claims, results: JUnitResults(outcomes: [:]), cluster: []).verdict(on: "Tables created successfully").ticked)
+    }
+
+    @Test("JUnit files: passed, failed and skipped test cases by suite and name")
+    func junit() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("junit-\(UUID().uuidString).xml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <testsuites><testsuite name="TestResults" tests="3">
+            <testcase classname="M.S" name="a()" time="0.1" />
+            <testcase classname="M.S" name="b()" time="0.1"><failure message="x" /></testcase>
+            <testcase classname="M.T" name="c()" time="0"><skipped><![CDATA[no Citus]]></skipped></testcase>
+            </testsuite></testsuites>
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let results = try JUnitResults(contentsOf: file)
+        #expect(results.outcome(suite: "M.S", test: "a()") == .passed)
+        #expect(results.outcome(suite: "M.S", test: "b()") == .failed)
+        #expect(results.outcome(suite: "M.T", test: "c()") == .skipped)
+        #expect(results.outcome(suite: "M.S") == .failed)
+        #expect(results.outcome(suite: "M.X") == nil)
+    }
+
+    @Test("Every verification line of the seed checklist is a checklist item claimed by at least one test")
+    func everyLineClaimed() throws {
+        let checklist = try SeedChecklist(contentsOf: SeedChecklist.projectFile)
+        let labels = checklist.provableLabels
+        #expect(Set(labels) == Set(ChecklistItem.allCases.map(\.rawValue)), "ChecklistItem mirrors the file's verification lines")
+        // The claims are the .proves(...) traits in the test sources.
+        let tests = ProjectLayout.root.appendingPathComponent("Tests")
+        var claimed: Set<String> = []
+        for case let file as URL in FileManager.default.enumerator(at: tests, includingPropertiesForKeys: nil)! where file.pathExtension == "swift" {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            var rest = text[...]
+            while let start = rest.range(of: ".proves(") {
+                let args = rest[start.upperBound...].prefix { $0 != ")" }
+                for name in args.split(separator: ",") { claimed.insert(name.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "."))) }
+                rest = rest[start.upperBound...]
+            }
+        }
+        claimed.remove("_ items: ChecklistItem...")
+        for item in ChecklistItem.allCases {
+            #expect(claimed.contains("\(item)"), "no test claims “\(item.rawValue)” (.proves(.\(item)))")
+        }
+    }
+}
