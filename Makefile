@@ -8,10 +8,11 @@ SETUP_ARGS ?=
 LOAD_ARGS ?=
 DEMO ?= all
 SCENARIO ?=
+BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help cluster-up cluster-down cluster-status cluster-destroy build tool test unit all phase1 phase2 phase3 phase4 tool-tests \
-        setup load demo stats reshard signoff
+        setup load demo stats reshard signoff bench bench-lifecycle
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -57,6 +58,13 @@ test: ## Unit tests, the whole lifecycle (Phase 1 to 4) and the tool's tests aga
 	  scripts/test-summary.py $(REPORTS)/junit-swift-testing.xml $$status; exit $$status
 
 all: cluster-up test ## Start the embedded cluster, then run everything (the main job)
+
+bench: ## Measure the lifecycle (release build): reports/bench/bench.{md,json,csv,svg} (BENCH_ARGS='--samples 300')
+	@swift build --quiet -c release --product citus-verify
+	@.build/release/citus-verify bench $(BENCH_ARGS)
+
+bench-lifecycle: ## Wall time of Phase 1 to 4 from a stopped cluster, tuned settings against Citus's defaults
+	@scripts/bench-lifecycle.sh
 
 signoff: ## Full run with Citus required, then reports/signoff.md: the checklist, each line ticked only if its tests passed
 	@mkdir -p $(REPORTS)

@@ -40,6 +40,8 @@ let package = Package(
         .testTarget(name: "Phase2Tests", dependencies: ["ClusterFixtures"]),
         .testTarget(name: "Phase3Tests", dependencies: ["ClusterFixtures"]),
         .testTarget(name: "Phase4Tests", dependencies: ["ClusterFixtures"]),
+        // The performance report (make bench) measured end to end, its numbers reported, not judged.
+        .testTarget(name: "BenchmarkTests", dependencies: ["ClusterFixtures"]),
         // Bad input and faults: clear errors, and nothing lost when a node or a connection dies mid-move.
         .testTarget(name: "ResilienceTests", dependencies: ["ClusterFixtures"]),
         // The command-line tool, run as a process against the cluster (after Phase 4 in a serial run).

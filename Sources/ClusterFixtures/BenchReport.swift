@@ -68,8 +68,7 @@ public struct BenchReport: Codable, Sendable {
     }
 
     public var markdown: String {
-        var out = ["# citus-verify benchmark", "",
-                   "Measured \(ISO8601DateFormatter().string(from: date)); \(samplesPerQuery) timed runs per query after warm-up.", ""]
+        var out = ["# citus-verify benchmark", "", "Measured \(ISO8601DateFormatter().string(from: date)).", ""]
         out += environment.map { "- \($0)" } + [""]
         out += ["## Query latency (ms, p50 / p95 / p99)", ""]
         out.append("| query | " + stages.joined(separator: " | ") + " |")

@@ -1,4 +1,5 @@
-import ClusterFixtures
+@testable import ClusterFixtures
+import Foundation
 import Testing
 
 @Suite("Generated seed data")
@@ -43,5 +44,27 @@ struct SeedDataTests {
     func scaled() {
         let data = SeedData(seed: 1, scale: 3, regionCodes: Self.regions)
         #expect(data.users.count == 3_000 && data.orders.count == 30_000)
+    }
+}
+
+@Suite("COPY text of the seed rows")
+struct SeedCopyTextTests {
+    @Test("Timestamps are UTC calendar dates, the same as Foundation's, across leap years and centuries")
+    func timestamps() {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss'+00'"
+        for seconds in [0, 59, 86_399, 86_400, 951_782_400, 951_868_799, 1_709_164_800, 4_107_542_399, 1_735_689_599, -1, -86_401] + (0..<500).map({ $0 * 7_919_993 }) {
+            #expect(SeedData.timestamp(seconds) == formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds))), "\(seconds)")
+        }
+    }
+
+    @Test("Money is whole units and two digits of cents")
+    func money() {
+        #expect(SeedData.money(0) == "0.00")
+        #expect(SeedData.money(5) == "0.05")
+        #expect(SeedData.money(1234) == "12.34")
+        #expect(SeedData.money(100_000) == "1000.00")
     }
 }

@@ -1,0 +1,55 @@
+import ArgumentParser
+import ClusterFixtures
+import Foundation
+
+/// `citus-verify bench`: the performance report.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the lifecycle and measure it: query latency per stage, operation durations, and side-by-side anchors.",
+        discussion: """
+            Rebuilds the suite's database (CITUS_VERIFY_RESET=allow), then: the seed load against psql \\copy \
+            of the same rows; the five demo queries (p50/p95/p99) on plain tables, distributed on 2 workers, \
+            rebalanced on 3, and undistributed; each lifecycle operation's duration; the load generator \
+            against pgbench running the same transaction with the same clients. Writes bench.md, bench.json, \
+            bench.csv and bench.svg. It measures and reports; it passes no judgement on speed.
+
+            Examples:
+              citus-verify bench
+              citus-verify bench --samples 300 --scale 10 --output reports/bench
+            """
+    )
+
+    @Option(help: "Timed runs per query and stage, after warm-up.")
+    var samples = 100
+
+    @Option(help: "Seed data scale (1 = 10,000 orders).")
+    var scale = 1
+
+    @Option(help: "Seconds each side of the load comparison runs.")
+    var loadSeconds = 5.0
+
+    @Option(help: "Folder for bench.md, bench.json, bench.csv and bench.svg.")
+    var output = ProjectLayout.root.appendingPathComponent("reports/bench").path
+
+    func validate() throws {
+        guard samples >= 1 else { throw ValidationError("--samples must be at least 1, got \(samples)") }
+        guard (1...ClusterConfiguration.maximumScale).contains(scale) else {
+            throw ValidationError("--scale must be from 1 to \(ClusterConfiguration.maximumScale), got \(scale)")
+        }
+        guard loadSeconds > 0 else { throw ValidationError("--load-seconds must be above 0, got \(loadSeconds)") }
+    }
+
+    func run() throws {
+        let cluster = try ClusterAccess.open()
+        let benchmark = LifecycleBenchmark(cluster: cluster, options: .init(samples: samples, scale: scale, loadSeconds: loadSeconds)) {
+            FileHandle.standardError.write("bench: \($0)\n".data(using: .utf8)!)
+        }
+        let report = try benchmark.run()
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        for (name, text) in [("bench.md", report.markdown), ("bench.json", report.json), ("bench.csv", report.csv), ("bench.svg", report.svg)] {
+            try text.write(toFile: (output as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        print(report.markdown)
+        print("bench: written to \(output)/bench.{md,json,csv,svg}")
+    }
+}

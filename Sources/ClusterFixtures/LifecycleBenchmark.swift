@@ -1,0 +1,180 @@
+import Foundation
+
+/// Runs the whole lifecycle on the configured cluster and measures it: query latencies in each
+/// stage, each operation's duration, the load generator against pgbench and the seed load
+/// against `psql \copy`, the references run on the same cluster in the same run.
+///
+/// A benchmark reports; it asserts nothing about speed. It leaves the cluster undistributed.
+public struct LifecycleBenchmark: Sendable {
+    public struct Options: Sendable {
+        /// Timed runs per query and stage (warm-up runs come on top).
+        public var samples: Int
+        /// Scale of the seed data (1: 10,000 orders).
+        public var scale: Int
+        /// Seconds each side of the load anchor runs.
+        public var loadSeconds: Double
+        public var connections: Int
+
+        public init(samples: Int = 100, scale: Int = 1, loadSeconds: Double = 5, connections: Int = 4) {
+            self.samples = samples
+            self.scale = scale
+            self.loadSeconds = loadSeconds
+            self.connections = connections
+        }
+    }
+
+    /// The demo queries measured in every stage; `$1`, where there is one, is the heaviest tenant.
+    public static let queries: [(name: String, sql: String)] = [
+        ("single-tenant lookup", "SELECT id, amount, status FROM orders WHERE user_id = $1"),
+        ("cross-shard aggregate", "SELECT status, count(*), sum(amount) FROM orders GROUP BY status"),
+        ("reference join", "SELECT r.currency, count(*), sum(o.amount) FROM orders o JOIN regions r ON r.code = o.region GROUP BY r.currency"),
+        ("colocated join", "SELECT o.status, count(*) FROM orders o JOIN order_items i ON i.user_id = o.user_id AND i.order_id = o.id GROUP BY o.status"),
+        ("cross-shard join", "SELECT count(*) FROM orders o JOIN order_items i ON i.order_id = o.id"),
+    ]
+
+    /// A query slower than this on its first run is sampled `slowQuerySamples` times only.
+    public static let slowQueryMilliseconds = 500.0
+    public static let slowQuerySamples = 5
+
+    public let cluster: Cluster
+    public let options: Options
+    public var progress: @Sendable (String) -> Void
+
+    public init(cluster: Cluster, options: Options, progress: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.cluster = cluster
+        self.options = options
+        self.progress = progress
+    }
+
+    public func run() throws -> BenchReport {
+        var report = BenchReport(environment: [], samplesPerQuery: options.samples)
+        func timed<T>(_ operation: String, _ body: () throws -> T) rethrows -> T {
+            progress(operation)
+            let clock = ContinuousClock(), start = clock.now
+            let value = try body()
+            report.operations.append(.init(operation: operation, seconds: start.duration(to: clock.now).seconds))
+            return value
+        }
+
+        let (_, data) = try timed("setup: base tables and seed data") { try cluster.resetToBaseline(scale: options.scale) }
+        if let anchor = try seedAnchor(data) { report.anchors.append(anchor) }
+        let tenant = try cluster.heaviestTenant().id
+        try measure("plain tables", tenant: tenant, into: &report)
+
+        try timed("distribute (Phase 2)") { _ = try cluster.distribute() }
+        try measure("distributed, 2 workers", tenant: tenant, into: &report)
+        if let anchor = try loadAnchor(users: data.users.count) { report.anchors.append(anchor) }
+
+        try timed("add worker") { _ = try cluster.addWorker() }
+        try timed("rebalance onto 3 workers") { _ = try cluster.rebalance() }
+        try measure("rebalanced, 3 workers", tenant: tenant, into: &report)
+        try timed("isolate tenant") { _ = try cluster.isolateTenant(tenant) }
+        try timed("drain worker1") { _ = try cluster.drain(cluster.configuration.workers[0]) }
+        try timed("undistribute (Phase 4)") { _ = try cluster.undistribute() }
+        try measure("undistributed", tenant: tenant, into: &report)
+        report.environment = cluster.signoffDescription() + [
+            "\(ProcessInfo.processInfo.activeProcessorCount) cores, seed scale \(options.scale) (\(data.orders.count) orders, \(data.items.count) items)",
+            "runs per query: \(options.samples) (\(Self.slowQuerySamples) for a query slower than \(Int(Self.slowQueryMilliseconds)) ms on its first run)",
+        ]
+        return report
+    }
+
+    /// Latency of every demo query in the current stage.
+    private func measure(_ stage: String, tenant: Int, into report: inout BenchReport) throws {
+        progress("measuring queries: \(stage)")
+        let connection = try cluster.connect("bench")
+        defer { connection.close() }
+        if try cluster.hasExtension("citus") { try connection.execute("SET citus.enable_repartition_joins = on") }
+        for (name, sql) in Self.queries {
+            let parameters: [any SQLParameter] = sql.contains("$1") ? [tenant] : []
+            func once() throws -> Double {
+                let begun = DispatchTime.now().uptimeNanoseconds
+                try connection.query(sql, parameters)
+                return Double(DispatchTime.now().uptimeNanoseconds - begun) / 1e6
+            }
+            // A query that takes seconds (the repartitioned join) gets a few runs, not hundreds.
+            let first = try once()
+            let slow = first > Self.slowQueryMilliseconds
+            let warmUp = slow ? 0 : max(3, options.samples / 10)
+            let count = slow ? min(options.samples, Self.slowQuerySamples) : options.samples
+            for _ in 0..<warmUp { _ = try once() }
+            let samples = try (0..<count).map { _ in try once() }
+            report.queries.append(.init(stage: stage, query: name, latency: LatencySummary(milliseconds: samples)))
+        }
+    }
+
+    /// The seed rows loaded by our COPY, then the same rows by `psql \copy`, rows per second each.
+    private func seedAnchor(_ data: SeedData) throws -> BenchReport.Anchor? {
+        guard let psql = Self.postgresProgram("psql") else { progress("psql not found: no \\copy anchor"); return nil }
+        progress("seed load: COPY against psql \\copy")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("citus-verify-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let files = [("users", "id, email, name, region_code, tier, created_at", data.usersCopyData),
+                     ("orders", "id, user_id, region, product_id, quantity, amount, status, metadata, created_at, updated_at", data.ordersCopyData),
+                     ("order_items", "id, user_id, order_id, product_name, quantity, unit_price", data.itemsCopyData)]
+        for (table, _, text) in files { try text.write(to: folder.appendingPathComponent(table), atomically: true, encoding: .utf8) }
+        let rows = Double(data.users.count + data.orders.count + data.items.count)
+        let truncate = "TRUNCATE order_items, orders, users"
+        let coordinator = try cluster.coordinator
+
+        try coordinator.execute(truncate)
+        let clock = ContinuousClock(), ours = clock.now
+        try data.load(into: coordinator)
+        let oursSeconds = ours.duration(to: clock.now).seconds
+
+        try coordinator.execute(truncate)
+        let c = cluster.configuration
+        let commands = files.flatMap { table, columns, _ in
+            ["-c", "\\copy \(table) (\(columns)) FROM '\(folder.appendingPathComponent(table).path)'"]
+        }
+        let theirs = clock.now
+        let outcome = try ChildProcess(psql, ["-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-h", c.coordinator.host,
+                                              "-p", String(c.coordinator.port), "-U", c.user, "-d", c.database] + commands,
+                                       environment: ["PGPASSWORD": c.password]).run(timeLimit: 600)
+        let theirsSeconds = theirs.duration(to: clock.now).seconds
+        guard outcome.status == 0 else { throw DatabaseError(node: "psql", message: "\\copy failed: \(outcome.errorOutput)") }
+        return .init(name: "seed load (rows/s)", unit: "rows/s", ours: rows / oursSeconds, reference: rows / theirsSeconds,
+                     referenceTool: "psql \\copy")
+    }
+
+    /// Our load generator, then pgbench with the same transaction and clients, transactions per second.
+    private func loadAnchor(users: Int) throws -> BenchReport.Anchor? {
+        progress("load: citus-verify load against pgbench, \(options.connections) clients, \(options.loadSeconds) s each")
+        let ours = try LoadGenerator(cluster: cluster, options: .init(connections: options.connections, duration: options.loadSeconds)).run()
+        try cluster.removeLoadRows()
+        guard let pgbench = Self.postgresProgram("pgbench") else { progress("pgbench not found: no load anchor"); return nil }
+        let c = cluster.configuration
+        let script = ProjectLayout.root.appendingPathComponent("bench/new_order.pgbench").path
+        let outcome = try ChildProcess(pgbench, ["-n", "-c", String(options.connections), "-j", String(max(1, options.connections / 2)),
+                                                 "-T", String(Int(options.loadSeconds.rounded(.up))), "-D", "users=\(users)", "-f", script,
+                                                 "-h", c.coordinator.host, "-p", String(c.coordinator.port), "-U", c.user, c.database],
+                                       environment: ["PGPASSWORD": c.password]).run(timeLimit: options.loadSeconds + 120)
+        try cluster.removeLoadRows()
+        guard outcome.status == 0,
+              let line = outcome.output.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
+              let tps = Double(line.dropFirst(6).prefix { $0 != " " }) else {
+            throw DatabaseError(node: "pgbench", message: "pgbench failed: \(outcome.output)\(outcome.errorOutput)")
+        }
+        return .init(name: "insert transactions/s, \(options.connections) clients", unit: "tx/s", ours: ours.ordersPerSecond,
+                     reference: tps, referenceTool: "pgbench")
+    }
+
+    /// A PostgreSQL client program: on PATH, else beside the newest server under /usr/lib/postgresql.
+    static func postgresProgram(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        let candidates = path.split(separator: ":").map { "\($0)/\(name)" }
+            + ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
+                .sorted { $0.compare($1, options: .numeric) == .orderedDescending }
+                .map { "/usr/lib/postgresql/\($0)/bin/\(name)" }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a Double.
+    public var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
