@@ -68,3 +68,12 @@ struct SeedCopyTextTests {
         #expect(SeedData.money(100_000) == "1000.00")
     }
 }
+
+@Suite("COPY text escaping")
+struct CopyEscapingTests {
+    @Test("Backslash, tab, newline and carriage return are escaped; other text is copied as it is")
+    func escaping() {
+        #expect(SeedData.copyLine(["a", "b c", "é"]) == "a\tb c\té\n")
+        #expect(SeedData.copyLine(["x\\y", "t\tab", "new\nline", "cr\r"]) == "x\\\\y\tt\\tab\tnew\\nline\tcr\\r\n")
+    }
+}
