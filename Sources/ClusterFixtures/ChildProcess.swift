@@ -61,9 +61,22 @@ public struct ChildProcess: Sendable {
         let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
 
+        // The child starts with no signal blocked and every signal at its default: threads of the
+        // concurrency pool block signals, and a mask is inherited across exec (pgbench -T, for one,
+        // ends on SIGALRM and would run forever with it blocked).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
         var pid: pid_t = 0
         let command = ([executable] + arguments).joined(separator: " ")
-        let code = posix_spawnp(&pid, executable, &actions, nil, argv, envp)
+        let code = posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
         guard code == 0 else { throw SpawnFailed(command: command, code: code) }
 
         var status: Int32 = 0
