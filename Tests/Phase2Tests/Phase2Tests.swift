@@ -139,7 +139,8 @@ struct Phase2Tests {
             #expect(plan.taskCount == shards, "\(plan)")
             #expect(!plan.repartitions && !plan.hasSubplan, "\(plan)")
         }
-        Evidence.note("reference join: \(reference.summary()); colocated join: \(colocated.summary())")
+        let name = { (node: NodeAddress) in cluster.workerName(host: node.host, port: node.port) }
+        Evidence.note("reference join: \(reference.summary(nodeName: name)); colocated join: \(colocated.summary(nodeName: name))")
     }
 
     @Test("A non-colocated join is refused until citus.enable_repartition_joins is on, then repartitions", .proves(.explainDistributed))
