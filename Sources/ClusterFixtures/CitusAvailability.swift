@@ -34,12 +34,13 @@ public enum CitusAvailability {
                    current_setting('server_version') AS version
             """, [name])
         let version: String = try row.get("version")
+        let shown = name == "citus" ? "Citus" : name
         guard try row.get("installed", as: Bool.self) else {
-            return "\(name) is not installed on the coordinator \(cluster.configuration.coordinator) (PostgreSQL \(version) has no '\(name)' extension); install it for PostgreSQL \(version.prefix(2)) and restart the cluster"
+            return "\(shown) is not installed on the coordinator \(cluster.configuration.coordinator) (PostgreSQL \(version) has no '\(name)' extension); install it for PostgreSQL \(version.prefix(2)) and restart the cluster"
         }
         let preload: String = try row.get("preload")
         guard preload.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }).contains(name) else {
-            return "\(name) is installed but not loaded on the coordinator \(cluster.configuration.coordinator): shared_preload_libraries is '\(preload)', it must list \(name)"
+            return "\(shown) is installed but not loaded on the coordinator \(cluster.configuration.coordinator): shared_preload_libraries is '\(preload)', it must list \(name)"
         }
         return nil
     }
