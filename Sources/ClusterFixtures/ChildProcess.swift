@@ -43,7 +43,8 @@ public struct ChildProcess: Sendable {
     }
 
     /// Runs to the end, or kills the child after `timeLimit` seconds and throws `TimedOut`.
-    public func run(timeLimit: Double = 600) throws -> Outcome {
+    /// With `interruptAfter`, sends it SIGINT (Ctrl-C) that many seconds after the start.
+    public func run(timeLimit: Double = 600, interruptAfter: Double? = nil) throws -> Outcome {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("citus-verify-child-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -81,9 +82,14 @@ public struct ChildProcess: Sendable {
 
         var status: Int32 = 0
         let deadline = Date().addingTimeInterval(timeLimit)
+        var interruptAt = interruptAfter.map { Date().addingTimeInterval($0) }
         while true {
             let result = waitpid(pid, &status, WNOHANG)
             if result == pid { break }
+            if let due = interruptAt, Date() >= due {
+                kill(pid, SIGINT)
+                interruptAt = nil
+            }
             if result == -1 && errno != EINTR { throw SpawnFailed(command: command, code: errno) }
             if Date() > deadline {
                 kill(pid, SIGKILL)

@@ -76,6 +76,21 @@ struct ToolBasicsTests {
         Evidence.note("citus-verify load --duration 2 -c 3: \(committed) orders acknowledged, every one found")
     }
 
+    @Test("load until Ctrl-C: the interrupt stops it cleanly, with the summary and exit status 0", .proves(.npmLoad))
+    func loadUntilInterrupted() throws {
+        let cluster = try Cluster.shared()
+        let before = try cluster.sqlValue("SELECT count(*) FROM orders", as: Int.self)
+        let run = try citusVerifyArray(["load", "--connections", "2", "--json"], timeLimit: 60, interruptAfter: 1.5)
+        #expect(run.status == 0 && !run.killedBySignal, "\(run)")
+        #expect(run.errorOutput.contains("interrupted: finishing the transactions in flight"), "\(run)")
+        let report = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any]
+        let committed = try #require(report?["committed"] as? Int, "\(run)")
+        #expect(committed > 0)
+        #expect(try cluster.sqlValue("SELECT count(*) FROM orders", as: Int.self) == before + committed,
+                "every order the summary counts is there, and no other")
+        Evidence.note("citus-verify load, Ctrl-C after 1.5 s: \(committed) orders acknowledged, all there")
+    }
+
     @Test("demo single-shard on plain tables shows the tenant's orders, planned by PostgreSQL alone", .proves(.npmDemo))
     func demoOnPlainTables() throws {
         let cluster = try Cluster.shared()

@@ -26,8 +26,10 @@ func citusVerify(_ arguments: String..., environment: [String: String] = [:], ti
     try citusVerifyArray(arguments, environment: environment, timeLimit: timeLimit)
 }
 
-func citusVerifyArray(_ arguments: [String], environment: [String: String] = [:], timeLimit: Double = 600) throws -> ToolRun {
-    let outcome = try ChildProcess(ToolRun.executable.path, arguments, environment: environment).run(timeLimit: timeLimit)
+func citusVerifyArray(_ arguments: [String], environment: [String: String] = [:], timeLimit: Double = 600,
+                      interruptAfter: Double? = nil) throws -> ToolRun {
+    let outcome = try ChildProcess(ToolRun.executable.path, arguments, environment: environment)
+        .run(timeLimit: timeLimit, interruptAfter: interruptAfter)
     // The tool may have dropped and recreated the database: the test's own connections are stale.
     try? Cluster.shared().disconnectAll()
     return ToolRun(arguments: arguments, status: outcome.status, killedBySignal: outcome.signaled,
