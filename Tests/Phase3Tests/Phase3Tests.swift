@@ -23,7 +23,7 @@ struct Phase3Tests {
     }
 
     /// Rule: with the by_shard_count strategy (and its default threshold), Citus moves shard groups
-    /// until no node holds more than one group more than another; 32 groups on 3 workers end 11/11/10.
+    /// until no node holds more than one group more than another (8 groups on 3 workers end 3/3/2, 32 end 11/11/10).
     @Test("Shards rebalanced across 3 workers: every worker within one shard group of the others", .proves(.shardsRebalanced))
     func shardsRebalanced() throws {
         let after = evidence.afterRebalance
