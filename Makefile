@@ -51,11 +51,13 @@ reshard: tool ## One resharding step (SCENARIO=enable-citus|add-worker|rebalance
 	@[[ -n "$(SCENARIO)" ]] || { echo "make reshard needs SCENARIO=enable-citus|add-worker|rebalance|isolate|drain|undistribute" >&2; exit 2; }
 	@$(TOOL) reshard $(SCENARIO)
 
-test: ## Unit tests, the whole lifecycle (Phase 1 to 4) and the tool's tests against the configured cluster; JUnit XML in reports/
-	@mkdir -p $(REPORTS)
-	@rm -f $(REPORTS)/junit-swift-testing.xml
-	@$(SWIFT_TEST) --xunit-output $(REPORTS)/junit.xml; status=$$?; \
-	  scripts/test-summary.py $(REPORTS)/junit-swift-testing.xml $$status; exit $$status
+# The whole suite with JUnit XML and the closing summary line; leaves swift test's status in $$status.
+RUN_SUITE = mkdir -p $(REPORTS); rm -f $(REPORTS)/junit-swift-testing.xml; \
+  $(SWIFT_TEST) --xunit-output $(REPORTS)/junit.xml; status=$$?; \
+  scripts/test-summary.py $(REPORTS)/junit-swift-testing.xml $$status
+
+test: ## Every test (unit, Phase 1 to 4, resilience, benchmark report, tool) against the configured cluster; JUnit XML in reports/
+	@$(RUN_SUITE); exit $$status
 
 all: cluster-up test ## Start the embedded cluster, then run everything (the main job)
 
@@ -67,12 +69,9 @@ bench-lifecycle: ## Wall time of Phase 1 to 4 from a stopped cluster, tuned sett
 	@scripts/bench-lifecycle.sh
 
 signoff: ## Full run with Citus required, then reports/signoff.md: the checklist, each line ticked only if its tests passed
-	@mkdir -p $(REPORTS)
-	@rm -f $(REPORTS)/junit-swift-testing.xml $(REPORTS)/claims.jsonl $(REPORTS)/signoff.md
+	@rm -f $(REPORTS)/claims.jsonl $(REPORTS)/signoff.md
 	@if [[ -z "$${CITUS_COORDINATOR:-}" ]]; then scripts/cluster.sh up; fi
-	@CITUS_VERIFY_REQUIRE_CITUS=1 CITUS_VERIFY_CLAIMS=$(CURDIR)/$(REPORTS)/claims.jsonl \
-	  $(SWIFT_TEST) --xunit-output $(REPORTS)/junit.xml; status=$$?; \
-	  scripts/test-summary.py $(REPORTS)/junit-swift-testing.xml $$status; \
+	@export CITUS_VERIFY_REQUIRE_CITUS=1 CITUS_VERIFY_CLAIMS=$(CURDIR)/$(REPORTS)/claims.jsonl; $(RUN_SUITE); \
 	  $(TOOL) signoff --junit $(REPORTS)/junit-swift-testing.xml --claims $(REPORTS)/claims.jsonl --output $(REPORTS)/signoff.md; \
 	  signed=$$?; exit $$(( status != 0 ? status : signed ))
 

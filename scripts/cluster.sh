@@ -275,14 +275,16 @@ cmd_status() {
   done
 }
 
+require_node() { [[ " ${NODES[*]} " == *" $2 "* ]] || die "$1 needs a node name, one of: ${NODES[*]} (got '$2')"; }
+
 case ${1:-} in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
   destroy) cmd_down; rm -rf "$CLUSTER_DIR"; say "removed $CLUSTER_DIR" ;;
-  kill-node) [[ " ${NODES[*]} " == *" ${2:-} "* ]] || die "kill-node needs a node name: ${NODES[*]}"
+  kill-node) require_node kill-node "${2:-}"
     as_server "$BIN/pg_ctl" -D "$(node_dir "$2")" -m immediate -w -t 30 stop >/dev/null && say "$2 stopped abruptly (immediate)" ;;
-  start-node) [[ " ${NODES[*]} " == *" ${2:-} "* ]] || die "start-node needs a node name: ${NODES[*]}"
+  start-node) require_node start-node "${2:-}"
     is_running "$2" && { say "$2 already running"; exit 0; }
     as_server "$BIN/pg_ctl" -D "$(node_dir "$2")" -l "$CLUSTER_DIR/logs/$2.log" -w -t 60 start >/dev/null \
       || die "$2 did not start: see $CLUSTER_DIR/logs/$2.log"

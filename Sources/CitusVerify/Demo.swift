@@ -40,8 +40,7 @@ struct Demo: ParsableCommand {
 
     func run() throws {
         let cluster = try ClusterAccess.open()
-        let tenant = try self.tenant ?? cluster.sqlValue(
-            "SELECT user_id FROM orders GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT 1", as: Int.self)
+        let tenant = try self.tenant ?? cluster.heaviestTenant().id
         let connection = try cluster.connect("demo")
         defer { connection.close() }
         for query in kind.queries {
@@ -62,7 +61,7 @@ struct Demo: ParsableCommand {
         var result: QueryResult?
         let elapsed = try clock.measure { result = try connection.execute(text) }
         guard let result, !result.columns.isEmpty else { return }  // SET, RESET: nothing to show
-        print("-- \(script.location(of: statement)) (\(String(format: "%.1f", elapsed.milliseconds)) ms)")
+        print("-- \(script.location(of: statement)) (\(String(format: "%.1f", elapsed.seconds * 1000)) ms)")
         print(text.split(separator: "\n").map { "   " + $0 }.joined(separator: "\n"))
         if isExplain {
             let plan = ExplainPlan(lines: try result.rows.map { try $0.get(0) })
@@ -75,12 +74,5 @@ struct Demo: ParsableCommand {
         if result.rows.count > rows { print("   … \(result.rows.count - rows) more rows") }
         let plan = ExplainPlan(lines: try connection.query("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + text).rows.map { try $0.get(0) })
         print("   plan: " + plan.summary { cluster.workerName(host: $0.host, port: $0.port) })
-    }
-}
-
-extension Duration {
-    var milliseconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
     }
 }

@@ -82,6 +82,6 @@ struct Reshard: ParsableCommand {
     /// Shard placements per node over every Citus table; empty where Citus is not enabled.
     private func shardsPerNode(_ cluster: Cluster) throws -> [String: Int] {
         guard try cluster.hasExtension("citus") else { return [:] }
-        return Dictionary(uniqueKeysWithValues: try cluster.shardStatistics().nodes.map { ($0.node, $0.shards) })
+        return try cluster.placements().shardsByNode
     }
 }

@@ -34,16 +34,9 @@ struct Setup: ParsableCommand {
         var result: (Baseline, SeedData)?
         let elapsed = try clock.measure { result = try cluster.resetToBaseline(seed: seed, scale: scale) }
         guard let (baseline, data) = result else { return }
-        print("setup: database \(cluster.configuration.database) rebuilt on \(1 + cluster.configuration.workers.count) nodes in \(elapsed.formattedSeconds)")
+        print("setup: database \(cluster.configuration.database) rebuilt on \(1 + cluster.configuration.workers.count) nodes in \(String(format: "%.1f s", elapsed.seconds))")
         print("seed \(baseline.seed), scale \(baseline.scale): \(baseline.checksum(of: "regions")?.rowCount ?? 0) regions, \(data.users.count) users, \(data.orders.count) orders, \(data.items.count) order items")
         print(TextTable(header: ["table", "rows", "checksum"],
                         rows: baseline.checksums.map { [$0.table, String($0.rowCount), $0.digest] }).render())
-    }
-}
-
-extension Duration {
-    var formattedSeconds: String {
-        let (seconds, attoseconds) = components
-        return String(format: "%.1f s", Double(seconds) + Double(attoseconds) / 1e18)
     }
 }

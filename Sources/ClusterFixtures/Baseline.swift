@@ -113,8 +113,13 @@ extension Cluster {
 
     /// The stage recorded on the coordinator; nil when there is no record (a fresh or foreign database).
     public func recordedStage() throws -> LifecycleStage? {
+        try recordedStageText().flatMap(LifecycleStage.init(rawValue:))
+    }
+
+    /// What `verify.lifecycle` says, `changing to …` included; nil when there is no record.
+    func recordedStageText() throws -> String? {
         guard try sqlValue("SELECT to_regclass('verify.lifecycle') IS NOT NULL", as: Bool.self) else { return nil }
-        return LifecycleStage(rawValue: try sqlValue("SELECT stage FROM verify.lifecycle"))
+        return try sqlValue("SELECT stage FROM verify.lifecycle")
     }
 
     func recordStage(_ stage: LifecycleStage) throws {

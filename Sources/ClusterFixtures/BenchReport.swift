@@ -28,15 +28,13 @@ public struct BenchReport: Codable, Sendable {
 
     public var date: Date
     public var environment: [String]
-    public var samplesPerQuery: Int
     public var queries: [QueryLatency] = []
     public var operations: [OperationTime] = []
     public var anchors: [Anchor] = []
 
-    public init(date: Date = Date(), environment: [String], samplesPerQuery: Int) {
+    public init(date: Date = Date(), environment: [String]) {
         self.date = date
         self.environment = environment
-        self.samplesPerQuery = samplesPerQuery
     }
 
     public var stages: [String] { queries.map(\.stage).reduce(into: []) { if !$0.contains($1) { $0.append($1) } } }

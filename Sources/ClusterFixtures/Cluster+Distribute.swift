@@ -17,8 +17,9 @@ extension Cluster {
     @discardableResult
     public func distribute() throws -> DistributeEvidence {
         guard try hasTable("orders") else {
-            throw StageMismatch(operation: "distributing (Phase 2)", needs: .baseline, found: try recordedStage()?.rawValue ?? "no orders table")
+            throw StageMismatch(operation: "distributing (Phase 2)", needs: .baseline, found: try recordedStageText() ?? "no orders table")
         }
+        // Any Citus table at all, not only orders: a half-done earlier distribute is refused too.
         if try hasExtension("citus"), try sqlValue("SELECT count(*) FROM citus_tables", as: Int.self) > 0 {
             throw ReshardRefused(description: "Citus is already enabled and tables are distributed: nothing to distribute")
         }

@@ -25,7 +25,6 @@ public struct ReshardEvidence: Sendable {
     /// checked against the database after each.
     public var writes: [LedgerCheck]
 
-    public var isolationReport: OperationReport { isolation.report }
     public func step(_ name: String) -> StepCheck? { steps.first { $0.step == name } }
 }
 

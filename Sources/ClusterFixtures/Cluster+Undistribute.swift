@@ -18,8 +18,7 @@ extension Cluster {
     /// With `writers`, it runs while writers insert and update orders, and what they acknowledged
     /// is checked afterwards.
     public func undistribute(timeLimit: Int = 600, writers: Bool = false) throws -> UndistributeEvidence {
-        guard try hasExtension("citus"),
-              try sqlValue("SELECT count(*) FROM citus_tables WHERE table_name = 'orders'::regclass", as: Int.self) == 1 else {
+        guard try ordersIsDistributed() else {
             throw ReshardRefused(description: "orders is not a distributed table: nothing to undistribute")
         }
         try recordStageChanging(to: .undistributed)

@@ -30,10 +30,7 @@ public struct LedgerCheck: Sendable, CustomStringConvertible {
     public var holds: Bool { lost.isEmpty && duplicated.isEmpty && changed.isEmpty && unknown.isEmpty && orphanItems == 0 }
 
     public var description: String {
-        let errors = errorsBySQLState.isEmpty ? "none"
-            : errorsBySQLState.sorted { $0.key < $1.key }.map { state, count in
-                "\(count)× \(state)" + (errorExamples[state].map { " (\"\($0)\")" } ?? "")
-            }.joined(separator: ", ")
+        let errors = LoadReport.describe(errors: errorsBySQLState, examples: errorExamples)
         return "\(operation): \(acknowledged) orders and \(updates) updates acknowledged in \(String(format: "%.1f", seconds)) s; "
             + "lost \(lost.count), duplicated \(duplicated.count), changed \(changed.count), written by nobody \(unknown.count), "
             + "orphan items \(orphanItems); in doubt \(inDoubt) (\(inDoubtLanded) landed); errors by SQLSTATE: \(errors)"

@@ -47,7 +47,7 @@ public struct LifecycleBenchmark: Sendable {
     }
 
     public func run() throws -> BenchReport {
-        var report = BenchReport(environment: [], samplesPerQuery: options.samples)
+        var report = BenchReport(environment: [])
         func timed<T>(_ operation: String, _ body: () throws -> T) rethrows -> T {
             progress(operation)
             let clock = ContinuousClock(), start = clock.now
@@ -168,13 +168,5 @@ public struct LifecycleBenchmark: Sendable {
                 .sorted { $0.compare($1, options: .numeric) == .orderedDescending }
                 .map { "/usr/lib/postgresql/\($0)/bin/\(name)" }
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a Double.
-    public var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

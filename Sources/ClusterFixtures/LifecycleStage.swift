@@ -34,16 +34,18 @@ public struct StageMismatch: Error, CustomStringConvertible {
 extension Cluster {
     /// Throws `StageMismatch` unless the recorded stage is `stage`.
     func require(_ stage: LifecycleStage, for operation: String) throws {
-        let found: String? = try sqlValue("SELECT to_regclass('verify.lifecycle') IS NOT NULL", as: Bool.self)
-            ? try sqlValue("SELECT stage FROM verify.lifecycle") : nil
+        let found = try recordedStageText()
         guard found == stage.rawValue else { throw StageMismatch(operation: operation, needs: stage, found: found) }
+    }
+
+    /// Whether Citus is enabled and `orders` is one of its tables.
+    func ordersIsDistributed() throws -> Bool {
+        try hasExtension("citus")
+            && sqlValue("SELECT count(*) FROM citus_tables WHERE table_name = 'orders'::regclass", as: Int.self) == 1
     }
 
     /// Throws `CitusNotEnabled` unless Citus is enabled and orders is distributed.
     func requireDistributedTables() throws {
-        guard try hasExtension("citus"),
-              try sqlValue("SELECT count(*) FROM citus_tables WHERE table_name = 'orders'::regclass", as: Int.self) == 1 else {
-            throw CitusNotEnabled(node: "coordinator (\(configuration.coordinator))")
-        }
+        guard try ordersIsDistributed() else { throw CitusNotEnabled(node: "coordinator (\(configuration.coordinator))") }
     }
 }

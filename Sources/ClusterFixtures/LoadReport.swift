@@ -62,13 +62,18 @@ public struct LoadReport: Sendable {
     public var latency: LatencySummary
 
     public var committed: Int { acknowledged.count }
-    public var errors: Int { errorsBySQLState.values.reduce(0, +) }
     public var ordersPerSecond: Double { seconds > 0 ? Double(committed) / seconds : 0 }
+
+    /// Errors as `2× 57P01 ("terminating connection …")`, by SQLSTATE; "none" without any.
+    public static func describe(errors: [String: Int], examples: [String: String]) -> String {
+        errors.isEmpty ? "none" : errors.sorted { $0.key < $1.key }.map { state, count in
+            "\(count)× \(state)" + (examples[state].map { " (\"\($0)\")" } ?? "")
+        }.joined(separator: ", ")
+    }
 
     /// One line for a person.
     public var summary: String {
-        let errorText = errorsBySQLState.isEmpty ? "no errors"
-            : errorsBySQLState.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: ", ")
+        let errorText = "errors: " + Self.describe(errors: errorsBySQLState, examples: errorExamples)
         return String(format: "%d orders committed in %.1f s by %d connections (%.0f orders/s); latency ms p50 %.2f, p95 %.2f, p99 %.2f, max %.2f; %@%@",
                       committed, seconds, connections, ordersPerSecond, latency.p50, latency.p95, latency.p99, latency.max,
                       errorText, inDoubt > 0 ? "; \(inDoubt) in doubt" : "")

@@ -35,7 +35,7 @@ public struct NewOrder: Sendable, Equatable {
                         status: "pending", items: items)
     }
 
-    /// Sets an order's status; true when the row was there to update.
+    /// Sets an order's status (`$3`) by its key (`$1` user_id, `$2` id); "UPDATE 1" when the row was there.
     public static let statusUpdate = "UPDATE orders SET status = $3, updated_at = now() WHERE user_id = $1 AND id = $2"
 
     /// A user who can place orders: its id and the region its orders are booked in.

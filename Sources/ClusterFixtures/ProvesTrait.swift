@@ -19,10 +19,8 @@ public struct ProvesTrait: TestTrait, SuiteTrait, TestScoping {
         defer {
             if let path = ProcessInfo.processInfo.environment["CITUS_VERIFY_CLAIMS"], !path.isEmpty {
                 let (suite, function) = Self.identity(of: test)
-                let elapsed = start.duration(to: clock.now).components
                 let claim = ChecklistClaim(suite: suite, test: function, displayName: test.displayName ?? test.name,
-                                           items: items, evidence: evidence.notes,
-                                           seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
+                                           items: items, evidence: evidence.notes, seconds: start.duration(to: clock.now).seconds)
                 do { try claim.append(to: path) } catch { Issue.record("could not write the claim to \(path): \(error)") }
             }
         }

@@ -12,7 +12,6 @@ public struct SeedChecklist: Sendable {
             case verification
             case other
         }
-        public var number: Int
         public var text: String
         public var kind: Kind
         /// The checkbox line's words without the box (`Tables created successfully`), or the heading's.
@@ -31,19 +30,19 @@ public struct SeedChecklist: Sendable {
         var lines: [Line] = []
         var section = "", subsection = ""
         var verifyingParent: (index: Int, indent: Int)?
-        for (offset, raw) in text.components(separatedBy: "\n").enumerated() {
-            let number = offset + 1
+        for raw in text.components(separatedBy: "\n") {
             let trimmed = raw.trimmingCharacters(in: .whitespaces)
-            if let level = trimmed.prefix(while: { $0 == "#" }).count as Int?, level > 0, trimmed.dropFirst(level).hasPrefix(" ") {
+            let level = trimmed.prefix(while: { $0 == "#" }).count
+            if level > 0, trimmed.dropFirst(level).hasPrefix(" ") {
                 let label = trimmed.dropFirst(level).trimmingCharacters(in: .whitespaces)
                 if level == 2 { section = label; subsection = "" } else if level == 3 { subsection = label }
                 verifyingParent = nil
-                lines.append(Line(number: number, text: raw, kind: .heading(level: level), label: label, indent: 0))
+                lines.append(Line(text: raw, kind: .heading(level: level), label: label, indent: 0))
                 continue
             }
             let indent = raw.prefix(while: { $0 == " " }).count
             guard trimmed.hasPrefix("- [ ] ") || trimmed.hasPrefix("- [x] ") || trimmed.hasPrefix("- [X] ") else {
-                lines.append(Line(number: number, text: raw, kind: .other, label: trimmed, indent: indent))
+                lines.append(Line(text: raw, kind: .other, label: trimmed, indent: indent))
                 continue
             }
             let label = String(trimmed.dropFirst(6))
@@ -55,7 +54,7 @@ public struct SeedChecklist: Sendable {
                 || verifyingParent != nil || opensBlock
             if verifying, let parent = verifyingParent { lines[parent.index].children.append(label) }
             if opensBlock, verifyingParent == nil { verifyingParent = (lines.count, indent) }
-            lines.append(Line(number: number, text: raw, kind: verifying ? .verification : .deliverable, label: label, indent: indent))
+            lines.append(Line(text: raw, kind: verifying ? .verification : .deliverable, label: label, indent: indent))
         }
         self.lines = lines
     }

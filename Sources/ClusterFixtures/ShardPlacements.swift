@@ -1,5 +1,7 @@
-/// How many shards of a table each node holds, by worker name: a snapshot taken between steps.
+/// How many shards of a table (or of every Citus table) each node holds, by worker name: a
+/// snapshot taken between steps.
 public struct ShardPlacements: Sendable, Equatable, CustomStringConvertible {
+    /// The table, or "all tables".
     public var table: String
     public var shardsByNode: [String: Int]
 
@@ -12,17 +14,18 @@ public struct ShardPlacements: Sendable, Equatable, CustomStringConvertible {
 }
 
 extension Cluster {
-    public func placements(of table: String) throws -> ShardPlacements {
+    /// Shards per node of `table`, or of every Citus table when it is nil.
+    public func placements(of table: String? = nil) throws -> ShardPlacements {
         let rows = try sqlRows("""
             SELECT nodename, nodeport, count(*) AS shards
-            FROM citus_shards WHERE table_name = $1::regclass
+            FROM citus_shards WHERE $1::regclass IS NULL OR table_name = $1::regclass
             GROUP BY nodename, nodeport
             """, [table])
         var counts: [String: Int] = [:]
         for row in rows {
             counts[workerName(host: try row.get("nodename"), port: try row.get("nodeport")), default: 0] += try row.get("shards", as: Int.self)
         }
-        return ShardPlacements(table: table, shardsByNode: counts)
+        return ShardPlacements(table: table ?? "all tables", shardsByNode: counts)
     }
 
     /// Records in Citus's deferred-cleanup table: moves and splits leave these behind until cleanup.
@@ -32,6 +35,12 @@ extension Cluster {
 }
 
 extension Cluster {
+    /// Placements of the lifecycle's distributed tables (orders, order_items) that the metadata puts
+    /// on `worker`: what `shardTableCount(on:)` must find there.
+    public func distributedShards(on worker: String) throws -> Int {
+        try placements(of: "orders").shards(on: worker) + placements(of: "order_items").shards(on: worker)
+    }
+
     /// The shard tables of the lifecycle's distributed tables that physically exist on the node
     /// behind `connection`. Citus hides shards from catalog queries by default
     /// (`citus.show_shards_for_app_name_prefixes`), which would make this count 0 everywhere; the
@@ -39,7 +48,7 @@ extension Cluster {
     public func shardTableCount(on connection: Connection) throws -> Int {
         try connection.execute("BEGIN")
         defer { _ = try? connection.execute("COMMIT") }
-        if try connection.query("SELECT count(*) FROM pg_extension WHERE extname = 'citus'").rows[0].get(0, as: Int.self) > 0 {
+        if try hasExtension("citus", on: connection) {
             try connection.execute("SET LOCAL citus.show_shards_for_app_name_prefixes = '*'")
         }
         return try connection.query("""

@@ -70,13 +70,13 @@ struct Phase2Tests {
     @Test("Shards visible in citus_shards: the configured shard count per table, spread over exactly worker1 and worker2", .proves(.shardsVisible, .tablesDistributed))
     func shardsVisible() throws {
         let shardCount = try cluster.sqlValue("SELECT current_setting('citus.shard_count')::int", as: Int.self)
-        for table in ["orders", "order_items"] {
-            let placements = try cluster.placements(of: table)
+        let orders = try cluster.placements(of: "orders"), items = try cluster.placements(of: "order_items")
+        for placements in [orders, items] {
             #expect(placements.total == shardCount, "\(placements)")
             #expect(Set(placements.shardsByNode.keys) == ["worker1", "worker2"], "\(placements)")
-            #expect(try cluster.sqlValue("SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = $1::regclass", [table], as: Int.self) == shardCount)
+            #expect(try cluster.sqlValue("SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = $1::regclass", [placements.table], as: Int.self) == shardCount)
         }
-        #expect(try cluster.placements(of: "orders").shardsByNode == cluster.placements(of: "order_items").shardsByNode)
+        #expect(orders.shardsByNode == items.shardsByNode)
         // Colocation, shard by shard: the i-th shards of orders and order_items cover the same hash
         // range and sit on the same node.
         let misplaced = try cluster.sqlValue("""
@@ -87,13 +87,14 @@ struct Phase2Tests {
             WHERE o.table_name = 'orders'::regclass AND (o.nodename, o.nodeport) <> (i.nodename, i.nodeport)
             """, as: Int.self)
         #expect(misplaced == 0)
-        Evidence.note("shards per node: \(try cluster.placements(of: "orders")); \(try cluster.placements(of: "order_items"))")
+        Evidence.note("shards per node: \(orders); \(items)")
     }
 
     @Test("No row lost or changed by distributing: every table's checksum equals Phase 1's", .proves(.integrityAfterEachPhase))
     func checksumsUnchanged() throws {
-        #expect(try cluster.checksums() == phase.baseline.checksums)
-        Evidence.note("checksums after distributing: " + (try cluster.checksums().map(\.description).joined(separator: "; ")))
+        let checksums = try cluster.checksums()
+        #expect(checksums == phase.baseline.checksums)
+        Evidence.note("checksums after distributing: " + checksums.map(\.description).joined(separator: "; "))
     }
 
     @Test("The coordinator's leftover local copies of orders and order_items were truncated, as Citus advises")

@@ -94,8 +94,7 @@ struct ToolBasicsTests {
     @Test("demo single-shard on plain tables shows the tenant's orders, planned by PostgreSQL alone", .proves(.npmDemo))
     func demoOnPlainTables() throws {
         let cluster = try Cluster.shared()
-        let tenant = try cluster.sqlValue("SELECT user_id FROM orders GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT 1", as: Int.self)
-        let orders = try cluster.sqlValue("SELECT count(*) FROM orders WHERE user_id = $1", [tenant], as: Int.self)
+        let (tenant, orders) = try cluster.heaviestTenant()
         let run = try citusVerify("demo", "single-shard", "--rows", "1000")
         #expect(run.status == 0, "\(run)")
         #expect(run.output.contains("WHERE user_id = \(tenant)"), "\(run)")

@@ -11,8 +11,7 @@ struct ToolReshardTests {
     init() throws { cluster = try Cluster.shared() }
 
     private func shardsOn(_ worker: ClusterConfiguration.Worker) throws -> Int {
-        try cluster.sqlValue("SELECT count(*) FROM citus_shards WHERE nodename = $1 AND nodeport = $2",
-                             [worker.registeredAddress.host, worker.registeredAddress.port])
+        try cluster.placements().shards(on: worker.name)
     }
 
     @Test("setup, then reshard enable-citus distributes orders and order_items on worker1 and worker2; a second run is refused")

@@ -1,0 +1,32 @@
+import ClusterFixtures
+import Testing
+
+/// The write ledger's check can fail: a lost, a changed and an invented order, planted while the
+/// writers run, are each reported, and the check does not hold.
+@Suite("Write ledger: a lost, a changed and an invented order are each caught", .serialized, .exclusiveCluster)
+struct LedgerCheckTests {
+    @Test("Deleting, changing and inventing orders behind the writers' backs breaks the ledger")
+    func plantedFaults() throws {
+        let cluster = try Cluster.shared()
+        try cluster.ensure(.baseline)
+        defer { _ = try? cluster.removeLoadRows() }
+        let run = try cluster.withWriters(.ledger(seed: 5)) {
+            // Writer 1's first order disappears, writer 2's first order changes, and an order appears
+            // under a writer that does not exist.
+            try cluster.coordinator.execute("""
+                DELETE FROM order_items i USING orders o
+                WHERE o.user_id = i.user_id AND o.id = i.order_id AND o.metadata ->> 'token' = 'w1-1';
+                DELETE FROM orders WHERE metadata ->> 'token' = 'w1-1';
+                UPDATE orders SET amount = amount + 0.01 WHERE metadata ->> 'token' = 'w2-1';
+                INSERT INTO orders (user_id, region, product_id, quantity, amount, status, metadata, created_at, updated_at)
+                SELECT 1, region_code, 1, 1, 1.00, 'pending', '{"source": "load", "token": "w9-1"}', now(), now() FROM users WHERE id = 1;
+                """)
+        }
+        try run.get()
+        let check = try cluster.checkLedger(run.writes, operation: "planted faults")
+        #expect(check.lost == ["w1-1"], "\(check)")
+        #expect(check.changed.count == 1 && check.changed[0].hasPrefix("w2-1: amount (cents)"), "\(check)")
+        #expect(check.unknown == ["w9-1"], "\(check)")
+        #expect(!check.holds)
+    }
+}
