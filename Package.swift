@@ -14,6 +14,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // The operator's command-line tool.
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // MD5 and SHA-256: the checksum oracle computes in Swift, from the seed, the same md5 sums the
+        // database computes over the tables (Foundation on Linux has neither hash); SHA-256
+        // fingerprints the sql/ and Sources/ a stored lifecycle stage was built by.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -23,7 +27,7 @@ let package = Package(
         ),
         .target(
             name: "ClusterFixtures",
-            dependencies: ["CLibPQ"]
+            dependencies: ["CLibPQ", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The operator's tool: setup, load, reshard, demo, stats, on the same fixtures the tests use.
         .executableTarget(

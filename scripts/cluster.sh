@@ -27,6 +27,8 @@ CITUS_DATABASE=${CITUS_DATABASE:-citus_verify}
 CITUS_USER=${CITUS_USER:-citus_verify}
 CLUSTER_OS_USER=${CLUSTER_OS_USER:-postgres}
 NODES=(coordinator worker1 worker2 worker3)
+# Shards per distributed table on the embedded cluster (see the settings below for why 8).
+SHARD_COUNT=8
 
 die() { echo "cluster: $*" >&2; exit 1; }
 say() { echo "cluster: $*"; }
@@ -181,7 +183,7 @@ write_settings() {
         echo "# set-up, catch-up and switch-over waits), so the lifecycle's time follows the number of"
         echo "# shard groups moved. The suite's 10,000 orders on two or three workers need no more"
         echo "# than 8 shards per table (Citus's default is 32)."
-        echo "citus.shard_count = 8"
+        echo "citus.shard_count = $SHARD_COUNT"
       else
         echo "# CLUSTER_TUNING=default: PostgreSQL's and Citus's own settings for shard moves (for comparison)."
       fi
@@ -233,6 +235,8 @@ write_env() {
       echo "CITUS_WORKER${n}_TEST_ADDR=127.0.0.1:$(node_port worker$n)"
     done
     echo "CITUS_VERIFY_RESET=allow"
+    # The shard count set in postgresql.conf above: what Phase 2 expects each table to get.
+    echo "CITUS_VERIFY_SHARD_COUNT=$SHARD_COUNT"
     echo "CITUS_LOCAL_CLUSTER_DIR=$CLUSTER_DIR"
   } > "$CLUSTER_DIR/cluster.env.tmp"
   chmod 600 "$CLUSTER_DIR/cluster.env.tmp"

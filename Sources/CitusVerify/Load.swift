@@ -65,7 +65,7 @@ struct Load: ParsableCommand {
         }
         if let ledger {
             let lines = ["id,user_id,amount_cents,items"] + report.acknowledged.sorted { $0.id < $1.id }.map {
-                "\($0.id),\($0.userID),\($0.amountCents),\($0.items)"
+                "\($0.id),\($0.userID),\($0.amountCents),\($0.items.count)"
             }
             do {
                 try (lines.joined(separator: "\n") + "\n").write(toFile: ledger, atomically: true, encoding: .utf8)

@@ -1,57 +1,41 @@
 import Foundation
 
-/// What Phase 1 left, kept on the coordinator (schema `verify`) so that every later phase, run in
-/// the same process or alone, compares against the same reference: the seed (from which the rows
-/// can be regenerated), each table's checksum, the demo queries' results and the schema.
+/// What every phase compares against, and where none of it comes from: the seed and scale are the
+/// configuration's, the checksums are computed from the rows generated from them
+/// (`SeedData.expectedChecksums`), the schema is `BaselineSchema`. The coordinator keeps only the
+/// lifecycle's stage with the seed, scale and `ProjectFingerprint` it was built with (schema
+/// `verify`), so a phase run alone knows whether the stage it starts from can be reused.
 public struct Baseline: Sendable {
-    public var seed: UInt64
-    public var scale: Int
+    /// The generated rows: the expectation for every table and every demo query.
+    public let data: SeedData
+    public var seed: UInt64 { data.seed }
+    public var scale: Int { data.scale }
     public var checksums: [TableChecksum]
-    /// One entry per row-returning, non-EXPLAIN statement of the demo query files.
-    public var demoResults: [DemoResult]
     /// Columns, constraints and indexes of the lifecycle's tables, one line each.
-    public var schema: [String]
+    public var schema: Set<String>
+
+    /// The baseline of `data`: its checksums, and the schema written out in `BaselineSchema`.
+    public init(_ data: SeedData) {
+        self.data = data
+        checksums = data.expectedChecksums
+        schema = BaselineSchema.lines
+    }
 
     public func checksum(of table: String) -> TableChecksum? { checksums.first { $0.table == table } }
 }
 
-/// A demo query's result, flattened to text so it can be stored and compared exactly.
-public struct DemoResult: Sendable, Equatable, CustomStringConvertible {
-    /// `sql/queries/21_cross_shard_query.sql:4`
-    public var location: String
-    public var rows: [String]
-
-    public var description: String { "\(location): \(rows.count) rows" }
-}
-
 extension Cluster {
-    /// The demo query files whose results must not change across the lifecycle.
-    public static let demoQueryFiles = DemoQuery.allCases.map(\.file)
-
-    /// Runs the demo query files and returns each result-returning statement's rows (EXPLAIN output,
-    /// which differs by design between plain and distributed tables, is left out).
-    public func demoResults(tenant: Int) throws -> [DemoResult] {
-        var results: [DemoResult] = []
-        for file in Self.demoQueryFiles {
-            let script = try SQLScript(contentsOf: ProjectLayout.sqlFile(file),
-                                       variables: sqlVariables.merging(["tenant_id": String(tenant)]) { $1 })
-            let outputs = try coordinator.run(script)
-            for (statement, output) in zip(script.statements, outputs)
-            where !statement.text.uppercased().hasPrefix("EXPLAIN") && !output.columns.isEmpty {
-                results.append(DemoResult(location: script.location(of: statement),
-                                          rows: output.rows.map { $0.values.map { $0 ?? "NULL" }.joined(separator: "|") }))
-            }
-        }
-        return results
-    }
-
     /// The schema of the lifecycle's tables as comparable lines.
-    public func schemaSignature() throws -> [String] {
+    public func schemaSignature() throws -> Set<String> {
         let columns = try sqlRows("""
-            SELECT table_name || '.' || column_name || ' ' || data_type || ' null=' || is_nullable
-                   || ' default=' || coalesce(column_default, '-') AS line
-            FROM information_schema.columns
-            WHERE table_schema = 'public' AND table_name = ANY($1::text[])
+            SELECT c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+                   || ' null=' || CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END
+                   || ' default=' || coalesce(pg_get_expr(d.adbin, d.adrelid), '-') AS line
+            FROM pg_attribute a
+            JOIN pg_class c ON c.oid = a.attrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+            WHERE n.nspname = 'public' AND c.relname = ANY($1::text[]) AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY 1
             """, [Self.tables])
         let constraints = try sqlRows("""
@@ -66,49 +50,38 @@ extension Cluster {
             WHERE schemaname = 'public' AND tablename = ANY($1::text[])
             ORDER BY 1
             """, [Self.tables])
-        return try (columns + constraints + indexes).map { try $0.get("line") }
+        return Set(try (columns + constraints + indexes).map { try $0.get("line", as: String.self) })
     }
 
 
     // MARK: Storage in schema verify
 
-    func record(_ baseline: Baseline) throws {
+    /// Records a fresh baseline stage built from `seed` and `scale` by the current project files.
+    func recordBaseline(seed: UInt64, scale: Int) throws {
         let c = try coordinator
         try c.execute("""
             CREATE SCHEMA verify;
-            CREATE TABLE verify.lifecycle (stage text NOT NULL, seed bigint NOT NULL, scale int NOT NULL, changed_at timestamptz NOT NULL DEFAULT now());
-            CREATE TABLE verify.baseline_checksum (table_name text PRIMARY KEY, row_count bigint NOT NULL, digest text NOT NULL);
-            CREATE TABLE verify.baseline_result (position int PRIMARY KEY, location text NOT NULL, rows text[] NOT NULL);
-            CREATE TABLE verify.baseline_schema (position int PRIMARY KEY, line text NOT NULL);
+            CREATE TABLE verify.lifecycle (stage text NOT NULL, seed bigint NOT NULL, scale int NOT NULL,
+                                           fingerprint text NOT NULL, changed_at timestamptz NOT NULL DEFAULT now());
             """)
-        try c.query("INSERT INTO verify.lifecycle (stage, seed, scale) VALUES ($1, $2, $3)",
-                    [LifecycleStage.baseline.rawValue, String(Int64(bitPattern: baseline.seed)), baseline.scale])
-        for checksum in baseline.checksums {
-            try c.query("INSERT INTO verify.baseline_checksum VALUES ($1, $2, $3)", [checksum.table, checksum.rowCount, checksum.digest])
-        }
-        for (position, result) in baseline.demoResults.enumerated() {
-            try c.query("INSERT INTO verify.baseline_result VALUES ($1, $2, $3::text[])",
-                        [position, result.location, result.rows])
-        }
-        for (position, line) in baseline.schema.enumerated() {
-            try c.query("INSERT INTO verify.baseline_schema VALUES ($1, $2)", [position, line])
-        }
+        try c.query("INSERT INTO verify.lifecycle (stage, seed, scale, fingerprint) VALUES ($1, $2, $3, $4)",
+                    [LifecycleStage.baseline.rawValue, String(Int64(bitPattern: seed)), scale, ProjectFingerprint.current])
     }
 
-    /// The recorded baseline, or nil when there is none (or it is unreadable).
+    /// The stage the coordinator records, with the seed, scale and fingerprint it was built with;
+    /// nil when there is no record (a fresh or foreign database) or it is of an older layout.
+    public func recordedLifecycle() throws -> (stage: String, seed: UInt64, scale: Int, fingerprint: String)? {
+        guard try sqlValue("SELECT to_regclass('verify.lifecycle') IS NOT NULL", as: Bool.self),
+              try sqlValue("SELECT count(*) FROM pg_attribute WHERE attrelid = 'verify.lifecycle'::regclass AND attname = 'fingerprint'",
+                           as: Int.self) == 1 else { return nil }
+        let row = try sqlRow("SELECT stage, seed, scale, fingerprint FROM verify.lifecycle")
+        return (try row.get("stage"), UInt64(bitPattern: try row.get("seed", as: Int64.self)), try row.get("scale"), try row.get("fingerprint"))
+    }
+
+    /// The baseline of the recorded lifecycle: its seed and scale, everything else computed from them.
     public func recordedBaseline() throws -> Baseline? {
-        guard try sqlValue("SELECT to_regclass('verify.lifecycle') IS NOT NULL", as: Bool.self) else { return nil }
-        let state = try sqlRow("SELECT seed, scale FROM verify.lifecycle")
-        let checksums = try sqlRows("SELECT table_name, row_count, digest FROM verify.baseline_checksum ORDER BY table_name").map {
-            TableChecksum(table: try $0.get("table_name"), rowCount: try $0.get("row_count"), digest: try $0.get("digest"))
-        }
-        let results = try sqlRows("SELECT location, array_to_json(rows)::text AS rows FROM verify.baseline_result ORDER BY position").map {
-            DemoResult(location: try $0.get("location"), rows: try Self.decodeJSONArray(try $0.get("rows")))
-        }
-        let schema = try sqlRows("SELECT line FROM verify.baseline_schema ORDER BY position").map { try $0.get("line", as: String.self) }
-        return Baseline(seed: UInt64(bitPattern: try state.get("seed", as: Int64.self)), scale: try state.get("scale"),
-                        checksums: Self.tables.compactMap { table in checksums.first { $0.table == table } },
-                        demoResults: results, schema: schema)
+        guard let record = try recordedLifecycle() else { return nil }
+        return Baseline(SeedData(seed: record.seed, scale: record.scale))
     }
 
     /// The stage recorded on the coordinator; nil when there is no record (a fresh or foreign database).
@@ -118,8 +91,7 @@ extension Cluster {
 
     /// What `verify.lifecycle` says, `changing to …` included; nil when there is no record.
     func recordedStageText() throws -> String? {
-        guard try sqlValue("SELECT to_regclass('verify.lifecycle') IS NOT NULL", as: Bool.self) else { return nil }
-        return try sqlValue("SELECT stage FROM verify.lifecycle")
+        try recordedLifecycle()?.stage
     }
 
     func recordStage(_ stage: LifecycleStage) throws {
@@ -130,13 +102,5 @@ extension Cluster {
     /// half-way, the next phase finds no known stage and rebuilds instead of trusting the old one.
     func recordStageChanging(to stage: LifecycleStage) throws {
         try coordinator.query("UPDATE verify.lifecycle SET stage = $1, changed_at = now()", ["changing to " + stage.rawValue])
-    }
-
-    static func decodeJSONArray(_ json: String) throws -> [String] {
-        guard let data = json.data(using: .utf8),
-              let array = try JSONSerialization.jsonObject(with: data) as? [String] else {
-            throw DatabaseError(node: "coordinator", message: "verify.baseline_result holds an unreadable row list")
-        }
-        return array
     }
 }

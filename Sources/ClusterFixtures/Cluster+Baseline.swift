@@ -30,34 +30,28 @@ extension Cluster {
         try run("setup/00_create_base_table.sql")
         try run("setup/01_initial_seed_data.sql")
         let data = try loadSeedData(seed: seed, scale: scale)
-        let baseline = Baseline(seed: seed, scale: scale, checksums: try checksums(),
-                                demoResults: try demoResults(tenant: data.heaviestUser.id), schema: try schemaSignature())
-        try record(baseline)
-        return (baseline, data)
+        try recordBaseline(seed: seed, scale: scale)
+        return (Baseline(data), data)
     }
 
-    /// Generates the rows for the regions in the database and loads them with COPY.
+    /// Generates the rows from the seed and loads them with COPY (the regions come from
+    /// `setup/01_initial_seed_data.sql`; the users refer to them by code).
     public func loadSeedData(seed: UInt64, scale: Int) throws -> SeedData {
-        let regions = try sqlRows("SELECT code FROM regions ORDER BY code").map { try $0.get("code", as: String.self) }
-        let data = SeedData(seed: seed, scale: scale, regionCodes: regions)
+        let data = SeedData(seed: seed, scale: scale)
         try data.load(into: coordinator)
         try coordinator.execute("ANALYZE")
         return data
-    }
-
-    /// The rows the baseline was generated from, regenerated from its seed.
-    public func seedData(for baseline: Baseline) throws -> SeedData {
-        let regions = try sqlRows("SELECT code FROM regions ORDER BY code").map { try $0.get("code", as: String.self) }
-        return SeedData(seed: baseline.seed, scale: baseline.scale, regionCodes: regions)
     }
 
     /// Brings the cluster to `stage`, rebuilding from a fresh baseline when it is anywhere else, so
     /// a phase run alone starts where the full run would have left it.
     @discardableResult
     public func ensure(_ stage: LifecycleStage) throws -> Baseline {
-        if try recordedStage() == stage, let baseline = try recordedBaseline(),
-           baseline.seed == configuration.seed, baseline.scale == configuration.scale {
-            return baseline
+        // Reused only when built from the configured seed and scale by the same steps and checks.
+        if let record = try recordedLifecycle(), record.stage == stage.rawValue,
+           record.seed == configuration.seed, record.scale == configuration.scale,
+           record.fingerprint == ProjectFingerprint.current {
+            return Baseline(SeedData(seed: record.seed, scale: record.scale))
         }
         let (baseline, _) = try resetToBaseline()
         if stage >= .distributed { try distribute() }

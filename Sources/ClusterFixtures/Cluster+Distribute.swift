@@ -9,6 +9,8 @@ public struct DistributeEvidence: Sendable {
     /// Notices Citus sent while distributing (copy progress, hints).
     public var notices: [String]
     public var seconds: Double
+    /// What `14_verify_distribution.sql` printed, by label.
+    public var verification: ScriptResults
 }
 
 extension Cluster {
@@ -25,17 +27,17 @@ extension Cluster {
         }
         try recordStageChanging(to: .distributed)
         let started = Date()
-        let version: String = try run("sharding/10_enable_citus.sql").last!.rows[0].get(0)
-        let workers = try run("sharding/11_add_workers.sql").last!.rows.map {
+        let version: String = try run("sharding/10_enable_citus.sql").row("citus_version").get("citus_version")
+        let workers = try run("sharding/11_add_workers.sql").named("active_workers").rows.map {
             workerName(host: try $0.get("node_name"), port: try $0.get("node_port"))
         }
         _ = try coordinator.takeNotices()
         try run("sharding/12_distribute_table.sql")
         try run("sharding/13_create_reference_table.sql")
         let notices = try coordinator.takeNotices()
-        try run("sharding/14_verify_distribution.sql")
+        let verification = try run("sharding/14_verify_distribution.sql")
         try recordStage(.distributed)
         return DistributeEvidence(citusVersion: version, activeWorkers: workers, notices: notices,
-                                  seconds: Date().timeIntervalSince(started))
+                                  seconds: Date().timeIntervalSince(started), verification: verification)
     }
 }

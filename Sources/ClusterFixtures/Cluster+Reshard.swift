@@ -159,14 +159,8 @@ extension Cluster {
         let report = try runWatched("resharding/32_isolate_tenant.sql", name: "tenant isolation",
                                     settings: ["citus_verify.tenant_id": tenant.map(String.init) ?? ""],
                                     timeLimit: timeLimit, onProgress: onProgress)
-        func row(with column: String) throws -> Row {
-            guard let row = report.results.first(where: { $0.columns.contains(column) })?.rows.first else {
-                throw DatabaseError(node: "coordinator", message: "resharding/32_isolate_tenant.sql returned no row with \(column)")
-            }
-            return row
-        }
-        let beforeRow = try row(with: "shard_before")
-        let afterRow = try row(with: "shard_after")
+        let beforeRow = try report.results.row("tenant_before")
+        let afterRow = try report.results.row("tenant_after")
         return TenantIsolation(
             tenant: try beforeRow.get("user_id"), tenantOrders: try beforeRow.get("orders"),
             shardBefore: try beforeRow.get("shard_before"), shardAfter: try afterRow.get("shard_after"),

@@ -36,9 +36,12 @@ extension Cluster {
         } else {
             report = try operation()
         }
-        let counts = report.results.suffix(3).map { (try? $0.rows[0].get(0, as: Int.self)) ?? -1 }
+        let results = report.results
+        let evidence = UndistributeEvidence(
+            report: report, citusTablesLeft: try results.row("citus_tables_left").get("citus_tables"),
+            partitionsLeft: try results.row("partitions_left").get("distributed_relations"),
+            shardsLeft: try results.row("shards_left").get("shards"), writes: writes)
         try recordStage(.undistributed)
-        return UndistributeEvidence(report: report, citusTablesLeft: counts[0], partitionsLeft: counts[1], shardsLeft: counts[2],
-                                    writes: writes)
+        return evidence
     }
 }

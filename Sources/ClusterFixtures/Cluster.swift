@@ -87,7 +87,7 @@ public final class Cluster: @unchecked Sendable {
 
     /// Runs `sql/<path>` on the coordinator, statement by statement.
     @discardableResult
-    public func run(_ path: String, variables: [String: String] = [:], on connection: Connection? = nil) throws -> [QueryResult] {
+    public func run(_ path: String, variables: [String: String] = [:], on connection: Connection? = nil) throws -> ScriptResults {
         let script = try SQLScript(contentsOf: ProjectLayout.sqlFile(path),
                                    variables: sqlVariables.merging(variables) { _, given in given })
         return try (connection ?? coordinator).run(script)
@@ -96,6 +96,16 @@ public final class Cluster: @unchecked Sendable {
     /// Checksums of the lifecycle's tables, in `tables` order.
     public func checksums() throws -> [TableChecksum] {
         try Self.tables.map { try TableChecksum.compute($0, on: coordinator) }
+    }
+
+    /// The expected shard count of a newly distributed table: the configuration's
+    /// (`CITUS_VERIFY_SHARD_COUNT`), else the server's `citus.shard_count` read on a fresh
+    /// connection, which no `SET` in a step's session can have changed.
+    public func expectedShardCount() throws -> Int {
+        if let configured = configuration.shardCount { return configured }
+        let fresh = try connect("coordinator (fresh)")
+        defer { fresh.close() }
+        return try fresh.query("SELECT current_setting('citus.shard_count')::int AS shards").rows[0].get("shards")
     }
 
     /// The worker name (`worker2`) for a node as Citus's metadata names it.

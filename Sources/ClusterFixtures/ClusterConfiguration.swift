@@ -30,6 +30,9 @@ public struct ClusterConfiguration: Sendable, Equatable {
     public var seed: UInt64
     /// Multiplies users and orders (`CITUS_VERIFY_SCALE`, default 1: 1,000 users, 10,000 orders).
     public var scale: Int
+    /// How many shards a distributed table must get (`CITUS_VERIFY_SHARD_COUNT`): the expectation
+    /// Phase 2 checks. nil: the server's own `citus.shard_count`, read on a fresh connection.
+    public var shardCount: Int?
 
     /// Upper bound of `CITUS_VERIFY_SCALE`: 1,000× is ten million orders, generated in memory.
     public static let maximumScale = 1_000
@@ -62,6 +65,9 @@ public struct ClusterConfiguration: Sendable, Equatable {
         seed = try Self.number("CITUS_VERIFY_SEED", in: env, default: 42, expected: "a whole number from 0 to \(UInt64.max)")
         scale = try Self.number("CITUS_VERIFY_SCALE", in: env, default: 1, in: 1...Self.maximumScale,
                                 expected: "a whole number from 1 to \(Self.maximumScale)")
+        shardCount = (env["CITUS_VERIFY_SHARD_COUNT"] ?? "").isEmpty ? nil
+            : try Self.number("CITUS_VERIFY_SHARD_COUNT", in: env, default: 32, in: 1...64_000,
+                              expected: "a whole number from 1 to 64000 (the citus.shard_count the cluster distributes with)")
     }
 
     private static func number<N: FixedWidthInteger>(_ variable: String, in env: [String: String], default fallback: N,

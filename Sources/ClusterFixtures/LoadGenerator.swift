@@ -77,6 +77,7 @@ public final class LoadGenerator: @unchecked Sendable {
         var report = LoadReport(seconds: seconds, connections: options.connections, acknowledged: [], errorsBySQLState: [:],
                                 inDoubt: 0, latency: LatencySummary(milliseconds: []))
         var latencies: [Double] = []
+        var acknowledgedAt: [Double] = []
         for writer in writers {
             report.acknowledged += writer.acknowledged
             report.errorsBySQLState.merge(writer.errors, uniquingKeysWith: +)
@@ -85,9 +86,12 @@ public final class LoadGenerator: @unchecked Sendable {
             report.updates += writer.updates
             report.attemptsByWriter.append(writer.attempts)
             latencies += writer.latencies
+            acknowledgedAt += writer.acknowledgedAt
             writer.connection.close()
         }
         report.latency = LatencySummary(milliseconds: latencies)
+        let moments = [0] + acknowledgedAt.sorted() + [seconds]
+        report.longestWriteGap = zip(moments, moments.dropFirst()).map { $1 - $0 }.max() ?? 0
         return report
     }
 
@@ -114,6 +118,8 @@ public final class LoadGenerator: @unchecked Sendable {
         var updates = 0
         var attempts = 0
         var latencies: [Double] = []
+        /// Seconds from the run's start at which each write was acknowledged.
+        var acknowledgedAt: [Double] = []
 
         init(index: Int, connection: Connection, generator: LoadGenerator, tenants: [NewOrder.Tenant], started: Date) {
             self.index = index
@@ -144,7 +150,10 @@ public final class LoadGenerator: @unchecked Sendable {
                 } else {
                     succeeded = insert(using: &rng)
                 }
-                if succeeded { latencies.append(Double(DispatchTime.now().uptimeNanoseconds - begun) / 1e6) }
+                if succeeded {
+                    latencies.append(Double(DispatchTime.now().uptimeNanoseconds - begun) / 1e6)
+                    acknowledgedAt.append(Date().timeIntervalSince(started))
+                }
                 generator.record(committed: succeeded)
             }
         }
@@ -153,10 +162,15 @@ public final class LoadGenerator: @unchecked Sendable {
             attempts += 1
             var order = NewOrder.random(from: tenants, hot: hot, hotShare: generator.options.hotShare, using: &rng)
             order.token = "w\(index + 1)-\(attempts)"
+            let now = Int(Date().timeIntervalSince1970)
             do {
-                let id = try connection.insert(order)
-                acknowledged.append(AcknowledgedOrder(id: id, userID: order.userID, amountCents: order.amountCents,
-                                                      items: order.items.count, token: order.token, status: order.status))
+                let (id, itemIDs) = try connection.insert(order, at: now)
+                let items = zip(itemIDs, order.items).map {
+                    AcknowledgedOrder.Item(id: $0, productName: $1.productName, quantity: $1.quantity, unitPriceCents: $1.unitPriceCents)
+                }
+                acknowledged.append(AcknowledgedOrder(id: id, userID: order.userID, region: order.region, productID: order.productID,
+                                                      quantity: order.quantity, amountCents: order.amountCents, token: order.token,
+                                                      status: order.status, createdAt: now, updatedAt: now, items: items))
                 return true
             } catch {
                 failed(error)
@@ -167,20 +181,27 @@ public final class LoadGenerator: @unchecked Sendable {
         private func update(_ position: Int, using rng: inout SeededGenerator) -> Bool {
             let order = acknowledged[position]
             let status = SeedData.statuses.filter { $0 != order.status }.randomElement(using: &rng)!
+            // Never earlier than the order's own time: the clock may not be monotonic.
+            let now = max(Int(Date().timeIntervalSince1970), order.updatedAt)
             do {
-                let result = try connection.query(NewOrder.statusUpdate, [order.userID, order.id, status])
+                let result = try connection.query(NewOrder.statusUpdate, [order.userID, order.id, status, now])
                 guard result.commandTag == "UPDATE 1" else {
                     // The acknowledged row is not where it must be: the ledger check reports it as lost.
                     errors["update found no row", default: 0] += 1
                     return false
                 }
                 acknowledged[position].status = status
+                acknowledged[position].updatedAt = now
                 acknowledged[position].maybeStatus = nil
+                acknowledged[position].maybeUpdatedAt = nil
                 updates += 1
                 return true
             } catch {
                 // A statement the server refused changed nothing; one whose connection broke may have landed.
-                if !connection.isOpen { acknowledged[position].maybeStatus = status }
+                if !connection.isOpen {
+                    acknowledged[position].maybeStatus = status
+                    acknowledged[position].maybeUpdatedAt = now
+                }
                 failed(error)
                 return false
             }

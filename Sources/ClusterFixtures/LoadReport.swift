@@ -17,17 +17,58 @@ public struct LatencySummary: Codable, Sendable, Equatable {
     }
 }
 
-/// An order the database acknowledged (its COMMIT returned success): what must be found afterwards.
+/// An order the database acknowledged (its COMMIT returned success): every value of its row and
+/// of its items' rows, which must be found afterwards exactly so.
 public struct AcknowledgedOrder: Codable, Sendable, Equatable {
+    /// One acknowledged row of `order_items`.
+    public struct Item: Codable, Sendable, Equatable {
+        public var id: Int
+        public var productName: String
+        public var quantity: Int
+        public var unitPriceCents: Int
+
+        public init(id: Int, productName: String, quantity: Int, unitPriceCents: Int) {
+            self.id = id
+            self.productName = productName
+            self.quantity = quantity
+            self.unitPriceCents = unitPriceCents
+        }
+    }
+
     public var id: Int
     public var userID: Int
+    public var region: String
+    public var productID: Int
+    public var quantity: Int
     public var amountCents: Int
-    public var items: Int
     public var token: String
     /// The status the last acknowledged write gave it.
     public var status: String
-    /// A status an unacknowledged update may or may not have set (its outcome is unknown).
+    /// Seconds since the epoch (the writer sets both, in whole seconds).
+    public var createdAt: Int
+    public var updatedAt: Int
+    public var items: [Item]
+    /// A status (and updated_at) an unacknowledged update may or may not have set (outcome unknown).
     public var maybeStatus: String?
+    public var maybeUpdatedAt: Int?
+
+    /// The metadata the writer stores, as jsonb prints it (keys by length, then bytes).
+    public var metadata: String { "{\"token\": \"\(token)\", \"source\": \"load\"}" }
+
+    public init(id: Int, userID: Int, region: String, productID: Int, quantity: Int, amountCents: Int, token: String,
+                status: String, createdAt: Int, updatedAt: Int, items: [Item]) {
+        self.id = id
+        self.userID = userID
+        self.region = region
+        self.productID = productID
+        self.quantity = quantity
+        self.amountCents = amountCents
+        self.token = token
+        self.status = status
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.items = items
+    }
 }
 
 /// Where a load run stands: what the live display and the final report show.
@@ -60,6 +101,9 @@ public struct LoadReport: Sendable {
     /// Orders each writer attempted (writer n wrote tokens `wn-1` … `wn-<attempts>`).
     public var attemptsByWriter: [Int] = []
     public var latency: LatencySummary
+    /// The longest time, in seconds, between two acknowledged writes (or from the start to the
+    /// first): how long the writers saw the cluster stand still.
+    public var longestWriteGap: Double = 0
 
     public var committed: Int { acknowledged.count }
     public var ordersPerSecond: Double { seconds > 0 ? Double(committed) / seconds : 0 }

@@ -35,8 +35,9 @@ public struct NewOrder: Sendable, Equatable {
                         status: "pending", items: items)
     }
 
-    /// Sets an order's status (`$3`) by its key (`$1` user_id, `$2` id); "UPDATE 1" when the row was there.
-    public static let statusUpdate = "UPDATE orders SET status = $3, updated_at = now() WHERE user_id = $1 AND id = $2"
+    /// Sets an order's status (`$3`) and updated_at (`$4`, seconds since the epoch) by its key (`$1`
+    /// user_id, `$2` id); "UPDATE 1" when the row was there.
+    public static let statusUpdate = "UPDATE orders SET status = $3, updated_at = to_timestamp($4) WHERE user_id = $1 AND id = $2"
 
     /// A user who can place orders: its id and the region its orders are booked in.
     public struct Tenant: Sendable, Equatable {
@@ -59,23 +60,36 @@ extension Connection {
     /// Writes `order` and its items in one transaction; returns the order's id once committed.
     /// On an error the transaction is rolled back (when the connection still allows it) and the
     /// error rethrown: an order whose COMMIT did not answer is not acknowledged.
-    public func insert(_ order: NewOrder) throws -> Int {
+    /// `at` is the order's created_at and updated_at, in whole seconds since the epoch; returns the
+    /// order's id and its items' ids, in the order of `order.items`.
+    public func insert(_ order: NewOrder, at time: Int) throws -> (id: Int, itemIDs: [Int]) {
         try execute("BEGIN")
         do {
             let id: Int = try query("""
                 INSERT INTO orders (user_id, region, product_id, quantity, amount, status, metadata, created_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5::numeric / 100, $6, jsonb_build_object('source', 'load', 'token', $7::text), now(), now())
+                VALUES ($1, $2, $3, $4, $5::numeric / 100, $6, jsonb_build_object('source', 'load', 'token', $7::text),
+                        to_timestamp($8), to_timestamp($8))
                 RETURNING id
                 """, [order.userID, order.region, order.productID, order.quantity, order.amountCents, order.status,
-                      order.token]).rows[0].get(0)
-            try query("""
+                      order.token, time]).rows[0].get("id")
+            // RETURNING's order is not promised (Citus may route the INSERT … SELECT through the
+            // coordinator): each returned id is matched to the item by its values.
+            var returned = try query("""
                 INSERT INTO order_items (user_id, order_id, product_name, quantity, unit_price)
                 SELECT $1, $2, name, quantity, cents::numeric / 100
                 FROM unnest($3::text[], $4::int[], $5::int[]) AS item(name, quantity, cents)
+                RETURNING id, product_name, quantity, (unit_price * 100)::int AS cents
                 """, [order.userID, id, order.items.map(\.productName), order.items.map(\.quantity),
-                      order.items.map(\.unitPriceCents)])
+                      order.items.map(\.unitPriceCents)]).rows
+            let itemIDs: [Int] = try order.items.map { item in
+                guard let index = try returned.firstIndex(where: {
+                    try $0.get("product_name") == item.productName && $0.get("quantity") == item.quantity
+                        && $0.get("cents") == item.unitPriceCents
+                }) else { throw DatabaseError(node: node, message: "INSERT INTO order_items returned no row for \(item)") }
+                return try returned.remove(at: index).get("id")
+            }
             try execute("COMMIT")
-            return id
+            return (id, itemIDs)
         } catch {
             if isOpen { _ = try? execute("ROLLBACK") }
             throw error

@@ -44,7 +44,7 @@ public struct PhaseContext: Sendable {
             evidence = try cluster.undistribute(timeLimit: Phase.operationTimeLimit, writers: true)
         }
         return PhaseContext(phase: phase, cluster: cluster, baseline: baseline,
-                            seedData: try cluster.seedData(for: baseline), evidence: evidence)
+                            seedData: baseline.data, evidence: evidence)
     }
 }
 

@@ -7,11 +7,17 @@ import Foundation
 /// `:'name'` is a psql variable spliced in as a quoted literal, `:"name"` as a quoted identifier and
 /// `:name` as is. Backslash meta-commands are not supported (the suite would silently differ from
 /// psql), and are an error naming the line.
+///
+/// A comment `-- result: name` before a statement labels it: the suite finds that statement's
+/// result by its label (`ScriptResults.named`), never by its position, so a statement added to a
+/// file changes no verdict. A label may appear once per file.
 public struct SQLScript: Sendable {
     public struct Statement: Sendable, Equatable {
         public var text: String
         /// 1-based line of the statement's first character.
         public var line: Int
+        /// The `-- result: name` label written before the statement, if any.
+        public var label: String? = nil
     }
 
     public var name: String
@@ -57,6 +63,8 @@ private struct Splitter {
         var statements: [SQLScript.Statement] = []
         var current = ""
         var startLine: Int?
+        var label: String?
+        var labelLines: [String: Int] = [:]
         var line = 1
         var depth = 0
         var i = 0
@@ -64,7 +72,10 @@ private struct Splitter {
         func fail(_ message: String) -> SQLScriptError { SQLScriptError(location: "\(name):\(line)", message: message) }
         func emit() {
             let trimmed = current.trimmingCharacters(in: .whitespacesAndNewlines)
-            if !trimmed.isEmpty, let startLine { statements.append(.init(text: trimmed, line: startLine)) }
+            if !trimmed.isEmpty, let startLine {
+                statements.append(.init(text: trimmed, line: startLine, label: label))
+                label = nil
+            }
             current = ""
             startLine = nil
         }
@@ -91,7 +102,22 @@ private struct Splitter {
             switch c {
             case "-" where next == "-":
                 let end = chars[i...].firstIndex(of: "\n") ?? chars.count
-                // Comments are dropped: they would otherwise shift psql-style line reporting.
+                // Comments are dropped: they would otherwise shift psql-style line reporting. A
+                // `-- result: name` comment labels the statement that follows.
+                let comment = String(chars[(i + 2)..<end]).trimmingCharacters(in: .whitespaces)
+                if comment.hasPrefix("result:") {
+                    let name = comment.dropFirst("result:".count).trimmingCharacters(in: .whitespaces)
+                    guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                        throw fail("a result label is a word of letters, digits and _: '-- result: \(name)'")
+                    }
+                    guard current.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, label == nil else {
+                        throw fail("the result label '\(name)' must stand alone before the statement it names")
+                    }
+                    if let first = labelLines[name] { throw fail("the result label '\(name)' is used already on line \(first)") }
+                    labelLines[name] = line
+                    label = name
+                    if startLine == line { startLine = nil }
+                }
                 i = end
             case "/" where next == "*":
                 var nesting = 0
@@ -164,6 +190,7 @@ private struct Splitter {
             }
         }
         emit()
+        if let label { throw fail("the result label '\(label)' names no statement") }
         return statements
     }
 }

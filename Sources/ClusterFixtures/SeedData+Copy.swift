@@ -22,6 +22,11 @@ extension SeedData {
         return "\(year)-\(two(month))-\(two(day)) \(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))+00"
     }
 
+    /// An order's metadata as jsonb prints it (keys by length, then bytes; `": "` and `", "`).
+    static func metadata(_ order: Order) -> String {
+        "{\"channel\": \"\(order.channel)\", \"priority\": \(order.priority)}"
+    }
+
     static func money(_ cents: Int) -> String {
         let rest = cents % 100
         return "\(cents / 100).\(rest < 10 ? "0" : "")\(rest)"
@@ -66,7 +71,7 @@ extension SeedData {
         Self.copyText(orders, bytesPerRow: 160) {
             [String($0.id), String($0.userID), $0.region, String($0.productID), String($0.quantity),
              Self.money($0.amountCents), $0.status,
-             "{\"channel\": \"\($0.channel)\", \"priority\": \($0.priority)}",
+             Self.metadata($0),
              Self.timestamp($0.createdAt), Self.timestamp($0.updatedAt)]
         }
     }

@@ -7,7 +7,8 @@ public struct OperationReport: Sendable, CustomStringConvertible {
     public var seconds: Double
     /// Each distinct progress line seen while polling, in the order first seen.
     public var progress: [String]
-    public var results: [QueryResult]
+    /// The SQL file's results, by label.
+    public var results: ScriptResults
 
     public var description: String {
         "\(name): \(String(format: "%.1f", seconds)) s, \(progress.count) progress observations"
@@ -86,11 +87,13 @@ extension Cluster {
 }
 
 private final class OutcomeBox: @unchecked Sendable {
-    private var result: Result<[QueryResult], Error>?
+    private var result: Result<ScriptResults, Error>?
     private let lock = NSLock()
-    func set(_ value: Result<[QueryResult], Error>) { lock.withLock { result = value } }
-    func get() throws -> [QueryResult] {
-        guard let result = lock.withLock({ result }) else { return [] }
+    func set(_ value: Result<ScriptResults, Error>) { lock.withLock { result = value } }
+    func get() throws -> ScriptResults {
+        guard let result = lock.withLock({ result }) else {
+            throw DatabaseError(node: "coordinator", message: "the operation's thread ended without a result")
+        }
         return try result.get()
     }
 }

@@ -41,56 +41,37 @@ extension Cluster {
         return WritesDuring(outcome: outcome, writes: try box.get())
     }
 
-    /// Checks every acknowledged write of `writes` against the database (see `LedgerCheck`).
+    /// Checks every acknowledged write of `writes` against the database (see `LedgerCheck`): every
+    /// column of every order the writers' token marks, and of each of its items.
     public func checkLedger(_ writes: LoadReport, operation: String) throws -> LedgerCheck {
-        var found: [String: [Row]] = [:]
+        var items: [Int: [LedgerCheck.FoundItem]] = [:]
         for row in try sqlRows("""
-            SELECT o.metadata ->> 'token' AS token, o.id, o.user_id, (o.amount * 100)::bigint AS cents, o.status,
-                   count(i.id) AS items, coalesce((sum(i.quantity * i.unit_price) * 100)::bigint, 0) AS item_cents
-            FROM orders o LEFT JOIN order_items i ON i.user_id = o.user_id AND i.order_id = o.id
+            SELECT i.order_id, i.id, i.user_id, i.product_name, i.quantity, (i.unit_price * 100)::bigint AS cents
+            FROM order_items i JOIN orders o ON o.user_id = i.user_id AND o.id = i.order_id
             WHERE o.metadata ->> 'source' = 'load'
-            GROUP BY o.user_id, o.id, o.metadata ->> 'token', o.amount, o.status
             """) {
-            found[try row.optional("token") ?? "", default: []].append(row)
+            items[try row.get("order_id"), default: []].append(LedgerCheck.FoundItem(
+                id: try row.get("id"), userID: try row.get("user_id"), productName: try row.get("product_name"),
+                quantity: try row.get("quantity"), unitPriceCents: try row.get("cents")))
         }
-        var check = LedgerCheck(operation: operation, seconds: writes.seconds, acknowledged: writes.committed, updates: writes.updates,
-                                lost: [], duplicated: [], changed: [], unknown: [], orphanItems: 0,
-                                inDoubt: writes.inDoubt, inDoubtLanded: 0, errorsBySQLState: writes.errorsBySQLState,
-                                errorExamples: writes.errorExamples)
-        var acknowledgedTokens: Set<String> = []
-        for order in writes.acknowledged {
-            acknowledgedTokens.insert(order.token)
-            let rows = found[order.token] ?? []
-            guard let row = rows.first else { check.lost.append(order.token); continue }
-            if rows.count > 1 { check.duplicated.append(order.token) }
-            var differences: [String] = []
-            func compare<V: Equatable>(_ name: String, _ actual: V, _ expected: V) {
-                if actual != expected { differences.append("\(name) \(actual) ≠ \(expected)") }
-            }
-            compare("id", try row.get("id", as: Int.self), order.id)
-            compare("user_id", try row.get("user_id", as: Int.self), order.userID)
-            compare("amount (cents)", try row.get("cents", as: Int.self), order.amountCents)
-            compare("items", try row.get("items", as: Int.self), order.items)
-            compare("items' total (cents)", try row.get("item_cents", as: Int.self), order.amountCents)
-            let status: String = try row.get("status")
-            if status != order.status && status != order.maybeStatus {
-                differences.append("status \(status) ≠ \(order.status)")
-            }
-            if !differences.isEmpty { check.changed.append("\(order.token): " + differences.joined(separator: ", ")) }
+        let found = try sqlRows("""
+            SELECT metadata ->> 'token' AS token, id, user_id, region, product_id, quantity, (amount * 100)::bigint AS cents,
+                   status, metadata::text AS metadata, extract(epoch FROM created_at)::bigint AS created,
+                   extract(epoch FROM updated_at)::bigint AS updated
+            FROM orders WHERE metadata ->> 'source' = 'load'
+            """).map { row in
+            let id: Int = try row.get("id")
+            return LedgerCheck.FoundOrder(
+                token: try row.optional("token") ?? "", id: id, userID: try row.get("user_id"), region: try row.get("region"),
+                productID: try row.get("product_id"), quantity: try row.get("quantity"), amountCents: try row.get("cents"),
+                status: try row.get("status"), metadata: try row.get("metadata"), createdAt: try row.get("created"),
+                updatedAt: try row.get("updated"), items: (items[id] ?? []).sorted { $0.id < $1.id })
         }
-        for (token, rows) in found where !acknowledgedTokens.contains(token) {
-            if Self.wasAttempted(token, attemptsByWriter: writes.attemptsByWriter) {
-                check.inDoubtLanded += rows.count
-                if rows.count > 1 { check.duplicated.append(token) }
-            } else {
-                check.unknown.append(token.isEmpty ? "(no token)" : token)
-            }
-        }
-        check.orphanItems = try sqlValue("""
+        let orphans = try sqlValue("""
             SELECT count(*) FROM order_items i LEFT JOIN orders o ON o.user_id = i.user_id AND o.id = i.order_id
             WHERE o.id IS NULL
-            """)
-        return check
+            """, as: Int.self)
+        return LedgerCheck(operation: operation, writes: writes, found: found, orphanItems: orphans)
     }
 
     /// Deletes every order the writers wrote, and its items: the tables hold the baseline's rows again.

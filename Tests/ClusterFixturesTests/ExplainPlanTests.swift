@@ -25,8 +25,10 @@ struct ExplainPlanTests {
         #expect(ExplainPlan(lines: ["Custom Scan (Citus Adaptive)", "  ->  MapMergeJob", "        Map Task Count: 32"]).repartitions)
     }
 
-    @Test("Checksum SQL quotes the table name, so no name can escape into the statement")
-    func checksumQuotes() {
-        #expect(TableChecksum.sql(for: "orders\"; DROP TABLE x; --").contains("FROM \"orders\"\"; DROP TABLE x; --\" AS t"))
+    @Test("Checksum SQL quotes the table name, so no name can escape into the statement; an unlisted table is refused")
+    func checksumQuotes() throws {
+        #expect(try TableChecksum.sql(for: "orders", from: SQLIdentifier.quote("orders\"; DROP TABLE x; --"))
+            .contains("FROM \"orders\"\"; DROP TABLE x; --\" AS t"))
+        #expect(throws: ChecksumCoverageError.self) { try TableChecksum.sql(for: "orders\"; DROP TABLE x; --") }
     }
 }

@@ -91,7 +91,7 @@ struct FaultTests {
         try expectNoDebris("the failed move")
 
         let rerun = try cluster.moveShard(shard, to: worker3, timeLimit: 120)
-        let placement = try #require(rerun.results.last?.rows.first)
+        let placement = try rerun.results.row("placement_after")
         #expect(try placement.get("nodeport", as: Int.self) == worker3.registeredAddress.port, "\(placement)")
         try expectNoDebris("the rerun")
         let baseline = try #require(try cluster.recordedBaseline())

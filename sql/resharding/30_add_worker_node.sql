@@ -4,6 +4,7 @@
 
 SELECT citus_add_node(:'worker3_host', :'worker3_port'::int);
 
+-- result: workers
 SELECT nodename, nodeport, isactive, shouldhaveshards
 FROM pg_dist_node
 WHERE noderole = 'primary' AND groupid <> 0

@@ -1,6 +1,7 @@
 -- Phase 3, step 2: spread the shards over all three workers.
 
 -- Where the shards are before.
+-- result: shards_before
 SELECT nodename, nodeport, count(*) AS shards
 FROM citus_shards
 WHERE table_name = 'orders'::regclass
@@ -9,6 +10,7 @@ ORDER BY nodename, nodeport;
 
 -- What the rebalancer plans to move. by_shard_count balances the number of shard groups per node,
 -- an outcome that can be checked exactly (the default, by_disk_size, depends on sizes).
+-- result: planned_moves
 SELECT table_name::text, shardid, sourcename, sourceport, targetname, targetport
 FROM get_rebalance_table_shards_plan(rebalance_strategy := 'by_shard_count');
 
@@ -29,6 +31,7 @@ SELECT citus_job_wait((SELECT max(job_id) FROM pg_dist_background_job WHERE job_
                       desired_status => 'finished');
 
 -- Monitor: the job's final state (get_rebalance_progress() shows each move while it runs).
+-- result: job_state
 SELECT state, details -> 'tasks' AS tasks
 FROM citus_rebalance_status();
 

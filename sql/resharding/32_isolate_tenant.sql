@@ -16,6 +16,7 @@ ORDER BY count(*) DESC, user_id
 LIMIT 1;
 
 -- Its shard before.
+-- result: tenant_before
 SELECT user_id, orders, get_shard_id_for_distribution_column('orders', user_id) AS shard_before
 FROM heavy_tenant;
 
@@ -25,6 +26,7 @@ SELECT isolate_tenant_to_new_shard('orders', (SELECT user_id FROM heavy_tenant),
                                    shard_transfer_mode => 'force_logical');
 
 -- Verify: the new shard's hash range holds exactly the tenant's hash value.
+-- result: tenant_after
 SELECT t.user_id, s.shardid AS shard_after, s.shardminvalue, s.shardmaxvalue,
        worker_hash(t.user_id) AS tenant_hash
 FROM heavy_tenant t

@@ -10,6 +10,7 @@ CALL citus_cleanup_orphaned_resources();
 
 SELECT citus_remove_node(:'drain_host', :'drain_port'::int);
 
+-- result: workers
 SELECT nodename, nodeport, isactive, shouldhaveshards
 FROM pg_dist_node
 WHERE noderole = 'primary' AND groupid <> 0

@@ -2,8 +2,8 @@
 --
 -- undistribute_table refuses a table with foreign keys to or from other Citus tables unless
 -- cascade_via_foreign_keys is true; then it converts the whole foreign-key-connected group in one
--- call: orders, order_items (references orders), regions (referenced by orders) and users (a
--- citus local table because it references regions). The data is copied back to the coordinator
+-- call: orders, order_items (references orders) and regions (referenced by orders); users was
+-- never a Citus table. The data is copied back to the coordinator
 -- and the tables are recreated there.
 
 SELECT undistribute_table('orders', cascade_via_foreign_keys => true);
@@ -15,6 +15,9 @@ FROM citus_tables
 WHERE table_name = 'regions'::regclass;
 
 -- Verify: nothing is left in Citus's metadata.
+-- result: citus_tables_left
 SELECT count(*) AS citus_tables FROM citus_tables;
+-- result: partitions_left
 SELECT count(*) AS distributed_relations FROM pg_dist_partition;
+-- result: shards_left
 SELECT count(*) AS shards FROM pg_dist_shard;

@@ -16,4 +16,5 @@ WHERE shardid = :shard_id;
 -- The source placement is left for Citus's deferred cleanup; do it now.
 CALL citus_cleanup_orphaned_resources();
 
+-- result: placement_after
 SELECT shardid, nodename, nodeport FROM citus_shards WHERE shardid = :shard_id;

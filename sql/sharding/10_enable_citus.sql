@@ -4,4 +4,5 @@
 
 CREATE EXTENSION IF NOT EXISTS citus;
 
+-- result: citus_version
 SELECT citus_version();

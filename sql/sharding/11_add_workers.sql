@@ -6,4 +6,5 @@
 SELECT citus_add_node(:'worker1_host', :'worker1_port'::int);
 SELECT citus_add_node(:'worker2_host', :'worker2_port'::int);
 
+-- result: active_workers
 SELECT node_name, node_port FROM citus_get_active_worker_nodes() ORDER BY node_name, node_port;

@@ -1,0 +1,172 @@
+/// Checks of what the read-only verification files print, every labelled result of them, against
+/// expectations from the seed or from Citus's own placement catalog (`pg_dist_placement`), which
+/// the files only read. Each returns one line per difference; none means the file told the truth.
+extension Cluster {
+    /// `queries/23_explain_analyze.sql`: on distributed tables the tenant's query routes to the one
+    /// node holding its shard, the region aggregate and the colocated join fan out to one task per
+    /// shard without repartitioning; on plain tables no plan mentions Citus.
+    public func explainScriptMismatches(tenant: Int, distributed: Bool) throws -> [String] {
+        let file = "queries/23_explain_analyze.sql"
+        let results = try run(file, variables: ["tenant_id": String(tenant)])
+        var mismatches: [String] = []
+        func plan(_ label: String) throws -> ExplainPlan {
+            ExplainPlan(lines: try results.named(label).rows.map { try $0.get("QUERY PLAN") })
+        }
+        func check(_ label: String, _ ok: Bool, _ what: String, _ plan: ExplainPlan) {
+            if !ok { mismatches.append("\(results.location(of: label)) (\(label)): \(what)\n\(plan)") }
+        }
+        let labels = ["router_plan", "all_shards_plan", "colocated_join_plan"]
+        guard distributed else {
+            for label in labels {
+                let p = try plan(label)
+                check(label, p.citusExecutor == nil, "a plain table's plan mentions Citus", p)
+            }
+            return mismatches
+        }
+        let shards = try shardIDs(of: "orders").count
+        let router = try plan("router_plan")
+        let holder = try placementNode(ofTenant: tenant)
+        check("router_plan", router.citusExecutor == "Adaptive" && router.taskCount == 1 && router.taskNodes == [holder],
+              "expected one task on \(holder), the node holding tenant \(tenant)'s shard", router)
+        for label in ["all_shards_plan", "colocated_join_plan"] {
+            let p = try plan(label)
+            check(label, p.citusExecutor == "Adaptive" && p.taskCount == shards && !p.repartitions && !p.hasSubplan,
+                  "expected \(shards) tasks (one per shard of orders), no repartitioning", p)
+        }
+        return mismatches
+    }
+
+    /// `queries/24_distribution_stats.sql`: shards per worker as the placement catalog has them,
+    /// each shard of orders holding exactly the generated orders whose tenant hashes into it, and
+    /// the largest shards being real placements.
+    public func distributionStatsMismatches(expected data: SeedData) throws -> [String] {
+        let results = try run("queries/24_distribution_stats.sql")
+        var mismatches: [String] = []
+        let perNode = try Dictionary(uniqueKeysWithValues: results.named("shards_per_worker").rows.map {
+            ("\(try $0.get("nodename", as: String.self)):\(try $0.get("nodeport", as: Int.self))", try $0.get("shards", as: Int.self))
+        })
+        let catalog = try placementCounts(tables: ["orders", "order_items"])
+        if perNode != catalog {
+            mismatches.append("\(results.location(of: "shards_per_worker")): \(perNode), the placement catalog has \(catalog)")
+        }
+        let rows = try Dictionary(uniqueKeysWithValues: results.named("rows_per_shard").rows.map {
+            (try $0.get("shardid", as: Int64.self), try $0.get("rows", as: Int.self))
+        })
+        let expected = try expectedOrdersPerShard(data)
+        if rows != expected {
+            let wrong = expected.keys.sorted().filter { rows[$0] != expected[$0] }.prefix(3)
+                .map { "shard \($0): \(rows[$0].map(String.init) ?? "missing"), expected \(expected[$0]!)" }
+            mismatches.append("\(results.location(of: "rows_per_shard")): \(rows.count) shards, expected \(expected.count); "
+                              + wrong.joined(separator: "; "))
+        }
+        let largest = try results.named("largest_shards").rows
+        let placements = try sqlValue("SELECT count(*) FROM pg_dist_placement", as: Int.self)
+        if largest.count != min(10, placements) {
+            mismatches.append("\(results.location(of: "largest_shards")): \(largest.count) rows, expected \(min(10, placements))")
+        }
+        for row in largest {
+            let real = try sqlValue("""
+                SELECT count(*) FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid)
+                WHERE p.shardid = $1 AND n.nodename = $2 AND n.nodeport = $3
+                """, [try row.get("shardid", as: Int64.self), try row.get("nodename", as: String.self), try row.get("nodeport", as: Int.self)],
+                as: Int.self)
+            if real != 1 { mismatches.append("\(results.location(of: "largest_shards")): \(row) is no placement in pg_dist_placement") }
+        }
+        return mismatches
+    }
+
+    /// `sharding/14_verify_distribution.sql`'s results (from Phase 2): how each table is
+    /// distributed, every placement, and shards per worker and table, against the placement catalog.
+    public func verifyDistributionMismatches(_ results: ScriptResults, shardCount: Int) throws -> [String] {
+        var mismatches: [String] = []
+        var partitions: [String: Row] = [:]
+        for row in try results.named("partitions").rows { partitions[try row.get("table_name")] = row }
+        // users stays a plain coordinator table: it is not added to Citus's metadata.
+        let citusTables = ["order_items", "orders", "regions"]
+        if partitions.keys.sorted() != citusTables {
+            mismatches.append("\(results.location(of: "partitions")): tables \(partitions.keys.sorted()), expected \(citusTables)")
+        }
+        for table in ["orders", "order_items"] {
+            guard let row = partitions[table] else { continue }
+            if try row.get("partmethod", as: String.self) != "h" || row.optional("distribution_column", as: String.self) != "user_id" {
+                mismatches.append("\(results.location(of: "partitions")): \(table) is not hash-distributed by user_id: \(row)")
+            }
+        }
+        if let orders = partitions["orders"], let items = partitions["order_items"],
+           try orders.get("colocationid", as: Int.self) != items.get("colocationid", as: Int.self) {
+            mismatches.append("\(results.location(of: "partitions")): orders and order_items are in different colocation groups")
+        }
+        if let regions = partitions["regions"], try regions.get("partmethod", as: String.self) != "n" || regions.get("repmodel", as: String.self) != "t" {
+            mismatches.append("\(results.location(of: "partitions")): regions is not a reference table: \(regions)")
+        }
+        var listed: [String: Int] = [:]
+        for row in try results.named("placements").rows { listed[try row.get("table_name"), default: 0] += 1 }
+        let catalog = try sqlRows("""
+            SELECT s.logicalrelid::text AS table_name, count(*) AS placements
+            FROM pg_dist_shard s JOIN pg_dist_placement p USING (shardid) GROUP BY 1
+            """)
+        let catalogCounts = try Dictionary(uniqueKeysWithValues: catalog.map { (try $0.get("table_name", as: String.self), try $0.get("placements", as: Int.self)) })
+        if listed != catalogCounts {
+            mismatches.append("\(results.location(of: "placements")): placements per table \(listed), the catalog has \(catalogCounts)")
+        }
+        for table in ["orders", "order_items"] where listed[table] != shardCount {
+            mismatches.append("\(results.location(of: "placements")): \(table) has \(listed[table] ?? 0) shards, expected \(shardCount)")
+        }
+        var perWorker: [String: Int] = [:]
+        for row in try results.named("shards_per_worker_table").rows {
+            perWorker["\(try row.get("nodename", as: String.self)):\(try row.get("nodeport", as: Int.self))/\(try row.get("table_name", as: String.self))"] = try row.get("shards")
+        }
+        let expected = try sqlRows("""
+            SELECT n.nodename || ':' || n.nodeport || '/' || s.logicalrelid::text AS key, count(*) AS shards
+            FROM pg_dist_shard s JOIN pg_dist_placement p USING (shardid) JOIN pg_dist_node n USING (groupid) GROUP BY 1
+            """)
+        let expectedPerWorker = try Dictionary(uniqueKeysWithValues: expected.map { (try $0.get("key", as: String.self), try $0.get("shards", as: Int.self)) })
+        if perWorker != expectedPerWorker {
+            mismatches.append("\(results.location(of: "shards_per_worker_table")): \(perWorker), the catalog has \(expectedPerWorker)")
+        }
+        return mismatches
+    }
+
+    // MARK: From the placement catalog
+
+    /// The shard ids of `table`, from `pg_dist_shard`.
+    public func shardIDs(of table: String) throws -> [Int64] {
+        try sqlRows("SELECT shardid FROM pg_dist_shard WHERE logicalrelid = $1::regclass ORDER BY shardid", [table])
+            .map { try $0.get("shardid") }
+    }
+
+    /// The node (as Citus registered it) holding the shard of `orders` that `tenant` hashes into.
+    public func placementNode(ofTenant tenant: Int) throws -> NodeAddress {
+        let row = try sqlRow("""
+            SELECT n.nodename, n.nodeport FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid)
+            WHERE p.shardid = get_shard_id_for_distribution_column('orders', $1::bigint)
+            """, [tenant])
+        return NodeAddress(host: try row.get("nodename"), port: try row.get("nodeport"))
+    }
+
+    /// Placements of `tables` per node (`host:port`), from `pg_dist_placement`.
+    func placementCounts(tables: [String]) throws -> [String: Int] {
+        let rows = try sqlRows("""
+            SELECT n.nodename || ':' || n.nodeport AS node, count(*) AS shards
+            FROM pg_dist_shard s JOIN pg_dist_placement p USING (shardid) JOIN pg_dist_node n USING (groupid)
+            WHERE s.logicalrelid::text = ANY($1::text[]) GROUP BY 1
+            """, [tables])
+        return try Dictionary(uniqueKeysWithValues: rows.map { (try $0.get("node", as: String.self), try $0.get("shards", as: Int.self)) })
+    }
+
+    /// Orders per shard of `orders` as the generated rows put them: each tenant's order count
+    /// (from the generator) added to the shard Citus maps the tenant to.
+    func expectedOrdersPerShard(_ data: SeedData) throws -> [Int64: Int] {
+        let perTenant = data.orderCountByUser
+        let tenants = perTenant.keys.sorted()
+        let rows = try sqlRows("""
+            SELECT s.shardid, coalesce(sum(t.orders), 0)::bigint AS orders
+            FROM pg_dist_shard s
+            LEFT JOIN unnest($1::bigint[], $2::bigint[]) AS t(user_id, orders)
+                   ON get_shard_id_for_distribution_column('orders', t.user_id) = s.shardid
+            WHERE s.logicalrelid = 'orders'::regclass
+            GROUP BY s.shardid
+            """, [tenants, tenants.map { perTenant[$0]! }])
+        return try Dictionary(uniqueKeysWithValues: rows.map { (try $0.get("shardid", as: Int64.self), try $0.get("orders", as: Int.self)) })
+    }
+}

@@ -1,0 +1,94 @@
+@testable import ClusterFixtures
+import Testing
+
+/// The write ledger's comparison tested on itself, one fault class at a time, without a database:
+/// rows exactly as acknowledged hold; each planted fault on its own breaks it and is reported in
+/// its own class. A comparison that ignores a class, or a column, turns its case red.
+@Suite("Write ledger: each fault class, and a change in each column, is caught on its own")
+struct LedgerCheckFaultTests {
+    static let orders: [AcknowledgedOrder] = (1...3).map { n in
+        AcknowledgedOrder(id: 100 + n, userID: n, region: "eu-west", productID: 7, quantity: 3, amountCents: 1_500,
+                          token: "w1-\(n)", status: "pending", createdAt: 1_760_000_000, updatedAt: 1_760_000_000,
+                          items: [.init(id: 500 + 2 * n, productName: "Product 1", quantity: 1, unitPriceCents: 500),
+                                  .init(id: 501 + 2 * n, productName: "Product 2", quantity: 2, unitPriceCents: 500)])
+    }
+    static var writes: LoadReport {
+        var report = LoadReport(seconds: 1, connections: 1, acknowledged: orders, errorsBySQLState: [:], inDoubt: 0,
+                                latency: LatencySummary(milliseconds: []))
+        report.attemptsByWriter = [4]
+        return report
+    }
+    static var exact: [LedgerCheck.FoundOrder] { orders.map(LedgerCheck.FoundOrder.init) }
+
+    static func check(_ found: [LedgerCheck.FoundOrder], orphans: Int = 0) -> LedgerCheck {
+        LedgerCheck(operation: "self-test", writes: writes, found: found, orphanItems: orphans)
+    }
+
+    @Test("Rows exactly as acknowledged hold")
+    func exactRowsHold() {
+        let check = Self.check(Self.exact)
+        #expect(check.holds, "\(check)")
+    }
+
+    @Test("A lost order is reported as lost")
+    func lost() {
+        let check = Self.check(Array(Self.exact.dropFirst()))
+        #expect(check.lost == ["w1-1"] && !check.holds, "\(check)")
+    }
+
+    @Test("A duplicated order is reported as duplicated")
+    func duplicated() {
+        let check = Self.check(Self.exact + [Self.exact[1]])
+        #expect(check.duplicated == ["w1-2"] && !check.holds, "\(check)")
+    }
+
+    @Test("An order written by nobody is reported as invented")
+    func invented() {
+        var other = Self.exact[0]
+        other.token = "w9-1"
+        let check = Self.check(Self.exact + [other])
+        #expect(check.unknown == ["w9-1"] && !check.holds, "\(check)")
+    }
+
+    @Test("An orphan item breaks the ledger")
+    func orphan() {
+        let check = Self.check(Self.exact, orphans: 1)
+        #expect(check.orphanItems == 1 && !check.holds, "\(check)")
+    }
+
+    @Test("A changed status is reported as changed")
+    func statusChanged() {
+        var found = Self.exact
+        found[2].status = "paid"
+        let check = Self.check(found)
+        #expect(check.changed.count == 1 && check.changed[0].hasPrefix("w1-3: status paid") && !check.holds, "\(check)")
+    }
+
+    @Test("A change in any one column of an order or of one of its items is reported", arguments: [
+        "id", "user_id", "region", "product_id", "quantity", "amount", "metadata", "created_at", "updated_at",
+        "item id", "item user_id", "item product_name", "item quantity", "item unit_price", "item lost", "item added",
+    ])
+    func columnChanged(_ column: String) {
+        var row = Self.exact[0]
+        switch column {
+        case "id": row.id += 1
+        case "user_id": row.userID += 1
+        case "region": row.region = "us-east"
+        case "product_id": row.productID += 1
+        case "quantity": row.quantity += 1
+        case "amount": row.amountCents += 1
+        case "metadata": row.metadata = "{\"token\": \"w1-1\", \"source\": \"other\"}"
+        case "created_at": row.createdAt += 1
+        case "updated_at": row.updatedAt += 1
+        case "item id": row.items[0].id += 100
+        case "item user_id": row.items[0].userID += 1
+        case "item product_name": row.items[0].productName = "Product 9"
+        case "item quantity": row.items[0].quantity += 1
+        case "item unit_price": row.items[0].unitPriceCents += 1
+        case "item lost": row.items.removeLast()
+        default: row.items.append(row.items[0])
+        }
+        let check = Self.check([row] + Self.exact.dropFirst())
+        #expect(check.changed.count == 1 && check.changed[0].hasPrefix("w1-1: ") && !check.holds, "\(column): \(check)")
+    }
+}
