@@ -11,6 +11,11 @@ public struct ReshardEvidence: Sendable {
     }
 
     public var activeWorkersAfterAdd: [String]
+    /// What `30_add_worker_node.sql` printed, by label.
+    public var addWorkerResults: ScriptResults
+    /// Shards of orders the isolation had to add, from the tenant's shard range before it (one when
+    /// the tenant's hash is at an end of the range, two otherwise).
+    public var expectedNewShards: Int
     public var beforeRebalance: ShardPlacements
     public var afterRebalance: ShardPlacements
     public var rebalance: OperationReport
@@ -57,7 +62,10 @@ extension Cluster {
     @discardableResult
     /// With `writers`, each long operation runs while writers insert and update orders (see
     /// `withWriters`), and what they acknowledged is checked after each.
-    public func reshard(timeLimit: Int = 600, writers: Bool = false) throws -> ReshardEvidence {
+    /// The isolation runs `32_isolate_tenant.sql` as the README shows it, naming no tenant: the
+    /// file's own choice is what the tests judge. `hotTenant` (the seed's heaviest) gets a share of
+    /// the writers' orders during the split.
+    public func reshard(timeLimit: Int = 600, writers: Bool = false, hotTenant: Int? = nil) throws -> ReshardEvidence {
         try require(.distributed, for: "Phase 3 (reshard)")
         try recordStageChanging(to: .resharded)
         var steps: [ReshardEvidence.StepCheck] = []
@@ -72,14 +80,17 @@ extension Cluster {
             guard writers else { return try operation() }
             var options = LoadGenerator.Options.ledger(seed: configuration.seed &+ UInt64(writes.count + 1), hotTenant: hotTenant)
             if !updates { options.updateShare = 0 }
+            let before = try shardMap()
             let run = try withWriters(options, operation: operation)
             let value = try run.get()
-            writes.append(try checkLedger(run.writes, operation: name))
+            var check = try checkLedger(run.writes, operation: name)
+            (check.movedShardGroups, check.coveredShardGroups) = try coverage(of: run.writes, before: before, after: try shardMap())
+            writes.append(check)
             try removeLoadRows()
             return value
         }
 
-        let active = try addWorker()
+        let (active, addResults) = try addWorkerReporting()
         try check("add worker")
 
         let before = try placements(of: "orders")
@@ -88,13 +99,20 @@ extension Cluster {
         try check("rebalance")
 
         let heaviest = try heaviestTenant()
+        let isolated = hotTenant ?? heaviest.id
+        let range = try sqlRow("""
+            SELECT s.shardminvalue::bigint AS min, s.shardmaxvalue::bigint AS max, worker_hash($1::bigint) AS hash
+            FROM pg_dist_shard s WHERE s.shardid = get_shard_id_for_distribution_column('orders', $1::bigint)
+            """, [isolated])
+        let hash: Int64 = try range.get("hash")
+        let expectedNewShards = (hash > (try range.get("min", as: Int64.self)) ? 1 : 0) + (hash < (try range.get("max", as: Int64.self)) ? 1 : 0)
         // Inserts only during the split: an UPDATE replicated into a non-blocking shard split can
         // stall it for good (Citus 13.2.2 here: the split's apply worker fails over and over with
         // "publisher did not send replica identity column expected by the logical replication
         // target relation" and isolate_tenant_to_new_shard never returns; citusdata/citus#6790,
         // open). Moves (rebalance, drain) take updates fine and get them.
-        let isolation = try whileWriting("tenant isolation", hotTenant: heaviest.id, updates: false) {
-            try isolateTenant(heaviest.id, timeLimit: timeLimit)
+        let isolation = try whileWriting("tenant isolation", hotTenant: isolated, updates: false) {
+            try isolateTenant(nil, timeLimit: timeLimit)
         }
         try check("tenant isolation")
 
@@ -103,7 +121,8 @@ extension Cluster {
         let afterDrain = try placements(of: "orders")
         try check("drain")
         try recordStage(.resharded)
-        return ReshardEvidence(activeWorkersAfterAdd: active, beforeRebalance: before, afterRebalance: after,
+        return ReshardEvidence(activeWorkersAfterAdd: active, addWorkerResults: addResults, expectedNewShards: expectedNewShards,
+                               beforeRebalance: before, afterRebalance: after,
                                rebalance: rebalance, isolation: isolation, drainedWorker: drained.name,
                                afterDrain: afterDrain, drain: drain, steps: steps, heaviestTenant: heaviest, writes: writes)
     }
@@ -123,7 +142,10 @@ extension Cluster {
 
     /// Registers worker 3 (`30_add_worker_node.sql`); returns the active workers afterwards.
     @discardableResult
-    public func addWorker() throws -> [String] {
+    public func addWorker() throws -> [String] { try addWorkerReporting().active }
+
+    /// `addWorker`, with what the file printed.
+    func addWorkerReporting() throws -> (active: [String], results: ScriptResults) {
         try requireDistributedTables()
         let third = configuration.workers[2]
         let registered = try sqlValue("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
@@ -132,8 +154,34 @@ extension Cluster {
             throw ReshardRefused(description: "\(third.name) (\(third.registeredAddress)) is already registered")
         }
         try recordStageChanging(to: .resharded)
-        try run("resharding/30_add_worker_node.sql")
-        return try activeWorkers()
+        let results = try run("resharding/30_add_worker_node.sql")
+        return (try activeWorkers(), results)
+    }
+
+    /// Each shard of orders with the node holding it and its hash range, from the placement catalog.
+    func shardMap() throws -> [Int64: (node: String, min: Int64, max: Int64)] {
+        var map: [Int64: (node: String, min: Int64, max: Int64)] = [:]
+        for row in try sqlRows("""
+            SELECT s.shardid, n.nodename || ':' || n.nodeport AS node, s.shardminvalue::bigint AS min, s.shardmaxvalue::bigint AS max
+            FROM pg_dist_shard s JOIN pg_dist_placement p USING (shardid) JOIN pg_dist_node n USING (groupid)
+            WHERE s.logicalrelid = 'orders'::regclass
+            """) {
+            map[try row.get("shardid")] = (try row.get("node"), try row.get("min"), try row.get("max"))
+        }
+        return map
+    }
+
+    /// Shard groups of orders that moved to another node or were split between `before` and
+    /// `after`, and how many of them an acknowledged write of `writes` hit (by its tenant's hash):
+    /// writers that never touched a moved shard prove nothing about it.
+    func coverage(of writes: LoadReport, before: [Int64: (node: String, min: Int64, max: Int64)],
+                  after: [Int64: (node: String, min: Int64, max: Int64)]) throws -> (moved: Int, covered: Int) {
+        let moved = before.filter { after[$0.key]?.node != $0.value.node }.map(\.value)
+        let users = Array(Set(writes.acknowledged.map(\.userID))).sorted()
+        let hashes = try sqlRows("SELECT worker_hash(u) AS hash FROM unnest($1::bigint[]) AS u", [users])
+            .map { try $0.get("hash", as: Int64.self) }
+        let covered = moved.filter { shard in hashes.contains { $0 >= shard.min && $0 <= shard.max } }
+        return (moved.count, covered.count)
     }
 
     /// Moves shard groups until every worker holds the same number (`31_rebalance_shards.sql`).

@@ -38,7 +38,7 @@ public struct PhaseContext: Sendable {
             evidence = try cluster.distribute()
         case .reshard:
             baseline = try cluster.ensure(.distributed)
-            evidence = try cluster.reshard(timeLimit: Phase.operationTimeLimit, writers: true)
+            evidence = try cluster.reshard(timeLimit: Phase.operationTimeLimit, writers: true, hotTenant: baseline.data.heaviestUser.id)
         case .undistribute:
             baseline = try cluster.ensure(.resharded)
             evidence = try cluster.undistribute(timeLimit: Phase.operationTimeLimit, writers: true)

@@ -9,9 +9,34 @@ public struct OperationReport: Sendable, CustomStringConvertible {
     public var progress: [String]
     /// The SQL file's results, by label.
     public var results: ScriptResults
+    /// What the workers showed of logical replication while the operation ran.
+    public var replication = ReplicationEvidence()
 
     public var description: String {
-        "\(name): \(String(format: "%.1f", seconds)) s, \(progress.count) progress observations"
+        "\(name): \(String(format: "%.1f", seconds)) s, \(progress.count) progress observations; \(replication)"
+    }
+}
+
+/// Evidence, taken from the workers while an operation ran, that it moved data by logical
+/// replication (online) rather than by a blocking copy: Citus's move and split replication slots
+/// and subscriptions (`citus_shard_move_…`, `citus_shard_split_…`), and the transfer states
+/// `get_rebalance_progress()` reported.
+public struct ReplicationEvidence: Sendable, CustomStringConvertible {
+    /// The most logical replication slots of Citus's seen at once, over all workers.
+    public var maxSlots = 0
+    /// The most subscriptions of Citus's seen at once, over all workers.
+    public var maxSubscriptions = 0
+    /// Slot names seen, e.g. `citus_shard_move_slot_2_10_4`.
+    public var slotNames: Set<String> = []
+    /// Workers on which a slot or subscription was seen.
+    public var nodes: Set<String> = []
+
+    /// A slot and a subscription were both seen: the data went through logical replication.
+    public var wasLogical: Bool { maxSlots > 0 && maxSubscriptions > 0 }
+
+    public var description: String {
+        wasLogical ? "online: up to \(maxSlots) replication slots and \(maxSubscriptions) subscriptions on \(nodes.sorted().joined(separator: ", "))"
+            : "no logical replication seen (slots \(maxSlots), subscriptions \(maxSubscriptions))"
     }
 }
 
@@ -34,6 +59,14 @@ extension Cluster {
         UNION ALL
         SELECT format('job %s %s', job_id, state) FROM citus_rebalance_status()
         WHERE state NOT IN ('finished', 'cancelled', 'failed')
+        """
+
+    /// Citus's logical replication objects for shard moves and splits on one node.
+    static let replicationQuery = """
+        SELECT 'slot' AS kind, slot_name::text AS name FROM pg_replication_slots
+        WHERE slot_type = 'logical' AND slot_name LIKE 'citus\\_shard\\_%'
+        UNION ALL
+        SELECT 'subscription', subname::text FROM pg_subscription WHERE subname LIKE 'citus\\_shard\\_%'
         """
 
     /// Runs `sql/<path>` on a connection of its own, on a thread of its own, while this thread polls
@@ -68,7 +101,24 @@ extension Cluster {
         var seen: [String] = []
         var seenSet: Set<String> = []
         let watcher = try coordinator
+        var replication = ReplicationEvidence()
+        // Each worker watched on a connection of its own (a node about to be drained included).
+        let workerWatchers = configuration.workers.compactMap { worker in
+            (try? connect("\(worker.name) (watcher)", at: worker.testAddress)).map { (worker.name, $0) }
+        }
+        defer { workerWatchers.forEach { $0.1.close() } }
         while done.wait(timeout: .now() + pollInterval) == .timedOut {
+            var slots = 0, subscriptions = 0
+            for (name, connection) in workerWatchers {
+                guard let rows = try? connection.query(Self.replicationQuery).rows else { continue }
+                for row in rows {
+                    guard let kind: String = try? row.get("kind"), let object: String = try? row.get("name") else { continue }
+                    replication.nodes.insert(name)
+                    if kind == "slot" { slots += 1; replication.slotNames.insert(object) } else { subscriptions += 1 }
+                }
+            }
+            replication.maxSlots = max(replication.maxSlots, slots)
+            replication.maxSubscriptions = max(replication.maxSubscriptions, subscriptions)
             if let lines = try? watcher.query(progressQuery).rows.map({ try $0.get("line", as: String.self) }) {
                 for line in lines where seenSet.insert(line).inserted {
                     seen.append(line)
@@ -82,7 +132,8 @@ extension Cluster {
             }
         }
         let results = try outcome.get()
-        return OperationReport(name: name, seconds: Date().timeIntervalSince(started), progress: seen, results: results)
+        return OperationReport(name: name, seconds: Date().timeIntervalSince(started), progress: seen, results: results,
+                               replication: replication)
     }
 }
 
