@@ -12,7 +12,7 @@ BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help cluster-up cluster-down cluster-status cluster-destroy build tool test unit all phase1 phase2 phase3 phase4 tool-tests \
-        setup load demo stats reshard signoff bench bench-lifecycle
+        setup load demo stats reshard signoff bench bench-lifecycle mutate
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -92,3 +92,7 @@ phase3: ## Phase 3 alone: add worker, rebalance, isolate tenant, drain (from a d
 
 phase4: ## Phase 4 alone: undistribute (from a resharded cluster, rebuilt if needed)
 	$(SWIFT_TEST) --filter '^Phase4Tests\.'
+
+mutate: ## Plant each fault of mutations/catalogue.json in a copy of the project; fails when one survives (MUTATE_ONLY=id,id)
+	@swift build --quiet --product citus-verify
+	@env -u CITUS_COORDINATOR $(TOOL) mutate

@@ -20,6 +20,6 @@ struct CitusVerify: ParsableCommand {
               citus-verify demo single-shard --tenant 42
               citus-verify stats --json
             """,
-        subcommands: [Setup.self, Load.self, Reshard.self, Demo.self, Stats.self, Bench.self, SignoffCommand.self]
+        subcommands: [Setup.self, Load.self, Reshard.self, Demo.self, Stats.self, Bench.self, SignoffCommand.self, Mutate.self]
     )
 }

@@ -1,0 +1,111 @@
+import ArgumentParser
+import ClusterFixtures
+import Foundation
+
+/// The suite checks itself: every fault of `mutations/catalogue.json` is planted in a copy of the
+/// project, on an embedded cluster of its own, and the tests it concerns must fail.
+struct Mutate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Plant each fault of mutations/catalogue.json in a copy of the project and check that the suite catches it.",
+        discussion: """
+            Each fault is applied to a copy of the project in --work (never to this tree), a fresh embedded cluster is \
+            started from that copy on its own data folder and ports (--port, default 9800), the tests the fault \
+            concerns run with Citus required, and the fault counts as caught when they fail. Writes \
+            reports/mutate/mutate.md and mutate.json; exits non-zero when a fault survives. Runs on the embedded \
+            cluster only. MUTATE_ONLY=id,id runs a subset.
+            """)
+
+    @Option(help: "Folder for the copy, its build and its cluster.") var work = "/tmp/citus-verify-mutate"
+    @Option(help: "Coordinator port of the mutants' cluster (workers take the next three).") var port = 9800
+
+    func run() throws {
+        let env = ProcessInfo.processInfo.environment
+        if let coordinator = env["CITUS_COORDINATOR"], !coordinator.isEmpty {
+            throw ValidationError("citus-verify mutate runs on an embedded cluster of its own only; CITUS_COORDINATOR is set (\(coordinator)): unset it")
+        }
+        let root = ProjectLayout.root
+        var faults = try Mutation.catalogue()
+        if let only = env["MUTATE_ONLY"], !only.isEmpty {
+            let wanted = Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            let unknown = wanted.subtracting(faults.map(\.id))
+            guard unknown.isEmpty else { throw ValidationError("MUTATE_ONLY names faults not in the catalogue: \(unknown.sorted().joined(separator: ", "))") }
+            faults = faults.filter { wanted.contains($0.id) }
+        }
+        let tree = URL(fileURLWithPath: work).appendingPathComponent("tree")
+        let clusterDir = URL(fileURLWithPath: work).appendingPathComponent("cluster").path
+        try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
+        let started = Date()
+        var outcomes: [MutationOutcome] = []
+        for (number, fault) in faults.enumerated() {
+            FileHandle.standardError.write(Data(String(format: "mutate: fault %d of %d (%@), %.0f s elapsed\n",
+                                                       number + 1, faults.count, fault.id, Date().timeIntervalSince(started)).utf8))
+            let began = Date()
+            var failure: String?
+            var caught = false
+            do {
+                // A clean copy of the project's files (the copy's own .build is kept and reused).
+                try shell("cd \(quote(root.path)) && git ls-files -co --exclude-standard -z | tar --null -T - -cf - | (cd \(quote(tree.path)) && tar -xf -)")
+                let target = tree.appendingPathComponent(fault.file)
+                try fault.apply(to: String(contentsOf: target, encoding: .utf8)).write(to: target, atomically: true, encoding: .utf8)
+                let clusterEnv = ["CLUSTER_DIR": clusterDir, "CLUSTER_PORT": String(port), "CITUS_VERIFY_REQUIRE_CITUS": "1",
+                                  "CITUS_VERIFY_START_CLUSTER": "no", "CITUS_VERIFY_ROOT": tree.path]
+                try shell("cd \(quote(tree.path)) && scripts/cluster.sh destroy >/dev/null && swift build --build-tests -q", environment: clusterEnv)
+                let up = try ChildProcess("/bin/bash", ["-c", "cd \(quote(tree.path)) && scripts/cluster.sh up"], environment: clusterEnv).run(timeLimit: 300)
+                if up.status != 0 {
+                    caught = true
+                    failure = "the embedded cluster did not start: " + (up.errorOutput.split(separator: "\n").last.map(String.init) ?? "")
+                } else {
+                    let run = try ChildProcess("/bin/bash", ["-c", "cd \(quote(tree.path)) && swift test --skip-build --no-parallel --filter \(quote(fault.tests)) 2>&1"],
+                                               environment: clusterEnv).run(timeLimit: 900)
+                    let lines = run.output.split(separator: "\n").map(String.init)
+                    let ran = lines.contains { $0.contains("Test run with") && !$0.contains("with 0 tests") }
+                    caught = run.status != 0 && ran
+                    failure = lines.first { $0.hasPrefix("✘ Test") && $0.contains("recorded an issue") }
+                        ?? lines.first { $0.hasPrefix("✘") }
+                    if !ran { failure = "no test ran for filter \(fault.tests)" }
+                }
+                _ = try? shell("cd \(quote(tree.path)) && scripts/cluster.sh down >/dev/null", environment: clusterEnv)
+            } catch {
+                failure = "the fault could not be run: \(error)"
+            }
+            let outcome = MutationOutcome(id: fault.id, concerns: fault.concerns, description: fault.description, caught: caught,
+                                          firstFailure: failure.map { String($0.prefix(400)) }, seconds: Date().timeIntervalSince(began))
+            FileHandle.standardError.write(Data("mutate:   \(caught ? "caught" : "MISSED") in \(Int(outcome.seconds)) s: \(outcome.firstFailure ?? "every test passed")\n".utf8))
+            outcomes.append(outcome)
+        }
+        try writeReports(outcomes, seconds: Date().timeIntervalSince(started))
+        let missed = outcomes.filter { !$0.caught }
+        print("mutate: \(outcomes.count - missed.count) of \(outcomes.count) faults caught in \(Int(Date().timeIntervalSince(started))) s; reports/mutate/mutate.md")
+        if !missed.isEmpty { throw ExitCode(1) }
+    }
+
+    private func writeReports(_ outcomes: [MutationOutcome], seconds: Double) throws {
+        let folder = ProjectLayout.root.appendingPathComponent("reports/mutate")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(outcomes).write(to: folder.appendingPathComponent("mutate.json"))
+        func rate(_ group: [MutationOutcome]) -> String {
+            "\(group.filter(\.caught).count) of \(group.count) (\(group.isEmpty ? 0 : 100 * group.filter(\.caught).count / group.count)%)"
+        }
+        var md = "# Planted faults\n\nKill rate: \(rate(outcomes)) in \(Int(seconds)) s.\n\n| concerns | caught |\n|---|---|\n"
+        for (concern, group) in Dictionary(grouping: outcomes, by: \.concerns).sorted(by: { $0.key < $1.key }) {
+            md += "| \(concern) | \(rate(group)) |\n"
+        }
+        md += "\n| fault | concerns | what | caught | seconds | first failure |\n|---|---|---|---|---|---|\n"
+        for o in outcomes {
+            let first = (o.firstFailure ?? "-").replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+            md += "| \(o.id) | \(o.concerns) | \(o.description) | \(o.caught ? "yes" : "**no**") | \(Int(o.seconds)) | \(first) |\n"
+        }
+        try md.write(to: folder.appendingPathComponent("mutate.md"), atomically: true, encoding: .utf8)
+    }
+
+    private func shell(_ command: String, environment: [String: String] = [:]) throws {
+        let outcome = try ChildProcess("/bin/bash", ["-c", command], environment: environment).run(timeLimit: 900)
+        guard outcome.status == 0 else {
+            throw MutationCatalogueError(description: "\(command) failed: \(outcome.errorOutput.suffix(600))")
+        }
+    }
+
+    private func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+}
