@@ -45,12 +45,14 @@ struct Mutate: ParsableCommand {
             do {
                 // A clean copy of the project's files (the copy's own .build is kept and reused).
                 try shell("cd \(quote(root.path)) && git ls-files -co --exclude-standard -z | tar --null -T - -cf - | (cd \(quote(tree.path)) && tar -xf -)")
-                let target = tree.appendingPathComponent(fault.file)
-                try fault.apply(to: String(contentsOf: target, encoding: .utf8)).write(to: target, atomically: true, encoding: .utf8)
+                for file in fault.allFiles {
+                    let target = tree.appendingPathComponent(file)
+                    try fault.apply(to: String(contentsOf: target, encoding: .utf8), file: file).write(to: target, atomically: true, encoding: .utf8)
+                }
                 let clusterEnv = ["CLUSTER_DIR": clusterDir, "CLUSTER_PORT": String(port), "CITUS_VERIFY_REQUIRE_CITUS": "1",
                                   "CITUS_VERIFY_START_CLUSTER": "no", "CITUS_VERIFY_ROOT": tree.path]
-                try shell("cd \(quote(tree.path)) && scripts/cluster.sh destroy >/dev/null && swift build --build-tests -q", environment: clusterEnv)
-                let up = try ChildProcess("/bin/bash", ["-c", "cd \(quote(tree.path)) && scripts/cluster.sh up"], environment: clusterEnv).run(timeLimit: 300)
+                try shell("cd \(quote(tree.path)) && bash scripts/cluster.sh destroy >/dev/null && swift build --build-tests -q", environment: clusterEnv)
+                let up = try ChildProcess("/bin/bash", ["-c", "cd \(quote(tree.path)) && bash scripts/cluster.sh up"], environment: clusterEnv).run(timeLimit: 300)
                 if up.status != 0 {
                     caught = true
                     failure = "the embedded cluster did not start: " + (up.errorOutput.split(separator: "\n").last.map(String.init) ?? "")
@@ -58,25 +60,30 @@ struct Mutate: ParsableCommand {
                     let run = try ChildProcess("/bin/bash", ["-c", "cd \(quote(tree.path)) && swift test --skip-build --no-parallel --filter \(quote(fault.tests)) 2>&1"],
                                                environment: clusterEnv).run(timeLimit: 900)
                     let lines = run.output.split(separator: "\n").map(String.init)
-                    let ran = lines.contains { $0.contains("Test run with") && !$0.contains("with 0 tests") }
-                    caught = run.status != 0 && ran
+                    // A filter that matches nothing "passes": that is a catalogue error, never a catch.
+                    let ranNothing = lines.contains { $0.contains("Test run with 0 tests") }
+                    caught = run.status != 0 && !ranNothing
                     failure = lines.first { $0.hasPrefix("✘ Test") && $0.contains("recorded an issue") }
-                        ?? lines.first { $0.hasPrefix("✘") }
-                    if !ran { failure = "no test ran for filter \(fault.tests)" }
+                        ?? lines.first { $0.hasPrefix("✘") && !$0.hasPrefix("✘ Test run") }
+                        ?? (run.status != 0 ? lines.suffix(3).joined(separator: " ") : nil)
+                    if ranNothing { failure = "no test matches the filter \(fault.tests)" }
                 }
-                _ = try? shell("cd \(quote(tree.path)) && scripts/cluster.sh down >/dev/null", environment: clusterEnv)
+                _ = try? shell("cd \(quote(tree.path)) && bash scripts/cluster.sh down >/dev/null", environment: clusterEnv)
             } catch {
                 failure = "the fault could not be run: \(error)"
             }
-            let outcome = MutationOutcome(id: fault.id, concerns: fault.concerns, description: fault.description, caught: caught,
+            let outcome = MutationOutcome(id: fault.id, concerns: fault.concerns, description: fault.description,
+                                          harmless: fault.isHarmless, caught: caught,
                                           firstFailure: failure.map { String($0.prefix(400)) }, seconds: Date().timeIntervalSince(began))
-            FileHandle.standardError.write(Data("mutate:   \(caught ? "caught" : "MISSED") in \(Int(outcome.seconds)) s: \(outcome.firstFailure ?? "every test passed")\n".utf8))
+            let verdict = fault.isHarmless ? (caught ? "FALSE ALARM" : "passed, as it must") : (caught ? "caught" : "MISSED")
+            FileHandle.standardError.write(Data("mutate:   \(verdict) in \(Int(outcome.seconds)) s: \(outcome.firstFailure ?? "every test passed")\n".utf8))
             outcomes.append(outcome)
         }
         try writeReports(outcomes, seconds: Date().timeIntervalSince(started))
-        let missed = outcomes.filter { !$0.caught }
-        print("mutate: \(outcomes.count - missed.count) of \(outcomes.count) faults caught in \(Int(Date().timeIntervalSince(started))) s; reports/mutate/mutate.md")
-        if !missed.isEmpty { throw ExitCode(1) }
+        let faultsRun = outcomes.filter { !$0.harmless }, harmless = outcomes.filter(\.harmless)
+        let missed = faultsRun.filter { !$0.caught }, falseAlarms = harmless.filter(\.caught)
+        print("mutate: \(faultsRun.count - missed.count) of \(faultsRun.count) faults caught, \(harmless.count - falseAlarms.count) of \(harmless.count) harmless edits passed, in \(Int(Date().timeIntervalSince(started))) s; reports/mutate/mutate.md")
+        if !missed.isEmpty || !falseAlarms.isEmpty { throw ExitCode(1) }
     }
 
     private func writeReports(_ outcomes: [MutationOutcome], seconds: Double) throws {
@@ -88,14 +95,18 @@ struct Mutate: ParsableCommand {
         func rate(_ group: [MutationOutcome]) -> String {
             "\(group.filter(\.caught).count) of \(group.count) (\(group.isEmpty ? 0 : 100 * group.filter(\.caught).count / group.count)%)"
         }
-        var md = "# Planted faults\n\nKill rate: \(rate(outcomes)) in \(Int(seconds)) s.\n\n| concerns | caught |\n|---|---|\n"
-        for (concern, group) in Dictionary(grouping: outcomes, by: \.concerns).sorted(by: { $0.key < $1.key }) {
+        let faults = outcomes.filter { !$0.harmless }, harmless = outcomes.filter(\.harmless)
+        var md = "# Planted faults\n\nKill rate: \(rate(faults)) in \(Int(seconds)) s. "
+            + "Harmless edits that passed, as they must: \(harmless.filter { !$0.caught }.count) of \(harmless.count).\n\n"
+            + "| concerns | caught |\n|---|---|\n"
+        for (concern, group) in Dictionary(grouping: faults, by: \.concerns).sorted(by: { $0.key < $1.key }) {
             md += "| \(concern) | \(rate(group)) |\n"
         }
-        md += "\n| fault | concerns | what | caught | seconds | first failure |\n|---|---|---|---|---|---|\n"
+        md += "\n| fault | concerns | what | verdict | seconds | first failure |\n|---|---|---|---|---|---|\n"
         for o in outcomes {
             let first = (o.firstFailure ?? "-").replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-            md += "| \(o.id) | \(o.concerns) | \(o.description) | \(o.caught ? "yes" : "**no**") | \(Int(o.seconds)) | \(first) |\n"
+            let verdict = o.harmless ? (o.caught ? "**false alarm**" : "passed (harmless)") : (o.caught ? "caught" : "**missed**")
+            md += "| \(o.id) | \(o.concerns) | \(o.description) | \(verdict) | \(Int(o.seconds)) | \(first) |\n"
         }
         try md.write(to: folder.appendingPathComponent("mutate.md"), atomically: true, encoding: .utf8)
     }

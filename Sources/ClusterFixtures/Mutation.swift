@@ -12,19 +12,30 @@ public struct Mutation: Codable, Sendable {
     /// The file, relative to the project root.
     public var file: String
     /// Text that must occur exactly once in the file, and what it becomes.
-    public var find: String
-    public var replace: String
-    /// The tests that must catch it: a `swift test --filter` expression.
+    public var find: String?
+    public var replace: String?
+    /// Instead of a replacement: text put before and after the whole file, in `file` and `also`.
+    public var prepend: String?
+    public var append: String?
+    /// More files the same edit applies to (prepend and append only).
+    public var also: [String]?
+    /// An edit that must change nothing: the tests must pass (a failure is a false alarm).
+    public var harmless: Bool?
+    /// The tests that must catch it (or, for a harmless edit, pass): a `swift test --filter` expression.
     public var tests: String
 
-    /// The file's text with the fault planted; an error naming the fault when `find` does not occur
+    public var isHarmless: Bool { harmless ?? false }
+    public var allFiles: [String] { [file] + (also ?? []) }
+
+    /// `file`'s text with the edit made; an error naming the fault when `find` does not occur
     /// exactly once (the catalogue no longer matches the tree).
-    public func apply(to text: String) throws -> String {
+    public func apply(to text: String, file: String) throws -> String {
+        guard let find else { return (prepend ?? "") + text + (append ?? "") }
         let occurrences = text.components(separatedBy: find).count - 1
         guard occurrences == 1 else {
             throw MutationCatalogueError(description: "fault \(id): the text to replace occurs \(occurrences) times in \(file), not once: update mutations/catalogue.json")
         }
-        return text.replacingOccurrences(of: find, with: replace)
+        return text.replacingOccurrences(of: find, with: replace ?? "")
     }
 
     /// The catalogue in the project.
@@ -55,15 +66,18 @@ public struct MutationOutcome: Codable, Sendable {
     public var id: String
     public var concerns: String
     public var description: String
+    public var harmless: Bool
+    /// For a fault: the tests failed. For a harmless edit: they failed too (a false alarm).
     public var caught: Bool
     /// The first test that failed, with its message (or why the run failed before any test).
     public var firstFailure: String?
     public var seconds: Double
 
-    public init(id: String, concerns: String, description: String, caught: Bool, firstFailure: String?, seconds: Double) {
+    public init(id: String, concerns: String, description: String, harmless: Bool, caught: Bool, firstFailure: String?, seconds: Double) {
         self.id = id
         self.concerns = concerns
         self.description = description
+        self.harmless = harmless
         self.caught = caught
         self.firstFailure = firstFailure
         self.seconds = seconds
