@@ -61,9 +61,10 @@ struct Mutate: ParsableCommand {
                                                environment: clusterEnv).run(timeLimit: 900)
                     let lines = run.output.split(separator: "\n").map(String.init)
                     // A filter that matches nothing "passes": that is a catalogue error, never a catch.
-                    let ranNothing = lines.contains { $0.contains("Test run with 0 tests") }
+                    // (A suite whose setup failed also counts 0 tests, but fails.)
+                    let ranNothing = lines.contains { $0.contains("Test run with 0 tests") && $0.contains("passed") }
                     caught = run.status != 0 && !ranNothing
-                    failure = lines.first { $0.hasPrefix("✘ Test") && $0.contains("recorded an issue") }
+                    failure = lines.first { $0.hasPrefix("✘") && $0.contains("recorded an issue") }
                         ?? lines.first { $0.hasPrefix("✘") && !$0.hasPrefix("✘ Test run") }
                         ?? (run.status != 0 ? lines.suffix(3).joined(separator: " ") : nil)
                     if ranNothing { failure = "no test matches the filter \(fault.tests)" }
