@@ -1,7 +1,7 @@
 /// Catalog questions asked like the facts they check (after pgTAP's `has_table`, `col_type_is`).
 extension Cluster {
     public func hasTable(_ table: String, on connection: Connection? = nil) throws -> Bool {
-        try (connection ?? coordinator).query("SELECT to_regclass($1) IS NOT NULL", ["public." + table]).rows[0].get(0)
+        try (connection ?? coordinator).query("SELECT to_regclass($1) IS NOT NULL", ["public." + table]).single().get(0)
     }
 
     /// column name → type as `format_type` writes it (`bigint`, `numeric(12,2)`, `timestamp with time zone`).
@@ -45,7 +45,7 @@ extension Cluster {
     }
 
     public func hasExtension(_ name: String, on connection: Connection? = nil) throws -> Bool {
-        try (connection ?? coordinator).query("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = $1)", [name]).rows[0].get(0)
+        try (connection ?? coordinator).query("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = $1)", [name]).single().get(0)
     }
 
     /// Lines of `EXPLAIN (COSTS OFF)` or, with `analyze`, `EXPLAIN (ANALYZE, …)` for a query.

@@ -105,7 +105,7 @@ public final class Cluster: @unchecked Sendable {
         if let configured = configuration.shardCount { return configured }
         let fresh = try connect("coordinator (fresh)")
         defer { fresh.close() }
-        return try fresh.query("SELECT current_setting('citus.shard_count')::int AS shards").rows[0].get("shards")
+        return try fresh.query("SELECT current_setting('citus.shard_count')::int AS shards").single().get("shards")
     }
 
     /// The worker name (`worker2`) for a node as Citus's metadata names it.

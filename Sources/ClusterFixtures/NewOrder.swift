@@ -71,7 +71,7 @@ extension Connection {
                         to_timestamp($8), to_timestamp($8))
                 RETURNING id
                 """, [order.userID, order.region, order.productID, order.quantity, order.amountCents, order.status,
-                      order.token, time]).rows[0].get("id")
+                      order.token, time]).single().get("id")
             // RETURNING's order is not promised (Citus may route the INSERT … SELECT through the
             // coordinator): each returned id is matched to the item by its values.
             var returned = try query("""

@@ -6,6 +6,15 @@ public struct QueryResult: Sendable {
     public var commandTag: String
 
     public var isEmpty: Bool { rows.isEmpty }
+
+    /// The one row; an error (never a crash) when the statement returned another number.
+    public func single() throws -> Row {
+        guard rows.count == 1 else {
+            throw DatabaseError(node: rows.first?.source ?? "database",
+                                message: "expected one row, got \(rows.count) (\(commandTag.isEmpty ? "no command tag" : commandTag))")
+        }
+        return rows[0]
+    }
 }
 
 /// One row; values are nil for SQL NULL.

@@ -53,6 +53,6 @@ extension Cluster {
         }
         return try connection.query("""
             SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relname ~ '^(orders|order_items)_[0-9]+$'
-            """).rows[0].get(0)
+            """).single().get(0)
     }
 }

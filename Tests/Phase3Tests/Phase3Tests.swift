@@ -176,7 +176,7 @@ struct Phase3Tests {
                 SELECT (SELECT count(*) FROM pg_replication_slots) AS slots,
                        (SELECT count(*) FROM pg_subscription) AS subscriptions,
                        (SELECT count(*) FROM pg_publication) AS publications
-                """).rows[0]
+                """).single()
             #expect(try row.get("slots", as: Int.self) == 0, "\(worker.node): \(row)")
             #expect(try row.get("subscriptions", as: Int.self) == 0, "\(worker.node): \(row)")
             #expect(try row.get("publications", as: Int.self) == 0, "\(worker.node): \(row)")

@@ -66,7 +66,7 @@ struct Phase4Tests {
         let id = try c.query("""
             INSERT INTO orders (user_id, region, product_id, quantity, amount, status, created_at, updated_at)
             VALUES (1, 'us-east', 1, 1, 1.00, 'pending', now(), now()) RETURNING id
-            """).rows[0].get(0, as: Int.self)
+            """).single().get(0, as: Int.self)
         #expect(id > phase.seedData.orders.count)
     }
 

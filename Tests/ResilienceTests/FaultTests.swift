@@ -44,7 +44,7 @@ struct FaultTests {
                 SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'citus%')
                      + (SELECT count(*) FROM pg_subscription WHERE subname LIKE 'citus%')
                      + (SELECT count(*) FROM pg_publication WHERE pubname LIKE 'citus%')
-                """).rows[0].get(0)
+                """).single().get(0)
             #expect(leftovers == 0, "replication slots, subscriptions and publications left on \(name) after \(context)")
         }
         for (number, worker) in zip(1..., cluster.configuration.workers) {
