@@ -16,7 +16,10 @@
 # servers run as when this script runs as root, default postgres: PostgreSQL refuses root),
 # CLUSTER_CITUS (auto: load Citus when installed; off: plain PostgreSQL), PG_BINDIR (the server's
 # bin folder, when pg_config does not point at it), CLUSTER_TUNING (fast: settings that make online
-# shard moves quick; default: PostgreSQL's and Citus's defaults, for comparison).
+# shard moves quick; default: PostgreSQL's and Citus's defaults, for comparison), CLUSTER_TLS (on:
+# TLS between nodes with a generated certificate; off: no TLS, as some users' clusters run),
+# CLUSTER_WORKER_HOST (the host name cluster.env registers the workers under, default 127.0.0.1;
+# localhost gives registered names that differ from the addresses the tests use).
 # On success `up` writes CLUSTER_DIR/cluster.env, the connection settings the tests read.
 set -euo pipefail
 
@@ -60,6 +63,11 @@ else PKGLIB=$(pg_config --pkglibdir); fi
 CLUSTER_CITUS=${CLUSTER_CITUS:-auto}
 CLUSTER_TUNING=${CLUSTER_TUNING:-fast}
 [[ $CLUSTER_TUNING == fast || $CLUSTER_TUNING == default ]] || die "CLUSTER_TUNING must be fast or default, got '$CLUSTER_TUNING'"
+CLUSTER_TLS=${CLUSTER_TLS:-on}
+[[ $CLUSTER_TLS == on || $CLUSTER_TLS == off ]] || die "CLUSTER_TLS must be on or off, got '$CLUSTER_TLS'"
+CLUSTER_WORKER_HOST=${CLUSTER_WORKER_HOST:-127.0.0.1}
+[[ $CLUSTER_WORKER_HOST == 127.0.0.1 || $CLUSTER_WORKER_HOST == localhost ]] \
+  || die "CLUSTER_WORKER_HOST must be 127.0.0.1 or localhost (the servers listen on loopback only), got '$CLUSTER_WORKER_HOST'"
 case $CLUSTER_CITUS in
   auto) if [[ -f $PKGLIB/citus.so ]]; then HAVE_CITUS=1; else HAVE_CITUS=0; fi ;;
   off) HAVE_CITUS=0 ;;  # plain PostgreSQL even where Citus is installed: shows what a machine without it does
@@ -146,9 +154,14 @@ write_settings() {
     echo "port = $port"
     echo "unix_socket_directories = '$dir'"
     echo "unix_socket_permissions = 0700"
-    echo "ssl = on"
-    echo "ssl_cert_file = 'server.crt'"
-    echo "ssl_key_file = 'server.key'"
+    if [[ $CLUSTER_TLS == on ]]; then
+      echo "ssl = on"
+      echo "ssl_cert_file = 'server.crt'"
+      echo "ssl_key_file = 'server.key'"
+    else
+      echo "# CLUSTER_TLS=off: no TLS, between nodes or from clients."
+      echo "ssl = off"
+    fi
     echo "password_encryption = 'scram-sha-256'"
     echo "max_connections = 200"
     echo "shared_buffers = 128MB"
@@ -169,6 +182,10 @@ write_settings() {
       echo "# The coordinator reaches itself here during rebalance and drain; 'localhost' may resolve"
       echo "# to ::1, where nothing listens."
       echo "citus.local_hostname = '127.0.0.1'"
+      if [[ $CLUSTER_TLS == off ]]; then
+        echo "# Citus asks for TLS between nodes by default (sslmode=require); this cluster has none."
+        echo "citus.node_conninfo = 'sslmode=disable'"
+      fi
       if [[ $CLUSTER_TUNING == fast ]]; then
         echo "# Speed of online shard moves (still logical replication, never blocking): the subscriber's"
         echo "# apply worker starts after wal_retrieve_retry_interval (default 5 s) and reports its"
@@ -231,7 +248,7 @@ write_env() {
     echo "CITUS_PASSWORD=$CITUS_PASSWORD"
     local n
     for n in 1 2 3; do
-      echo "CITUS_WORKER${n}_ADDR=127.0.0.1:$(node_port worker$n)"
+      echo "CITUS_WORKER${n}_ADDR=$CLUSTER_WORKER_HOST:$(node_port worker$n)"
       echo "CITUS_WORKER${n}_TEST_ADDR=127.0.0.1:$(node_port worker$n)"
     done
     echo "CITUS_VERIFY_RESET=allow"
