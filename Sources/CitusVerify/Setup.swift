@@ -32,7 +32,7 @@ struct Setup: ParsableCommand {
         let cluster = try ClusterAccess.open()
         let clock = ContinuousClock()
         var result: (Baseline, SeedData)?
-        let elapsed = try clock.measure { result = try cluster.resetToBaseline(seed: seed, scale: scale) }
+        let elapsed = try clock.measure { result = try cluster.resetToBaseline(seed: seed, scale: scale, loader: .copy) }
         guard let (baseline, data) = result else { return }
         print("setup: database \(cluster.configuration.database) rebuilt on \(1 + cluster.configuration.workers.count) nodes in \(String(format: "%.1f s", elapsed.seconds))")
         print("seed \(baseline.seed), scale \(baseline.scale): \(baseline.checksum(of: "regions")?.rowCount ?? 0) regions, \(data.users.count) users, \(data.orders.count) orders, \(data.items.count) order items")

@@ -56,7 +56,7 @@ public struct LifecycleBenchmark: Sendable {
             return value
         }
 
-        let (_, data) = try timed("setup: base tables and seed data") { try cluster.resetToBaseline(scale: options.scale) }
+        let (_, data) = try timed("setup: base tables and seed data") { try cluster.resetToBaseline(scale: options.scale, loader: .copy) }
         if let anchor = try seedAnchor(data) { report.anchors.append(anchor) }
         let tenant = try cluster.heaviestTenant().id
         try measure("plain tables", tenant: tenant, into: &report)

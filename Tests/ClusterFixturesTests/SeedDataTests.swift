@@ -76,3 +76,29 @@ struct CopyEscapingTests {
         #expect(SeedData.copyLine(["x\\y", "t\tab", "new\nline", "cr\r"]) == "x\\\\y\tt\\tab\tnew\\nline\tcr\\r\n")
     }
 }
+
+@Suite("The seed's hash, as the SQL seed file computes it")
+struct SeedHashTests {
+    @Test("Heavy and light users split every id exactly once, a fifth heavy, for every residue of the seed")
+    func heavyAndLightPartitionTheUsers() {
+        for seed in 0..<5 {
+            let users = SeedHash.HeavyUsers(seed: seed, users: 1_000)
+            let heavy = (0..<200).map(users.heavy), light = (0..<800).map(users.light)
+            #expect(Set(heavy).count == 200 && Set(light).count == 800, "seed \(seed)")
+            #expect(Set(heavy + light) == Set(1...1_000), "seed \(seed)")
+            #expect(heavy.allSatisfy { $0 % 5 == seed % 5 }, "seed \(seed)")
+        }
+    }
+
+    @Test("Values stay below 2^31, so every product in the SQL file fits a bigint; the seed is taken modulo 2^31 - 1")
+    func bounded() {
+        let seed = SeedHash.reduced(UInt64.max)
+        #expect(seed == Int(UInt64.max % 2_147_483_647))
+        for row in [1, 2, 10_000_000] {
+            for stream in [1, 42] {
+                #expect((0..<(1 << 31)).contains(SeedHash.value(seed, stream, row)))
+            }
+        }
+        #expect(SeedHash.value(42, 1, 1) != SeedHash.value(42, 1, 2))
+    }
+}

@@ -140,4 +140,27 @@ struct Phase1Tests {
         #expect(report.seen >= 26 + 3 * Cluster.tables.count, "\(report.seen) planted changes seen")
         Evidence.note("checksum self-test: \(report.seen) planted changes (each column of each table, added, deleted and duplicated rows), all seen")
     }
+
+    @Test("The SQL seed file and the COPY path make exactly the generator's rows, for another seed and scale too", .proves(.ordersSeeded))
+    func bothLoadersMakeTheSameRows() throws {
+        let expected = SeedData(seed: 7, scale: 2)
+        for loader in [SeedLoader.sqlFile, .copy] {
+            var configuration = cluster.configuration
+            configuration.database = "\(configuration.database)_\(loader == .sqlFile ? "sqlfile" : "copy")"
+            let admin = try cluster.connect("coordinator", database: "postgres")
+            defer { admin.close() }
+            try admin.execute("DROP DATABASE IF EXISTS \(SQLIdentifier.quote(configuration.database)) WITH (FORCE)")
+            try admin.execute("CREATE DATABASE \(SQLIdentifier.quote(configuration.database))")
+            defer { _ = try? admin.execute("DROP DATABASE IF EXISTS \(SQLIdentifier.quote(configuration.database)) WITH (FORCE)") }
+            let scratch = Cluster(configuration: configuration)
+            defer { scratch.disconnectAll() }
+            try scratch.run("setup/00_create_base_table.sql")
+            switch loader {
+            case .sqlFile: try scratch.runSeedFile(seed: 7, scale: 2, on: scratch.coordinator)
+            case .copy: _ = try scratch.loadSeedData(seed: 7, scale: 2)
+            }
+            #expect(try scratch.checksums() == expected.expectedChecksums, "\(loader)")
+        }
+        Evidence.note("seed 7, scale 2: the SQL file and COPY each made \(expected.orders.count) orders and \(expected.items.count) items, every table's checksum the generator's")
+    }
 }
