@@ -12,7 +12,7 @@ BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help cluster-up cluster-down cluster-status cluster-destroy build tool test unit all phase1 phase2 phase3 phase4 tool-tests \
-        setup load demo stats reshard signoff bench bench-lifecycle mutate own-cluster-check
+        setup load demo stats reshard signoff bench bench-lifecycle mutate own-cluster-check psql-walkthrough
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -95,6 +95,9 @@ phase4: ## Phase 4 alone: undistribute (from a resharded cluster, rebuilt if nee
 
 own-cluster-check: ## A first run against a cluster set up unlike the embedded one (other user, no TLS, workers registered as localhost, no suite database yet)
 	@scripts/own-cluster-check.sh
+
+psql-walkthrough: ## The README's walk-through: every SQL file run by psql alone, empty database to Phase 4 (WALKTHROUGH_DATABASE)
+	@scripts/psql-walkthrough.sh
 
 mutate: ## Plant each fault of mutations/catalogue.json in a copy of the project; fails when one survives (MUTATE_ONLY=id,id)
 	@swift build --quiet --product citus-verify
