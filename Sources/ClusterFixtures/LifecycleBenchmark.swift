@@ -58,6 +58,7 @@ public struct LifecycleBenchmark: Sendable {
 
         let (_, data) = try timed("setup: base tables and seed data") { try cluster.resetToBaseline(scale: options.scale, loader: .copy) }
         if let anchor = try seedAnchor(data) { report.anchors.append(anchor) }
+        report.anchors.append(try seedFileAnchor(data))
         let tenant = try cluster.heaviestTenant().id
         try measure("plain tables", tenant: tenant, into: &report)
 
@@ -139,6 +140,37 @@ public struct LifecycleBenchmark: Sendable {
     }
 
     /// Our load generator, then pgbench with the same transaction and clients, transactions per second.
+    /// The same rows made by `sql/setup/01_initial_seed_data.sql` in the database against loaded by
+    /// the Swift generator with COPY, rows per second each, in a scratch database of their own.
+    private func seedFileAnchor(_ data: SeedData) throws -> BenchReport.Anchor {
+        progress("seed load: COPY against the SQL seed file")
+        var configuration = cluster.configuration
+        configuration.database += "_bench_seed"
+        let quoted = SQLIdentifier.quote(configuration.database)
+        let admin = try cluster.connect("bench", database: "postgres")
+        defer {
+            _ = try? admin.execute("DROP DATABASE IF EXISTS \(quoted) WITH (FORCE)")
+            admin.close()
+        }
+        try admin.execute("DROP DATABASE IF EXISTS \(quoted) WITH (FORCE)")
+        try admin.execute("CREATE DATABASE \(quoted)")
+        let scratch = Cluster(configuration: configuration)
+        defer { scratch.disconnectAll() }
+        let rows = Double(SeedData.regions.count + data.users.count + data.orders.count + data.items.count)
+        let clock = ContinuousClock()
+        try scratch.run("setup/00_create_base_table.sql")
+        let sqlStart = clock.now
+        try scratch.runSeedFile(seed: data.seed, scale: data.scale, on: scratch.coordinator)
+        let sqlSeconds = sqlStart.duration(to: clock.now).seconds
+        try scratch.coordinator.execute("TRUNCATE order_items, orders, users, regions")
+        let copyStart = clock.now
+        try data.loadRegions(into: scratch.coordinator)
+        try data.load(into: scratch.coordinator)
+        let copySeconds = copyStart.duration(to: clock.now).seconds
+        return .init(name: "seed rows made (all four tables)", unit: "rows/s", ours: rows / copySeconds, reference: rows / sqlSeconds,
+                     referenceTool: "01_initial_seed_data.sql")
+    }
+
     private func loadAnchor(users: Int) throws -> BenchReport.Anchor? {
         progress("load: citus-verify load against pgbench, \(options.connections) clients, \(options.loadSeconds) s each")
         let ours = try LoadGenerator(cluster: cluster, options: .init(connections: options.connections, duration: options.loadSeconds)).run()

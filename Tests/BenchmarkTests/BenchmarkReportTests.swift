@@ -7,7 +7,7 @@ import Testing
 @Suite("Benchmark report: every stage, query, operation and anchor measured", .serialized, .requiresCitus, .exclusiveCluster,
        .proves(.performanceMetrics))
 struct BenchmarkReportTests {
-    @Test("A short benchmark run measures the five demo queries in four stages, six operations and two anchors, and renders them")
+    @Test("A short benchmark run measures the five demo queries in four stages, six operations and three anchors, and renders them")
     func report() throws {
         let cluster = try Cluster.shared()
         let report = try LifecycleBenchmark(cluster: cluster, options: .init(samples: 3, loadSeconds: 1)).run()
@@ -20,7 +20,7 @@ struct BenchmarkReportTests {
         #expect(report.operations.map(\.operation) == ["setup: base tables and seed data", "distribute (Phase 2)", "add worker",
                                                        "rebalance onto 3 workers", "isolate tenant", "drain worker1", "undistribute (Phase 4)"])
         #expect(report.operations.allSatisfy { $0.seconds > 0 })
-        #expect(report.anchors.map(\.referenceTool) == ["psql \\copy", "pgbench"],
+        #expect(report.anchors.map(\.referenceTool) == ["psql \\copy", "01_initial_seed_data.sql", "pgbench"],
                 "both references measured: psql and pgbench must be installed beside the server")
         #expect(report.anchors.allSatisfy { $0.ours > 0 && $0.reference > 0 })
 
