@@ -25,6 +25,13 @@ public struct Baseline: Sendable {
 }
 
 extension Cluster {
+    /// How the tables' schema differs from `expected` (default: the designed one), both sorted;
+    /// both empty when it is the same.
+    public func schemaDifferences(from expected: Set<String> = BaselineSchema.lines) throws -> (missing: [String], extra: [String]) {
+        let now = try schemaSignature()
+        return (expected.subtracting(now).sorted(), now.subtracting(expected).sorted())
+    }
+
     /// The schema of the lifecycle's tables as comparable lines.
     public func schemaSignature() throws -> Set<String> {
         let columns = try sqlRows("""

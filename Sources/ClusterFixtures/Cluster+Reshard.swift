@@ -161,12 +161,8 @@ extension Cluster {
     /// Each shard of orders with the node holding it and its hash range, from the placement catalog.
     func shardMap() throws -> [Int64: (node: String, min: Int64, max: Int64)] {
         var map: [Int64: (node: String, min: Int64, max: Int64)] = [:]
-        for row in try sqlRows("""
-            SELECT s.shardid, n.nodename || ':' || n.nodeport AS node, s.shardminvalue::bigint AS min, s.shardmaxvalue::bigint AS max
-            FROM pg_dist_shard s JOIN pg_dist_placement p USING (shardid) JOIN pg_dist_node n USING (groupid)
-            WHERE s.logicalrelid = 'orders'::regclass
-            """) {
-            map[try row.get("shardid")] = (try row.get("node"), try row.get("min"), try row.get("max"))
+        for placement in try catalogPlacements() where placement.table == "orders" {
+            map[placement.shardID] = (placement.node, placement.min ?? .min, placement.max ?? .max)
         }
         return map
     }

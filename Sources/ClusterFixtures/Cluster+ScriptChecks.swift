@@ -45,7 +45,9 @@ extension Cluster {
         let perNode = try Dictionary(uniqueKeysWithValues: results.named("shards_per_worker").rows.map {
             ("\(try $0.get("nodename", as: String.self)):\(try $0.get("nodeport", as: Int.self))", try $0.get("shards", as: Int.self))
         })
-        let catalog = try placementCounts(tables: ["orders", "order_items"])
+        let placements = try catalogPlacements()
+        let catalog = placements.filter { ["orders", "order_items"].contains($0.table) }
+            .reduce(into: [String: Int]()) { $0[$1.node, default: 0] += 1 }
         if perNode != catalog {
             mismatches.append("\(results.location(of: "shards_per_worker")): \(perNode), the placement catalog has \(catalog)")
         }
@@ -60,17 +62,13 @@ extension Cluster {
                               + wrong.joined(separator: "; "))
         }
         let largest = try results.named("largest_shards").rows
-        let placements = try sqlValue("SELECT count(*) FROM pg_dist_placement", as: Int.self)
-        if largest.count != min(10, placements) {
-            mismatches.append("\(results.location(of: "largest_shards")): \(largest.count) rows, expected \(min(10, placements))")
+        if largest.count != min(10, placements.count) {
+            mismatches.append("\(results.location(of: "largest_shards")): \(largest.count) rows, expected \(min(10, placements.count))")
         }
+        let real = Set(placements.map { "\($0.shardID)@\($0.node)" })
         for row in largest {
-            let real = try sqlValue("""
-                SELECT count(*) FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid)
-                WHERE p.shardid = $1 AND n.nodename = $2 AND n.nodeport = $3
-                """, [try row.get("shardid", as: Int64.self), try row.get("nodename", as: String.self), try row.get("nodeport", as: Int.self)],
-                as: Int.self)
-            if real != 1 { mismatches.append("\(results.location(of: "largest_shards")): \(row) is no placement in pg_dist_placement") }
+            let key = "\(try row.get("shardid", as: Int64.self))@\(try row.get("nodename", as: String.self)):\(try row.get("nodeport", as: Int.self))"
+            if !real.contains(key) { mismatches.append("\(results.location(of: "largest_shards")): \(row) is no placement in pg_dist_placement") }
         }
         return mismatches
     }
@@ -101,11 +99,8 @@ extension Cluster {
         }
         var listed: [String: Int] = [:]
         for row in try results.named("placements").rows { listed[try row.get("table_name"), default: 0] += 1 }
-        let catalog = try sqlRows("""
-            SELECT s.logicalrelid::text AS table_name, count(*) AS placements
-            FROM pg_dist_shard s JOIN pg_dist_placement p USING (shardid) GROUP BY 1
-            """)
-        let catalogCounts = try Dictionary(uniqueKeysWithValues: catalog.map { (try $0.get("table_name", as: String.self), try $0.get("placements", as: Int.self)) })
+        let placements = try catalogPlacements()
+        let catalogCounts = placements.reduce(into: [String: Int]()) { $0[$1.table, default: 0] += 1 }
         if listed != catalogCounts {
             mismatches.append("\(results.location(of: "placements")): placements per table \(listed), the catalog has \(catalogCounts)")
         }
@@ -116,11 +111,7 @@ extension Cluster {
         for row in try results.named("shards_per_worker_table").rows {
             perWorker["\(try row.get("nodename", as: String.self)):\(try row.get("nodeport", as: Int.self))/\(try row.get("table_name", as: String.self))"] = try row.get("shards")
         }
-        let expected = try sqlRows("""
-            SELECT n.nodename || ':' || n.nodeport || '/' || s.logicalrelid::text AS key, count(*) AS shards
-            FROM pg_dist_shard s JOIN pg_dist_placement p USING (shardid) JOIN pg_dist_node n USING (groupid) GROUP BY 1
-            """)
-        let expectedPerWorker = try Dictionary(uniqueKeysWithValues: expected.map { (try $0.get("key", as: String.self), try $0.get("shards", as: Int.self)) })
+        let expectedPerWorker = placements.reduce(into: [String: Int]()) { $0["\($1.node)/\($1.table)", default: 0] += 1 }
         if perWorker != expectedPerWorker {
             mismatches.append("\(results.location(of: "shards_per_worker_table")): \(perWorker), the catalog has \(expectedPerWorker)")
         }
@@ -144,14 +135,28 @@ extension Cluster {
         return NodeAddress(host: try row.get("nodename"), port: try row.get("nodeport"))
     }
 
-    /// Placements of `tables` per node (`host:port`), from `pg_dist_placement`.
-    func placementCounts(tables: [String]) throws -> [String: Int] {
-        let rows = try sqlRows("""
-            SELECT n.nodename || ':' || n.nodeport AS node, count(*) AS shards
+    /// One placement of a Citus table, as the placement catalog has it.
+    struct CatalogPlacement {
+        var shardID: Int64
+        var table: String
+        /// `host:port`, as Citus registered the node.
+        var node: String
+        /// The shard's hash range (nil for a reference table's).
+        var min: Int64?
+        var max: Int64?
+    }
+
+    /// Every placement from `pg_dist_placement` (with `pg_dist_shard` and `pg_dist_node`), read
+    /// once for a whole check: the catalog the verification files are judged against.
+    func catalogPlacements() throws -> [CatalogPlacement] {
+        try sqlRows("""
+            SELECT s.shardid, s.logicalrelid::text AS table_name, n.nodename || ':' || n.nodeport AS node,
+                   s.shardminvalue::bigint AS min, s.shardmaxvalue::bigint AS max
             FROM pg_dist_shard s JOIN pg_dist_placement p USING (shardid) JOIN pg_dist_node n USING (groupid)
-            WHERE s.logicalrelid::text = ANY($1::text[]) GROUP BY 1
-            """, [tables])
-        return try Dictionary(uniqueKeysWithValues: rows.map { (try $0.get("node", as: String.self), try $0.get("shards", as: Int.self)) })
+            """).map {
+            CatalogPlacement(shardID: try $0.get("shardid"), table: try $0.get("table_name"), node: try $0.get("node"),
+                             min: try $0.optional("min"), max: try $0.optional("max"))
+        }
     }
 
     /// Orders per shard of `orders` as the generated rows put them: each tenant's order count
