@@ -11,8 +11,11 @@ SCENARIO ?=
 BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
+# Every target works on the one cluster and the one build folder: `make -j` must not run two of them
+# at once (tests before the cluster is up, two suites on one database).
+.NOTPARALLEL:
 .PHONY: help cluster-up cluster-down cluster-status cluster-destroy build tool test unit all phase1 phase2 phase3 phase4 tool-tests \
-        setup load demo stats reshard signoff bench bench-lifecycle mutate own-cluster-check psql-walkthrough
+        setup load demo stats reshard signoff bench bench-lifecycle mutate own-cluster-check psql-walkthrough clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -28,6 +31,10 @@ cluster-status: ## One line per node of the embedded cluster
 
 cluster-destroy: ## Stop the embedded cluster and delete its data folder
 	@scripts/cluster.sh destroy
+
+clean: ## Delete the build folder, the reports and the mutation copy (the cluster's data stays: make cluster-destroy)
+	@if [[ -d /tmp/citus-verify-mutate/cluster ]]; then CLUSTER_DIR=/tmp/citus-verify-mutate/cluster CLUSTER_PORT=9800 scripts/cluster.sh down >/dev/null || true; fi
+	rm -rf .build reports /tmp/citus-verify-mutate
 
 build: ## Build the package and its tests
 	swift build --build-tests
@@ -59,7 +66,9 @@ RUN_SUITE = mkdir -p $(REPORTS); rm -f $(REPORTS)/junit-swift-testing.xml; \
 test: ## Every test (unit, Phase 1 to 4, resilience, benchmark report, tool) against the configured cluster; JUnit XML in reports/
 	@$(RUN_SUITE); exit $$status
 
-all: cluster-up test ## Start the embedded cluster, then run everything (the main job)
+all: ## Start the embedded cluster, then run everything (the main job)
+	@scripts/cluster.sh up
+	@$(MAKE) --no-print-directory test
 
 bench: ## Measure the lifecycle (release build): reports/bench/bench.{md,json,csv,svg} (BENCH_ARGS='--samples 300')
 	@swift build --quiet -c release --product citus-verify

@@ -18,6 +18,12 @@ let package = Package(
         // database computes over the tables (Foundation on Linux has neither hash); SHA-256
         // fingerprints the sql/ and Sources/ a stored lifecycle stage was built by.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // The benchmark's CSV is written by a real CSV writer (stage names hold commas) and read back
+        // in a test by another implementation, SwiftCSV, as a spreadsheet would read it.
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        // Load latencies (p50/p95/p99/max) in constant memory, however long `load` runs.
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(
@@ -27,7 +33,8 @@ let package = Package(
         ),
         .target(
             name: "ClusterFixtures",
-            dependencies: ["CLibPQ", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CLibPQ", .product(name: "Crypto", package: "swift-crypto"), .product(name: "CSV", package: "CSV.swift"),
+                           .product(name: "Histogram", package: "hdrhistogram-swift")]
         ),
         // The operator's tool: setup, load, reshard, demo, stats, on the same fixtures the tests use.
         .executableTarget(
@@ -37,7 +44,7 @@ let package = Package(
         // Pure unit tests: no database.
         .testTarget(
             name: "ClusterFixturesTests",
-            dependencies: ["ClusterFixtures", .product(name: "Yams", package: "Yams")]
+            dependencies: ["ClusterFixtures", .product(name: "Yams", package: "Yams"), .product(name: "SwiftCSV", package: "SwiftCSV")]
         ),
         // The lifecycle, one target per phase, run in order against one cluster.
         .testTarget(name: "Phase1Tests", dependencies: ["ClusterFixtures"]),

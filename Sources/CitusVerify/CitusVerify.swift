@@ -20,6 +20,7 @@ struct CitusVerify: ParsableCommand {
               citus-verify demo single-shard --tenant 42
               citus-verify stats --json
             """,
+        version: TestedVersions.summary,
         subcommands: [Setup.self, Load.self, Reshard.self, Demo.self, Stats.self, Bench.self, SignoffCommand.self, Mutate.self]
     )
 }

@@ -8,11 +8,15 @@ public struct BenchReport: Codable, Sendable {
         public var stage: String
         public var query: String
         public var latency: LatencySummary
+        public init(stage: String, query: String, latency: LatencySummary) {
+            self.stage = stage; self.query = query; self.latency = latency
+        }
     }
 
     public struct OperationTime: Codable, Sendable {
         public var operation: String
         public var seconds: Double
+        public init(operation: String, seconds: Double) { self.operation = operation; self.seconds = seconds }
     }
 
     /// Ours against a reference tool doing the same work on the same cluster in the same run.
@@ -22,6 +26,9 @@ public struct BenchReport: Codable, Sendable {
         public var ours: Double
         public var reference: Double
         public var referenceTool: String
+        public init(name: String, unit: String, ours: Double, reference: Double, referenceTool: String) {
+            self.name = name; self.unit = unit; self.ours = ours; self.reference = reference; self.referenceTool = referenceTool
+        }
         /// ours / reference: above 1 means ours did more per second.
         public var ratio: Double { reference > 0 ? ours / reference : 0 }
     }
@@ -51,18 +58,23 @@ public struct BenchReport: Codable, Sendable {
         return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
     }
 
-    /// One row per measurement: kind, stage or operation, name, value, unit.
+    /// One row per measurement: kind, stage or operation, name, latency percentiles, value, unit.
+    /// RFC 4180 quoting (CSV.swift's writer): stage names such as "distributed, 2 workers" hold
+    /// commas, and a spreadsheet or `csv.reader` must see one field, not two.
     public var csv: String {
-        var rows = ["kind,stage,name,p50_ms,p95_ms,p99_ms,max_ms,value,unit"]
+        let header = ["kind", "stage", "name", "p50_ms", "p95_ms", "p99_ms", "max_ms", "value", "unit"]
+        var rows: [[String]] = []
+        func number(_ value: Double) -> String { String(format: "%.3f", value) }
         for q in queries {
-            rows.append(String(format: "query,%@,%@,%.3f,%.3f,%.3f,%.3f,,ms", q.stage, q.query, q.latency.p50, q.latency.p95, q.latency.p99, q.latency.max))
+            rows.append(["query", q.stage, q.query, number(q.latency.p50), number(q.latency.p95), number(q.latency.p99),
+                         number(q.latency.max), "", "ms"])
         }
-        for o in operations { rows.append(String(format: "operation,,%@,,,,,%.3f,s", o.operation, o.seconds)) }
+        for o in operations { rows.append(["operation", "", o.operation, "", "", "", "", number(o.seconds), "s"]) }
         for a in anchors {
-            rows.append(String(format: "anchor,,%@,,,,,%.3f,%@", a.name, a.ours, a.unit))
-            rows.append(String(format: "anchor,,%@ (%@),,,,,%.3f,%@", a.name, a.referenceTool, a.reference, a.unit))
+            rows.append(["anchor", "", a.name, "", "", "", "", number(a.ours), a.unit])
+            rows.append(["anchor", "", "\(a.name) (\(a.referenceTool))", "", "", "", "", number(a.reference), a.unit])
         }
-        return rows.map { $0.replacingOccurrences(of: "\"", with: "") }.joined(separator: "\n") + "\n"
+        return CSVText.render(header: header, rows: rows)
     }
 
     public var markdown: String {
