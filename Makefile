@@ -14,7 +14,7 @@ BENCH_ARGS ?=
 # Every target works on the one cluster and the one build folder: `make -j` must not run two of them
 # at once (tests before the cluster is up, two suites on one database).
 .NOTPARALLEL:
-.PHONY: help cluster-up cluster-down cluster-status cluster-destroy build tool test unit all phase1 phase2 phase3 phase4 tool-tests \
+.PHONY: help preflight cluster-up cluster-down cluster-status cluster-destroy build tool test unit all phase1 phase2 phase3 phase4 tool-tests \
         setup load demo stats reshard signoff bench bench-lifecycle mutate own-cluster-check psql-walkthrough clean
 
 help: ## List the targets
@@ -41,6 +41,9 @@ build: ## Build the package and its tests
 
 tool: ## Build the citus-verify command-line tool (.build/debug/citus-verify)
 	@swift build --quiet --product citus-verify
+
+preflight: tool ## Read-only: is every node of the configured cluster ready for the lifecycle? (table; non-zero exit on a failed check)
+	@$(TOOL) preflight
 
 setup: tool ## Base tables and seed data, from scratch (SETUP_ARGS='--scale 10 --seed 7')
 	@$(TOOL) setup $(SETUP_ARGS)
