@@ -43,8 +43,10 @@ public struct ChildProcess: Sendable {
     }
 
     /// Runs to the end, or kills the child after `timeLimit` seconds and throws `TimedOut`.
-    /// With `interruptAfter`, sends it SIGINT (Ctrl-C) that many seconds after the start.
-    public func run(timeLimit: Double = 600, interruptAfter: Double? = nil) throws -> Outcome {
+    /// With `interruptAfter`, sends it SIGINT (Ctrl-C) that many seconds after the start. With
+    /// `interruptWhen`, sends one SIGINT each time its standard error first contains the next text
+    /// of the list, in order (Ctrl-C at a point the child reports, not at a guessed time).
+    public func run(timeLimit: Double = 600, interruptAfter: Double? = nil, interruptWhen: [String] = []) throws -> Outcome {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("citus-verify-child-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -83,9 +85,14 @@ public struct ChildProcess: Sendable {
         var status: Int32 = 0
         let deadline = Date().addingTimeInterval(timeLimit)
         var interruptAt = interruptAfter.map { Date().addingTimeInterval($0) }
+        var waitingFor = interruptWhen[...]
         while true {
             let result = waitpid(pid, &status, WNOHANG)
             if result == pid { break }
+            if let text = waitingFor.first, let seen = try? String(contentsOfFile: err, encoding: .utf8), seen.contains(text) {
+                kill(pid, SIGINT)
+                waitingFor = waitingFor.dropFirst()
+            }
             if let due = interruptAt, Date() >= due {
                 kill(pid, SIGINT)
                 interruptAt = nil

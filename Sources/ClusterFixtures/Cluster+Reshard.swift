@@ -182,17 +182,19 @@ extension Cluster {
 
     /// Moves shard groups until every worker holds the same number (`31_rebalance_shards.sql`).
     public func rebalance(timeLimit: Int = 600, settings: [String: String] = [:],
-                          onProgress: ((String) -> Void)? = nil) throws -> OperationReport {
+                          onProgress: ((String) -> Void)? = nil, onSnapshot: ((OperationProgress) -> Void)? = nil,
+                          cancellation: OperationCancellation? = nil) throws -> OperationReport {
         try requireDistributedTables()
         try recordStageChanging(to: .resharded)
         return try runWatched("resharding/31_rebalance_shards.sql", name: "rebalance", settings: settings,
-                              timeLimit: timeLimit, onProgress: onProgress)
+                              timeLimit: timeLimit, onProgress: onProgress, onSnapshot: onSnapshot, cancellation: cancellation)
     }
 
     /// Gives one tenant a shard of its own (`32_isolate_tenant.sql`): the tenant with the most
     /// orders, or `tenant` when given.
     public func isolateTenant(_ tenant: Int? = nil, timeLimit: Int = 600,
-                              onProgress: ((String) -> Void)? = nil) throws -> TenantIsolation {
+                              onProgress: ((String) -> Void)? = nil, onSnapshot: ((OperationProgress) -> Void)? = nil,
+                              cancellation: OperationCancellation? = nil) throws -> TenantIsolation {
         try requireDistributedTables()
         if let tenant {
             let orders = try sqlValue("SELECT count(*) FROM orders WHERE user_id = $1", [tenant], as: Int.self)
@@ -202,7 +204,7 @@ extension Cluster {
         let countBefore = try placements(of: "orders").total
         let report = try runWatched("resharding/32_isolate_tenant.sql", name: "tenant isolation",
                                     settings: ["citus_verify.tenant_id": tenant.map(String.init) ?? ""],
-                                    timeLimit: timeLimit, onProgress: onProgress)
+                                    timeLimit: timeLimit, onProgress: onProgress, onSnapshot: onSnapshot, cancellation: cancellation)
         let beforeRow = try report.results.row("tenant_before")
         let afterRow = try report.results.row("tenant_after")
         return TenantIsolation(
@@ -216,7 +218,8 @@ extension Cluster {
 
     /// Moves every shard off `worker`, then removes it from the metadata (`33_drain_worker.sql`).
     public func drain(_ worker: ClusterConfiguration.Worker, timeLimit: Int = 600,
-                      onProgress: ((String) -> Void)? = nil) throws -> OperationReport {
+                      onProgress: ((String) -> Void)? = nil, onSnapshot: ((OperationProgress) -> Void)? = nil,
+                      cancellation: OperationCancellation? = nil) throws -> OperationReport {
         try requireDistributedTables()
         let address = worker.registeredAddress
         let others = try sqlValue("""
@@ -234,7 +237,7 @@ extension Cluster {
         try recordStageChanging(to: .resharded)
         return try runWatched("resharding/33_drain_worker.sql", name: "drain \(worker.name)",
                               variables: ["drain_host": address.host, "drain_port": String(address.port)],
-                              timeLimit: timeLimit, onProgress: onProgress)
+                              timeLimit: timeLimit, onProgress: onProgress, onSnapshot: onSnapshot, cancellation: cancellation)
     }
 
     /// Moves one shard group to `worker` (`35_move_shard.sql`).

@@ -40,6 +40,43 @@ public struct ReplicationEvidence: Sendable, CustomStringConvertible {
     }
 }
 
+/// Where a long operation stands, read from Citus while it runs: tasks done of the total, bytes
+/// copied of the moves under way, and how far the slowest subscription trails its source.
+public struct OperationProgress: Sendable, Equatable, Codable {
+    /// The background job running the operation (a rebalance), nil for a foreground one.
+    public var jobID: Int64?
+    public var tasksDone: Int
+    public var tasksTotal: Int
+    public var bytesCopied: Int64
+    public var bytesTotal: Int64
+    /// Bytes of WAL the furthest-behind target has still to apply (catch-up), nil before catch-up.
+    public var lagBytes: Int64?
+    /// get_rebalance_progress()'s states of the moves under way (Copying Data, Catching Up, …).
+    public var states: [String]
+
+    public init(jobID: Int64? = nil, tasksDone: Int, tasksTotal: Int, bytesCopied: Int64, bytesTotal: Int64,
+                lagBytes: Int64? = nil, states: [String] = []) {
+        self.jobID = jobID; self.tasksDone = tasksDone; self.tasksTotal = tasksTotal
+        self.bytesCopied = bytesCopied; self.bytesTotal = bytesTotal; self.lagBytes = lagBytes; self.states = states
+    }
+}
+
+/// Lets another thread (a Ctrl-C handler) stop a watched operation: its statement is cancelled
+/// at the next poll and `OperationCancelled` thrown.
+public final class OperationCancellation: @unchecked Sendable {
+    private let lock = NSLock()
+    private var requested = false
+    public init() {}
+    public func cancel() { lock.withLock { requested = true } }
+    public var isCancelled: Bool { lock.withLock { requested } }
+}
+
+/// A watched operation stopped on request (Ctrl-C).
+public struct OperationCancelled: Error, CustomStringConvertible {
+    public var name: String
+    public var description: String { "\(name) was cancelled on request; what it had finished stays done" }
+}
+
 /// A long operation that did not end in time; it was cancelled.
 public struct OperationStalled: Error, CustomStringConvertible {
     public var name: String
@@ -61,6 +98,27 @@ extension Cluster {
         WHERE state NOT IN ('finished', 'cancelled', 'failed')
         """
 
+    /// One snapshot for `OperationProgress`: the running rebalance job's tasks (done of all), else
+    /// the foreground moves get_rebalance_progress() lists (progress 2 = done); bytes and lag of the
+    /// moves under way.
+    static let progressSnapshotQuery = """
+        WITH job AS (SELECT job_id FROM pg_dist_background_job
+                     WHERE job_type = 'rebalance' AND state IN ('scheduled', 'running', 'cancelling', 'failing')
+                     ORDER BY job_id DESC LIMIT 1),
+             tasks AS (SELECT count(*) FILTER (WHERE t.status = 'done') AS done, count(*) AS total
+                       FROM pg_dist_background_task t JOIN job USING (job_id)),
+             moves AS (SELECT count(*) FILTER (WHERE progress = 2) AS done, count(*) AS total,
+                              coalesce(sum(source_shard_size), 0)::bigint AS bytes_total,
+                              coalesce(sum(CASE WHEN progress = 2 THEN source_shard_size
+                                                ELSE least(target_shard_size, source_shard_size) END), 0)::bigint AS bytes_copied,
+                              max(pg_wal_lsn_diff(source_lsn, target_lsn))::bigint AS lag,
+                              coalesce(string_agg(DISTINCT status::text, ', '), '') AS states
+                       FROM get_rebalance_progress())
+        SELECT (SELECT job_id FROM job) AS job_id, tasks.done AS job_done, tasks.total AS job_total,
+               moves.done, moves.total, moves.bytes_total, moves.bytes_copied, moves.lag, moves.states
+        FROM tasks, moves
+        """
+
     /// Citus's logical replication objects for shard moves and splits on one node.
     static let replicationQuery = """
         SELECT 'slot' AS kind, slot_name::text AS name FROM pg_replication_slots
@@ -79,7 +137,9 @@ extension Cluster {
                            settings: [String: String] = [:],
                            progressQuery: String = Cluster.rebalanceProgressQuery,
                            timeLimit: Int = 300, pollInterval: Double = 0.1,
-                           onProgress: ((String) -> Void)? = nil) throws -> OperationReport {
+                           onProgress: ((String) -> Void)? = nil,
+                           onSnapshot: ((OperationProgress) -> Void)? = nil,
+                           cancellation: OperationCancellation? = nil) throws -> OperationReport {
         let script = try SQLScript(contentsOf: ProjectLayout.sqlFile(path),
                                    variables: sqlVariables.merging(variables) { $1 })
         let runner = try connect("coordinator")
@@ -124,6 +184,23 @@ extension Cluster {
                     seen.append(line)
                     onProgress?(line)
                 }
+            }
+            if let onSnapshot, let row = try? watcher.query(Self.progressSnapshotQuery).single() {
+                let job: Int64? = try? row.optional("job_id")
+                let jobTotal: Int = (try? row.get("job_total")) ?? 0
+                let useJob = job != nil && jobTotal > 0
+                onSnapshot(OperationProgress(
+                    jobID: job,
+                    tasksDone: (try? row.get(useJob ? "job_done" : "done")) ?? 0,
+                    tasksTotal: (try? row.get(useJob ? "job_total" : "total")) ?? 0,
+                    bytesCopied: (try? row.get("bytes_copied")) ?? 0, bytesTotal: (try? row.get("bytes_total")) ?? 0,
+                    lagBytes: try? row.optional("lag"),
+                    states: ((try? row.get("states", as: String.self)) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }))
+            }
+            if let cancellation, cancellation.isCancelled {
+                runner.cancelRunningStatement()
+                _ = done.wait(timeout: .now() + 10)
+                throw OperationCancelled(name: name)
             }
             if Date().timeIntervalSince(started) > Double(timeLimit + 5) {
                 runner.cancelRunningStatement()

@@ -63,13 +63,85 @@ struct ToolReshardTests {
         #expect(again.status == 1 && again.errorOutput.contains("already registered"), "\(again)")
     }
 
-    @Test("reshard rebalance moves shards onto worker3 and prints Citus's progress as it goes")
-    func rebalance() throws {
-        let worker3 = cluster.configuration.workers[2]
-        let run = try citusVerify("reshard", "rebalance")
+    /// Every placement and every node's metadata row, on the coordinator and on each worker:
+    /// what a dry run must leave exactly as it was.
+    private func metadataSnapshot() throws -> [String] {
+        let placements = try cluster.sqlRows("""
+            SELECT format('%s %s %s:%s', s.logicalrelid, s.shardid, n.nodename, n.nodeport) AS line
+            FROM pg_dist_shard s JOIN pg_dist_placement p USING (shardid) JOIN pg_dist_node n USING (groupid) ORDER BY 1
+            """).map { try $0.get("line", as: String.self) }
+        var nodes: [String] = []
+        for worker in cluster.configuration.workers {
+            let connection = try cluster.connect(worker.name, at: worker.testAddress)
+            defer { connection.close() }
+            nodes += try connection.query("""
+                SELECT format('%s sees %s:%s active=%s shouldhaveshards=%s', $1::text, nodename, nodeport, isactive, shouldhaveshards) AS line
+                FROM pg_dist_node ORDER BY nodeid
+                """, [worker.name]).rows.map { try $0.get("line", as: String.self) }
+        }
+        nodes += try cluster.sqlRows("SELECT format('coordinator sees %s:%s active=%s shouldhaveshards=%s', nodename, nodeport, isactive, shouldhaveshards) AS line FROM pg_dist_node ORDER BY nodeid")
+            .map { try $0.get("line", as: String.self) }
+        return placements + nodes
+    }
+
+    /// Each shard of orders and order_items with the node holding it.
+    private func shardNodes() throws -> [Int64: String] {
+        var nodes: [Int64: String] = [:]
+        for row in try cluster.sqlRows("SELECT shardid, nodename, nodeport FROM citus_shards WHERE citus_table_type = 'distributed'") {
+            nodes[try row.get("shardid")] = cluster.workerName(host: try row.get("nodename"), port: try row.get("nodeport"))
+        }
+        return nodes
+    }
+
+    /// The dry run's plan, then the real step: the shards that moved are exactly the plan's, and so
+    /// is how many each node received. With `exactTargets`, each shard's target too: a rebalance
+    /// job runs its plan's list as is, while citus_drain_node plans again and picks among equally
+    /// good targets in its own order (seen here: same shards, same totals per node, shard groups
+    /// paired with the other node).
+    private func planThenRun(_ scenario: String, _ extra: String..., exactTargets: Bool) throws {
+        let snapshot = try metadataSnapshot()
+        let dry = try citusVerifyArray(["reshard", scenario, "--dry-run", "--json"] + extra)
+        #expect(dry.status == 0, "\(dry)")
+        let plan = try #require(try JSONDecoder().decode(PlannedPlan.self, from: Data(dry.output.utf8)).plannedMoves)
+        #expect(!plan.isEmpty, "there is something to move: \(dry)")
+        #expect(try metadataSnapshot() == snapshot, "the dry run changed nothing, on the coordinator or any worker")
+
+        let before = try shardNodes()
+        let run = try citusVerifyArray(["reshard", scenario] + extra)
         #expect(run.status == 0, "\(run)")
-        #expect(try shardsOn(worker3) > 1, "worker3 holds shards beyond its reference-table copy")
-        #expect(run.output.contains("progress: move shard"), "\(run)")
+        let after = try shardNodes()
+        let moved = Dictionary(uniqueKeysWithValues: before.compactMap { shard, node in
+            after[shard].flatMap { $0 != node ? (shard, $0) : nil }
+        })
+        let planned = Dictionary(uniqueKeysWithValues: plan.map { ($0.shardID, $0.target) })
+        #expect(Set(moved.keys) == Set(planned.keys), "the \(scenario) moved exactly the planned shards")
+        func perNode(_ targets: [Int64: String]) -> [String: Int] { targets.values.reduce(into: [:]) { $0[$1, default: 0] += 1 } }
+        #expect(perNode(moved) == perNode(planned), "each node received as many shards as planned")
+        if exactTargets { #expect(moved == planned, "the \(scenario) moved each planned shard to its planned node") }
+        #expect(run.errorOutput.contains("\(scenario) progress: ") && run.errorOutput.contains(" done"),
+                "live progress (tasks done of the total) on standard error: \(run)")
+        Evidence.note("reshard \(scenario) --dry-run: \(plan.count) moves planned, \(plan.reduce(0) { $0 + $1.bytes }) bytes; the \(scenario) then moved exactly those")
+    }
+
+    private struct PlannedPlan: Decodable { var plannedMoves: [PlannedMove]? }
+
+    @Test("reshard rebalance, Ctrl-C: says Citus's job keeps running and how to stop it; a second Ctrl-C stops it")
+    func rebalanceInterrupted() throws {
+        let run = try citusVerifyArray(["reshard", "rebalance"], timeLimit: 300,
+                                       interruptWhen: ["rebalance progress: ", "press Ctrl-C again to stop it"])
+        #expect(run.status == 130 && !run.killedBySignal, "\(run)")
+        #expect(run.errorOutput.contains("keeps running on the cluster without this command; stop it with SELECT citus_rebalance_stop();"), "\(run)")
+        #expect(run.errorOutput.contains("stopped on request; the rebalance job is cancel"), "\(run)")
+        let state = try cluster.sqlValue("SELECT state::text FROM pg_dist_background_job WHERE job_type = 'rebalance' ORDER BY job_id DESC LIMIT 1", as: String.self)
+        #expect(state == "cancelled", "Citus's own record of the job")
+        try cluster.coordinator.execute("CALL citus_cleanup_orphaned_resources()")
+        Evidence.note("reshard rebalance, Ctrl-C twice: job \(state); the next rebalance finishes the moves")
+    }
+
+    @Test("reshard rebalance --dry-run prints Citus's plan and changes nothing; the rebalance then makes exactly those moves, with live progress")
+    func rebalance() throws {
+        try planThenRun("rebalance", exactTargets: true)
+        #expect(try shardsOn(cluster.configuration.workers[2]) > 1, "worker3 holds shards beyond its reference-table copy")
     }
 
     @Test("reshard isolate --tenant gives that tenant a shard of its own; a tenant without orders is refused")
@@ -87,11 +159,10 @@ struct ToolReshardTests {
         #expect(none.status == 1 && none.errorOutput.contains("has no orders"), "\(none)")
     }
 
-    @Test("reshard drain --worker worker2 leaves no placement on it and removes it from the metadata")
+    @Test("reshard drain --dry-run changes nothing; the drain then moves exactly the planned shards, leaves none on worker2 and removes it")
     func drain() throws {
         let worker2 = cluster.configuration.workers[1]
-        let run = try citusVerify("reshard", "drain", "--worker", "worker2")
-        #expect(run.status == 0, "\(run)")
+        try planThenRun("drain", "--worker", "worker2", exactTargets: false)
         #expect(try shardsOn(worker2) == 0)
         #expect(try cluster.activeWorkers() == ["worker1", "worker3"])
         #expect(try cluster.pendingCleanupRecords() == 0)

@@ -27,9 +27,9 @@ func citusVerify(_ arguments: String..., environment: [String: String] = [:], ti
 }
 
 func citusVerifyArray(_ arguments: [String], environment: [String: String] = [:], timeLimit: Double = 600,
-                      interruptAfter: Double? = nil) throws -> ToolRun {
+                      interruptAfter: Double? = nil, interruptWhen: [String] = []) throws -> ToolRun {
     let outcome = try ChildProcess(ToolRun.executable.path, arguments, environment: environment)
-        .run(timeLimit: timeLimit, interruptAfter: interruptAfter)
+        .run(timeLimit: timeLimit, interruptAfter: interruptAfter, interruptWhen: interruptWhen)
     // The tool may have dropped and recreated the database: the test's own connections are stale.
     try? Cluster.shared().disconnectAll()
     return ToolRun(arguments: arguments, status: outcome.status, killedBySignal: outcome.signaled,
