@@ -28,6 +28,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Seconds each side of the load comparison runs.")
     var loadSeconds = 5.0
 
+    @Flag(help: "Print the report as JSON (bench.json's content) instead of Markdown.")
+    var json = false
+
     @Option(help: "Folder for bench.md, bench.json, bench.csv and bench.svg.")
     var output = ProjectLayout.root.appendingPathComponent("reports/bench").path
 
@@ -49,7 +52,11 @@ struct Bench: ParsableCommand {
         for (name, text) in [("bench.md", report.markdown), ("bench.json", report.json), ("bench.csv", report.csv), ("bench.svg", report.svg)] {
             try text.write(toFile: (output as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
+        // The one page: reports/index.html, when the output is the project's reports folder.
+        let folder = URL(fileURLWithPath: output).deletingLastPathComponent()
+        let page = folder.lastPathComponent == "reports" ? try ReportIndex.write(in: folder) : nil
+        if json { return print(report.json) }
         print(report.markdown)
-        print("bench: written to \(output)/bench.{md,json,csv,svg}")
+        print("bench: written to \(output)/bench.{md,json,csv,svg}" + (page.map { " and \($0.path)" } ?? ""))
     }
 }

@@ -28,8 +28,11 @@ struct SignoffCommand: ParsableCommand {
     @Option(help: "The claims the run wrote (CITUS_VERIFY_CLAIMS).")
     var claims = ProjectLayout.root.appendingPathComponent("reports/claims.jsonl").path
 
-    @Option(help: "Where to write the sign-off.")
+    @Option(help: "Where to write the sign-off (signoff.json and index.html go beside it).")
     var output = ProjectLayout.root.appendingPathComponent("reports/signoff.md").path
+
+    @Flag(help: "Print the verdicts as JSON (signoff.json's content) instead of the summary lines.")
+    var json = false
 
     func run() throws {
         for (option, path) in [("--checklist", checklist), ("--junit", junit), ("--claims", claims)]
@@ -41,10 +44,19 @@ struct SignoffCommand: ParsableCommand {
                               claims: try ChecklistClaim.read(from: claims),
                               results: try JUnitResults(contentsOf: URL(fileURLWithPath: junit)), cluster: cluster)
         try signoff.markdown.write(toFile: output, atomically: true, encoding: .utf8)
+        // signoff.json beside it, and the one page (index.html) built from it and the last benchmark.
+        let folder = URL(fileURLWithPath: output).deletingLastPathComponent()
+        let summary = ReportIndex.summary(of: signoff)
+        try ReportIndex.encode(summary).write(to: folder.appendingPathComponent("signoff.json"))
+        let page = try ReportIndex.write(in: folder)
         let verdicts = signoff.verdicts
         let ticked = verdicts.filter(\.ticked).count
-        print("signoff: \(ticked) of \(verdicts.count) verification lines proved; written to \(output)")
-        for verdict in verdicts where !verdict.ticked { print("  not verified: \(verdict.label): \(verdict.reason ?? "")") }
+        if json {
+            print(String(decoding: try ReportIndex.encode(summary), as: UTF8.self))
+        } else {
+            print("signoff: \(ticked) of \(verdicts.count) verification lines proved; written to \(output) and \(page.path)")
+            for verdict in verdicts where !verdict.ticked { print("  not verified: \(verdict.label): \(verdict.reason ?? "")") }
+        }
         if !signoff.isComplete { throw ExitCode.failure }
     }
 }

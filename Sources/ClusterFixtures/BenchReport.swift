@@ -79,7 +79,7 @@ public struct BenchReport: Codable, Sendable {
 
     public var markdown: String {
         var out = ["# citus-verify benchmark", "", "Measured \(ISO8601DateFormatter().string(from: date)).", ""]
-        out += environment.map { "- \($0)" } + [""]
+        out += environment.map { "- \($0)" } + ["", "![Query latency per stage](bench.svg)", ""]
         out += ["## Query latency (ms, p50 / p95 / p99)", ""]
         out.append("| query | " + stages.joined(separator: " | ") + " |")
         out.append("|---|" + stages.map { _ in "---:|" }.joined())

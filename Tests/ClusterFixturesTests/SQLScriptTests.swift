@@ -50,7 +50,7 @@ struct SQLScriptTests {
         let variables = Dictionary(uniqueKeysWithValues: provided.map { ($0, "1") })
         let files = FileManager.default.enumerator(at: ProjectLayout.sqlDirectory, includingPropertiesForKeys: nil)!
             .compactMap { $0 as? URL }.filter { $0.pathExtension == "sql" }
-        #expect(files.count == 19, "the lifecycle's SQL files: setup 2, sharding 5, queries 6, resharding 6")
+        #expect(files.count == 21, "the lifecycle's SQL files: setup 2, sharding 5, queries 6, resharding 8 (with the two plan files)")
         for file in files {
             let script = try SQLScript(contentsOf: file, variables: variables)
             #expect(!script.statements.isEmpty, "\(file.lastPathComponent)")

@@ -1,0 +1,146 @@
+import Foundation
+
+/// `reports/index.html`: the one page a person looks at after a run. A verdict banner, the
+/// checklist with ticks and evidence, availability per operation, the benchmark with its chart
+/// inline. Built from whatever the last `make signoff` and `make bench` left (`signoff.json`,
+/// `bench/bench.json`, `bench/bench.svg`); a part that is missing says so on the page.
+/// Plain HTML with inline CSS and no script: it opens from a file, in a browser or a mail.
+public enum ReportIndex {
+    /// What `citus-verify signoff` keeps for the page, beside signoff.md.
+    public struct SignoffSummary: Codable, Sendable {
+        public struct Line: Codable, Sendable {
+            public var label: String
+            public var ticked: Bool
+            public var reason: String?
+            public var proof: [String]
+            public init(label: String, ticked: Bool, reason: String?, proof: [String]) {
+                self.label = label; self.ticked = ticked; self.reason = reason; self.proof = proof
+            }
+        }
+        public var date: Date
+        public var complete: Bool
+        public var passed: Int, failed: Int, skipped: Int
+        public var cluster: [String]
+        public var lines: [Line]
+        public init(date: Date, complete: Bool, passed: Int, failed: Int, skipped: Int, cluster: [String], lines: [Line]) {
+            self.date = date; self.complete = complete; self.passed = passed; self.failed = failed
+            self.skipped = skipped; self.cluster = cluster; self.lines = lines
+        }
+    }
+
+    /// One row of the availability table, read from the writers' evidence lines
+    /// ("rebalance: writes hit 2 of 2 shard groups moved; longest write gap 0.05 s; errors by SQLSTATE: none").
+    public struct Availability: Sendable, Equatable {
+        public var operation: String
+        public var coverage: String
+        public var longestGapSeconds: Double
+        public var errors: String
+    }
+
+    public static func summary(of signoff: Signoff) -> SignoffSummary {
+        let counts = signoff.results.counts
+        return SignoffSummary(date: signoff.date, complete: signoff.isComplete, passed: counts[.passed] ?? 0,
+                              failed: counts[.failed] ?? 0, skipped: counts[.skipped] ?? 0, cluster: signoff.cluster,
+                              lines: signoff.verdicts.map { .init(label: $0.label, ticked: $0.ticked, reason: $0.reason, proof: $0.proof) })
+    }
+
+    /// Availability rows from evidence lines, first occurrence of each operation.
+    public static func availability(in lines: [String]) -> [Availability] {
+        let pattern = /^\s*(.+?): writes hit (\d+ of \d+) shard groups moved; longest write gap ([0-9.]+) s; errors by SQLSTATE: (.*)$/
+        var rows: [Availability] = []
+        for line in lines {
+            guard let match = line.wholeMatch(of: pattern), !rows.contains(where: { $0.operation == String(match.1) }) else { continue }
+            rows.append(Availability(operation: String(match.1), coverage: String(match.2),
+                                     longestGapSeconds: Double(match.3) ?? 0, errors: String(match.4)))
+        }
+        return rows
+    }
+
+    /// The page. `signoff` nil: no sign-off run yet; `bench`/`chart` nil: no benchmark yet.
+    public static func html(signoff: SignoffSummary?, bench: BenchReport?, chart: String?) -> String {
+        var body: [String] = []
+        if let signoff {
+            let verdict = signoff.complete ? "COMPLETE: every verification line proved" : "NOT COMPLETE"
+            let ticked = signoff.lines.filter(\.ticked).count
+            body.append("""
+                <div id="verdict" class="banner \(signoff.complete ? "pass" : "fail")">\(escape(verdict))<br>
+                <small>\(ticked) of \(signoff.lines.count) verification lines proved; tests: \(signoff.passed) passed, \(signoff.failed) failed, \(signoff.skipped) skipped; \(escape(ISO8601DateFormatter().string(from: signoff.date)))</small></div>
+                """)
+            body.append("<h2>Cluster</h2><ul>" + signoff.cluster.map { "<li>\(escape($0))</li>" }.joined() + "</ul>")
+            body.append("<h2>Checklist</h2><ul id=\"checklist\">")
+            for line in signoff.lines {
+                let mark = line.ticked ? "✔" : "✘"
+                body.append("<li class=\"\(line.ticked ? "ticked" : "unticked")\"><span class=\"mark\">\(mark)</span> \(escape(line.label))"
+                            + (line.reason.map { " <strong>not verified: \(escape($0))</strong>" } ?? "")
+                            + "<details><summary>evidence (\(line.proof.count) lines)</summary><pre>\(escape(line.proof.joined(separator: "\n")))</pre></details></li>")
+            }
+            body.append("</ul>")
+            let rows = availability(in: signoff.lines.flatMap(\.proof))
+            body.append("<h2>Availability per operation</h2>")
+            if rows.isEmpty {
+                body.append("<p>No writer evidence in this sign-off.</p>")
+            } else {
+                body.append("<table id=\"availability\"><tr><th>operation</th><th>shard groups moved that writes hit</th><th>longest write stall (s)</th><th>errors by SQLSTATE</th></tr>"
+                            + rows.map { "<tr><td>\(escape($0.operation))</td><td>\(escape($0.coverage))</td><td class=\"n\">\(String(format: "%.2f", $0.longestGapSeconds))</td><td>\(escape($0.errors))</td></tr>" }.joined()
+                            + "</table>")
+            }
+        } else {
+            body.append("<div id=\"verdict\" class=\"banner none\">NO SIGN-OFF YET: run <code>make signoff</code></div>")
+        }
+        body.append("<h2>Benchmark</h2>")
+        if let bench {
+            body.append("<p>Measured \(escape(ISO8601DateFormatter().string(from: bench.date))); " + bench.environment.map(escape).joined(separator: "; ") + "</p>")
+            if let chart { body.append("<figure id=\"chart\">\(chart)</figure>") }
+            body.append("<table id=\"operations\"><tr><th>operation</th><th>seconds</th></tr>"
+                        + bench.operations.map { "<tr><td>\(escape($0.operation))</td><td class=\"n\">\(String(format: "%.2f", $0.seconds))</td></tr>" }.joined() + "</table>")
+            body.append("<table id=\"anchors\"><tr><th>measure</th><th>citus-verify</th><th>reference</th><th>ratio</th></tr>"
+                        + bench.anchors.map { "<tr><td>\(escape($0.name))</td><td class=\"n\">\(String(format: "%.0f", $0.ours)) \(escape($0.unit))</td><td class=\"n\">\(escape($0.referenceTool)) \(String(format: "%.0f", $0.reference))</td><td class=\"n\">\(String(format: "%.2f", $0.ratio))</td></tr>" }.joined() + "</table>")
+        } else {
+            body.append("<p>No benchmark yet: run <code>make bench</code>.</p>")
+        }
+        return """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>citus-verify report</title>
+            <style>
+            body { font-family: sans-serif; margin: 2em auto; max-width: 70em; color: #1f2328; }
+            .banner { font-size: 1.6em; font-weight: bold; padding: 0.8em 1em; border-radius: 6px; color: #fff; }
+            .banner small { font-size: 0.55em; font-weight: normal; }
+            .pass { background: #1a7f37; } .fail { background: #cf222e; } .none { background: #6e7781; }
+            #checklist { list-style: none; padding-left: 0; } #checklist li { margin: 0.3em 0; }
+            .ticked .mark { color: #1a7f37; } .unticked .mark { color: #cf222e; }
+            details pre { white-space: pre-wrap; font-size: 0.85em; background: #f6f8fa; padding: 0.5em; }
+            table { border-collapse: collapse; margin: 0.5em 0 1.5em; } td, th { border: 1px solid #d0d7de; padding: 0.25em 0.6em; text-align: left; }
+            td.n { text-align: right; }
+            </style></head>
+            <body><h1>citus-verify: migration report</h1>
+            \(body.joined(separator: "\n"))
+            </body></html>
+
+            """
+    }
+
+    /// Writes `reports/index.html` from what `folder` holds (signoff.json, bench/bench.json, bench/bench.svg).
+    @discardableResult
+    public static func write(in folder: URL) throws -> URL {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let signoff = (try? Data(contentsOf: folder.appendingPathComponent("signoff.json"))).flatMap { try? decoder.decode(SignoffSummary.self, from: $0) }
+        let bench = (try? Data(contentsOf: folder.appendingPathComponent("bench/bench.json"))).flatMap { try? decoder.decode(BenchReport.self, from: $0) }
+        let chart = try? String(contentsOf: folder.appendingPathComponent("bench/bench.svg"), encoding: .utf8)
+        let target = folder.appendingPathComponent("index.html")
+        try html(signoff: signoff, bench: bench, chart: chart).write(to: target, atomically: true, encoding: .utf8)
+        return target
+    }
+
+    public static func encode(_ summary: SignoffSummary) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return try encoder.encode(summary)
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

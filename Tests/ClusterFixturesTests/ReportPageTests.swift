@@ -1,0 +1,71 @@
+import ClusterFixtures
+import Foundation
+import Testing
+
+/// reports/index.html as a person sees it: rendered by a real headless browser (Debian's chromium),
+/// its screenshot's pixels and its DOM checked. Skipped with the reason where chromium is not
+/// installed, unless CITUS_VERIFY_REQUIRE_BROWSER=1 (.ci/run installs it and sets that).
+@Suite("reports/index.html: a real browser shows the verdict banner and the checklist",
+       .enabled(if: HeadlessBrowser.path != nil || ProcessInfo.processInfo.environment["CITUS_VERIFY_REQUIRE_BROWSER"] == "1",
+                "chromium is not installed (apt-get install chromium); set CITUS_VERIFY_REQUIRE_BROWSER=1 to make this a failure"))
+struct ReportPageTests {
+    static let green = "1a7f37", red = "cf222e"
+
+    /// A sign-off as `citus-verify signoff` keeps it, with `ticked` of three lines proved.
+    func summary(allProved: Bool) -> ReportIndex.SignoffSummary {
+        let lines = ["Data distributed across workers", "Shards rebalanced", "No data loss during resharding"].enumerated().map { index, label in
+            ReportIndex.SignoffSummary.Line(label: label, ticked: allProved || index < 2, reason: allProved || index < 2 ? nil : "\"drain\" failed",
+                                            proof: ["✔ \"a test\" (passed, 1.0 s)",
+                                                    "  drain worker1: writes hit 3 of 3 shard groups moved; longest write gap 0.07 s; errors by SQLSTATE: none"])
+        }
+        return .init(date: Date(), complete: allProved, passed: allProved ? 3 : 2, failed: allProved ? 0 : 1, skipped: 0,
+                     cluster: ["coordinator 127.0.0.1:9700"], lines: lines)
+    }
+
+    /// Renders `html` with the browser: the screenshot's banner colours in the top rows, and the DOM.
+    func render(_ html: String) throws -> (counts: [String: Int], dom: String) {
+        let browser = try #require(HeadlessBrowser.path, "chromium is required (CITUS_VERIFY_REQUIRE_BROWSER=1) but not installed")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("citus-verify-page-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let page = folder.appendingPathComponent("index.html"), shot = folder.appendingPathComponent("index.png")
+        try html.write(to: page, atomically: true, encoding: .utf8)
+        let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1200,900"]
+        let screenshot = try ChildProcess(browser, flags + ["--screenshot=\(shot.path)", page.absoluteString]).run(timeLimit: 120)
+        try #require(screenshot.status == 0 && FileManager.default.fileExists(atPath: shot.path), "chromium: \(screenshot.errorOutput)")
+        let colours = try ChildProcess("/usr/bin/env", ["python3", ProjectLayout.root.appendingPathComponent("scripts/png-colours.py").path,
+                                                        shot.path, "250", Self.green, Self.red]).run(timeLimit: 60)
+        try #require(colours.status == 0, "png-colours.py: \(colours.errorOutput)")
+        let parsed = try JSONSerialization.jsonObject(with: Data(colours.output.utf8)) as? [String: Any]
+        let counts = try #require(parsed?["counts"] as? [String: Int])
+        let dom = try ChildProcess(browser, flags + ["--dump-dom", page.absoluteString]).run(timeLimit: 120)
+        try #require(dom.status == 0, "chromium --dump-dom: \(dom.errorOutput)")
+        return (counts, dom.output)
+    }
+
+    @Test("A complete sign-off renders a green banner saying COMPLETE, every checklist line ticked, and the availability table")
+    func completePage() throws {
+        let (counts, dom) = try render(ReportIndex.html(signoff: summary(allProved: true), bench: nil, chart: nil))
+        #expect((counts[Self.green] ?? 0) > 20_000, "a green banner across the top of the page: \(counts)")
+        #expect((counts[Self.red] ?? 0) == 0, "\(counts)")
+        #expect(dom.contains("COMPLETE: every verification line proved"))
+        #expect(dom.components(separatedBy: "<li class=\"ticked\">").count - 1 == 3, "three ticked checklist lines")
+        #expect(dom.contains("<td>drain worker1</td>"), "availability per operation")
+        #expect(dom.contains("No benchmark yet"), "the missing benchmark is said, not hidden")
+    }
+
+    @Test("An incomplete sign-off renders a red banner and names the line not verified")
+    func incompletePage() throws {
+        let (counts, dom) = try render(ReportIndex.html(signoff: summary(allProved: false), bench: nil, chart: nil))
+        #expect((counts[Self.red] ?? 0) > 20_000, "a red banner: \(counts)")
+        #expect((counts[Self.green] ?? 0) < 1_000, "no green banner (a tick mark's few pixels at most): \(counts)")
+        #expect(dom.contains("NOT COMPLETE"))
+        #expect(dom.contains("<li class=\"unticked\">") && dom.contains("not verified: \"drain\" failed"))
+    }
+}
+
+/// Debian's chromium (or a Chrome) where installed.
+enum HeadlessBrowser {
+    static let path = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+}
