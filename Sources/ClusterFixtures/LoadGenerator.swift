@@ -23,6 +23,11 @@ public final class LoadGenerator: @unchecked Sendable {
         /// writes hit the very shard being split.
         public var hotTenant: Int?
         public var hotShare: Double
+        /// Keep every acknowledged order (the ledger the suite checks). Off (the tool without
+        /// --ledger), each writer keeps only its `recentOrders` latest, for its updates: memory stays
+        /// bounded however long the run.
+        public var keepsLedger = true
+        public var recentOrders = 1_000
 
         public init(connections: Int = 4, rate: Double? = nil, duration: Double? = nil, seed: UInt64 = 42,
                     updateShare: Double = 0, hotTenant: Int? = nil, hotShare: Double = 0.2) {
@@ -38,7 +43,7 @@ public final class LoadGenerator: @unchecked Sendable {
 
     public let cluster: Cluster
     public let options: Options
-    private let state = SharedState()
+    fileprivate let state = SharedState()
 
     public init(cluster: Cluster, options: Options) {
         precondition(options.connections >= 1, "at least one connection")
@@ -76,22 +81,22 @@ public final class LoadGenerator: @unchecked Sendable {
         let seconds = Date().timeIntervalSince(started)
         var report = LoadReport(seconds: seconds, connections: options.connections, acknowledged: [], errorsBySQLState: [:],
                                 inDoubt: 0, latency: LatencySummary(milliseconds: []))
-        var latencies: [Double] = []
-        var acknowledgedAt: [Double] = []
+        var latencies = LatencySummary.newHistogram()
+        var committed = 0
         for writer in writers {
-            report.acknowledged += writer.acknowledged
+            if options.keepsLedger { report.acknowledged += writer.acknowledged }
+            committed += writer.committed
             report.errorsBySQLState.merge(writer.errors, uniquingKeysWith: +)
             report.errorExamples.merge(writer.errorExamples) { first, _ in first }
             report.inDoubt += writer.inDoubt
             report.updates += writer.updates
             report.attemptsByWriter.append(writer.attempts)
-            latencies += writer.latencies
-            acknowledgedAt += writer.acknowledgedAt
+            latencies.add(writer.latencies)
             writer.connection.close()
         }
-        report.latency = LatencySummary(milliseconds: latencies)
-        let moments = [0] + acknowledgedAt.sorted() + [seconds]
-        report.longestWriteGap = zip(moments, moments.dropFirst()).map { $1 - $0 }.max() ?? 0
+        report.committedCount = committed
+        report.latency = LatencySummary(microseconds: latencies)
+        report.longestWriteGap = state.longestGap(until: seconds)
         return report
     }
 
@@ -117,9 +122,10 @@ public final class LoadGenerator: @unchecked Sendable {
         var inDoubt = 0
         var updates = 0
         var attempts = 0
-        var latencies: [Double] = []
-        /// Seconds from the run's start at which each write was acknowledged.
-        var acknowledgedAt: [Double] = []
+        /// New orders acknowledged (with keepsLedger off, more than `acknowledged` holds).
+        var committed = 0
+        /// Microseconds from each transaction's start (its scheduled start under a rate) to its acknowledgement.
+        var latencies = LatencySummary.newHistogram()
 
         init(index: Int, connection: Connection, generator: LoadGenerator, tenants: [NewOrder.Tenant], started: Date) {
             self.index = index
@@ -137,13 +143,17 @@ public final class LoadGenerator: @unchecked Sendable {
             let interval = options.rate.map { Double(options.connections) / $0 }
             var sent = 0
             while generator.shouldContinue(at: Date(), started: started) {
+                // Latency counts from when the transaction was due, not from when it was sent: under a
+                // rate, a stall delays every transaction queued behind it, and timing from the send
+                // would hide that (coordinated omission). Without a rate, due = sent.
+                var begun = Date()
                 if let interval {
                     let due = started.addingTimeInterval(Double(sent) * interval)
                     let wait = due.timeIntervalSinceNow
                     if wait > 0 { Thread.sleep(forTimeInterval: min(wait, 0.25)); continue }
+                    begun = due
                 }
                 sent += 1
-                let begun = DispatchTime.now().uptimeNanoseconds
                 let succeeded: Bool
                 if !acknowledged.isEmpty, Double.random(in: 0..<1, using: &rng) < options.updateShare {
                     succeeded = update(acknowledged.indices.randomElement(using: &rng)!, using: &rng)
@@ -151,8 +161,9 @@ public final class LoadGenerator: @unchecked Sendable {
                     succeeded = insert(using: &rng)
                 }
                 if succeeded {
-                    latencies.append(Double(DispatchTime.now().uptimeNanoseconds - begun) / 1e6)
-                    acknowledgedAt.append(Date().timeIntervalSince(started))
+                    let now = Date()
+                    _ = latencies.record(UInt64(max(0, now.timeIntervalSince(begun)) * 1e6))
+                    generator.state.acknowledge(at: now.timeIntervalSince(started))
                 }
                 generator.record(committed: succeeded)
             }
@@ -171,6 +182,12 @@ public final class LoadGenerator: @unchecked Sendable {
                 acknowledged.append(AcknowledgedOrder(id: id, userID: order.userID, region: order.region, productID: order.productID,
                                                       quantity: order.quantity, amountCents: order.amountCents, token: order.token,
                                                       status: order.status, createdAt: now, updatedAt: now, items: items))
+                committed += 1
+                // Without a ledger, only the latest orders are kept (for updates), dropped in halves.
+                let window = generator.options.recentOrders
+                if !generator.options.keepsLedger && acknowledged.count >= 2 * window {
+                    acknowledged.removeFirst(acknowledged.count - window)
+                }
                 return true
             } catch {
                 failed(error)
@@ -225,11 +242,24 @@ public final class LoadGenerator: @unchecked Sendable {
         }
     }
 
-    private final class SharedState: @unchecked Sendable {
+    fileprivate final class SharedState: @unchecked Sendable {
         private let lock = NSLock()
         private var stopped = false
         private var committed = 0
         private var errors = 0
+        private var lastAcknowledged = 0.0
+        private var longest = 0.0
+
+        /// An acknowledgement `seconds` after the start: the longest time without one, over all
+        /// writers, kept as it happens (no list of moments held).
+        func acknowledge(at seconds: Double) {
+            lock.withLock {
+                longest = max(longest, seconds - lastAcknowledged)
+                lastAcknowledged = max(lastAcknowledged, seconds)
+            }
+        }
+        /// The longest gap, the stretch from the last acknowledgement to the end included.
+        func longestGap(until end: Double) -> Double { lock.withLock { max(longest, end - lastAcknowledged) } }
 
         var isStopped: Bool { lock.withLock { stopped } }
         func stop() { lock.withLock { stopped = true } }
