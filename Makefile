@@ -77,7 +77,7 @@ bench: ## Measure the lifecycle (release build): reports/bench/bench.{md,json,cs
 	@swift build --quiet -c release --product citus-verify
 	@.build/release/citus-verify bench $(BENCH_ARGS)
 
-bench-lifecycle: ## Wall time of Phase 1 to 4 from a stopped cluster, tuned settings against Citus's defaults
+bench-lifecycle: ## Wall time of Phase 1 to 4 from a stopped cluster, tuned settings against the defaults, BENCH_REPEATS times each (median, min, max)
 	@scripts/bench-lifecycle.sh
 
 signoff: ## Full run with Citus required, then reports/signoff.md: the checklist, each line ticked only if its tests passed

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Wall time of the whole verification, Phase 1 to 4, from a stopped embedded cluster to the last
-# assertion: once with the cluster's tuned settings (scripts/cluster.sh's default) and once with
-# PostgreSQL's and Citus's defaults (CLUSTER_TUNING=default), in one run, with their ratio.
-# Each cluster is created (not timed), stopped, then started and verified (timed), then deleted.
+# assertion: with the cluster's tuned settings (scripts/cluster.sh's default) and with PostgreSQL's
+# and Citus's defaults (CLUSTER_TUNING=default), in one run, each side BENCH_REPEATS times taking
+# turns (so a slow minute of the machine falls on both), reported as median, min and max, with the
+# ratio of the medians. Each cluster is created (not timed), stopped, then started and verified
+# (timed), then deleted.
 #
 #   scripts/bench-lifecycle.sh        (make bench-lifecycle)
-# Settings: BENCH_PORT (first of two blocks of four ports, default 9710).
+# Settings: BENCH_PORT (first of two blocks of four ports, default 9710), BENCH_REPEATS (default 3).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 BENCH_PORT=${BENCH_PORT:-9710}
+BENCH_REPEATS=${BENCH_REPEATS:-3}
+[[ $BENCH_REPEATS =~ ^[1-9][0-9]*$ ]] || { echo "bench-lifecycle: BENCH_REPEATS must be a positive whole number, got '$BENCH_REPEATS'" >&2; exit 2; }
 
 echo "bench-lifecycle: building (not timed)"
 swift build --build-tests --quiet
@@ -33,13 +37,21 @@ run() {
   elapsed "$start" "$end"
 }
 
-echo "bench-lifecycle: Phase 1 to 4 with tuned settings"
-fast=$(run fast "$BENCH_PORT")
-echo "bench-lifecycle: Phase 1 to 4 with default settings"
-default=$(run default $((BENCH_PORT + 4)))
-python3 - "$fast" "$default" <<'PY'
-import sys
-fast, default = map(float, sys.argv[1:])
-print(f"lifecycle (start stopped cluster, Phase 1 to 4, last assertion): tuned {fast:.1f} s, defaults {default:.1f} s, "
-      f"tuned/defaults {fast / default:.2f} ({default / fast:.1f}x faster)")
+fast=() default=()
+for ((i = 1; i <= BENCH_REPEATS; i++)); do
+  echo "bench-lifecycle: run $i of $BENCH_REPEATS, tuned settings"
+  fast+=("$(run fast "$BENCH_PORT")")
+  echo "bench-lifecycle: run $i of $BENCH_REPEATS, default settings"
+  default+=("$(run default $((BENCH_PORT + 4)))")
+done
+python3 - "${fast[*]}" "${default[*]}" <<'PY'
+import statistics, sys
+fast, default = ([float(x) for x in arg.split()] for arg in sys.argv[1:])
+def line(name, xs):
+    return f"{name}: median {statistics.median(xs):.1f} s, min {min(xs):.1f} s, max {max(xs):.1f} s over {len(xs)} runs ({', '.join(f'{x:.1f}' for x in xs)})"
+print("lifecycle (start stopped cluster, Phase 1 to 4, last assertion)")
+print("  " + line("tuned", fast))
+print("  " + line("defaults", default))
+m_fast, m_default = statistics.median(fast), statistics.median(default)
+print(f"  tuned/defaults (medians) {m_fast / m_default:.2f} ({m_default / m_fast:.1f}x faster)")
 PY

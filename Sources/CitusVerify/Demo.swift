@@ -22,6 +22,7 @@ struct Demo: ParsableCommand {
               citus-verify demo single-shard
               citus-verify demo single-shard --tenant 42
               citus-verify demo all --rows 5
+              citus-verify demo aggregate --json
             """
     )
 
@@ -34,6 +35,15 @@ struct Demo: ParsableCommand {
     @Option(help: "Rows of each result to show.")
     var rows = 10
 
+    @Flag(help: "Print each statement's result, time and plan summary as JSON.")
+    var json = false
+
+    /// What --json prints: one entry per statement that returns rows.
+    struct Output: Encodable {
+        var query: String, location: String, sql: String, milliseconds: Double
+        var columns: [String], rows: [[String?]], totalRows: Int, plan: String
+    }
+
     func validate() throws {
         guard rows >= 0 else { throw ValidationError("--rows must be 0 or more, got \(rows)") }
     }
@@ -43,6 +53,28 @@ struct Demo: ParsableCommand {
         let tenant = try self.tenant ?? cluster.heaviestTenant().id
         let connection = try cluster.connect("demo")
         defer { connection.close() }
+        if json {
+            var outputs: [Output] = []
+            for query in kind.queries {
+                let script = try SQLScript(contentsOf: ProjectLayout.sqlFile(query.file),
+                                           variables: cluster.sqlVariables.merging(["tenant_id": String(tenant)]) { $1 })
+                for statement in script.statements {
+                    let text = statement.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                    let clock = ContinuousClock()
+                    var result: QueryResult?
+                    let elapsed = try clock.measure { result = try connection.execute(text) }
+                    guard let result, !result.columns.isEmpty else { continue }
+                    let isExplain = text.uppercased().hasPrefix("EXPLAIN")
+                    let planLines = isExplain ? try result.rows.map { try $0.get(0, as: String.self) }
+                        : try connection.query("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + text).rows.map { try $0.get(0, as: String.self) }
+                    outputs.append(Output(query: query.rawValue, location: script.location(of: statement), sql: text,
+                                          milliseconds: elapsed.seconds * 1000, columns: result.columns,
+                                          rows: Array(result.rows.prefix(rows).map(\.values)), totalRows: result.rows.count,
+                                          plan: ExplainPlan(lines: planLines).summary { cluster.workerName(host: $0.host, port: $0.port) }))
+                }
+            }
+            return print(try JSONOutput.encode(outputs))
+        }
         for query in kind.queries {
             print("== \(query.rawValue): \(query.summary)")
             let script = try SQLScript(contentsOf: ProjectLayout.sqlFile(query.file),

@@ -17,6 +17,7 @@ struct Mutate: ParsableCommand {
 
     @Option(help: "Folder for the copy, its build and its cluster.") var work = "/tmp/citus-verify-mutate"
     @Option(help: "Coordinator port of the mutants' cluster (workers take the next three).") var port = 9800
+    @Flag(help: "Print every fault's outcome as JSON (mutate.json's content) at the end.") var json = false
 
     func run() throws {
         let env = ProcessInfo.processInfo.environment
@@ -81,6 +82,7 @@ struct Mutate: ParsableCommand {
             outcomes.append(outcome)
         }
         try writeReports(outcomes, seconds: Date().timeIntervalSince(started))
+        if json { print(try JSONOutput.encode(outcomes)) }
         let faultsRun = outcomes.filter { !$0.harmless }, harmless = outcomes.filter(\.harmless)
         let missed = faultsRun.filter { !$0.caught }, falseAlarms = harmless.filter(\.caught)
         print("mutate: \(faultsRun.count - missed.count) of \(faultsRun.count) faults caught, \(harmless.count - falseAlarms.count) of \(harmless.count) harmless edits passed, in \(Int(Date().timeIntervalSince(started))) s; reports/mutate/mutate.md")

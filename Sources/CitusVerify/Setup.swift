@@ -13,6 +13,7 @@ struct Setup: ParsableCommand {
             Examples:
               citus-verify setup
               citus-verify setup --scale 10 --seed 7
+              citus-verify setup --json
             """
     )
 
@@ -21,6 +22,15 @@ struct Setup: ParsableCommand {
 
     @Option(help: "Seed of the generated rows; the same seed gives the same rows. Default: CITUS_VERIFY_SEED, else 42.")
     var seed: UInt64?
+
+    @Flag(help: "Print the result as JSON (tables, rows, checksums) instead of a table.")
+    var json = false
+
+    /// What --json prints.
+    struct Output: Encodable {
+        struct Table: Encodable { var table: String, rows: Int, checksum: String }
+        var database: String, seed: UInt64, scale: Int, seconds: Double, tables: [Table]
+    }
 
     func validate() throws {
         if let scale, !(1...ClusterConfiguration.maximumScale).contains(scale) {
@@ -34,6 +44,11 @@ struct Setup: ParsableCommand {
         var result: (Baseline, SeedData)?
         let elapsed = try clock.measure { result = try cluster.resetToBaseline(seed: seed, scale: scale, loader: .copy) }
         guard let (baseline, data) = result else { return }
+        if json {
+            return print(try JSONOutput.encode(Output(database: cluster.configuration.database, seed: baseline.seed, scale: baseline.scale,
+                                                      seconds: elapsed.seconds, tables: baseline.checksums.map {
+                                                          .init(table: $0.table, rows: $0.rowCount, checksum: $0.digest) })))
+        }
         print("setup: database \(cluster.configuration.database) rebuilt on \(1 + cluster.configuration.workers.count) nodes in \(String(format: "%.1f s", elapsed.seconds))")
         print("seed \(baseline.seed), scale \(baseline.scale): \(baseline.checksum(of: "regions")?.rowCount ?? 0) regions, \(data.users.count) users, \(data.orders.count) orders, \(data.items.count) order items")
         print(TextTable(header: ["table", "rows", "checksum"],

@@ -13,6 +13,20 @@ struct ToolBasicsTests {
         #expect(run.output.contains("Examples:"), "\(run)")
     }
 
+    @Test("Every command that prints results takes --json", arguments: ["preflight", "setup", "load", "reshard", "demo", "stats", "bench", "signoff", "mutate"])
+    func jsonEverywhere(_ command: String) throws {
+        let run = try citusVerify(command, "--help")
+        #expect(run.status == 0 && run.output.contains("--json"), "\(run)")
+    }
+
+    @Test("--version names the tool's version and what it was tested on")
+    func version() throws {
+        let run = try citusVerify("--version")
+        #expect(run.status == 0, "\(run)")
+        #expect(run.output.trimmingCharacters(in: .whitespacesAndNewlines) == TestedVersions.summary, "\(run)")
+        #expect(run.output.contains("Citus \(TestedVersions.citusReleaseLine)"), "\(run)")
+    }
+
     @Test("Bad arguments exit non-zero with a usage message naming the problem",
           arguments: [["reshard", "frobnicate"], ["demo", "everything"], ["load", "--connections", "0"],
                       ["setup", "--scale", "0"], ["reshard", "rebalance", "--tenant", "3"], ["stats", "--bogus"]])
