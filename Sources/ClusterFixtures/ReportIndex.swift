@@ -1,7 +1,7 @@
 import Foundation
 
 /// `reports/index.html`: the one page a person looks at after a run. A verdict banner, the
-/// checklist with ticks and evidence, availability per operation, the benchmark with its chart
+/// cluster, availability per operation, the checklist with ticks and evidence, the benchmark with its chart
 /// inline. Built from whatever the last `make signoff` and `make bench` left (`signoff.json`,
 /// `bench/bench.json`, `bench/bench.svg`); a part that is missing says so on the page.
 /// Plain HTML with inline CSS and no script: it opens from a file, in a browser or a mail.
@@ -67,14 +67,6 @@ public enum ReportIndex {
                 <small>\(ticked) of \(signoff.lines.count) verification lines proved; tests: \(signoff.passed) passed, \(signoff.failed) failed, \(signoff.skipped) skipped; \(escape(ISO8601DateFormatter().string(from: signoff.date)))</small></div>
                 """)
             body.append("<h2>Cluster</h2><ul>" + signoff.cluster.map { "<li>\(escape($0))</li>" }.joined() + "</ul>")
-            body.append("<h2>Checklist</h2><ul id=\"checklist\">")
-            for line in signoff.lines {
-                let mark = line.ticked ? "✔" : "✘"
-                body.append("<li class=\"\(line.ticked ? "ticked" : "unticked")\"><span class=\"mark\">\(mark)</span> \(escape(line.label))"
-                            + (line.reason.map { " <strong>not verified: \(escape($0))</strong>" } ?? "")
-                            + "<details><summary>evidence (\(line.proof.count) lines)</summary><pre>\(escape(line.proof.joined(separator: "\n")))</pre></details></li>")
-            }
-            body.append("</ul>")
             let rows = availability(in: signoff.lines.flatMap(\.proof))
             body.append("<h2>Availability per operation</h2>")
             if rows.isEmpty {
@@ -84,6 +76,14 @@ public enum ReportIndex {
                             + rows.map { "<tr><td>\(escape($0.operation))</td><td>\(escape($0.coverage))</td><td class=\"n\">\(String(format: "%.2f", $0.longestGapSeconds))</td><td>\(escape($0.errors))</td></tr>" }.joined()
                             + "</table>")
             }
+            body.append("<h2>Checklist</h2><ul id=\"checklist\">")
+            for line in signoff.lines {
+                let mark = line.ticked ? "✔" : "✘"
+                body.append("<li class=\"\(line.ticked ? "ticked" : "unticked")\"><span class=\"mark\">\(mark)</span> \(escape(line.label))"
+                            + (line.reason.map { " <strong>not verified: \(escape($0))</strong>" } ?? "")
+                            + "<details><summary>evidence (\(line.proof.count) lines)</summary><pre>\(escape(line.proof.joined(separator: "\n")))</pre></details></li>")
+            }
+            body.append("</ul>")
         } else {
             body.append("<div id=\"verdict\" class=\"banner none\">NO SIGN-OFF YET: run <code>make signoff</code></div>")
         }
