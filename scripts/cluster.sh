@@ -30,8 +30,8 @@ CITUS_DATABASE=${CITUS_DATABASE:-citus_verify}
 CITUS_USER=${CITUS_USER:-citus_verify}
 CLUSTER_OS_USER=${CLUSTER_OS_USER:-postgres}
 NODES=(coordinator worker1 worker2 worker3)
-# Shards per distributed table on the embedded cluster (see the settings below for why 8).
-SHARD_COUNT=8
+# Shards per distributed table on the embedded cluster (see the settings below for why 8); with
+# CLUSTER_TUNING=default, Citus's own default, 32, written out so that cluster.env says the truth.
 
 die() { echo "cluster: $*" >&2; exit 1; }
 say() { echo "cluster: $*"; }
@@ -63,6 +63,7 @@ else PKGLIB=$(pg_config --pkglibdir); fi
 CLUSTER_CITUS=${CLUSTER_CITUS:-auto}
 CLUSTER_TUNING=${CLUSTER_TUNING:-fast}
 [[ $CLUSTER_TUNING == fast || $CLUSTER_TUNING == default ]] || die "CLUSTER_TUNING must be fast or default, got '$CLUSTER_TUNING'"
+if [[ $CLUSTER_TUNING == fast ]]; then SHARD_COUNT=8; else SHARD_COUNT=32; fi
 CLUSTER_TLS=${CLUSTER_TLS:-on}
 [[ $CLUSTER_TLS == on || $CLUSTER_TLS == off ]] || die "CLUSTER_TLS must be on or off, got '$CLUSTER_TLS'"
 CLUSTER_WORKER_HOST=${CLUSTER_WORKER_HOST:-127.0.0.1}
@@ -203,6 +204,7 @@ write_settings() {
         echo "citus.shard_count = $SHARD_COUNT"
       else
         echo "# CLUSTER_TUNING=default: PostgreSQL's and Citus's own settings for shard moves (for comparison)."
+        echo "citus.shard_count = $SHARD_COUNT  # Citus's default, written out: cluster.env's CITUS_VERIFY_SHARD_COUNT"
       fi
       if [[ $("$BIN/postgres" --describe-config 2>/dev/null) == *$'\n'output_plugin_libraries$'\t'* ]]; then
         echo "# PostgreSQL 15.19+ only lets listed libraries decode WAL; tenant isolation's non-blocking"
