@@ -36,6 +36,10 @@ let package = Package(
             dependencies: ["CLibPQ", .product(name: "Crypto", package: "swift-crypto"), .product(name: "CSV", package: "CSV.swift"),
                            .product(name: "Histogram", package: "hdrhistogram-swift")]
         ),
+        // Test support: the traits (.phase, .proves, .requiresCitus, .exclusiveCluster), the phase
+        // context and the evidence notes. The only target that imports Testing besides the tests, so
+        // that ClusterFixtures and the tool do not link libTesting.so.
+        .target(name: "ClusterTesting", dependencies: ["ClusterFixtures"]),
         // The operator's tool: setup, load, reshard, demo, stats, on the same fixtures the tests use.
         .executableTarget(
             name: "CitusVerify",
@@ -44,18 +48,18 @@ let package = Package(
         // Pure unit tests: no database.
         .testTarget(
             name: "ClusterFixturesTests",
-            dependencies: ["ClusterFixtures", .product(name: "Yams", package: "Yams"), .product(name: "SwiftCSV", package: "SwiftCSV")]
+            dependencies: ["ClusterFixtures", "ClusterTesting", .product(name: "Yams", package: "Yams"), .product(name: "SwiftCSV", package: "SwiftCSV")]
         ),
         // The lifecycle, one target per phase, run in order against one cluster.
-        .testTarget(name: "Phase1Tests", dependencies: ["ClusterFixtures"]),
-        .testTarget(name: "Phase2Tests", dependencies: ["ClusterFixtures"]),
-        .testTarget(name: "Phase3Tests", dependencies: ["ClusterFixtures"]),
-        .testTarget(name: "Phase4Tests", dependencies: ["ClusterFixtures"]),
+        .testTarget(name: "Phase1Tests", dependencies: ["ClusterFixtures", "ClusterTesting"]),
+        .testTarget(name: "Phase2Tests", dependencies: ["ClusterFixtures", "ClusterTesting"]),
+        .testTarget(name: "Phase3Tests", dependencies: ["ClusterFixtures", "ClusterTesting"]),
+        .testTarget(name: "Phase4Tests", dependencies: ["ClusterFixtures", "ClusterTesting"]),
         // The performance report (make bench) measured end to end, its numbers reported, not judged.
-        .testTarget(name: "BenchmarkTests", dependencies: ["ClusterFixtures"]),
+        .testTarget(name: "BenchmarkTests", dependencies: ["ClusterFixtures", "ClusterTesting"]),
         // Bad input and faults: clear errors, and nothing lost when a node or a connection dies mid-move.
-        .testTarget(name: "ResilienceTests", dependencies: ["ClusterFixtures"]),
+        .testTarget(name: "ResilienceTests", dependencies: ["ClusterFixtures", "ClusterTesting"]),
         // The command-line tool, run as a process against the cluster (after Phase 4 in a serial run).
-        .testTarget(name: "ToolTests", dependencies: ["ClusterFixtures", "CitusVerify"]),
+        .testTarget(name: "ToolTests", dependencies: ["ClusterFixtures", "ClusterTesting", "CitusVerify"]),
     ]
 )

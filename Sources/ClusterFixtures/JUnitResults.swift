@@ -11,6 +11,8 @@ public struct JUnitResults: Sendable {
 
     /// By `classname/name` (`Phase1Tests.Phase1Tests/tablesCreated()`).
     public var outcomes: [String: Outcome]
+    /// Why each skipped test was skipped, by the same key.
+    public var skipReasons: [String: String] = [:]
 
     public init(outcomes: [String: Outcome]) { self.outcomes = outcomes }
 
@@ -23,6 +25,46 @@ public struct JUnitResults: Sendable {
             throw DatabaseError(node: url.path, message: "not a readable JUnit file: \(parser.parserError.map { "\($0)" } ?? "parse error")")
         }
         outcomes = reader.outcomes
+        skipReasons = reader.skipReasons
+    }
+
+    /// Marks the tests of `records` `<skipped message="reason"/>` in the JUnit file at `url`:
+    /// Swift Testing lists a test cancelled at run time as passed. Returns how many it marked; a
+    /// record whose test is not in the file (or already failed) is left alone.
+    @discardableResult
+    public static func markSkipped(_ records: [SkipRecord], in url: URL) throws -> Int {
+        guard !records.isEmpty else { return 0 }
+        let document = try XMLDocument(contentsOf: url, options: [])
+        let reasons = Dictionary(records.map { ("\($0.suite)/\($0.test)", $0.reason) }, uniquingKeysWith: { first, _ in first })
+        var marked = 0
+        for case let testcase as XMLElement in try document.nodes(forXPath: "//testcase") {
+            let key = "\(testcase.attribute(forName: "classname")?.stringValue ?? "")/\(testcase.attribute(forName: "name")?.stringValue ?? "")"
+            guard let reason = reasons[key], (testcase.children ?? []).allSatisfy({ !["failure", "error", "skipped"].contains($0.name ?? "") }) else { continue }
+            let skipped = XMLElement(name: "skipped")
+            skipped.addAttribute(XMLNode.attribute(withName: "message", stringValue: reason) as! XMLNode)
+            testcase.addChild(skipped)
+            marked += 1
+        }
+        try document.xmlData(options: [.nodePrettyPrint]).write(to: url)
+        return marked
+    }
+
+    /// The closing lines of a run: each distinct skip reason with its count, then
+    /// "tests: N passed, N failed, N skipped". `status` is swift test's exit status: a run that
+    /// failed with no failing test failed outside any single test (a suite's setup).
+    public func summaryLines(status: Int32) -> [String] {
+        var counts = self.counts
+        var lines: [String] = []
+        if status != 0 && (counts[.failed] ?? 0) == 0 {
+            lines.append("  the run failed outside any single test (a suite's setup): see the output above")
+            counts[.failed] = 1
+        }
+        let reasons = outcomes.filter { $0.value == .skipped }.map { skipReasons[$0.key] ?? "no reason given" }
+        for (reason, count) in reasons.reduce(into: [String: Int](), { $0[$1, default: 0] += 1 }).sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(count) skipped: \(reason)")
+        }
+        lines.append("tests: \(counts[.passed] ?? 0) passed, \(counts[.failed] ?? 0) failed, \(counts[.skipped] ?? 0) skipped")
+        return lines
     }
 
     /// The outcome of one test, or nil when it did not run.
@@ -42,7 +84,9 @@ public struct JUnitResults: Sendable {
 
     private final class Reader: NSObject, XMLParserDelegate {
         var outcomes: [String: Outcome] = [:]
+        var skipReasons: [String: String] = [:]
         private var current: String?
+        private var skipText: String?
 
         func parser(_ parser: XMLParser, didStartElement element: String, namespaceURI: String?,
                     qualifiedName: String?, attributes: [String: String] = [:]) {
@@ -54,12 +98,24 @@ public struct JUnitResults: Sendable {
             case "failure", "error":
                 if let current { outcomes[current] = .failed }
             case "skipped":
-                if let current, outcomes[current] != .failed { outcomes[current] = .skipped }
+                if let current, outcomes[current] != .failed {
+                    outcomes[current] = .skipped
+                    if let message = attributes["message"] { skipReasons[current] = message } else { skipText = "" }
+                }
             default: break
             }
         }
 
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            skipText? += string
+        }
+
         func parser(_ parser: XMLParser, didEndElement element: String, namespaceURI: String?, qualifiedName: String?) {
+            if element == "skipped", let current, let text = skipText {
+                let reason = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                if !reason.isEmpty { skipReasons[current] = reason }
+                skipText = nil
+            }
             if element == "testcase" { current = nil }
         }
     }

@@ -1,4 +1,5 @@
 @testable import ClusterFixtures
+import ClusterTesting
 import Testing
 
 @Suite("The seed's checksums are computed in Swift exactly as the database computes them")

@@ -1,4 +1,5 @@
 import ClusterFixtures
+import ClusterTesting
 import Testing
 
 @Suite("Configuration from the environment")

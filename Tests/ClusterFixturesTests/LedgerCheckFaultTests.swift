@@ -1,4 +1,5 @@
 @testable import ClusterFixtures
+import ClusterTesting
 import Testing
 
 /// The write ledger's comparison tested on itself, one fault class at a time, without a database:

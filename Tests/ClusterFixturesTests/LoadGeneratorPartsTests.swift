@@ -1,4 +1,5 @@
 @testable import ClusterFixtures
+import ClusterTesting
 import Testing
 
 @Suite("Load generator parts: orders, latency percentiles, array parameters")

@@ -1,4 +1,5 @@
 @testable import ClusterFixtures
+import ClusterTesting
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import ClusterFixtures
+import ClusterTesting
 import Foundation
 import Testing
 

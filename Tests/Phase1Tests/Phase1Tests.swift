@@ -1,4 +1,5 @@
 import ClusterFixtures
+import ClusterTesting
 import Testing
 
 /// Phase 1: plain PostgreSQL tables on the coordinator, seeded; Citus not created yet.

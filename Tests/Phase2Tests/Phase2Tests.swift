@@ -1,4 +1,5 @@
 import ClusterFixtures
+import ClusterTesting
 import Testing
 
 /// Phase 2: Citus created, two workers registered, orders and order_items distributed by user_id and

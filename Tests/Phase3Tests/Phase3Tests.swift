@@ -1,4 +1,5 @@
 import ClusterFixtures
+import ClusterTesting
 import Testing
 
 /// Phase 3: worker 3 added, shards rebalanced over three workers, the heaviest tenant isolated, worker

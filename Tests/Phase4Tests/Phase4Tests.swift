@@ -1,4 +1,5 @@
 import ClusterFixtures
+import ClusterTesting
 import Testing
 
 /// Phase 4: every table turned back into a plain PostgreSQL table on the coordinator.

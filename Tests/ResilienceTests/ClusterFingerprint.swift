@@ -1,4 +1,5 @@
 import ClusterFixtures
+import ClusterTesting
 
 /// What "the cluster as it was" means for the bad-input tests: every table's checksum, the nodes
 /// Citus knows, and where each shard lives.

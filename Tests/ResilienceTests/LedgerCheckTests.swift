@@ -1,4 +1,5 @@
 import ClusterFixtures
+import ClusterTesting
 import Testing
 
 /// The write ledger's check can fail: a lost, a changed and an invented order, planted while the

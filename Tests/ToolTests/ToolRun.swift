@@ -1,4 +1,5 @@
 import ClusterFixtures
+import ClusterTesting
 import Foundation
 
 /// One run of the `citus-verify` executable: its exit status and what it printed.

@@ -1,3 +1,4 @@
+import ClusterFixtures
 import Foundation
 import Testing
 
@@ -18,21 +19,13 @@ public struct ProvesTrait: TestTrait, SuiteTrait, TestScoping {
         let clock = ContinuousClock(), start = clock.now
         defer {
             if let path = ProcessInfo.processInfo.environment["CITUS_VERIFY_CLAIMS"], !path.isEmpty {
-                let (suite, function) = Self.identity(of: test)
+                let (suite, function) = TestIdentity.of(test)
                 let claim = ChecklistClaim(suite: suite, test: function, displayName: test.displayName ?? test.name,
                                            items: items, evidence: evidence.notes, seconds: start.duration(to: clock.now).seconds)
                 do { try claim.append(to: path) } catch { Issue.record("could not write the claim to \(path): \(error)") }
             }
         }
         try await Evidence.$current.withValue(evidence) { try await function() }
-    }
-
-    /// `("Phase1Tests.Phase1Tests", "tablesCreated()")` from a test's identifier
-    /// (`Phase1Tests.Phase1Tests/tablesCreated()/Phase1Tests.swift:15:6`); the function is nil for a suite.
-    static func identity(of test: Test) -> (suite: String, function: String?) {
-        let parts = String(describing: test.id).split(separator: "/").map(String.init)
-        if test.isSuite { return (parts.first ?? test.name, nil) }
-        return (parts.first ?? "", parts.count > 1 ? parts[1] : test.name)
     }
 }
 

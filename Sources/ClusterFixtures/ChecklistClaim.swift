@@ -1,26 +1,5 @@
 import Foundation
 
-/// What a test saw that proves its checklist line: counts, shards per node, EXPLAIN lines,
-/// checksums, ledger figures, durations. Tests call `Evidence.note(...)`; the `.proves(...)` trait
-/// collects the notes and writes them, with the test's identity, to the claims file the sign-off
-/// reads. Outside a `.proves` test a note goes nowhere.
-public final class Evidence: @unchecked Sendable {
-    @TaskLocal static var current: Evidence?
-
-    private let lock = NSLock()
-    private var lines: [String] = []
-
-    init() {}
-
-    /// Records `line` as evidence of the running test.
-    public static func note(_ line: String) {
-        guard let current else { return }
-        current.lock.withLock { current.lines.append(line) }
-    }
-
-    var notes: [String] { lock.withLock { lines } }
-}
-
 /// One test's claim: the checklist lines it proves and its evidence, as the sign-off reads it.
 public struct ChecklistClaim: Codable, Sendable, Equatable {
     /// `Module.Suite`, as JUnit's `classname`.
@@ -42,7 +21,7 @@ public struct ChecklistClaim: Codable, Sendable, Equatable {
     }
 
     /// Appends the claim as one JSON line to `path`.
-    func append(to path: String) throws {
+    public func append(to path: String) throws {
         var line = try JSONEncoder().encode(self)
         line.append(0x0A)
         let lock = ChecklistClaim.fileLock

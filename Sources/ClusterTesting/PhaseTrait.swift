@@ -1,3 +1,4 @@
+import ClusterFixtures
 import Testing
 
 /// Makes a suite one phase of the lifecycle: while the suite runs it holds the cluster alone
@@ -14,6 +15,10 @@ public struct PhaseTrait: SuiteTrait, TestScoping {
 
     public func provideScope(for test: Test, testCase: Test.Case?,
                              performing function: @Sendable () async throws -> Void) async throws {
+        // A suite skipped at run time (SkipUnlessTrait) does not bring the cluster to its stage.
+        if SkipReason.current != nil || (phase.needsCitus && CitusAvailability.skipReason != nil) {
+            return try await SkipReason.$current.withValue(SkipReason.current ?? CitusAvailability.skipReason) { try await function() }
+        }
         try await ClusterLock.shared.withLock {
             let context = try PhaseContext.prepare(phase)
             try await PhaseContext.$current.withValue(context) {
@@ -26,14 +31,6 @@ public struct PhaseTrait: SuiteTrait, TestScoping {
 extension Trait where Self == PhaseTrait {
     /// This suite is `phase` of the lifecycle.
     public static func phase(_ phase: Phase) -> Self { PhaseTrait(phase: phase) }
-}
-
-extension Trait where Self == ConditionTrait {
-    /// Skips the suite, with the reason, when the cluster has no usable Citus, unless
-    /// `CITUS_VERIFY_REQUIRE_CITUS=1` demands it (the phase then fails, naming what is missing).
-    public static var requiresCitus: Self {
-        .disabled(if: CitusAvailability.skipReason != nil, Comment(rawValue: CitusAvailability.skipReason ?? ""))
-    }
 }
 
 /// One phase at a time on the one cluster. Waiting suites suspend rather than block a thread, which

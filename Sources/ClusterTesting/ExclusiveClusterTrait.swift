@@ -1,3 +1,4 @@
+import ClusterFixtures
 import Testing
 
 /// Holds the cluster alone while the suite runs (the same `ClusterLock` the phases take), for

@@ -1,3 +1,5 @@
+import ClusterFixtures
+
 /// What a phase's tests are handed: the cluster, the Phase 1 baseline to compare against, the rows
 /// that baseline was generated from, and what the phase's own operations reported.
 public struct PhaseContext: Sendable {

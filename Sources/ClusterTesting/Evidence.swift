@@ -1,0 +1,22 @@
+import Foundation
+
+/// What a test saw that proves its checklist line: counts, shards per node, EXPLAIN lines,
+/// checksums, ledger figures, durations. Tests call `Evidence.note(...)`; the `.proves(...)` trait
+/// collects the notes and writes them, with the test's identity, to the claims file the sign-off
+/// reads. Outside a `.proves` test a note goes nowhere.
+public final class Evidence: @unchecked Sendable {
+    @TaskLocal static var current: Evidence?
+
+    private let lock = NSLock()
+    private var lines: [String] = []
+
+    init() {}
+
+    /// Records `line` as evidence of the running test.
+    public static func note(_ line: String) {
+        guard let current else { return }
+        current.lock.withLock { current.lines.append(line) }
+    }
+
+    var notes: [String] { lock.withLock { lines } }
+}

@@ -1,0 +1,68 @@
+import ClusterFixtures
+import ClusterTesting
+import Foundation
+import Testing
+
+/// Test support stays in the tests: the tool runs without the toolchain's Testing library, and a
+/// run of the unit tests alone asks no database anything (whether Citus is there is decided when
+/// a suite that needs it starts, never while the test plan is built).
+@Suite("Test support is the tests' own: the tool links no Testing, make unit connects to nothing")
+struct TestSupportIsolationTests {
+    @Test("ldd of citus-verify lists no Testing library")
+    func toolLinksNoTesting() throws {
+        let ldd = try ChildProcess("/usr/bin/env", ["ldd", ToolRun.executable.path]).run(timeLimit: 30)
+        #expect(ldd.status == 0, "\(ldd.errorOutput)")
+        #expect(!ldd.output.contains("libTesting"), "\(ldd.output)")
+        #expect(ldd.output.contains("libpq"), "ldd read the right file")
+    }
+
+    @Test("The unit tests alone (make unit) open no connection, even with a coordinator configured")
+    func unitRunConnectsToNothing() throws {
+        // A listener that counts the connections it accepts stands in for the coordinator.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("citus-verify-unit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let portFile = folder.appendingPathComponent("port").path, countFile = folder.appendingPathComponent("count").path
+        let listener = """
+            import os, socket, sys, time
+            s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16); s.settimeout(0.2)
+            open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+            count, end = 0, time.time() + float(sys.argv[3])
+            while time.time() < end and not os.path.exists(sys.argv[1] + ".stop"):
+                try:
+                    c, _ = s.accept(); count += 1; c.close()
+                except socket.timeout:
+                    pass
+                open(sys.argv[2], "w").write(str(count))
+            """
+        let stopped = DispatchSemaphore(value: 0)
+        let counter = Thread {
+            _ = try? ChildProcess("/usr/bin/env", ["python3", "-c", listener, portFile, countFile, "300"]).run(timeLimit: 360)
+            stopped.signal()
+        }
+        counter.start()
+        var port: String?
+        for _ in 0..<100 where port == nil {
+            Thread.sleep(forTimeInterval: 0.05)
+            port = try? String(contentsOfFile: portFile, encoding: .utf8)
+        }
+        let listening = try #require(port, "the counting listener did not start")
+
+        let testBinary = try #require(FileManager.default.contentsOfDirectory(at: ToolRun.executable.deletingLastPathComponent(), includingPropertiesForKeys: nil)
+            .first { $0.lastPathComponent.hasSuffix("PackageTests.xctest") })
+        let run = try ChildProcess(testBinary.path, ["--testing-library", "swift-testing", "--filter", "^ClusterFixturesTests\\."],
+                                   environment: ["CITUS_COORDINATOR": "127.0.0.1:\(listening)", "CITUS_DATABASE": "citus_verify",
+                                                 "CITUS_USER": "citus_verify", "CITUS_PASSWORD": "unused",
+                                                 "CITUS_WORKER1_ADDR": "127.0.0.1:\(listening)", "CITUS_WORKER2_ADDR": "127.0.0.1:\(listening)",
+                                                 "CITUS_WORKER3_ADDR": "127.0.0.1:\(listening)", "CITUS_VERIFY_START_CLUSTER": "no",
+                                                 "CITUS_VERIFY_CLAIMS": "", "CITUS_VERIFY_SKIPS": ""]).run(timeLimit: 300)
+        let printed = run.output + run.errorOutput  // Swift Testing reports on standard error
+        #expect(run.status == 0, "the unit tests pass with no database: \(printed.suffix(2000))")
+        #expect(printed.contains("Test run with") && !printed.contains("Test run with 0 tests"), "\(printed.suffix(500))")
+        FileManager.default.createFile(atPath: portFile + ".stop", contents: nil)
+        #expect(stopped.wait(timeout: .now() + 30) == .success, "the listener ended and wrote its last count")
+        let accepted = Int((try? String(contentsOfFile: countFile, encoding: .utf8)) ?? "0") ?? 0
+        #expect(accepted == 0, "connections the unit run opened: \(accepted)")
+        Evidence.note("unit tests alone: \(printed.split(separator: "\n").last { $0.contains("Test run with") } ?? ""), \(accepted) connections opened")
+    }
+}
