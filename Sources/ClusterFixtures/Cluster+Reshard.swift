@@ -56,7 +56,7 @@ public struct ReshardRefused: Error, CustomStringConvertible {
 
 extension Cluster {
     /// The worker Phase 3 drains and removes.
-    public static let drainedWorkerNumber = 1
+    public static let drainedWorker = "worker1"
 
     /// Phase 3: add worker 3, rebalance, isolate the heaviest tenant, drain worker 1 and remove it.
     @discardableResult
@@ -116,7 +116,7 @@ extension Cluster {
         }
         try check("tenant isolation")
 
-        let drained = configuration.workers[Self.drainedWorkerNumber - 1]
+        let drained = try configuration.worker(Self.drainedWorker)
         let drain = try whileWriting("drain \(drained.name)") { try self.drain(drained, timeLimit: timeLimit) }
         let afterDrain = try placements(of: "orders")
         try check("drain")
@@ -147,7 +147,7 @@ extension Cluster {
     /// `addWorker`, with what the file printed.
     func addWorkerReporting() throws -> (active: [String], results: ScriptResults) {
         try requireDistributedTables()
-        let third = configuration.workers[2]
+        let third = try configuration.worker("worker3")
         let registered = try sqlValue("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
                                       [third.registeredAddress.host, third.registeredAddress.port], as: Int.self)
         guard registered == 0 else {

@@ -20,14 +20,8 @@ public final class Cluster: @unchecked Sendable {
 
     // MARK: Connections
 
-    /// The coordinator, in the suite's database; kept open between calls.
-    public var coordinator: Connection { get throws { try cachedConnection("coordinator", at: configuration.coordinator) } }
-
-    /// A worker (1-based), reached through its test address.
-    public func worker(_ number: Int) throws -> Connection {
-        let worker = configuration.workers[number - 1]
-        return try cachedConnection(worker.name, at: worker.testAddress)
-    }
+    /// The coordinator's kept connection to the suite's database (`coordinatorNode.connection`).
+    public var coordinator: Connection { get throws { try coordinatorNode.connection } }
 
     /// A fresh connection the caller owns (for work on another thread, or another database).
     public func connect(_ label: String = "coordinator", at address: NodeAddress? = nil, database: String? = nil) throws -> Connection {
@@ -44,7 +38,7 @@ public final class Cluster: @unchecked Sendable {
         }
     }
 
-    private func cachedConnection(_ label: String, at address: NodeAddress) throws -> Connection {
+    func cachedConnection(_ label: String, at address: NodeAddress) throws -> Connection {
         try lock.withLock {
             // A kept connection the server has since closed (a node restarted, a database dropped)
             // is replaced; one that fails mid-statement still reports that failure to its caller.
@@ -57,22 +51,21 @@ public final class Cluster: @unchecked Sendable {
 
     // MARK: Helpers
 
-    /// The first column of the first row, as `T`.
+    // The coordinator's vocabulary, kept short because most checks ask the coordinator
+    // (the same as `coordinatorNode.value/row/rows`).
+
+    /// The first column of the only row, on the coordinator, as `T`.
     public func sqlValue<T: SQLDecodable>(_ sql: String, _ parameters: [any SQLParameter] = [], as type: T.Type = T.self) throws -> T {
-        try sqlRow(sql, parameters).get(0, as: type)
+        try coordinatorNode.value(sql, parameters, as: type)
     }
 
-    /// Exactly one row; anything else is an error naming the query.
+    /// Exactly one row, on the coordinator; anything else is an error naming the query.
     public func sqlRow(_ sql: String, _ parameters: [any SQLParameter] = []) throws -> Row {
-        let rows = try sqlRows(sql, parameters)
-        guard rows.count == 1 else {
-            throw DatabaseError(node: "coordinator", message: "expected one row, got \(rows.count)", location: Connection.excerpt(sql))
-        }
-        return rows[0]
+        try coordinatorNode.row(sql, parameters)
     }
 
     public func sqlRows(_ sql: String, _ parameters: [any SQLParameter] = []) throws -> [Row] {
-        try coordinator.query(sql, parameters).rows
+        try coordinatorNode.rows(sql, parameters)
     }
 
     /// The psql variables the project's SQL files use, from the configuration.

@@ -16,6 +16,14 @@ public struct ClusterConfiguration: Sendable, Equatable {
         public var testAddress: NodeAddress
     }
 
+    /// The worker called `name` (`worker1`, …): the one way to name a worker; an error lists the names there are.
+    public func worker(_ name: String) throws -> Worker {
+        guard let worker = workers.first(where: { $0.name == name }) else {
+            throw UnknownNode(name: name, known: ["coordinator"] + workers.map(\.name))
+        }
+        return worker
+    }
+
     public var coordinator: NodeAddress
     public var database: String
     public var user: String

@@ -70,7 +70,7 @@ public struct LifecycleBenchmark: Sendable {
         try timed("rebalance onto 3 workers") { _ = try cluster.rebalance() }
         try measure("rebalanced, 3 workers", tenant: tenant, into: &report)
         try timed("isolate tenant") { _ = try cluster.isolateTenant(tenant) }
-        try timed("drain worker1") { _ = try cluster.drain(cluster.configuration.workers[0]) }
+        try timed("drain worker1") { _ = try cluster.drain(cluster.configuration.worker("worker1")) }
         try timed("undistribute (Phase 4)") { _ = try cluster.undistribute() }
         try measure("undistributed", tenant: tenant, into: &report)
         report.environment = cluster.signoffDescription() + [

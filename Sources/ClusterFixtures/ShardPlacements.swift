@@ -45,7 +45,8 @@ extension Cluster {
     /// behind `connection`. Citus hides shards from catalog queries by default
     /// (`citus.show_shards_for_app_name_prefixes`), which would make this count 0 everywhere; the
     /// setting is lifted for this one transaction.
-    public func shardTableCount(on connection: Connection) throws -> Int {
+    public func shardTableCount(on node: Node) throws -> Int {
+        let connection = try node.connection
         try connection.execute("BEGIN")
         defer { _ = try? connection.execute("COMMIT") }
         if try hasExtension("citus", on: connection) {

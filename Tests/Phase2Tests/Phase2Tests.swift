@@ -31,7 +31,7 @@ struct Phase2Tests {
             cluster.workerName(host: try $0.get("node_name"), port: try $0.get("node_port"))
         }
         #expect(active.sorted() == ["worker1", "worker2"])
-        let worker3 = cluster.configuration.workers[2].registeredAddress
+        let worker3 = try cluster.configuration.worker("worker3").registeredAddress
         #expect(try cluster.sqlValue("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
                                      [worker3.host, worker3.port], as: Int.self) == 0)
         // Every node can reach every other node (the check Citus itself offers).

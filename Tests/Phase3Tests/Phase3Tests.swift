@@ -37,7 +37,7 @@ struct Phase3Tests {
 
     @Test("Rebalance progress was observable while it ran, moving shards onto worker3", .proves(.shardsRebalanced))
     func rebalanceProgressObserved() throws {
-        let worker3 = cluster.configuration.workers[2].registeredAddress
+        let worker3 = try cluster.configuration.worker("worker3").registeredAddress
         let progress = evidence.rebalance.progress
         #expect(progress.contains { $0.contains("-> \(worker3.host):\(worker3.port)") },
                 "progress seen during the rebalance (\(evidence.rebalance)):\n\(progress.joined(separator: "\n"))")
@@ -140,7 +140,7 @@ struct Phase3Tests {
         #expect(evidence.drainedWorker == "worker1")
         #expect(evidence.afterDrain.shards(on: "worker1") == 0, "\(evidence.afterDrain)")
         #expect(evidence.afterDrain.total == evidence.isolation.orderShardCountAfter, "\(evidence.afterDrain)")
-        let drained = cluster.configuration.workers[0].registeredAddress
+        let drained = try cluster.configuration.worker(evidence.drainedWorker).registeredAddress
         #expect(try cluster.sqlValue("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
                                      [drained.host, drained.port], as: Int.self) == 0)
         #expect(!evidence.drain.progress.isEmpty, "the drain's moves showed in get_rebalance_progress()")
@@ -149,11 +149,11 @@ struct Phase3Tests {
 
     @Test("The removed worker really holds no shard tables any more", .proves(.drainWithoutLoss))
     func removedWorkerIsEmpty() throws {
-        #expect(try cluster.shardTableCount(on: cluster.worker(1)) == 0)
+        #expect(try cluster.shardTableCount(on: cluster.node("worker1")) == 0)
         // The same count sees the shards where they are: the query cannot pass by seeing nothing.
         let placedOnWorker2 = try cluster.distributedShards(on: "worker2")
         #expect(placedOnWorker2 > 0)
-        #expect(try cluster.shardTableCount(on: cluster.worker(2)) == placedOnWorker2)
+        #expect(try cluster.shardTableCount(on: cluster.node("worker2")) == placedOnWorker2)
     }
 
     @Test("Worker drain and every other step lost nothing: after each step every checksum equals Phase 1's", .proves(.drainWithoutLoss, .integrityAfterEachPhase))
@@ -171,16 +171,15 @@ struct Phase3Tests {
         for step in evidence.steps {
             #expect(step.pendingCleanup == 0, "pg_dist_cleanup records after \(step.step)")
         }
-        for number in 1...3 {
-            let worker = try cluster.worker(number)
-            let row = try worker.query("""
+        for worker in cluster.workerNodes {
+            let row = try worker.row("""
                 SELECT (SELECT count(*) FROM pg_replication_slots) AS slots,
                        (SELECT count(*) FROM pg_subscription) AS subscriptions,
                        (SELECT count(*) FROM pg_publication) AS publications
-                """).single()
-            #expect(try row.get("slots", as: Int.self) == 0, "\(worker.node): \(row)")
-            #expect(try row.get("subscriptions", as: Int.self) == 0, "\(worker.node): \(row)")
-            #expect(try row.get("publications", as: Int.self) == 0, "\(worker.node): \(row)")
+                """)
+            #expect(try row.get("slots", as: Int.self) == 0, "\(worker.name): \(row)")
+            #expect(try row.get("subscriptions", as: Int.self) == 0, "\(worker.name): \(row)")
+            #expect(try row.get("publications", as: Int.self) == 0, "\(worker.name): \(row)")
         }
     }
 

@@ -105,7 +105,7 @@ struct CitusBadInputTests {
 
     @Test("Draining the last worker that can hold shards")
     func drainingTheLastWorker() throws {
-        let first = cluster.configuration.workers[0]
+        let first = try cluster.configuration.worker("worker1")
         // Only worker1 may hold shards: every other registered worker is marked as not taking any.
         let others = try cluster.sqlRows("""
             SELECT nodename, nodeport FROM pg_dist_node WHERE groupid <> 0 AND NOT (nodename = $1 AND nodeport = $2)

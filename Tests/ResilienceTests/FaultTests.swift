@@ -18,18 +18,14 @@ struct FaultTests {
         local = LocalCluster(directory: cluster.configuration.localClusterDirectory)
     }
 
-    private var worker1: ClusterConfiguration.Worker { cluster.configuration.workers[0] }
-    private var worker3: ClusterConfiguration.Worker { cluster.configuration.workers[2] }
+    private var worker1: ClusterConfiguration.Worker { get throws { try cluster.configuration.worker("worker1") } }
+    private var worker3: ClusterConfiguration.Worker { get throws { try cluster.configuration.worker("worker3") } }
 
     /// Waits (bounded) until the coordinator reaches `worker` again.
     private func waitUntilReachable(_ worker: ClusterConfiguration.Worker) throws {
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            if (try? cluster.sqlValue("SELECT citus_check_connection_to_node($1, $2)",
-                                      [worker.registeredAddress.host, worker.registeredAddress.port], as: Bool.self)) == true { return }
-            Thread.sleep(forTimeInterval: 0.2)
-        }
-        Issue.record("\(worker.name) was not reachable from the coordinator 60 s after it was started again")
+        try cluster.coordinatorNode.poll("SELECT citus_check_connection_to_node($1, $2)",
+                                         [worker.registeredAddress.host, worker.registeredAddress.port], as: Bool.self,
+                                         every: .milliseconds(200), timeLimit: .seconds(60)) { $0 }
     }
 
     /// Citus's cleanup has run and left nothing: no cleanup records, no replication slots,
@@ -38,19 +34,17 @@ struct FaultTests {
     private func expectNoDebris(_ context: String) throws {
         try cluster.coordinator.execute("CALL citus_cleanup_orphaned_resources()")
         #expect(try cluster.pendingCleanupRecords() == 0, "pg_dist_cleanup after \(context)")
-        let nodes: [(String, Connection)] = [("coordinator", try cluster.coordinator)]
-            + (try (1...3).map { ("worker\($0)", try cluster.worker($0)) })
-        for (name, node) in nodes {
-            let leftovers: Int = try node.query("""
+        for node in [cluster.coordinatorNode] + cluster.workerNodes {
+            let leftovers = try node.value("""
                 SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'citus%')
                      + (SELECT count(*) FROM pg_subscription WHERE subname LIKE 'citus%')
                      + (SELECT count(*) FROM pg_publication WHERE pubname LIKE 'citus%')
-                """).single().get(0)
-            #expect(leftovers == 0, "replication slots, subscriptions and publications left on \(name) after \(context)")
+                """, as: Int.self)
+            #expect(leftovers == 0, "replication slots, subscriptions and publications left on \(node.name) after \(context)")
         }
-        for (number, worker) in zip(1..., cluster.configuration.workers) {
-            #expect(try cluster.shardTableCount(on: cluster.worker(number)) == cluster.distributedShards(on: worker.name),
-                    "shard tables on \(worker.name) match the metadata after \(context)")
+        for node in cluster.workerNodes {
+            #expect(try cluster.shardTableCount(on: node) == cluster.distributedShards(on: node.name),
+                    "shard tables on \(node.name) match the metadata after \(context)")
         }
     }
 

@@ -72,16 +72,12 @@ struct ToolReshardTests {
             FROM pg_dist_shard s JOIN pg_dist_placement p USING (shardid) JOIN pg_dist_node n USING (groupid) ORDER BY 1
             """).map { try $0.get("line", as: String.self) }
         var nodes: [String] = []
-        for worker in cluster.configuration.workers {
-            let connection = try cluster.connect(worker.name, at: worker.testAddress)
-            defer { connection.close() }
-            nodes += try connection.query("""
+        for node in [cluster.coordinatorNode] + cluster.workerNodes {
+            nodes += try node.rows("""
                 SELECT format('%s sees %s:%s active=%s shouldhaveshards=%s', $1::text, nodename, nodeport, isactive, shouldhaveshards) AS line
                 FROM pg_dist_node ORDER BY nodeid
-                """, [worker.name]).rows.map { try $0.get("line", as: String.self) }
+                """, [node.name]).map { try $0.get("line", as: String.self) }
         }
-        nodes += try cluster.sqlRows("SELECT format('coordinator sees %s:%s active=%s shouldhaveshards=%s', nodename, nodeport, isactive, shouldhaveshards) AS line FROM pg_dist_node ORDER BY nodeid")
-            .map { try $0.get("line", as: String.self) }
         return placements + nodes
     }
 
@@ -142,7 +138,7 @@ struct ToolReshardTests {
     @Test("reshard rebalance --dry-run prints Citus's plan and changes nothing; the rebalance then makes exactly those moves, with live progress")
     func rebalance() throws {
         try planThenRun("rebalance", exactTargets: true)
-        #expect(try shardsOn(cluster.configuration.workers[2]) > 1, "worker3 holds shards beyond its reference-table copy")
+        #expect(try shardsOn(cluster.configuration.worker("worker3")) > 1, "worker3 holds shards beyond its reference-table copy")
     }
 
     @Test("reshard isolate --tenant gives that tenant a shard of its own; a tenant without orders is refused")
@@ -162,7 +158,7 @@ struct ToolReshardTests {
 
     @Test("reshard drain --dry-run changes nothing; the drain then moves exactly the planned shards, leaves none on worker2 and removes it")
     func drain() throws {
-        let worker2 = cluster.configuration.workers[1]
+        let worker2 = try cluster.configuration.worker("worker2")
         try planThenRun("drain", "--worker", "worker2", exactTargets: false)
         #expect(try shardsOn(worker2) == 0)
         #expect(try cluster.activeWorkers() == ["worker1", "worker3"])
