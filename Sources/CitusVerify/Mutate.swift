@@ -53,13 +53,13 @@ struct Mutate: ParsableCommand {
                 let clusterEnv = ["CLUSTER_DIR": clusterDir, "CLUSTER_PORT": String(port), "CITUS_VERIFY_REQUIRE_CITUS": "1",
                                   "CITUS_VERIFY_START_CLUSTER": "no", "CITUS_VERIFY_ROOT": tree.path]
                 try shell("cd \(quote(tree.path)) && bash scripts/cluster.sh destroy >/dev/null && swift build --build-tests -q", environment: clusterEnv)
-                let up = try ChildProcess("/bin/bash", ["-c", "cd \(quote(tree.path)) && bash scripts/cluster.sh up"], environment: clusterEnv).run(timeLimit: 300)
+                let up = try ChildProcess("/bin/bash", ["-c", "cd \(quote(tree.path)) && bash scripts/cluster.sh up"], environment: clusterEnv).run(timeLimit: .seconds(300))
                 if up.status != 0 {
                     caught = true
                     failure = "the embedded cluster did not start: " + (up.errorOutput.split(separator: "\n").last.map(String.init) ?? "")
                 } else {
                     let run = try ChildProcess("/bin/bash", ["-c", "cd \(quote(tree.path)) && swift test --skip-build --no-parallel --filter \(quote(fault.tests)) 2>&1"],
-                                               environment: clusterEnv).run(timeLimit: 900)
+                                               environment: clusterEnv).run(timeLimit: .seconds(900))
                     let lines = run.output.split(separator: "\n").map(String.init)
                     // A filter that matches nothing "passes": that is a catalogue error, never a catch.
                     // (A suite whose setup failed also counts 0 tests, but fails.)
@@ -115,7 +115,7 @@ struct Mutate: ParsableCommand {
     }
 
     private func shell(_ command: String, environment: [String: String] = [:]) throws {
-        let outcome = try ChildProcess("/bin/bash", ["-c", command], environment: environment).run(timeLimit: 900)
+        let outcome = try ChildProcess("/bin/bash", ["-c", command], environment: environment).run(timeLimit: .seconds(900))
         guard outcome.status == 0 else {
             throw MutationCatalogueError(description: "\(command) failed: \(outcome.errorOutput.suffix(600))")
         }

@@ -142,19 +142,19 @@ struct Reshard: ParsableCommand {
             case .addWorker:
                 summary = "add-worker: active workers now \(try cluster.addWorker().joined(separator: ", "))"
             case .rebalance:
-                let report = try cluster.rebalance(timeLimit: timeLimit, onProgress: progress, onSnapshot: snapshot, cancellation: cancellation)
+                let report = try cluster.rebalance(timeLimit: .seconds(timeLimit), onProgress: progress, onSnapshot: snapshot, cancellation: cancellation)
                 (summary, seconds) = (String(describing: report), report.seconds)
             case .isolate:
-                let isolation = try cluster.isolateTenant(tenant, timeLimit: timeLimit, onProgress: progress, onSnapshot: snapshot,
+                let isolation = try cluster.isolateTenant(tenant, timeLimit: .seconds(timeLimit), onProgress: progress, onSnapshot: snapshot,
                                                           cancellation: cancellation)
                 summary = "isolate: tenant \(isolation.tenant) (\(isolation.tenantOrders) orders) moved from shard \(isolation.shardBefore) to shard \(isolation.shardAfter), hash range [\(isolation.shardMinValue), \(isolation.shardMaxValue)]; orders has \(isolation.orderShardCountBefore) → \(isolation.orderShardCountAfter) shards"
                 seconds = isolation.report.seconds
             case .drain:
-                let report = try cluster.drain(try drainTarget(cluster), timeLimit: timeLimit, onProgress: progress, onSnapshot: snapshot,
+                let report = try cluster.drain(try drainTarget(cluster), timeLimit: .seconds(timeLimit), onProgress: progress, onSnapshot: snapshot,
                                                cancellation: cancellation)
                 (summary, seconds) = (String(describing: report), report.seconds)
             case .undistribute:
-                let report = try cluster.undistribute(timeLimit: timeLimit).report
+                let report = try cluster.undistribute(timeLimit: .seconds(timeLimit)).report
                 (summary, seconds) = (String(describing: report), report.seconds)
             }
         } catch let error where cancellation.isCancelled {

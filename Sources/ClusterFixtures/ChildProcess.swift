@@ -32,8 +32,8 @@ public struct ChildProcess: Sendable {
 
     public struct TimedOut: Error, CustomStringConvertible {
         public var command: String
-        public var seconds: Double
-        public var description: String { "\(command) did not end within \(Int(seconds)) s and was killed" }
+        public var timeLimit: Duration
+        public var description: String { "\(command) did not end within \(timeLimit) and was killed" }
     }
 
     public struct SpawnFailed: Error, CustomStringConvertible {
@@ -42,11 +42,11 @@ public struct ChildProcess: Sendable {
         public var description: String { "could not start \(command): \(String(cString: strerror(code)))" }
     }
 
-    /// Runs to the end, or kills the child after `timeLimit` seconds and throws `TimedOut`.
-    /// With `interruptAfter`, sends it SIGINT (Ctrl-C) that many seconds after the start. With
+    /// Runs to the end, or kills the child after `timeLimit` and throws `TimedOut`.
+    /// With `interruptAfter`, sends it SIGINT (Ctrl-C) that long after the start. With
     /// `interruptWhen`, sends one SIGINT each time its standard error first contains the next text
     /// of the list, in order (Ctrl-C at a point the child reports, not at a guessed time).
-    public func run(timeLimit: Double = 600, interruptAfter: Double? = nil, interruptWhen: [String] = []) throws -> Outcome {
+    public func run(timeLimit: Duration = .seconds(600), interruptAfter: Duration? = nil, interruptWhen: [String] = []) throws -> Outcome {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("citus-verify-child-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -83,8 +83,8 @@ public struct ChildProcess: Sendable {
         guard code == 0 else { throw SpawnFailed(command: command, code: code) }
 
         var status: Int32 = 0
-        let deadline = Date().addingTimeInterval(timeLimit)
-        var interruptAt = interruptAfter.map { Date().addingTimeInterval($0) }
+        let deadline = Date().addingTimeInterval(timeLimit.seconds)
+        var interruptAt = interruptAfter.map { Date().addingTimeInterval($0.seconds) }
         var waitingFor = interruptWhen[...]
         while true {
             let result = waitpid(pid, &status, WNOHANG)
@@ -101,7 +101,7 @@ public struct ChildProcess: Sendable {
             if Date() > deadline {
                 kill(pid, SIGKILL)
                 _ = waitpid(pid, &status, 0)
-                throw TimedOut(command: command, seconds: timeLimit)
+                throw TimedOut(command: command, timeLimit: timeLimit)
             }
             usleep(20_000)
         }

@@ -65,7 +65,7 @@ extension Cluster {
     /// The isolation runs `32_isolate_tenant.sql` as the README shows it, naming no tenant: the
     /// file's own choice is what the tests judge. `hotTenant` (the seed's heaviest) gets a share of
     /// the writers' orders during the split.
-    public func reshard(timeLimit: Int = 600, writers: Bool = false, hotTenant: Int? = nil) throws -> ReshardEvidence {
+    public func reshard(timeLimit: Duration = .seconds(600), writers: Bool = false, hotTenant: Int? = nil) throws -> ReshardEvidence {
         try require(.distributed, for: "Phase 3 (reshard)")
         try recordStageChanging(to: .resharded)
         var steps: [ReshardEvidence.StepCheck] = []
@@ -181,7 +181,7 @@ extension Cluster {
     }
 
     /// Moves shard groups until every worker holds the same number (`31_rebalance_shards.sql`).
-    public func rebalance(timeLimit: Int = 600, settings: [String: String] = [:],
+    public func rebalance(timeLimit: Duration = .seconds(600), settings: [String: String] = [:],
                           onProgress: ((String) -> Void)? = nil, onSnapshot: ((OperationProgress) -> Void)? = nil,
                           cancellation: OperationCancellation? = nil) throws -> OperationReport {
         try requireDistributedTables()
@@ -192,7 +192,7 @@ extension Cluster {
 
     /// Gives one tenant a shard of its own (`32_isolate_tenant.sql`): the tenant with the most
     /// orders, or `tenant` when given.
-    public func isolateTenant(_ tenant: Int? = nil, timeLimit: Int = 600,
+    public func isolateTenant(_ tenant: Int? = nil, timeLimit: Duration = .seconds(600),
                               onProgress: ((String) -> Void)? = nil, onSnapshot: ((OperationProgress) -> Void)? = nil,
                               cancellation: OperationCancellation? = nil) throws -> TenantIsolation {
         try requireDistributedTables()
@@ -217,7 +217,7 @@ extension Cluster {
     }
 
     /// Moves every shard off `worker`, then removes it from the metadata (`33_drain_worker.sql`).
-    public func drain(_ worker: ClusterConfiguration.Worker, timeLimit: Int = 600,
+    public func drain(_ worker: ClusterConfiguration.Worker, timeLimit: Duration = .seconds(600),
                       onProgress: ((String) -> Void)? = nil, onSnapshot: ((OperationProgress) -> Void)? = nil,
                       cancellation: OperationCancellation? = nil) throws -> OperationReport {
         try requireDistributedTables()
@@ -241,7 +241,7 @@ extension Cluster {
     }
 
     /// Moves one shard group to `worker` (`35_move_shard.sql`).
-    public func moveShard(_ shardID: Int64, to worker: ClusterConfiguration.Worker, timeLimit: Int = 600,
+    public func moveShard(_ shardID: Int64, to worker: ClusterConfiguration.Worker, timeLimit: Duration = .seconds(600),
                           onProgress: ((String) -> Void)? = nil) throws -> OperationReport {
         try requireDistributedTables()
         try recordStageChanging(to: .resharded)

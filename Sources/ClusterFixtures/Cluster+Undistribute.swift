@@ -17,7 +17,7 @@ extension Cluster {
     @discardableResult
     /// With `writers`, it runs while writers insert and update orders, and what they acknowledged
     /// is checked afterwards.
-    public func undistribute(timeLimit: Int = 600, writers: Bool = false) throws -> UndistributeEvidence {
+    public func undistribute(timeLimit: Duration = .seconds(600), writers: Bool = false) throws -> UndistributeEvidence {
         guard try ordersIsDistributed() else {
             throw ReshardRefused(description: "orders is not a distributed table: nothing to undistribute")
         }

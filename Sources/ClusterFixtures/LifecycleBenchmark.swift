@@ -132,7 +132,7 @@ public struct LifecycleBenchmark: Sendable {
         let theirs = clock.now
         let outcome = try ChildProcess(psql, ["-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-h", c.coordinator.host,
                                               "-p", String(c.coordinator.port), "-U", c.user, "-d", c.database] + commands,
-                                       environment: ["PGPASSWORD": c.password]).run(timeLimit: 600)
+                                       environment: ["PGPASSWORD": c.password]).run(timeLimit: .seconds(600))
         let theirsSeconds = theirs.duration(to: clock.now).seconds
         guard outcome.status == 0 else { throw DatabaseError(node: "psql", message: "\\copy failed: \(outcome.errorOutput)") }
         return .init(name: "seed load (rows/s)", unit: "rows/s", ours: rows / oursSeconds, reference: rows / theirsSeconds,
@@ -181,7 +181,7 @@ public struct LifecycleBenchmark: Sendable {
         let outcome = try ChildProcess(pgbench, ["-n", "-c", String(options.connections), "-j", String(max(1, options.connections / 2)),
                                                  "-T", String(Int(options.loadSeconds.rounded(.up))), "-D", "users=\(users)", "-f", script,
                                                  "-h", c.coordinator.host, "-p", String(c.coordinator.port), "-U", c.user, c.database],
-                                       environment: ["PGPASSWORD": c.password]).run(timeLimit: options.loadSeconds + 120)
+                                       environment: ["PGPASSWORD": c.password]).run(timeLimit: .seconds(options.loadSeconds + 120))
         try cluster.removeLoadRows()
         guard outcome.status == 0,
               let line = outcome.output.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),

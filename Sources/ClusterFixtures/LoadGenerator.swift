@@ -65,17 +65,14 @@ public final class LoadGenerator: @unchecked Sendable {
         // Connect every writer before the clock starts: a bad address fails here, at once.
         let connections = try (1...options.connections).map { try cluster.connect("load writer \($0)") }
         let started = Date()
-        let finished = DispatchGroup()
         var writers: [Writer] = []
+        var running: [BlockingWork<Void>] = []
         for (index, connection) in connections.enumerated() {
             let writer = Writer(index: index, connection: connection, generator: self, tenants: tenants, started: started)
             writers.append(writer)
-            finished.enter()
-            let thread = Thread { writer.run(); finished.leave() }
-            thread.stackSize = 1 << 20
-            thread.start()
+            running.append(BlockingWork("load writer \(index + 1)") { writer.run() })
         }
-        while finished.wait(timeout: .now() + progressInterval) == .timedOut {
+        while running.contains(where: { $0.wait(.seconds(progressInterval)) == nil }) {
             onProgress?(state.progress(since: started))
         }
         let seconds = Date().timeIntervalSince(started)

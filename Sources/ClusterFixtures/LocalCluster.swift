@@ -25,7 +25,7 @@ public struct LocalCluster: Sendable {
     @discardableResult
     public func run(_ arguments: String...) throws -> String {
         let outcome = try ChildProcess("/bin/bash", [script.path] + arguments,
-                                       environment: directory.map { ["CLUSTER_DIR": $0] } ?? [:]).run(timeLimit: 300)
+                                       environment: directory.map { ["CLUSTER_DIR": $0] } ?? [:]).run(timeLimit: .seconds(300))
         let text = outcome.output + outcome.errorOutput
         guard outcome.status == 0, !outcome.signaled else {
             throw LocalClusterError(command: "scripts/cluster.sh \(arguments.joined(separator: " "))", output: text)

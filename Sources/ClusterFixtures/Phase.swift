@@ -17,7 +17,7 @@ public enum Phase: Int, Sendable, CustomStringConvertible {
     /// Seconds each long Citus operation of a phase may take before it is cancelled and reported
     /// as stalled: on this 2-core machine the slowest (the rebalance with writers) takes under
     /// 30 s, so this is a bound against a hang, not a target.
-    public static let operationTimeLimit = 300
+    public static let operationTimeLimit: Duration = .seconds(300)
 
     public var description: String { "Phase \(rawValue)" }
 }

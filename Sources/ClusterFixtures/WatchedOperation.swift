@@ -80,10 +80,10 @@ public struct OperationCancelled: Error, CustomStringConvertible {
 /// A long operation that did not end in time; it was cancelled.
 public struct OperationStalled: Error, CustomStringConvertible {
     public var name: String
-    public var seconds: Int
+    public var timeLimit: Duration
     public var lastProgress: String?
     public var description: String {
-        "\(name) did not finish within \(seconds) s and was cancelled; last progress seen: \(lastProgress ?? "none")"
+        "\(name) did not finish within \(timeLimit) and was cancelled; last progress seen: \(lastProgress ?? "none")"
     }
 }
 
@@ -128,7 +128,7 @@ extension Cluster {
         """
 
     /// Runs `sql/<path>` on a connection of its own, on a thread of its own, while this thread polls
-    /// `progressQuery` on the coordinator. Bounded: past `timeLimit` seconds the statement is
+    /// `progressQuery` on the coordinator. Bounded: past `timeLimit` the statement is
     /// cancelled (server-side too, through statement_timeout) and `OperationStalled` is thrown.
     ///
     /// `settings` are session settings for the script's connection (`citus_verify.tenant_id`, say);
@@ -136,7 +136,7 @@ extension Cluster {
     public func runWatched(_ path: String, name: String, variables: [String: String] = [:],
                            settings: [String: String] = [:],
                            progressQuery: String = Cluster.rebalanceProgressQuery,
-                           timeLimit: Int = 300, pollInterval: Double = 0.1,
+                           timeLimit: Duration = .seconds(300), pollInterval: Duration = .milliseconds(100),
                            onProgress: ((String) -> Void)? = nil,
                            onSnapshot: ((OperationProgress) -> Void)? = nil,
                            cancellation: OperationCancellation? = nil) throws -> OperationReport {
@@ -144,19 +144,12 @@ extension Cluster {
                                    variables: sqlVariables.merging(variables) { $1 })
         let runner = try connect("coordinator")
         defer { runner.close() }
-        try runner.execute("SET statement_timeout = '\(timeLimit)s'")
+        try runner.execute("SET statement_timeout = '\(Int(timeLimit.seconds * 1000))ms'")
         for (setting, value) in settings.sorted(by: { $0.key < $1.key }) {
             try runner.query("SELECT set_config($1, $2, false)", [setting, value])
         }
-        let outcome = OutcomeBox()
-        let done = DispatchSemaphore(value: 0)
         let started = Date()
-        let thread = Thread {
-            outcome.set(Result { try runner.run(script) })
-            done.signal()
-        }
-        thread.stackSize = 1 << 20
-        thread.start()
+        let operation = BlockingWork(name) { try runner.run(script) }
 
         var seen: [String] = []
         var seenSet: Set<String> = []
@@ -167,7 +160,7 @@ extension Cluster {
             (try? connect("\(worker.name) (watcher)", at: worker.testAddress)).map { (worker.name, $0) }
         }
         defer { workerWatchers.forEach { $0.1.close() } }
-        while done.wait(timeout: .now() + pollInterval) == .timedOut {
+        while operation.wait(pollInterval) == nil {
             var slots = 0, subscriptions = 0
             for (name, connection) in workerWatchers {
                 guard let rows = try? connection.query(Self.replicationQuery).rows else { continue }
@@ -199,29 +192,17 @@ extension Cluster {
             }
             if let cancellation, cancellation.isCancelled {
                 runner.cancelRunningStatement()
-                _ = done.wait(timeout: .now() + 10)
+                _ = operation.wait(.seconds(10))
                 throw OperationCancelled(name: name)
             }
-            if Date().timeIntervalSince(started) > Double(timeLimit + 5) {
+            if Date().timeIntervalSince(started) > timeLimit.seconds + 5 {
                 runner.cancelRunningStatement()
-                _ = done.wait(timeout: .now() + 10)
-                throw OperationStalled(name: name, seconds: timeLimit, lastProgress: seen.last)
+                _ = operation.wait(.seconds(10))
+                throw OperationStalled(name: name, timeLimit: timeLimit, lastProgress: seen.last)
             }
         }
-        let results = try outcome.get()
+        let results = try operation.value()
         return OperationReport(name: name, seconds: Date().timeIntervalSince(started), progress: seen, results: results,
                                replication: replication)
-    }
-}
-
-private final class OutcomeBox: @unchecked Sendable {
-    private var result: Result<ScriptResults, Error>?
-    private let lock = NSLock()
-    func set(_ value: Result<ScriptResults, Error>) { lock.withLock { result = value } }
-    func get() throws -> ScriptResults {
-        guard let result = lock.withLock({ result }) else {
-            throw DatabaseError(node: "coordinator", message: "the operation's thread ended without a result")
-        }
-        return try result.get()
     }
 }

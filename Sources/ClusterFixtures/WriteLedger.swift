@@ -22,23 +22,16 @@ extension LoadGenerator.Options {
 extension Cluster {
     /// Runs `operation` while writers are active the whole time: they start first and have written
     /// before it begins, and stop only after it has ended.
-    public func withWriters<T: Sendable>(_ options: LoadGenerator.Options, warmUp: Double = 0.5, coolDown: Double = 0.5,
+    public func withWriters<T: Sendable>(_ options: LoadGenerator.Options, warmUp: Duration = .milliseconds(500),
+                                         coolDown: Duration = .milliseconds(500),
                                          operation: () throws -> T) throws -> WritesDuring<T> {
         let generator = LoadGenerator(cluster: self, options: options)
-        let finished = DispatchSemaphore(value: 0)
-        let box = ReportBox()
-        let thread = Thread {
-            box.set(Result { try generator.run(progressInterval: 0.1) })
-            finished.signal()
-        }
-        thread.stackSize = 1 << 20
-        thread.start()
-        Thread.sleep(forTimeInterval: warmUp)
+        let writers = BlockingWork("writers") { try generator.run(progressInterval: 0.1) }
+        Thread.sleep(forTimeInterval: warmUp.seconds)
         let outcome = Result { try operation() }
-        Thread.sleep(forTimeInterval: coolDown)
+        Thread.sleep(forTimeInterval: coolDown.seconds)
         generator.stop()
-        finished.wait()
-        return WritesDuring(outcome: outcome, writes: try box.get())
+        return WritesDuring(outcome: outcome, writes: try writers.value())
     }
 
     /// Checks every acknowledged write of `writes` against the database (see `LedgerCheck`): every
@@ -89,17 +82,5 @@ extension Cluster {
         guard token.hasPrefix("w"), parts.count == 2, let writer = Int(parts[0]), let attempt = Int(parts[1]),
               attemptsByWriter.indices.contains(writer - 1) else { return false }
         return attempt >= 1 && attempt <= attemptsByWriter[writer - 1]
-    }
-}
-
-private final class ReportBox: @unchecked Sendable {
-    private var result: Result<LoadReport, Error>?
-    private let lock = NSLock()
-    func set(_ value: Result<LoadReport, Error>) { lock.withLock { result = value } }
-    func get() throws -> LoadReport {
-        guard let result = lock.withLock({ result }) else {
-            throw DatabaseError(node: "coordinator", message: "the writers ended without a report")
-        }
-        return try result.get()
     }
 }

@@ -32,14 +32,14 @@ struct ReportPageTests {
         let page = folder.appendingPathComponent("index.html"), shot = folder.appendingPathComponent("index.png")
         try html.write(to: page, atomically: true, encoding: .utf8)
         let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1200,900"]
-        let screenshot = try ChildProcess(browser, flags + ["--screenshot=\(shot.path)", page.absoluteString]).run(timeLimit: 120)
+        let screenshot = try ChildProcess(browser, flags + ["--screenshot=\(shot.path)", page.absoluteString]).run(timeLimit: .seconds(120))
         try #require(screenshot.status == 0 && FileManager.default.fileExists(atPath: shot.path), "chromium: \(screenshot.errorOutput)")
         let colours = try ChildProcess("/usr/bin/env", ["python3", ProjectLayout.root.appendingPathComponent("scripts/png-colours.py").path,
-                                                        shot.path, "250", Self.green, Self.red]).run(timeLimit: 60)
+                                                        shot.path, "250", Self.green, Self.red]).run(timeLimit: .seconds(60))
         try #require(colours.status == 0, "png-colours.py: \(colours.errorOutput)")
         let parsed = try JSONSerialization.jsonObject(with: Data(colours.output.utf8)) as? [String: Any]
         let counts = try #require(parsed?["counts"] as? [String: Int])
-        let dom = try ChildProcess(browser, flags + ["--dump-dom", page.absoluteString]).run(timeLimit: 120)
+        let dom = try ChildProcess(browser, flags + ["--dump-dom", page.absoluteString]).run(timeLimit: .seconds(120))
         try #require(dom.status == 0, "chromium --dump-dom: \(dom.errorOutput)")
         return (counts, dom.output)
     }

@@ -59,7 +59,7 @@ struct FaultTests {
         let run = try cluster.withWriters(.ledger(seed: 11)) { () -> Result<OperationReport, any Error> in
             // Stop worker3 as soon as Citus reports the move running.
             let move = Result {
-                try cluster.moveShard(shard, to: worker3, timeLimit: 120) { line in
+                try cluster.moveShard(shard, to: worker3, timeLimit: .seconds(120)) { line in
                     guard line.contains("shard \(shard)"), !stopped.withLock({ $0 }) else { return }
                     stopped.withLock { $0 = true }
                     try? local.kill(worker3.name)
@@ -85,7 +85,7 @@ struct FaultTests {
         try cluster.removeLoadRows()
         try expectNoDebris("the failed move")
 
-        let rerun = try cluster.moveShard(shard, to: worker3, timeLimit: 120)
+        let rerun = try cluster.moveShard(shard, to: worker3, timeLimit: .seconds(120))
         let placement = try rerun.results.row("placement_after")
         #expect(try placement.get("nodeport", as: Int.self) == worker3.registeredAddress.port, "\(placement)")
         try expectNoDebris("the rerun")
@@ -101,7 +101,7 @@ struct FaultTests {
         let application = "citus-verify rebalance under test"
         let run = try cluster.withWriters(.ledger(seed: 12)) { () -> Result<OperationReport, any Error> in
             Result {
-                try cluster.rebalance(timeLimit: 120, settings: ["application_name": application]) { line in
+                try cluster.rebalance(timeLimit: .seconds(120), settings: ["application_name": application]) { line in
                     guard line.hasPrefix("move"), !dropped.withLock({ $0 }) else { return }
                     dropped.withLock { $0 = true }
                     _ = try? cluster.sqlValue("SELECT bool_or(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1",
@@ -121,7 +121,7 @@ struct FaultTests {
         // citus_rebalance_start runs the moves as a background job, which outlives the client's
         // connection: the job finishes (or fails) on its own. Running the operation again waits
         // for it and completes.
-        let rerun = try cluster.rebalance(timeLimit: 300)
+        let rerun = try cluster.rebalance(timeLimit: .seconds(300))
         print("fault: rebalance rerun: \(rerun)")
         let ledger = try cluster.checkLedger(run.writes, operation: "rebalance with its connection dropped")
         print("fault: writes during \(ledger)")

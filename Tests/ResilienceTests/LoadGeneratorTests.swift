@@ -11,12 +11,9 @@ struct LoadGeneratorTests {
     func run(_ options: LoadGenerator.Options, meanwhile: () throws -> Void = {}) throws -> LoadReport {
         let cluster = try Cluster.shared()
         let generator = LoadGenerator(cluster: cluster, options: options)
-        let box = ResultBox()
-        let done = DispatchSemaphore(value: 0)
-        Thread { box.result = Result { try generator.run() }; done.signal() }.start()
+        let writers = BlockingWork("writers") { try generator.run() }
         try meanwhile()
-        done.wait()
-        return try box.result!.get()
+        return try writers.value()
     }
 
     @Test("Without a ledger each writer keeps only its latest orders, and every committed order is counted and there")
@@ -58,8 +55,4 @@ struct LoadGeneratorTests {
         Evidence.note(String(format: "rate 40/s, 1 s lock: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms; longest write gap %.2f s",
                              report.latency.p50, report.latency.p95, report.latency.p99, report.latency.max, report.longestWriteGap))
     }
-}
-
-private final class ResultBox: @unchecked Sendable {
-    var result: Result<LoadReport, Error>?
 }

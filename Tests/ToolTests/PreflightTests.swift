@@ -29,7 +29,7 @@ struct PreflightTests {
         let port = 9860
         func cluster(_ arguments: String...) throws -> ChildProcess.Outcome {
             try ChildProcess("/bin/bash", [ProjectLayout.root.appendingPathComponent("scripts/cluster.sh").path] + arguments,
-                             environment: ["CLUSTER_DIR": directory, "CLUSTER_PORT": String(port)]).run(timeLimit: 300)
+                             environment: ["CLUSTER_DIR": directory, "CLUSTER_PORT": String(port)]).run(timeLimit: .seconds(300))
         }
         defer { _ = try? cluster("destroy") }
         let up = try cluster("up")

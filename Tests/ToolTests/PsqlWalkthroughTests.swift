@@ -19,7 +19,7 @@ struct PsqlWalkthroughTests {
             environment["CITUS_WORKER\(index + 1)_TEST_ADDR"] = "\(worker.testAddress)"
         }
         let script = ProjectLayout.root.appendingPathComponent("scripts/psql-walkthrough.sh").path
-        let run = try ChildProcess("/bin/bash", [script], environment: environment).run(timeLimit: 600)
+        let run = try ChildProcess("/bin/bash", [script], environment: environment).run(timeLimit: .seconds(600))
         #expect(run.status == 0, "\(run.output)\n\(run.errorOutput)")
 
         var configuration = c

@@ -10,7 +10,7 @@ import Testing
 struct TestSupportIsolationTests {
     @Test("ldd of citus-verify lists no Testing library")
     func toolLinksNoTesting() throws {
-        let ldd = try ChildProcess("/usr/bin/env", ["ldd", ToolRun.executable.path]).run(timeLimit: 30)
+        let ldd = try ChildProcess("/usr/bin/env", ["ldd", ToolRun.executable.path]).run(timeLimit: .seconds(30))
         #expect(ldd.status == 0, "\(ldd.errorOutput)")
         #expect(!ldd.output.contains("libTesting"), "\(ldd.output)")
         #expect(ldd.output.contains("libpq"), "ldd read the right file")
@@ -35,12 +35,9 @@ struct TestSupportIsolationTests {
                     pass
                 open(sys.argv[2], "w").write(str(count))
             """
-        let stopped = DispatchSemaphore(value: 0)
-        let counter = Thread {
-            _ = try? ChildProcess("/usr/bin/env", ["python3", "-c", listener, portFile, countFile, "300"]).run(timeLimit: 360)
-            stopped.signal()
+        let counter = BlockingWork("connection counter") {
+            try ChildProcess("/usr/bin/env", ["python3", "-c", listener, portFile, countFile, "300"]).run(timeLimit: .seconds(360))
         }
-        counter.start()
         var port: String?
         for _ in 0..<100 where port == nil {
             Thread.sleep(forTimeInterval: 0.05)
@@ -55,12 +52,12 @@ struct TestSupportIsolationTests {
                                                  "CITUS_USER": "citus_verify", "CITUS_PASSWORD": "unused",
                                                  "CITUS_WORKER1_ADDR": "127.0.0.1:\(listening)", "CITUS_WORKER2_ADDR": "127.0.0.1:\(listening)",
                                                  "CITUS_WORKER3_ADDR": "127.0.0.1:\(listening)", "CITUS_VERIFY_START_CLUSTER": "no",
-                                                 "CITUS_VERIFY_CLAIMS": "", "CITUS_VERIFY_SKIPS": ""]).run(timeLimit: 300)
+                                                 "CITUS_VERIFY_CLAIMS": "", "CITUS_VERIFY_SKIPS": ""]).run(timeLimit: .seconds(300))
         let printed = run.output + run.errorOutput  // Swift Testing reports on standard error
         #expect(run.status == 0, "the unit tests pass with no database: \(printed.suffix(2000))")
         #expect(printed.contains("Test run with") && !printed.contains("Test run with 0 tests"), "\(printed.suffix(500))")
         FileManager.default.createFile(atPath: portFile + ".stop", contents: nil)
-        #expect(stopped.wait(timeout: .now() + 30) == .success, "the listener ended and wrote its last count")
+        #expect(counter.wait(.seconds(30)) != nil, "the listener ended and wrote its last count")
         let accepted = Int((try? String(contentsOfFile: countFile, encoding: .utf8)) ?? "0") ?? 0
         #expect(accepted == 0, "connections the unit run opened: \(accepted)")
         Evidence.note("unit tests alone: \(printed.split(separator: "\n").last { $0.contains("Test run with") } ?? ""), \(accepted) connections opened")

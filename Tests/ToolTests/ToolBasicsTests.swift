@@ -92,7 +92,7 @@ struct ToolBasicsTests {
     func loadUntilInterrupted() throws {
         let cluster = try Cluster.shared()
         let before = try cluster.sqlValue("SELECT count(*) FROM orders", as: Int.self)
-        let run = try citusVerifyArray(["load", "--connections", "2", "--json"], timeLimit: 60, interruptAfter: 1.5)
+        let run = try citusVerifyArray(["load", "--connections", "2", "--json"], timeLimit: .seconds(60), interruptAfter: .milliseconds(1500))
         #expect(run.status == 0 && !run.killedBySignal, "\(run)")
         #expect(run.errorOutput.contains("interrupted: finishing the transactions in flight"), "\(run)")
         let report = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any]

@@ -124,7 +124,7 @@ struct ToolReshardTests {
 
     @Test("reshard rebalance, Ctrl-C: says Citus's job keeps running and how to stop it; a second Ctrl-C stops it")
     func rebalanceInterrupted() throws {
-        let run = try citusVerifyArray(["reshard", "rebalance"], timeLimit: 300,
+        let run = try citusVerifyArray(["reshard", "rebalance"], timeLimit: .seconds(300),
                                        interruptWhen: ["rebalance progress: ", "press Ctrl-C again to stop it"])
         #expect(run.status == 130 && !run.killedBySignal, "\(run)")
         #expect(run.errorOutput.contains("keeps running on the cluster without this command; stop it with SELECT citus_rebalance_stop();"), "\(run)")

@@ -23,12 +23,12 @@ struct ToolRun: CustomStringConvertible {
 
 /// Runs `citus-verify` with `arguments`; the environment is this process's with `environment`
 /// laid over it. Past `timeLimit` seconds the child is killed and the run fails.
-func citusVerify(_ arguments: String..., environment: [String: String] = [:], timeLimit: Double = 600) throws -> ToolRun {
+func citusVerify(_ arguments: String..., environment: [String: String] = [:], timeLimit: Duration = .seconds(600)) throws -> ToolRun {
     try citusVerifyArray(arguments, environment: environment, timeLimit: timeLimit)
 }
 
-func citusVerifyArray(_ arguments: [String], environment: [String: String] = [:], timeLimit: Double = 600,
-                      interruptAfter: Double? = nil, interruptWhen: [String] = []) throws -> ToolRun {
+func citusVerifyArray(_ arguments: [String], environment: [String: String] = [:], timeLimit: Duration = .seconds(600),
+                      interruptAfter: Duration? = nil, interruptWhen: [String] = []) throws -> ToolRun {
     let outcome = try ChildProcess(ToolRun.executable.path, arguments, environment: environment)
         .run(timeLimit: timeLimit, interruptAfter: interruptAfter, interruptWhen: interruptWhen)
     // The tool may have dropped and recreated the database: the test's own connections are stale.
