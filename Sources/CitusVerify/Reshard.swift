@@ -74,7 +74,7 @@ struct Reshard: ParsableCommand {
 
     /// --dry-run: Citus's own plan (36_plan_rebalance.sql, 37_plan_drain.sql), nothing changed.
     private func printPlan(_ cluster: Cluster) throws {
-        let moves = scenario == .rebalance ? try cluster.planRebalance() : try cluster.planDrain(try drainTarget(cluster))
+        let moves = scenario == .rebalance ? try cluster.lifecycle.planRebalance() : try cluster.lifecycle.planDrain(try drainTarget(cluster))
         if json { return print(try JSONOutput.encode(Output(scenario: scenario.rawValue, dryRun: true, plannedMoves: moves))) }
         let total = moves.reduce(Int64(0)) { $0 + $1.bytes }
         print("\(scenario.rawValue) --dry-run: \(moves.count) shard moves planned, \(Stats.size(total)) in all; nothing was changed")
@@ -137,24 +137,24 @@ struct Reshard: ParsableCommand {
         do {
             switch scenario {
             case .enableCitus:
-                let evidence = try cluster.distribute()
+                let evidence = try cluster.lifecycle.distribute()
                 summary = "enable-citus: \(evidence.citusVersion); active workers: \(evidence.activeWorkers.joined(separator: ", "))"
             case .addWorker:
-                summary = "add-worker: active workers now \(try cluster.addWorker().joined(separator: ", "))"
+                summary = "add-worker: active workers now \(try cluster.lifecycle.addWorker().joined(separator: ", "))"
             case .rebalance:
-                let report = try cluster.rebalance(timeLimit: .seconds(timeLimit), onProgress: progress, onSnapshot: snapshot, cancellation: cancellation)
+                let report = try cluster.lifecycle.rebalance(timeLimit: .seconds(timeLimit), onProgress: progress, onSnapshot: snapshot, cancellation: cancellation)
                 (summary, seconds) = (String(describing: report), report.seconds)
             case .isolate:
-                let isolation = try cluster.isolateTenant(tenant, timeLimit: .seconds(timeLimit), onProgress: progress, onSnapshot: snapshot,
+                let isolation = try cluster.lifecycle.isolateTenant(tenant, timeLimit: .seconds(timeLimit), onProgress: progress, onSnapshot: snapshot,
                                                           cancellation: cancellation)
                 summary = "isolate: tenant \(isolation.tenant) (\(isolation.tenantOrders) orders) moved from shard \(isolation.shardBefore) to shard \(isolation.shardAfter), hash range [\(isolation.shardMinValue), \(isolation.shardMaxValue)]; orders has \(isolation.orderShardCountBefore) → \(isolation.orderShardCountAfter) shards"
                 seconds = isolation.report.seconds
             case .drain:
-                let report = try cluster.drain(try drainTarget(cluster), timeLimit: .seconds(timeLimit), onProgress: progress, onSnapshot: snapshot,
+                let report = try cluster.lifecycle.drain(try drainTarget(cluster), timeLimit: .seconds(timeLimit), onProgress: progress, onSnapshot: snapshot,
                                                cancellation: cancellation)
                 (summary, seconds) = (String(describing: report), report.seconds)
             case .undistribute:
-                let report = try cluster.undistribute(timeLimit: .seconds(timeLimit)).report
+                let report = try cluster.lifecycle.undistribute(timeLimit: .seconds(timeLimit)).report
                 (summary, seconds) = (String(describing: report), report.seconds)
             }
         } catch let error where cancellation.isCancelled {

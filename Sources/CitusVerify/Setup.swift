@@ -42,7 +42,7 @@ struct Setup: ParsableCommand {
         let cluster = try ClusterAccess.open()
         let clock = ContinuousClock()
         var result: (Baseline, SeedData)?
-        let elapsed = try clock.measure { result = try cluster.resetToBaseline(seed: seed, scale: scale, loader: .copy) }
+        let elapsed = try clock.measure { result = try cluster.lifecycle.resetToBaseline(seed: seed, scale: scale, loader: .copy) }
         guard let (baseline, data) = result else { return }
         if json {
             return print(try JSONOutput.encode(Output(database: cluster.configuration.database, seed: baseline.seed, scale: baseline.scale,

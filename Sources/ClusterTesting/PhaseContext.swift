@@ -33,17 +33,17 @@ public struct PhaseContext: Sendable {
         let evidence: (any Sendable)?
         switch phase {
         case .baseline:
-            baseline = try cluster.resetToBaseline().0
+            baseline = try cluster.lifecycle.resetToBaseline().0
             evidence = nil
         case .distribute:
-            baseline = try cluster.ensure(.baseline)
-            evidence = try cluster.distribute()
+            baseline = try cluster.lifecycle.ensure(.baseline)
+            evidence = try cluster.lifecycle.distribute()
         case .reshard:
-            baseline = try cluster.ensure(.distributed)
-            evidence = try cluster.reshard(timeLimit: Phase.operationTimeLimit, writers: true, hotTenant: baseline.data.heaviestUser.id)
+            baseline = try cluster.lifecycle.ensure(.distributed)
+            evidence = try cluster.lifecycle.reshard(timeLimit: Phase.operationTimeLimit, writers: true, hotTenant: baseline.data.heaviestUser.id)
         case .undistribute:
-            baseline = try cluster.ensure(.resharded)
-            evidence = try cluster.undistribute(timeLimit: Phase.operationTimeLimit, writers: true)
+            baseline = try cluster.lifecycle.ensure(.resharded)
+            evidence = try cluster.lifecycle.undistribute(timeLimit: Phase.operationTimeLimit, writers: true)
         }
         return PhaseContext(phase: phase, cluster: cluster, baseline: baseline,
                             seedData: baseline.data, evidence: evidence)

@@ -48,11 +48,11 @@ struct WriteLedgerTokenTests {
     @Test("A token names an attempt only when that writer made that many attempts")
     func attempted() {
         let attempts = [3, 0, 10]
-        #expect(Cluster.wasAttempted("w1-1", attemptsByWriter: attempts))
-        #expect(Cluster.wasAttempted("w1-3", attemptsByWriter: attempts))
-        #expect(Cluster.wasAttempted("w3-10", attemptsByWriter: attempts))
+        #expect(Lifecycle.wasAttempted("w1-1", attemptsByWriter: attempts))
+        #expect(Lifecycle.wasAttempted("w1-3", attemptsByWriter: attempts))
+        #expect(Lifecycle.wasAttempted("w3-10", attemptsByWriter: attempts))
         for token in ["w1-4", "w2-1", "w4-1", "w1-0", "x1-1", "w1", "", "w-1", "w1-2-3"] {
-            #expect(!Cluster.wasAttempted(token, attemptsByWriter: attempts), "\(token)")
+            #expect(!Lifecycle.wasAttempted(token, attemptsByWriter: attempts), "\(token)")
         }
     }
 }

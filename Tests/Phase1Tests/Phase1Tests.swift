@@ -156,8 +156,8 @@ struct Phase1Tests {
             defer { scratch.disconnectAll() }
             try scratch.run("setup/00_create_base_table.sql")
             switch loader {
-            case .sqlFile: try scratch.runSeedFile(seed: 7, scale: 2, on: scratch.coordinator)
-            case .copy: _ = try scratch.loadSeedData(seed: 7, scale: 2)
+            case .sqlFile: try scratch.lifecycle.runSeedFile(seed: 7, scale: 2, on: scratch.coordinator)
+            case .copy: _ = try scratch.lifecycle.loadSeedData(seed: 7, scale: 2)
             }
             #expect(try scratch.checksums() == expected.expectedChecksums, "\(loader)")
         }

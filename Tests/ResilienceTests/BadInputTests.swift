@@ -70,9 +70,9 @@ struct BadInputTests {
 
     @Test("A phase run before its predecessor's state exists is refused, naming the stage it needs")
     func phaseBeforeItsPredecessor() throws {
-        try cluster.ensure(.baseline)
+        try cluster.lifecycle.ensure(.baseline)
         let before = try ClusterFingerprint(of: cluster)
-        let error = try #require(throws: StageMismatch.self) { try timed("reshard on a baseline") { try cluster.reshard() } }
+        let error = try #require(throws: StageMismatch.self) { try timed("reshard on a baseline") { try cluster.lifecycle.reshard() } }
         #expect(error.description.contains("starts from the 'distributed' stage, but the cluster is at 'baseline'"), "\(error)")
         #expect(try ClusterFingerprint(of: cluster) == before)
     }
@@ -84,7 +84,7 @@ struct CitusBadInputTests {
     let cluster: Cluster
     init() throws {
         cluster = try Cluster.shared()
-        try cluster.ensure(.distributed)
+        try cluster.lifecycle.ensure(.distributed)
     }
 
     private func refused(_ operation: () throws -> Void) throws -> String {
@@ -98,8 +98,8 @@ struct CitusBadInputTests {
 
     @Test("Adding a worker that is already registered")
     func workerAlreadyRegistered() throws {
-        try cluster.addWorker()
-        let message = try refused { try cluster.addWorker() }
+        try cluster.lifecycle.addWorker()
+        let message = try refused { try cluster.lifecycle.addWorker() }
         #expect(message.contains("worker3") && message.contains("already registered"), "\(message)")
     }
 
@@ -120,20 +120,20 @@ struct CitusBadInputTests {
                 _ = try? cluster.sqlRow("SELECT citus_set_node_property($1, $2, 'shouldhaveshards', true)", [host, port])
             }
         }
-        let message = try refused { _ = try cluster.drain(first) }
+        let message = try refused { _ = try cluster.lifecycle.drain(first) }
         #expect(message.contains("worker1") && message.contains("last worker"), "\(message)")
     }
 
     @Test("Isolating a tenant that has no rows")
     func isolatingAnEmptyTenant() throws {
-        let message = try refused { _ = try cluster.isolateTenant(987_654_321) }
+        let message = try refused { _ = try cluster.lifecycle.isolateTenant(987_654_321) }
         #expect(message.contains("tenant 987654321 has no orders"), "\(message)")
     }
 
     @Test("Undistributing a table that is not distributed")
     func undistributingPlainTables() throws {
-        try cluster.ensure(.baseline)
-        let message = try refused { _ = try cluster.undistribute() }
+        try cluster.lifecycle.ensure(.baseline)
+        let message = try refused { _ = try cluster.lifecycle.undistribute() }
         #expect(message.contains("orders is not a distributed table"), "\(message)")
     }
 }

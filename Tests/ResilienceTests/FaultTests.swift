@@ -50,16 +50,16 @@ struct FaultTests {
 
     @Test("A worker stopped abruptly while a shard moves onto it: the move fails clearly, and after a restart nothing is lost and the move completes")
     func workerStoppedDuringMove() throws {
-        try cluster.ensure(.distributed)
-        try cluster.addWorker()
+        try cluster.lifecycle.ensure(.distributed)
+        try cluster.lifecycle.addWorker()
         let shard: Int64 = try cluster.sqlValue("""
             SELECT min(shardid) FROM citus_shards WHERE table_name = 'orders'::regclass AND nodename = $1 AND nodeport = $2
             """, [worker1.registeredAddress.host, worker1.registeredAddress.port])
         let stopped = Mutex(false)
-        let run = try cluster.withWriters(.ledger(seed: 11)) { () -> Result<OperationReport, any Error> in
+        let run = try cluster.lifecycle.withWriters(.ledger(seed: 11)) { () -> Result<OperationReport, any Error> in
             // Stop worker3 as soon as Citus reports the move running.
             let move = Result {
-                try cluster.moveShard(shard, to: worker3, timeLimit: .seconds(120)) { line in
+                try cluster.lifecycle.moveShard(shard, to: worker3, timeLimit: .seconds(120)) { line in
                     guard line.contains("shard \(shard)"), !stopped.withLock({ $0 }) else { return }
                     stopped.withLock { $0 = true }
                     try? local.kill(worker3.name)
@@ -78,30 +78,30 @@ struct FaultTests {
             print("fault: move with its target stopped failed: \(error)")
             #expect(error is DatabaseError, "a database error naming the failure, not a stall: \(error)")
         }
-        let ledger = try cluster.checkLedger(run.writes, operation: "move onto a stopped worker")
+        let ledger = try cluster.lifecycle.checkLedger(run.writes, operation: "move onto a stopped worker")
         print("fault: writes during \(ledger)")
         #expect(ledger.acknowledged > 0)
         #expect(ledger.holds, "\(ledger)")
-        try cluster.removeLoadRows()
+        try cluster.lifecycle.removeLoadRows()
         try expectNoDebris("the failed move")
 
-        let rerun = try cluster.moveShard(shard, to: worker3, timeLimit: .seconds(120))
+        let rerun = try cluster.lifecycle.moveShard(shard, to: worker3, timeLimit: .seconds(120))
         let placement = try rerun.results.row("placement_after")
         #expect(try placement.get("nodeport", as: Int.self) == worker3.registeredAddress.port, "\(placement)")
         try expectNoDebris("the rerun")
-        let baseline = try #require(try cluster.recordedBaseline())
+        let baseline = try #require(try cluster.lifecycle.store.recordedBaseline())
         #expect(try cluster.checksums() == baseline.checksums)
     }
 
     @Test("The coordinator connection dropped in the middle of a rebalance: a clear error, nothing lost, and a rerun completes")
     func connectionDroppedDuringRebalance() throws {
-        try cluster.ensure(.distributed)
-        try cluster.addWorker()
+        try cluster.lifecycle.ensure(.distributed)
+        try cluster.lifecycle.addWorker()
         let dropped = Mutex(false)
         let application = "citus-verify rebalance under test"
-        let run = try cluster.withWriters(.ledger(seed: 12)) { () -> Result<OperationReport, any Error> in
+        let run = try cluster.lifecycle.withWriters(.ledger(seed: 12)) { () -> Result<OperationReport, any Error> in
             Result {
-                try cluster.rebalance(timeLimit: .seconds(120), settings: ["application_name": application]) { line in
+                try cluster.lifecycle.rebalance(timeLimit: .seconds(120), settings: ["application_name": application]) { line in
                     guard line.hasPrefix("move"), !dropped.withLock({ $0 }) else { return }
                     dropped.withLock { $0 = true }
                     _ = try? cluster.sqlValue("SELECT bool_or(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1",
@@ -121,17 +121,17 @@ struct FaultTests {
         // citus_rebalance_start runs the moves as a background job, which outlives the client's
         // connection: the job finishes (or fails) on its own. Running the operation again waits
         // for it and completes.
-        let rerun = try cluster.rebalance(timeLimit: .seconds(300))
+        let rerun = try cluster.lifecycle.rebalance(timeLimit: .seconds(300))
         print("fault: rebalance rerun: \(rerun)")
-        let ledger = try cluster.checkLedger(run.writes, operation: "rebalance with its connection dropped")
+        let ledger = try cluster.lifecycle.checkLedger(run.writes, operation: "rebalance with its connection dropped")
         print("fault: writes during \(ledger)")
         #expect(ledger.acknowledged > 0)
         #expect(ledger.holds, "\(ledger)")
-        try cluster.removeLoadRows()
+        try cluster.lifecycle.removeLoadRows()
         let counts = try cluster.placements(of: "orders").shardsByNode.values
         #expect(counts.count == 3 && counts.max()! - counts.min()! <= 1, "balanced over three workers after the rerun")
         try expectNoDebris("the dropped rebalance and its rerun")
-        let baseline = try #require(try cluster.recordedBaseline())
+        let baseline = try #require(try cluster.lifecycle.store.recordedBaseline())
         #expect(try cluster.checksums() == baseline.checksums)
     }
 }

@@ -9,9 +9,9 @@ struct LedgerCheckTests {
     @Test("Deleting, changing and inventing orders behind the writers' backs breaks the ledger")
     func plantedFaults() throws {
         let cluster = try Cluster.shared()
-        try cluster.ensure(.baseline)
-        defer { _ = try? cluster.removeLoadRows() }
-        let run = try cluster.withWriters(.ledger(seed: 5)) {
+        try cluster.lifecycle.ensure(.baseline)
+        defer { _ = try? cluster.lifecycle.removeLoadRows() }
+        let run = try cluster.lifecycle.withWriters(.ledger(seed: 5)) {
             // Writer 1's first order disappears, writer 2's first order changes, and an order appears
             // under a writer that does not exist.
             try cluster.coordinator.execute("""
@@ -24,7 +24,7 @@ struct LedgerCheckTests {
                 """)
         }
         try run.get()
-        let check = try cluster.checkLedger(run.writes, operation: "planted faults")
+        let check = try cluster.lifecycle.checkLedger(run.writes, operation: "planted faults")
         #expect(check.lost == ["w1-1"], "\(check)")
         #expect(check.changed.count == 1 && check.changed[0].hasPrefix("w2-1: amount (cents)"), "\(check)")
         #expect(check.unknown == ["w9-1"], "\(check)")

@@ -19,8 +19,8 @@ struct LoadGeneratorTests {
     @Test("Without a ledger each writer keeps only its latest orders, and every committed order is counted and there")
     func boundedWithoutLedger() throws {
         let cluster = try Cluster.shared()
-        try cluster.ensure(.baseline)
-        defer { _ = try? cluster.removeLoadRows() }
+        try cluster.lifecycle.ensure(.baseline)
+        defer { _ = try? cluster.lifecycle.removeLoadRows() }
         var options = LoadGenerator.Options(connections: 2, duration: 2, seed: 11, updateShare: 0.2)
         options.keepsLedger = false
         options.recentOrders = 50
@@ -35,8 +35,8 @@ struct LoadGeneratorTests {
     @Test("Under --rate, a 1 s lock on orders delays every transaction due meanwhile, and p95 shows it")
     func latencyFromSchedule() throws {
         let cluster = try Cluster.shared()
-        try cluster.ensure(.baseline)
-        defer { _ = try? cluster.removeLoadRows() }
+        try cluster.lifecycle.ensure(.baseline)
+        defer { _ = try? cluster.lifecycle.removeLoadRows() }
         let stall = 1.0
         let report = try run(.init(connections: 1, rate: 40, duration: 3, seed: 12)) {
             Thread.sleep(forTimeInterval: 0.5)

@@ -167,7 +167,7 @@ struct ToolReshardTests {
 
     @Test("reshard undistribute leaves plain tables with every row of the baseline; undistributing again is refused")
     func undistribute() throws {
-        let baseline = try #require(try cluster.recordedBaseline(), "setup recorded the baseline")
+        let baseline = try #require(try cluster.lifecycle.store.recordedBaseline(), "setup recorded the baseline")
         let run = try citusVerify("reshard", "undistribute")
         #expect(run.status == 0, "\(run)")
         #expect(try cluster.sqlValue("SELECT count(*) FROM citus_tables", as: Int.self) == 0)

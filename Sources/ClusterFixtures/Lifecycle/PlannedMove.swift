@@ -9,32 +9,32 @@ public struct PlannedMove: Codable, Sendable, Equatable {
     public var target: String
 }
 
-extension Cluster {
+extension Lifecycle {
     /// The moves `31_rebalance_shards.sql` would make (`36_plan_rebalance.sql`).
     public func planRebalance() throws -> [PlannedMove] {
         try requireDistributedTables()
-        return try plannedMoves(in: run("resharding/36_plan_rebalance.sql"))
+        return try plannedMoves(in: cluster.run("resharding/36_plan_rebalance.sql"))
     }
 
     /// The moves draining `worker` would make (`37_plan_drain.sql`, rolled back: nothing changes).
     public func planDrain(_ worker: ClusterConfiguration.Worker) throws -> [PlannedMove] {
         try requireDistributedTables()
         let address = worker.registeredAddress
-        guard try sqlValue("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
+        guard try cluster.sqlValue("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
                            [address.host, address.port], as: Int.self) == 1 else {
             throw ReshardRefused(description: "\(worker.name) (\(address)) is not registered: nothing to drain")
         }
-        let connection = try connect("coordinator (drain plan)")
+        let connection = try cluster.connect("coordinator (drain plan)")
         defer { connection.close() }
-        return try plannedMoves(in: run("resharding/37_plan_drain.sql",
+        return try plannedMoves(in: cluster.run("resharding/37_plan_drain.sql",
                                         variables: ["drain_host": address.host, "drain_port": String(address.port)], on: connection))
     }
 
     private func plannedMoves(in results: ScriptResults) throws -> [PlannedMove] {
         try results.named("planned_moves").rows.map { row in
             PlannedMove(table: try row.get("table_name"), shardID: try row.get("shardid"), bytes: try row.get("shard_size"),
-                        source: workerName(host: try row.get("sourcename"), port: try row.get("sourceport")),
-                        target: workerName(host: try row.get("targetname"), port: try row.get("targetport")))
+                        source: cluster.workerName(host: try row.get("sourcename"), port: try row.get("sourceport")),
+                        target: cluster.workerName(host: try row.get("targetname"), port: try row.get("targetport")))
         }
     }
 }

@@ -31,17 +31,17 @@ public struct StageMismatch: Error, CustomStringConvertible {
     }
 }
 
-extension Cluster {
+extension Lifecycle {
     /// Throws `StageMismatch` unless the recorded stage is `stage`.
     func require(_ stage: LifecycleStage, for operation: String) throws {
-        let found = try recordedStageText()
+        let found = try store.recordedStageText()
         guard found == stage.rawValue else { throw StageMismatch(operation: operation, needs: stage, found: found) }
     }
 
     /// Whether Citus is enabled and `orders` is one of its tables.
     func ordersIsDistributed() throws -> Bool {
-        try hasExtension("citus")
-            && sqlValue("SELECT count(*) FROM citus_tables WHERE table_name = 'orders'::regclass", as: Int.self) == 1
+        try cluster.hasExtension("citus")
+            && cluster.sqlValue("SELECT count(*) FROM citus_tables WHERE table_name = 'orders'::regclass", as: Int.self) == 1
     }
 
     /// Throws `CitusNotEnabled` unless Citus is enabled and orders is distributed.

@@ -12,7 +12,7 @@ public struct UndistributeEvidence: Sendable {
     public var writes: LedgerCheck?
 }
 
-extension Cluster {
+extension Lifecycle {
     /// Phase 4: every table back to a plain PostgreSQL table on the coordinator.
     @discardableResult
     /// With `writers`, it runs while writers insert and update orders, and what they acknowledged
@@ -21,7 +21,7 @@ extension Cluster {
         guard try ordersIsDistributed() else {
             throw ReshardRefused(description: "orders is not a distributed table: nothing to undistribute")
         }
-        try recordStageChanging(to: .undistributed)
+        try store.recordStageChanging(to: .undistributed)
         let operation = {
             try self.runWatched("resharding/34_undistribute_table.sql", name: "undistribute",
                                 progressQuery: "SELECT 'running' AS line WHERE false", timeLimit: timeLimit)
@@ -29,10 +29,7 @@ extension Cluster {
         let report: OperationReport
         var writes: LedgerCheck?
         if writers {
-            let run = try withWriters(.ledger(seed: configuration.seed &+ 100), operation: operation)
-            report = try run.get()
-            writes = try checkLedger(run.writes, operation: "undistribute")
-            try removeLoadRows()
+            (report, writes) = try whileWriting("undistribute", .ledger(seed: configuration.seed &+ 100), measuringCoverage: false, operation)
         } else {
             report = try operation()
         }
@@ -41,7 +38,7 @@ extension Cluster {
             report: report, citusTablesLeft: try results.row("citus_tables_left").get("citus_tables"),
             partitionsLeft: try results.row("partitions_left").get("distributed_relations"),
             shardsLeft: try results.row("shards_left").get("shards"), writes: writes)
-        try recordStage(.undistributed)
+        try store.recordStage(.undistributed)
         return evidence
     }
 }

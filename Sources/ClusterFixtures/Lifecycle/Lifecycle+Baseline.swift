@@ -10,7 +10,7 @@ public enum SeedLoader: Sendable {
     case copy
 }
 
-extension Cluster {
+extension Lifecycle {
     /// Every node's database dropped and created anew; on the coordinator the Phase 1 schema and
     /// seed data, and the baseline recorded. Only for a database that is the suite's own
     /// (`CITUS_VERIFY_RESET=allow`).
@@ -23,30 +23,30 @@ extension Cluster {
                 expected: "'allow' when that database, on every node, belongs to this suite alone (the suite drops and recreates it)")
         }
         let citus = CitusAvailability.missingReason == nil
-        disconnectAll()
+        cluster.disconnectAll()
         let nodes = [("coordinator", configuration.coordinator)] + configuration.workers.map { ($0.name, $0.testAddress) }
         for (label, address) in nodes {
-            let admin = try connect(label, at: address, database: "postgres")
+            let admin = try cluster.connect(label, at: address, database: "postgres")
             defer { admin.close() }
             try admin.execute("DROP DATABASE IF EXISTS \(SQLIdentifier.quote(configuration.database)) WITH (FORCE)")
             try admin.execute("CREATE DATABASE \(SQLIdentifier.quote(configuration.database))")
             if citus && label != "coordinator" {
                 // Citus needs the extension in a worker's database before the coordinator registers it.
-                let node = try connect(label, at: address)
+                let node = try cluster.connect(label, at: address)
                 defer { node.close() }
                 try node.execute("SET client_min_messages = warning; CREATE EXTENSION citus")
             }
         }
-        try run("setup/00_create_base_table.sql")
+        try cluster.run("setup/00_create_base_table.sql")
         let data: SeedData
         switch loader {
         case .sqlFile:
-            try runSeedFile(seed: seed, scale: scale, on: coordinator)
+            try runSeedFile(seed: seed, scale: scale, on: cluster.coordinator)
             data = SeedData(seed: seed, scale: scale)
         case .copy:
             data = try loadSeedData(seed: seed, scale: scale)
         }
-        try recordBaseline(seed: seed, scale: scale)
+        try store.recordBaseline(seed: seed, scale: scale)
         return (Baseline(data), data)
     }
 
@@ -56,16 +56,16 @@ extension Cluster {
         try connection.query("SELECT set_config('citus_verify.seed', $1, false), set_config('citus_verify.scale', $2, false)",
                              [String(seed), String(scale)])
         defer { _ = try? connection.execute("RESET citus_verify.seed; RESET citus_verify.scale") }
-        try run("setup/01_initial_seed_data.sql", on: connection)
+        try cluster.run("setup/01_initial_seed_data.sql", on: connection)
     }
 
     /// Generates every row from the seed in Swift and loads it with COPY: regions, users, orders
     /// and their items.
     public func loadSeedData(seed: UInt64, scale: Int) throws -> SeedData {
         let data = SeedData(seed: seed, scale: scale)
-        try data.loadRegions(into: coordinator)
-        try data.load(into: coordinator)
-        try coordinator.execute("ANALYZE")
+        try data.loadRegions(into: cluster.coordinator)
+        try data.load(into: cluster.coordinator)
+        try cluster.coordinator.execute("ANALYZE")
         return data
     }
 
@@ -74,7 +74,7 @@ extension Cluster {
     @discardableResult
     public func ensure(_ stage: LifecycleStage) throws -> Baseline {
         // Reused only when built from the configured seed and scale by the same steps and checks.
-        if let record = try recordedLifecycle(), record.stage == stage.rawValue,
+        if let record = try store.recordedLifecycle(), record.stage == stage.rawValue,
            record.seed == configuration.seed, record.scale == configuration.scale,
            record.fingerprint == ProjectFingerprint.current {
             return Baseline(SeedData(seed: record.seed, scale: record.scale))

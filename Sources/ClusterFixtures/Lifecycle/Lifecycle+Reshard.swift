@@ -54,7 +54,7 @@ public struct ReshardRefused: Error, CustomStringConvertible {
     public init(description: String) { self.description = description }
 }
 
-extension Cluster {
+extension Lifecycle {
     /// The worker Phase 3 drains and removes.
     public static let drainedWorker = "worker1"
 
@@ -67,10 +67,10 @@ extension Cluster {
     /// the writers' orders during the split.
     public func reshard(timeLimit: Duration = .seconds(600), writers: Bool = false, hotTenant: Int? = nil) throws -> ReshardEvidence {
         try require(.distributed, for: "Phase 3 (reshard)")
-        try recordStageChanging(to: .resharded)
+        try store.recordStageChanging(to: .resharded)
         var steps: [ReshardEvidence.StepCheck] = []
         func check(_ step: String) throws {
-            steps.append(.init(step: step, checksums: try checksums(), pendingCleanup: try pendingCleanupRecords()))
+            steps.append(.init(step: step, checksums: try cluster.checksums(), pendingCleanup: try cluster.pendingCleanupRecords()))
         }
         var writes: [LedgerCheck] = []
         // Each long operation runs with writers active; their rows are checked, then removed, so
@@ -80,27 +80,22 @@ extension Cluster {
             guard writers else { return try operation() }
             var options = LoadGenerator.Options.ledger(seed: configuration.seed &+ UInt64(writes.count + 1), hotTenant: hotTenant)
             if !updates { options.updateShare = 0 }
-            let before = try shardMap()
-            let run = try withWriters(options, operation: operation)
-            let value = try run.get()
-            var check = try checkLedger(run.writes, operation: name)
-            (check.movedShardGroups, check.coveredShardGroups) = try coverage(of: run.writes, before: before, after: try shardMap())
+            let (value, check) = try self.whileWriting(name, options, measuringCoverage: true, operation)
             writes.append(check)
-            try removeLoadRows()
             return value
         }
 
         let (active, addResults) = try addWorkerReporting()
         try check("add worker")
 
-        let before = try placements(of: "orders")
+        let before = try cluster.placements(of: "orders")
         let rebalance = try whileWriting("rebalance") { try self.rebalance(timeLimit: timeLimit) }
-        let after = try placements(of: "orders")
+        let after = try cluster.placements(of: "orders")
         try check("rebalance")
 
-        let heaviest = try heaviestTenant()
+        let heaviest = try cluster.heaviestTenant()
         let isolated = hotTenant ?? heaviest.id
-        let range = try sqlRow("""
+        let range = try cluster.sqlRow("""
             SELECT s.shardminvalue::bigint AS min, s.shardmaxvalue::bigint AS max, worker_hash($1::bigint) AS hash
             FROM pg_dist_shard s WHERE s.shardid = get_shard_id_for_distribution_column('orders', $1::bigint)
             """, [isolated])
@@ -118,26 +113,13 @@ extension Cluster {
 
         let drained = try configuration.worker(Self.drainedWorker)
         let drain = try whileWriting("drain \(drained.name)") { try self.drain(drained, timeLimit: timeLimit) }
-        let afterDrain = try placements(of: "orders")
+        let afterDrain = try cluster.placements(of: "orders")
         try check("drain")
-        try recordStage(.resharded)
+        try store.recordStage(.resharded)
         return ReshardEvidence(activeWorkersAfterAdd: active, addWorkerResults: addResults, expectedNewShards: expectedNewShards,
                                beforeRebalance: before, afterRebalance: after,
                                rebalance: rebalance, isolation: isolation, drainedWorker: drained.name,
                                afterDrain: afterDrain, drain: drain, steps: steps, heaviestTenant: heaviest, writes: writes)
-    }
-
-    /// The tenant with the most orders (lowest id on a tie) and its order count.
-    public func heaviestTenant() throws -> (id: Int, orders: Int) {
-        let row = try sqlRow("SELECT user_id, count(*) AS orders FROM orders GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT 1")
-        return (try row.get("user_id"), try row.get("orders"))
-    }
-
-    /// The worker names `citus_get_active_worker_nodes()` lists, in port order.
-    public func activeWorkers() throws -> [String] {
-        try sqlRows("SELECT node_name, node_port FROM citus_get_active_worker_nodes() ORDER BY node_port").map {
-            workerName(host: try $0.get("node_name"), port: try $0.get("node_port"))
-        }
     }
 
     /// Registers worker 3 (`30_add_worker_node.sql`); returns the active workers afterwards.
@@ -148,20 +130,20 @@ extension Cluster {
     func addWorkerReporting() throws -> (active: [String], results: ScriptResults) {
         try requireDistributedTables()
         let third = try configuration.worker("worker3")
-        let registered = try sqlValue("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
+        let registered = try cluster.sqlValue("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
                                       [third.registeredAddress.host, third.registeredAddress.port], as: Int.self)
         guard registered == 0 else {
             throw ReshardRefused(description: "\(third.name) (\(third.registeredAddress)) is already registered")
         }
-        try recordStageChanging(to: .resharded)
-        let results = try run("resharding/30_add_worker_node.sql")
-        return (try activeWorkers(), results)
+        try store.recordStageChanging(to: .resharded)
+        let results = try cluster.run("resharding/30_add_worker_node.sql")
+        return (try cluster.activeWorkers(), results)
     }
 
     /// Each shard of orders with the node holding it and its hash range, from the placement catalog.
     func shardMap() throws -> [Int64: (node: String, min: Int64, max: Int64)] {
         var map: [Int64: (node: String, min: Int64, max: Int64)] = [:]
-        for placement in try catalogPlacements() where placement.table == "orders" {
+        for placement in try cluster.catalogPlacements() where placement.table == "orders" {
             map[placement.shardID] = (placement.node, placement.min ?? .min, placement.max ?? .max)
         }
         return map
@@ -174,7 +156,7 @@ extension Cluster {
                   after: [Int64: (node: String, min: Int64, max: Int64)]) throws -> (moved: Int, covered: Int) {
         let moved = before.filter { after[$0.key]?.node != $0.value.node }.map(\.value)
         let users = Array(Set(writes.acknowledged.map(\.userID))).sorted()
-        let hashes = try sqlRows("SELECT worker_hash(u) AS hash FROM unnest($1::bigint[]) AS u", [users])
+        let hashes = try cluster.sqlRows("SELECT worker_hash(u) AS hash FROM unnest($1::bigint[]) AS u", [users])
             .map { try $0.get("hash", as: Int64.self) }
         let covered = moved.filter { shard in hashes.contains { $0 >= shard.min && $0 <= shard.max } }
         return (moved.count, covered.count)
@@ -185,7 +167,7 @@ extension Cluster {
                           onProgress: ((String) -> Void)? = nil, onSnapshot: ((OperationProgress) -> Void)? = nil,
                           cancellation: OperationCancellation? = nil) throws -> OperationReport {
         try requireDistributedTables()
-        try recordStageChanging(to: .resharded)
+        try store.recordStageChanging(to: .resharded)
         return try runWatched("resharding/31_rebalance_shards.sql", name: "rebalance", settings: settings,
                               timeLimit: timeLimit, onProgress: onProgress, onSnapshot: onSnapshot, cancellation: cancellation)
     }
@@ -197,11 +179,11 @@ extension Cluster {
                               cancellation: OperationCancellation? = nil) throws -> TenantIsolation {
         try requireDistributedTables()
         if let tenant {
-            let orders = try sqlValue("SELECT count(*) FROM orders WHERE user_id = $1", [tenant], as: Int.self)
+            let orders = try cluster.sqlValue("SELECT count(*) FROM orders WHERE user_id = $1", [tenant], as: Int.self)
             guard orders > 0 else { throw ReshardRefused(description: "tenant \(tenant) has no orders: nothing to isolate") }
         }
-        try recordStageChanging(to: .resharded)
-        let countBefore = try placements(of: "orders").total
+        try store.recordStageChanging(to: .resharded)
+        let countBefore = try cluster.placements(of: "orders").total
         let report = try runWatched("resharding/32_isolate_tenant.sql", name: "tenant isolation",
                                     settings: ["citus_verify.tenant_id": tenant.map(String.init) ?? ""],
                                     timeLimit: timeLimit, onProgress: onProgress, onSnapshot: onSnapshot, cancellation: cancellation)
@@ -212,7 +194,7 @@ extension Cluster {
             shardBefore: try beforeRow.get("shard_before"), shardAfter: try afterRow.get("shard_after"),
             shardMinValue: try afterRow.get("shardminvalue"), shardMaxValue: try afterRow.get("shardmaxvalue"),
             tenantHash: try afterRow.get("tenant_hash"),
-            orderShardCountBefore: countBefore, orderShardCountAfter: try placements(of: "orders").total,
+            orderShardCountBefore: countBefore, orderShardCountAfter: try cluster.placements(of: "orders").total,
             report: report)
     }
 
@@ -222,19 +204,19 @@ extension Cluster {
                       cancellation: OperationCancellation? = nil) throws -> OperationReport {
         try requireDistributedTables()
         let address = worker.registeredAddress
-        let others = try sqlValue("""
+        let others = try cluster.sqlValue("""
             SELECT count(*) FROM pg_dist_node
             WHERE noderole = 'primary' AND isactive AND shouldhaveshards AND groupid <> 0
               AND NOT (nodename = $1 AND nodeport = $2)
             """, [address.host, address.port], as: Int.self)
-        guard try sqlValue("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
+        guard try cluster.sqlValue("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
                            [address.host, address.port], as: Int.self) == 1 else {
             throw ReshardRefused(description: "\(worker.name) (\(address)) is not registered: nothing to drain")
         }
         guard others > 0 else {
             throw ReshardRefused(description: "\(worker.name) (\(address)) is the last worker that can hold shards: draining it would leave them nowhere to go")
         }
-        try recordStageChanging(to: .resharded)
+        try store.recordStageChanging(to: .resharded)
         return try runWatched("resharding/33_drain_worker.sql", name: "drain \(worker.name)",
                               variables: ["drain_host": address.host, "drain_port": String(address.port)],
                               timeLimit: timeLimit, onProgress: onProgress, onSnapshot: onSnapshot, cancellation: cancellation)
@@ -244,7 +226,7 @@ extension Cluster {
     public func moveShard(_ shardID: Int64, to worker: ClusterConfiguration.Worker, timeLimit: Duration = .seconds(600),
                           onProgress: ((String) -> Void)? = nil) throws -> OperationReport {
         try requireDistributedTables()
-        try recordStageChanging(to: .resharded)
+        try store.recordStageChanging(to: .resharded)
         return try runWatched("resharding/35_move_shard.sql", name: "move shard \(shardID) to \(worker.name)",
                               variables: ["shard_id": String(shardID), "target_host": worker.registeredAddress.host,
                                           "target_port": String(worker.registeredAddress.port)],

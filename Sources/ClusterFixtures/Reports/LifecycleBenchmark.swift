@@ -56,22 +56,22 @@ public struct LifecycleBenchmark: Sendable {
             return value
         }
 
-        let (_, data) = try timed("setup: base tables and seed data") { try cluster.resetToBaseline(scale: options.scale, loader: .copy) }
+        let (_, data) = try timed("setup: base tables and seed data") { try cluster.lifecycle.resetToBaseline(scale: options.scale, loader: .copy) }
         if let anchor = try seedAnchor(data) { report.anchors.append(anchor) }
         report.anchors.append(try seedFileAnchor(data))
         let tenant = try cluster.heaviestTenant().id
         try measure("plain tables", tenant: tenant, into: &report)
 
-        try timed("distribute (Phase 2)") { _ = try cluster.distribute() }
+        try timed("distribute (Phase 2)") { _ = try cluster.lifecycle.distribute() }
         try measure("distributed, 2 workers", tenant: tenant, into: &report)
         if let anchor = try loadAnchor(users: data.users.count) { report.anchors.append(anchor) }
 
-        try timed("add worker") { _ = try cluster.addWorker() }
-        try timed("rebalance onto 3 workers") { _ = try cluster.rebalance() }
+        try timed("add worker") { _ = try cluster.lifecycle.addWorker() }
+        try timed("rebalance onto 3 workers") { _ = try cluster.lifecycle.rebalance() }
         try measure("rebalanced, 3 workers", tenant: tenant, into: &report)
-        try timed("isolate tenant") { _ = try cluster.isolateTenant(tenant) }
-        try timed("drain worker1") { _ = try cluster.drain(cluster.configuration.worker("worker1")) }
-        try timed("undistribute (Phase 4)") { _ = try cluster.undistribute() }
+        try timed("isolate tenant") { _ = try cluster.lifecycle.isolateTenant(tenant) }
+        try timed("drain worker1") { _ = try cluster.lifecycle.drain(cluster.configuration.worker("worker1")) }
+        try timed("undistribute (Phase 4)") { _ = try cluster.lifecycle.undistribute() }
         try measure("undistributed", tenant: tenant, into: &report)
         report.environment = cluster.signoffDescription() + [
             "\(ProcessInfo.processInfo.activeProcessorCount) cores, seed scale \(options.scale) (\(data.orders.count) orders, \(data.items.count) items)",
@@ -160,7 +160,7 @@ public struct LifecycleBenchmark: Sendable {
         let clock = ContinuousClock()
         try scratch.run("setup/00_create_base_table.sql")
         let sqlStart = clock.now
-        try scratch.runSeedFile(seed: data.seed, scale: data.scale, on: scratch.coordinator)
+        try scratch.lifecycle.runSeedFile(seed: data.seed, scale: data.scale, on: scratch.coordinator)
         let sqlSeconds = sqlStart.duration(to: clock.now).seconds
         try scratch.coordinator.execute("TRUNCATE order_items, orders, users, regions")
         let copyStart = clock.now
@@ -174,7 +174,7 @@ public struct LifecycleBenchmark: Sendable {
     private func loadAnchor(users: Int) throws -> BenchReport.Anchor? {
         progress("load: citus-verify load against pgbench, \(options.connections) clients, \(options.loadSeconds) s each")
         let ours = try LoadGenerator(cluster: cluster, options: .init(connections: options.connections, duration: options.loadSeconds)).run()
-        try cluster.removeLoadRows()
+        try cluster.lifecycle.removeLoadRows()
         guard let pgbench = Self.postgresProgram("pgbench") else { progress("pgbench not found: no load anchor"); return nil }
         let c = cluster.configuration
         let script = ProjectLayout.root.appendingPathComponent("bench/new_order.pgbench").path
@@ -182,7 +182,7 @@ public struct LifecycleBenchmark: Sendable {
                                                  "-T", String(Int(options.loadSeconds.rounded(.up))), "-D", "users=\(users)", "-f", script,
                                                  "-h", c.coordinator.host, "-p", String(c.coordinator.port), "-U", c.user, c.database],
                                        environment: ["PGPASSWORD": c.password]).run(timeLimit: .seconds(options.loadSeconds + 120))
-        try cluster.removeLoadRows()
+        try cluster.lifecycle.removeLoadRows()
         guard outcome.status == 0,
               let line = outcome.output.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
               let tps = Double(line.dropFirst(6).prefix { $0 != " " }) else {

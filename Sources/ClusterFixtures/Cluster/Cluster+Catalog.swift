@@ -53,4 +53,17 @@ extension Cluster {
         let options = analyze ? "ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF" : "COSTS OFF"
         return try sqlRows("EXPLAIN (\(options)) \(sql)", parameters).map { try $0.get(0) }
     }
+
+    /// The tenant with the most orders (lowest id on a tie) and its order count.
+    public func heaviestTenant() throws -> (id: Int, orders: Int) {
+        let row = try sqlRow("SELECT user_id, count(*) AS orders FROM orders GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT 1")
+        return (try row.get("user_id"), try row.get("orders"))
+    }
+
+    /// The worker names `citus_get_active_worker_nodes()` lists, in port order.
+    public func activeWorkers() throws -> [String] {
+        try sqlRows("SELECT node_name, node_port FROM citus_get_active_worker_nodes() ORDER BY node_port").map {
+            workerName(host: try $0.get("node_name"), port: try $0.get("node_port"))
+        }
+    }
 }

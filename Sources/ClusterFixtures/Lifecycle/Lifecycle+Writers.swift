@@ -19,13 +19,13 @@ extension LoadGenerator.Options {
     }
 }
 
-extension Cluster {
+extension Lifecycle {
     /// Runs `operation` while writers are active the whole time: they start first and have written
     /// before it begins, and stop only after it has ended.
     public func withWriters<T: Sendable>(_ options: LoadGenerator.Options, warmUp: Duration = .milliseconds(500),
                                          coolDown: Duration = .milliseconds(500),
                                          operation: () throws -> T) throws -> WritesDuring<T> {
-        let generator = LoadGenerator(cluster: self, options: options)
+        let generator = LoadGenerator(cluster: cluster, options: options)
         let writers = BlockingWork("writers") { try generator.run(progressInterval: 0.1) }
         Thread.sleep(forTimeInterval: warmUp.seconds)
         let outcome = Result { try operation() }
@@ -34,11 +34,29 @@ extension Cluster {
         return WritesDuring(outcome: outcome, writes: try writers.value())
     }
 
+    /// The one wrapper for a lifecycle operation under writers: they start first and stop after it
+    /// (`withWriters`); every write they acknowledged is then checked against the database
+    /// (`checkLedger`), with, when `measuringCoverage`, how many of the shard groups the operation
+    /// moved or split the writes hit; and their rows are removed, so the step's checksums compare
+    /// with the baseline again. An operation that failed throws its error before any check.
+    public func whileWriting<T: Sendable>(_ name: String, _ options: LoadGenerator.Options, measuringCoverage: Bool,
+                                          _ operation: () throws -> T) throws -> (value: T, check: LedgerCheck) {
+        let before = measuringCoverage ? try shardMap() : [:]
+        let run = try withWriters(options, operation: operation)
+        let value = try run.get()
+        var check = try checkLedger(run.writes, operation: name)
+        if measuringCoverage {
+            (check.movedShardGroups, check.coveredShardGroups) = try coverage(of: run.writes, before: before, after: try shardMap())
+        }
+        try removeLoadRows()
+        return (value, check)
+    }
+
     /// Checks every acknowledged write of `writes` against the database (see `LedgerCheck`): every
     /// column of every order the writers' token marks, and of each of its items.
     public func checkLedger(_ writes: LoadReport, operation: String) throws -> LedgerCheck {
         var items: [Int: [LedgerCheck.FoundItem]] = [:]
-        for row in try sqlRows("""
+        for row in try cluster.sqlRows("""
             SELECT i.order_id, i.id, i.user_id, i.product_name, i.quantity, (i.unit_price * 100)::bigint AS cents
             FROM order_items i JOIN orders o ON o.user_id = i.user_id AND o.id = i.order_id
             WHERE o.metadata ->> 'source' = 'load'
@@ -47,7 +65,7 @@ extension Cluster {
                 id: try row.get("id"), userID: try row.get("user_id"), productName: try row.get("product_name"),
                 quantity: try row.get("quantity"), unitPriceCents: try row.get("cents")))
         }
-        let found = try sqlRows("""
+        let found = try cluster.sqlRows("""
             SELECT metadata ->> 'token' AS token, id, user_id, region, product_id, quantity, (amount * 100)::bigint AS cents,
                    status, metadata::text AS metadata, extract(epoch FROM created_at)::bigint AS created,
                    extract(epoch FROM updated_at)::bigint AS updated
@@ -60,7 +78,7 @@ extension Cluster {
                 status: try row.get("status"), metadata: try row.get("metadata"), createdAt: try row.get("created"),
                 updatedAt: try row.get("updated"), items: (items[id] ?? []).sorted { $0.id < $1.id })
         }
-        let orphans = try sqlValue("""
+        let orphans = try cluster.sqlValue("""
             SELECT count(*) FROM order_items i LEFT JOIN orders o ON o.user_id = i.user_id AND o.id = i.order_id
             WHERE o.id IS NULL
             """, as: Int.self)
@@ -69,7 +87,7 @@ extension Cluster {
 
     /// Deletes every order the writers wrote, and its items: the tables hold the baseline's rows again.
     public func removeLoadRows() throws {
-        try coordinator.execute("""
+        try cluster.coordinator.execute("""
             DELETE FROM order_items i USING orders o
             WHERE o.user_id = i.user_id AND o.id = i.order_id AND o.metadata ->> 'source' = 'load';
             DELETE FROM orders WHERE metadata ->> 'source' = 'load';

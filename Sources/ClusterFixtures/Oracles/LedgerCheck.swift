@@ -95,7 +95,7 @@ public struct LedgerCheck: Sendable, CustomStringConvertible {
             if !differences.isEmpty { changed.append("\(order.token): " + differences.joined(separator: ", ")) }
         }
         for (token, rows) in byToken where !acknowledgedTokens.contains(token) {
-            if Cluster.wasAttempted(token, attemptsByWriter: writes.attemptsByWriter) {
+            if Lifecycle.wasAttempted(token, attemptsByWriter: writes.attemptsByWriter) {
                 inDoubtLanded += rows.count
                 if rows.count > 1 { duplicated.append(token) }
             } else {

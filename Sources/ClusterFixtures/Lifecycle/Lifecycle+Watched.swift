@@ -87,7 +87,7 @@ public struct OperationStalled: Error, CustomStringConvertible {
     }
 }
 
-extension Cluster {
+extension Lifecycle {
     /// The progress query for shard moves and splits: one line per shard being transferred.
     public static let rebalanceProgressQuery = """
         SELECT format('%s shard %s of %s %s:%s -> %s:%s: %s', operation_type, shardid, table_name, sourcename,
@@ -135,14 +135,14 @@ extension Cluster {
     /// `onProgress` sees each new progress line as it appears, for a live display.
     public func runWatched(_ path: String, name: String, variables: [String: String] = [:],
                            settings: [String: String] = [:],
-                           progressQuery: String = Cluster.rebalanceProgressQuery,
+                           progressQuery: String = Lifecycle.rebalanceProgressQuery,
                            timeLimit: Duration = .seconds(300), pollInterval: Duration = .milliseconds(100),
                            onProgress: ((String) -> Void)? = nil,
                            onSnapshot: ((OperationProgress) -> Void)? = nil,
                            cancellation: OperationCancellation? = nil) throws -> OperationReport {
         let script = try SQLScript(contentsOf: ProjectLayout.sqlFile(path),
-                                   variables: sqlVariables.merging(variables) { $1 })
-        let runner = try connect("coordinator")
+                                   variables: cluster.sqlVariables.merging(variables) { $1 })
+        let runner = try cluster.connect("coordinator")
         defer { runner.close() }
         try runner.execute("SET statement_timeout = '\(Int(timeLimit.seconds * 1000))ms'")
         for (setting, value) in settings.sorted(by: { $0.key < $1.key }) {
@@ -153,11 +153,11 @@ extension Cluster {
 
         var seen: [String] = []
         var seenSet: Set<String> = []
-        let watcher = try coordinator
+        let watcher = try cluster.coordinator
         var replication = ReplicationEvidence()
         // Each worker watched on a connection of its own (a node about to be drained included).
         let workerWatchers = configuration.workers.compactMap { worker in
-            (try? connect("\(worker.name) (watcher)", at: worker.testAddress)).map { (worker.name, $0) }
+            (try? cluster.connect("\(worker.name) (watcher)", at: worker.testAddress)).map { (worker.name, $0) }
         }
         defer { workerWatchers.forEach { $0.1.close() } }
         while operation.wait(pollInterval) == nil {
