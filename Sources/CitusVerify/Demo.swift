@@ -13,7 +13,7 @@ struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a query demonstration: each query's result, time, and how it was executed (EXPLAIN ANALYZE).",
         discussion: """
-            Kinds: \(DemoQuery.allCases.map { "\n  \($0.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0))\($0.summary) (sql/\($0.file))" }.joined())
+            Kinds: \(DemoQuery.allCases.map { "\n  \($0.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0))\($0.summary) (\($0.file))" }.joined())
               all          every kind above
 
             Works in every phase: on plain tables the plan line says PostgreSQL ran the query alone.
@@ -56,8 +56,7 @@ struct Demo: ParsableCommand {
         if json {
             var outputs: [Output] = []
             for query in kind.queries {
-                let script = try SQLScript(contentsOf: ProjectLayout.sqlFile(query.file),
-                                           variables: cluster.sqlVariables.merging(["tenant_id": String(tenant)]) { $1 })
+                let script = try query.file.script(variables: cluster.sqlVariables.merging(["tenant_id": String(tenant)]) { $1 })
                 for statement in script.statements {
                     let text = statement.text.trimmingCharacters(in: .whitespacesAndNewlines)
                     let clock = ContinuousClock()
@@ -77,8 +76,7 @@ struct Demo: ParsableCommand {
         }
         for query in kind.queries {
             print("== \(query.rawValue): \(query.summary)")
-            let script = try SQLScript(contentsOf: ProjectLayout.sqlFile(query.file),
-                                       variables: cluster.sqlVariables.merging(["tenant_id": String(tenant)]) { $1 })
+            let script = try query.file.script(variables: cluster.sqlVariables.merging(["tenant_id": String(tenant)]) { $1 })
             for statement in script.statements {
                 try show(statement, of: script, on: connection, cluster: cluster)
             }

@@ -51,7 +51,8 @@ struct SQLScriptTests {
         let variables = Dictionary(uniqueKeysWithValues: provided.map { ($0, "1") })
         let files = FileManager.default.enumerator(at: ProjectLayout.sqlDirectory, includingPropertiesForKeys: nil)!
             .compactMap { $0 as? URL }.filter { $0.pathExtension == "sql" }
-        #expect(files.count == 21, "the lifecycle's SQL files: setup 2, sharding 5, queries 6, resharding 8 (with the two plan files)")
+        let onDisk = Set(files.map { $0.path.replacingOccurrences(of: ProjectLayout.sqlDirectory.path + "/", with: "") })
+        #expect(onDisk == Set(SQLFile.allCases.map(\.rawValue)), "every file under sql/ is a case of SQLFile, and every case a file")
         for file in files {
             let script = try SQLScript(contentsOf: file, variables: variables)
             #expect(!script.statements.isEmpty, "\(file.lastPathComponent)")

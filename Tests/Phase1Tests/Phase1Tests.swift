@@ -154,7 +154,7 @@ struct Phase1Tests {
             defer { _ = try? admin.execute("DROP DATABASE IF EXISTS \(SQLIdentifier.quote(configuration.database)) WITH (FORCE)") }
             let scratch = Cluster(configuration: configuration)
             defer { scratch.disconnectAll() }
-            try scratch.run("setup/00_create_base_table.sql")
+            try scratch.run(.createBaseTables)
             switch loader {
             case .sqlFile: try scratch.lifecycle.runSeedFile(seed: 7, scale: 2, on: scratch.coordinator)
             case .copy: _ = try scratch.lifecycle.loadSeedData(seed: 7, scale: 2)

@@ -78,11 +78,10 @@ public final class Cluster: @unchecked Sendable {
         return variables
     }
 
-    /// Runs `sql/<path>` on the coordinator, statement by statement.
+    /// Runs one of the project's SQL files on the coordinator, statement by statement.
     @discardableResult
-    public func run(_ path: String, variables: [String: String] = [:], on connection: Connection? = nil) throws -> ScriptResults {
-        let script = try SQLScript(contentsOf: ProjectLayout.sqlFile(path),
-                                   variables: sqlVariables.merging(variables) { _, given in given })
+    public func run(_ file: SQLFile, variables: [String: String] = [:], on connection: Connection? = nil) throws -> ScriptResults {
+        let script = try file.script(variables: sqlVariables.merging(variables) { _, given in given })
         return try (connection ?? coordinator).run(script)
     }
 

@@ -3,14 +3,17 @@ import Foundation
 /// Where the project's own files are, so tests find `sql/` and the embedded cluster's settings
 /// however `swift test` was started.
 public enum ProjectLayout {
-    /// The package root: `CITUS_VERIFY_ROOT` when set, else the folder this source file sits three
-    /// levels below (`Sources/ClusterFixtures/ProjectLayout.swift`).
+    /// The package root: `CITUS_VERIFY_ROOT` when set, else the nearest folder above this source
+    /// file that holds `Package.swift` (so moving the file between folders cannot break it).
     public static var root: URL {
         if let root = ProcessInfo.processInfo.environment["CITUS_VERIFY_ROOT"], !root.isEmpty {
             return URL(fileURLWithPath: root, isDirectory: true)
         }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
+        var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while folder.path != "/" && !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
+            folder = folder.deletingLastPathComponent()
+        }
+        return folder
     }
 
     public static var sqlDirectory: URL { root.appendingPathComponent("sql", isDirectory: true) }

@@ -37,7 +37,7 @@ extension Lifecycle {
                 try node.execute("SET client_min_messages = warning; CREATE EXTENSION citus")
             }
         }
-        try cluster.run("setup/00_create_base_table.sql")
+        try cluster.run(.createBaseTables)
         let data: SeedData
         switch loader {
         case .sqlFile:
@@ -56,7 +56,7 @@ extension Lifecycle {
         try connection.query("SELECT set_config('citus_verify.seed', $1, false), set_config('citus_verify.scale', $2, false)",
                              [String(seed), String(scale)])
         defer { _ = try? connection.execute("RESET citus_verify.seed; RESET citus_verify.scale") }
-        try cluster.run("setup/01_initial_seed_data.sql", on: connection)
+        try cluster.run(.seedData, on: connection)
     }
 
     /// Generates every row from the seed in Swift and loads it with COPY: regions, users, orders

@@ -27,15 +27,15 @@ extension Lifecycle {
         }
         try store.recordStageChanging(to: .distributed)
         let started = Date()
-        let version: String = try cluster.run("sharding/10_enable_citus.sql").row("citus_version").get("citus_version")
-        let workers = try cluster.run("sharding/11_add_workers.sql").named("active_workers").rows.map {
+        let version: String = try cluster.run(.enableCitus).row("citus_version").get("citus_version")
+        let workers = try cluster.run(.addWorkers).named("active_workers").rows.map {
             cluster.workerName(host: try $0.get("node_name"), port: try $0.get("node_port"))
         }
         _ = try cluster.coordinator.takeNotices()
-        try cluster.run("sharding/12_distribute_table.sql")
-        try cluster.run("sharding/13_create_reference_table.sql")
+        try cluster.run(.distributeTables)
+        try cluster.run(.createReferenceTable)
         let notices = try cluster.coordinator.takeNotices()
-        let verification = try cluster.run("sharding/14_verify_distribution.sql")
+        let verification = try cluster.run(.verifyDistribution)
         try store.recordStage(.distributed)
         return DistributeEvidence(citusVersion: version, activeWorkers: workers, notices: notices,
                                   seconds: Date().timeIntervalSince(started), verification: verification)

@@ -136,7 +136,7 @@ extension Lifecycle {
             throw ReshardRefused(description: "\(third.name) (\(third.registeredAddress)) is already registered")
         }
         try store.recordStageChanging(to: .resharded)
-        let results = try cluster.run("resharding/30_add_worker_node.sql")
+        let results = try cluster.run(.addWorkerNode)
         return (try cluster.activeWorkers(), results)
     }
 
@@ -168,7 +168,7 @@ extension Lifecycle {
                           cancellation: OperationCancellation? = nil) throws -> OperationReport {
         try requireDistributedTables()
         try store.recordStageChanging(to: .resharded)
-        return try runWatched("resharding/31_rebalance_shards.sql", name: "rebalance", settings: settings,
+        return try runWatched(.rebalanceShards, name: "rebalance", settings: settings,
                               timeLimit: timeLimit, onProgress: onProgress, onSnapshot: onSnapshot, cancellation: cancellation)
     }
 
@@ -184,7 +184,7 @@ extension Lifecycle {
         }
         try store.recordStageChanging(to: .resharded)
         let countBefore = try cluster.placements(of: "orders").total
-        let report = try runWatched("resharding/32_isolate_tenant.sql", name: "tenant isolation",
+        let report = try runWatched(.isolateTenant, name: "tenant isolation",
                                     settings: ["citus_verify.tenant_id": tenant.map(String.init) ?? ""],
                                     timeLimit: timeLimit, onProgress: onProgress, onSnapshot: onSnapshot, cancellation: cancellation)
         let beforeRow = try report.results.row("tenant_before")
@@ -217,7 +217,7 @@ extension Lifecycle {
             throw ReshardRefused(description: "\(worker.name) (\(address)) is the last worker that can hold shards: draining it would leave them nowhere to go")
         }
         try store.recordStageChanging(to: .resharded)
-        return try runWatched("resharding/33_drain_worker.sql", name: "drain \(worker.name)",
+        return try runWatched(.drainWorker, name: "drain \(worker.name)",
                               variables: ["drain_host": address.host, "drain_port": String(address.port)],
                               timeLimit: timeLimit, onProgress: onProgress, onSnapshot: onSnapshot, cancellation: cancellation)
     }
@@ -227,7 +227,7 @@ extension Lifecycle {
                           onProgress: ((String) -> Void)? = nil) throws -> OperationReport {
         try requireDistributedTables()
         try store.recordStageChanging(to: .resharded)
-        return try runWatched("resharding/35_move_shard.sql", name: "move shard \(shardID) to \(worker.name)",
+        return try runWatched(.moveShard, name: "move shard \(shardID) to \(worker.name)",
                               variables: ["shard_id": String(shardID), "target_host": worker.registeredAddress.host,
                                           "target_port": String(worker.registeredAddress.port)],
                               timeLimit: timeLimit, onProgress: onProgress)

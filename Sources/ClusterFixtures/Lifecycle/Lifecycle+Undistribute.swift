@@ -23,7 +23,7 @@ extension Lifecycle {
         }
         try store.recordStageChanging(to: .undistributed)
         let operation = {
-            try self.runWatched("resharding/34_undistribute_table.sql", name: "undistribute",
+            try self.runWatched(.undistributeTables, name: "undistribute",
                                 progressQuery: "SELECT 'running' AS line WHERE false", timeLimit: timeLimit)
         }
         let report: OperationReport

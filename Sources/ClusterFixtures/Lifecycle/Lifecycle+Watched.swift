@@ -127,21 +127,20 @@ extension Lifecycle {
         SELECT 'subscription', subname::text FROM pg_subscription WHERE subname LIKE 'citus\\_shard\\_%'
         """
 
-    /// Runs `sql/<path>` on a connection of its own, on a thread of its own, while this thread polls
+    /// Runs `file` on a connection of its own, on a thread of its own, while this thread polls
     /// `progressQuery` on the coordinator. Bounded: past `timeLimit` the statement is
     /// cancelled (server-side too, through statement_timeout) and `OperationStalled` is thrown.
     ///
     /// `settings` are session settings for the script's connection (`citus_verify.tenant_id`, say);
     /// `onProgress` sees each new progress line as it appears, for a live display.
-    public func runWatched(_ path: String, name: String, variables: [String: String] = [:],
+    public func runWatched(_ file: SQLFile, name: String, variables: [String: String] = [:],
                            settings: [String: String] = [:],
                            progressQuery: String = Lifecycle.rebalanceProgressQuery,
                            timeLimit: Duration = .seconds(300), pollInterval: Duration = .milliseconds(100),
                            onProgress: ((String) -> Void)? = nil,
                            onSnapshot: ((OperationProgress) -> Void)? = nil,
                            cancellation: OperationCancellation? = nil) throws -> OperationReport {
-        let script = try SQLScript(contentsOf: ProjectLayout.sqlFile(path),
-                                   variables: cluster.sqlVariables.merging(variables) { $1 })
+        let script = try file.script(variables: cluster.sqlVariables.merging(variables) { $1 })
         let runner = try cluster.connect("coordinator")
         defer { runner.close() }
         try runner.execute("SET statement_timeout = '\(Int(timeLimit.seconds * 1000))ms'")

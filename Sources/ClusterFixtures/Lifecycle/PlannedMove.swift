@@ -13,7 +13,7 @@ extension Lifecycle {
     /// The moves `31_rebalance_shards.sql` would make (`36_plan_rebalance.sql`).
     public func planRebalance() throws -> [PlannedMove] {
         try requireDistributedTables()
-        return try plannedMoves(in: cluster.run("resharding/36_plan_rebalance.sql"))
+        return try plannedMoves(in: cluster.run(.planRebalance))
     }
 
     /// The moves draining `worker` would make (`37_plan_drain.sql`, rolled back: nothing changes).
@@ -26,7 +26,7 @@ extension Lifecycle {
         }
         let connection = try cluster.connect("coordinator (drain plan)")
         defer { connection.close() }
-        return try plannedMoves(in: cluster.run("resharding/37_plan_drain.sql",
+        return try plannedMoves(in: cluster.run(.planDrain,
                                         variables: ["drain_host": address.host, "drain_port": String(address.port)], on: connection))
     }
 

@@ -6,7 +6,7 @@ extension Cluster {
     /// node holding its shard, the region aggregate and the colocated join fan out to one task per
     /// shard without repartitioning; on plain tables no plan mentions Citus.
     public func explainScriptMismatches(tenant: Int, distributed: Bool) throws -> [String] {
-        let file = "queries/23_explain_analyze.sql"
+        let file = SQLFile.explainAnalyze
         let results = try run(file, variables: ["tenant_id": String(tenant)])
         var mismatches: [String] = []
         func plan(_ label: String) throws -> ExplainPlan {
@@ -40,7 +40,7 @@ extension Cluster {
     /// each shard of orders holding exactly the generated orders whose tenant hashes into it, and
     /// the largest shards being real placements.
     public func distributionStatsMismatches(expected data: SeedData) throws -> [String] {
-        let results = try run("queries/24_distribution_stats.sql")
+        let results = try run(.distributionStats)
         var mismatches: [String] = []
         let perNode = try Dictionary(uniqueKeysWithValues: results.named("shards_per_worker").rows.map {
             ("\(try $0.get("nodename", as: String.self)):\(try $0.get("nodeport", as: Int.self))", try $0.get("shards", as: Int.self))

@@ -1,7 +1,7 @@
 /// What a labelled result of a demo query file must hold, computed from the generated rows.
 public struct ExpectedResult: Sendable {
-    /// `queries/21_cross_shard_query.sql`
-    public var file: String
+    /// `.crossShardQuery`
+    public var file: SQLFile
     /// The statement's `-- result:` label.
     public var label: String
     /// The columns compared, by name; the result may have more.
@@ -70,7 +70,7 @@ extension Cluster {
     public func demoQueryMismatches(expected data: SeedData, tenant: Int) throws -> [String] {
         let expectations = data.demoExpectations(tenant: tenant)
         var mismatches: [String] = []
-        for file in Set(expectations.map(\.file)).sorted() {
+        for file in SQLFile.allCases where expectations.contains(where: { $0.file == file }) {
             let results = try run(file, variables: ["tenant_id": String(tenant)])
             for expected in expectations where expected.file == file {
                 let result = try results.named(expected.label)

@@ -158,7 +158,7 @@ public struct LifecycleBenchmark: Sendable {
         defer { scratch.disconnectAll() }
         let rows = Double(SeedData.regions.count + data.users.count + data.orders.count + data.items.count)
         let clock = ContinuousClock()
-        try scratch.run("setup/00_create_base_table.sql")
+        try scratch.run(.createBaseTables)
         let sqlStart = clock.now
         try scratch.lifecycle.runSeedFile(seed: data.seed, scale: data.scale, on: scratch.coordinator)
         let sqlSeconds = sqlStart.duration(to: clock.now).seconds

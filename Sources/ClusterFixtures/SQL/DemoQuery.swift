@@ -6,13 +6,13 @@ public enum DemoQuery: String, CaseIterable, Sendable {
     case join
     case aggregate
 
-    /// The file under `sql/`.
-    public var file: String {
+    /// Its file.
+    public var file: SQLFile {
         switch self {
-        case .singleShard: "queries/20_single_shard_query.sql"
-        case .crossShard: "queries/21_cross_shard_query.sql"
-        case .join: "queries/22_join_queries.sql"
-        case .aggregate: "queries/25_aggregate_query.sql"
+        case .singleShard: .singleShardQuery
+        case .crossShard: .crossShardQuery
+        case .join: .joinQueries
+        case .aggregate: .aggregateQuery
         }
     }
 
