@@ -22,7 +22,7 @@ public struct JUnitResults: Sendable {
         let parser = XMLParser(data: data)
         parser.delegate = reader
         guard parser.parse() else {
-            throw DatabaseError(node: url.path, message: "not a readable JUnit file: \(parser.parserError.map { "\($0)" } ?? "parse error")")
+            throw ReportFileError(path: url.path, problem: "not a readable JUnit file: \(parser.parserError.map { "\($0)" } ?? "parse error")")
         }
         outcomes = reader.outcomes
         skipReasons = reader.skipReasons

@@ -134,7 +134,7 @@ public struct LifecycleBenchmark: Sendable {
                                               "-p", String(c.coordinator.port), "-U", c.user, "-d", c.database] + commands,
                                        environment: ["PGPASSWORD": c.password]).run(timeLimit: .seconds(600))
         let theirsSeconds = theirs.duration(to: clock.now).seconds
-        guard outcome.status == 0 else { throw DatabaseError(node: "psql", message: "\\copy failed: \(outcome.errorOutput)") }
+        guard outcome.status == 0 else { throw ToolFailed(program: "psql \\copy", output: outcome.errorOutput) }
         return .init(name: "seed load (rows/s)", unit: "rows/s", ours: rows / oursSeconds, reference: rows / theirsSeconds,
                      referenceTool: "psql \\copy")
     }
@@ -186,7 +186,7 @@ public struct LifecycleBenchmark: Sendable {
         guard outcome.status == 0,
               let line = outcome.output.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
               let tps = Double(line.dropFirst(6).prefix { $0 != " " }) else {
-            throw DatabaseError(node: "pgbench", message: "pgbench failed: \(outcome.output)\(outcome.errorOutput)")
+            throw ToolFailed(program: "pgbench", output: outcome.output + outcome.errorOutput)
         }
         return .init(name: "insert transactions/s, \(options.connections) clients", unit: "tx/s", ours: ours.ordersPerSecond,
                      reference: tps, referenceTool: "pgbench")
