@@ -7,7 +7,16 @@ public struct PhaseContext: Sendable {
     public let cluster: Cluster
     public let baseline: Baseline
     public let seedData: SeedData
-    private let evidence: (any Sendable)?
+    private let outcome: Outcome
+
+    /// What the phase's own operations reported, typed by phase (Phase 1 runs none of its own
+    /// beyond the baseline).
+    enum Outcome: Sendable {
+        case baseline
+        case distribute(DistributeEvidence)
+        case reshard(ReshardEvidence)
+        case undistribute(UndistributeEvidence)
+    }
 
     @TaskLocal public static var current: PhaseContext?
 
@@ -17,10 +26,23 @@ public struct PhaseContext: Sendable {
         return current
     }
 
-    /// The phase's evidence as `T` (`DistributeEvidence` in Phase 2, …).
-    public func evidence<T>(_ type: T.Type = T.self) throws -> T {
-        guard let typed = evidence as? T else { throw PhaseContextMissing(detail: "\(phase) has no \(T.self)") }
-        return typed
+    /// Phase 2's evidence; an error in any other phase.
+    public var distribute: DistributeEvidence {
+        get throws { if case .distribute(let evidence) = outcome { return evidence }; throw missing("DistributeEvidence") }
+    }
+
+    /// Phase 3's evidence; an error in any other phase.
+    public var reshard: ReshardEvidence {
+        get throws { if case .reshard(let evidence) = outcome { return evidence }; throw missing("ReshardEvidence") }
+    }
+
+    /// Phase 4's evidence; an error in any other phase.
+    public var undistribute: UndistributeEvidence {
+        get throws { if case .undistribute(let evidence) = outcome { return evidence }; throw missing("UndistributeEvidence") }
+    }
+
+    private func missing(_ what: String) -> PhaseContextMissing {
+        PhaseContextMissing(detail: "\(phase) has no \(what)")
     }
 
     /// Brings the cluster to the phase's starting stage and runs the phase's operations.
@@ -29,24 +51,24 @@ public struct PhaseContext: Sendable {
             throw CitusRequired(phase: phase, reason: reason)
         }
         let cluster = try Cluster.shared()
+        let lifecycle = cluster.lifecycle
         let baseline: Baseline
-        let evidence: (any Sendable)?
+        let outcome: Outcome
         switch phase {
         case .baseline:
-            baseline = try cluster.lifecycle.resetToBaseline().0
-            evidence = nil
+            baseline = try lifecycle.resetToBaseline().0
+            outcome = .baseline
         case .distribute:
-            baseline = try cluster.lifecycle.ensure(.baseline)
-            evidence = try cluster.lifecycle.distribute()
+            baseline = try lifecycle.ensure(.baseline)
+            outcome = .distribute(try lifecycle.distribute())
         case .reshard:
-            baseline = try cluster.lifecycle.ensure(.distributed)
-            evidence = try cluster.lifecycle.reshard(timeLimit: Phase.operationTimeLimit, writers: true, hotTenant: baseline.data.heaviestUser.id)
+            baseline = try lifecycle.ensure(.distributed)
+            outcome = .reshard(try lifecycle.reshard(timeLimit: Phase.operationTimeLimit, writers: true, hotTenant: baseline.data.heaviestUser.id))
         case .undistribute:
-            baseline = try cluster.lifecycle.ensure(.resharded)
-            evidence = try cluster.lifecycle.undistribute(timeLimit: Phase.operationTimeLimit, writers: true)
+            baseline = try lifecycle.ensure(.resharded)
+            outcome = .undistribute(try lifecycle.undistribute(timeLimit: Phase.operationTimeLimit, writers: true))
         }
-        return PhaseContext(phase: phase, cluster: cluster, baseline: baseline,
-                            seedData: baseline.data, evidence: evidence)
+        return PhaseContext(phase: phase, cluster: cluster, baseline: baseline, seedData: baseline.data, outcome: outcome)
     }
 }
 

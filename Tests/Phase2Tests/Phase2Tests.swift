@@ -9,7 +9,7 @@ import Testing
 struct Phase2Tests {
     let phase: PhaseContext
     var cluster: Cluster { phase.cluster }
-    var evidence: DistributeEvidence { get throws { try phase.evidence() } }
+    var evidence: DistributeEvidence { get throws { try phase.distribute } }
 
     init() throws { phase = try PhaseContext.require() }
 

@@ -13,7 +13,7 @@ struct Phase3Tests {
 
     init() throws {
         phase = try PhaseContext.require()
-        evidence = try phase.evidence()
+        evidence = try phase.reshard
     }
 
     @Test("Third worker added successfully: three active workers", .proves(.thirdWorkerAdded))

@@ -11,7 +11,7 @@ struct Phase4Tests {
 
     init() throws {
         phase = try PhaseContext.require()
-        evidence = try phase.evidence()
+        evidence = try phase.undistribute
     }
 
     @Test("Table converted to regular PostgreSQL: no lifecycle table is a Citus table any more", .proves(.convertedToRegular))
@@ -72,7 +72,7 @@ struct Phase4Tests {
 
     @Test("Writes during the undistribute: every acknowledged write is there once, with its values, and nothing else", .proves(.dataConsolidated))
     func writesSurvivedUndistribute() throws {
-        let evidence: UndistributeEvidence = try phase.evidence()
+        let evidence = try phase.undistribute
         let check = try #require(evidence.writes, "the phase ran the undistribute with writers")
         print("writes during \(check)")
         #expect(check.acknowledged > 0, "writers were active during the undistribute")
