@@ -44,8 +44,10 @@ struct Mutate: ParsableCommand {
             var failure: String?
             var caught = false
             do {
-                // A clean copy of the project's files (the copy's own .build is kept and reused).
-                try shell("cd \(quote(root.path)) && git ls-files -co --exclude-standard -z | tar --null -T - -cf - | (cd \(quote(tree.path)) && tar -xf -)")
+                // A clean copy of the project's files: everything of the last copy but its .build
+                // (kept and reused) goes first, so a file moved or deleted here since cannot linger
+                // there (a moved source file compiled twice broke every fault once).
+                try shell("find \(quote(tree.path)) -mindepth 1 -maxdepth 1 ! -name .build -exec rm -rf {} + && cd \(quote(root.path)) && git ls-files -co --exclude-standard -z | tar --null -T - -cf - | (cd \(quote(tree.path)) && tar -xf -)")
                 for file in fault.allFiles {
                     let target = tree.appendingPathComponent(file)
                     try fault.apply(to: String(contentsOf: target, encoding: .utf8), file: file).write(to: target, atomically: true, encoding: .utf8)
