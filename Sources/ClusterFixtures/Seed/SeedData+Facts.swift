@@ -18,7 +18,10 @@ extension SeedData {
 
     /// The share of all orders placed by the busiest 20% of users: the skew the checklist asks for.
     public var shareOfOrdersFromTopFifthOfUsers: Double {
-        let counts = users.map { orderCountByUser[$0.id] ?? 0 }.sorted(by: >)
+        // The index once: `orderCountByUser` is computed, and asked per user it made this
+        // O(users × orders) (98 s of Phase 1 at scale 10).
+        let byUser = orderCountByUser
+        let counts = users.map { byUser[$0.id] ?? 0 }.sorted(by: >)
         let top = counts.prefix(Int((Double(users.count) * Self.heavyUserShare).rounded()))
         return Double(top.reduce(0, +)) / Double(orders.count)
     }
