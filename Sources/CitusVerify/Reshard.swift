@@ -163,6 +163,12 @@ struct Reshard: ParsableCommand {
                 SELECT coalesce((SELECT state::text FROM pg_dist_background_job WHERE job_type = 'rebalance' ORDER BY job_id DESC LIMIT 1), 'none')
                 """, as: String.self)) ?? "unknown" : nil
             FileHandle.standardError.write(Data("\(scenario.rawValue): stopped on request\(state.map { "; the rebalance job is \($0)" } ?? ""); shards per node now as below; run it again to finish (\(error))\n".utf8))
+            // What the stopped moves left of logical replication (citusdata/citus#7896): said, with
+            // the way out; the tool does not drop anything on a cluster by itself.
+            _ = try? cluster.coordinator.execute("CALL citus_cleanup_orphaned_resources()")
+            let leftovers = (try? cluster.leftoverReplication()) ?? []
+            FileHandle.standardError.write(Data((leftovers.isEmpty ? "\(scenario.rawValue): no replication slot, subscription or publication of the moves is left on any node\n"
+                : "\(scenario.rawValue): left by the stopped moves: \(leftovers.joined(separator: "; ")) (a subscription: ALTER SUBSCRIPTION … DISABLE, SET (slot_name = NONE), DROP SUBSCRIPTION on that node)\n").utf8))
             printShards(before: before, after: try shardsPerNode(cluster))
             throw ExitCode(130)
         }

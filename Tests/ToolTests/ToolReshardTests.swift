@@ -131,8 +131,15 @@ struct ToolReshardTests {
         #expect(run.errorOutput.contains("stopped on request; the rebalance job is cancel"), "\(run)")
         let state = try cluster.sqlValue("SELECT state::text FROM pg_dist_background_job WHERE job_type = 'rebalance' ORDER BY job_id DESC LIMIT 1", as: String.self)
         #expect(state == "cancelled", "Citus's own record of the job")
-        try cluster.coordinator.execute("CALL citus_cleanup_orphaned_resources()")
-        Evidence.note("reshard rebalance, Ctrl-C twice: job \(state); the next rebalance finishes the moves")
+        #expect(run.errorOutput.contains("no replication slot, subscription or publication of the moves is left on any node")
+                || run.errorOutput.contains("left by the stopped moves: "), "what the stopped moves left is said: \(run)")
+        // Citus may leave the cancelled move's subscription behind (seen: a disabled
+        // citus_shard_move_subscription on worker3, which then kept the next run from dropping the
+        // database); the suite's own database is cleaned so the lifecycle goes on.
+        let left = try cluster.leftoverReplication()
+        try cluster.dropLeftoverReplication()
+        #expect(try cluster.leftoverReplication().isEmpty)
+        Evidence.note("reshard rebalance, Ctrl-C twice: job \(state); left by the stopped move: \(left.isEmpty ? "nothing" : left.joined(separator: "; ")); the next rebalance finishes the moves")
     }
 
     @Test("reshard rebalance --dry-run prints Citus's plan and changes nothing; the rebalance then makes exactly those moves, with live progress")

@@ -23,6 +23,10 @@ extension Lifecycle {
                 expected: "'allow' when that database, on every node, belongs to this suite alone (the suite drops and recreates it)")
         }
         let citus = CitusAvailability.missingReason == nil
+        // A move cancelled half-way in an earlier run can leave Citus's subscription or slot in the
+        // database, and PostgreSQL then refuses to drop it: drop those first (the database is the
+        // suite's own, as checked above).
+        if citus { _ = try? cluster.dropLeftoverReplication() }
         cluster.disconnectAll()
         let nodes = [("coordinator", configuration.coordinator)] + configuration.workers.map { ($0.name, $0.testAddress) }
         for (label, address) in nodes {

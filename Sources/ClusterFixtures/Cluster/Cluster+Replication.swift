@@ -1,0 +1,53 @@
+/// Citus's logical replication objects for shard moves and splits (`citus_shard_…` subscriptions,
+/// slots and publications) left on the nodes: a move cancelled half-way (a stopped rebalance job,
+/// citusdata/citus#7896) can leave them, and a leftover subscription or slot keeps the suite's
+/// database from being dropped ("database is being used by logical replication subscription").
+extension Cluster {
+    /// Each node's leftover Citus replication objects in the suite's database, as `node: kind name`.
+    public func leftoverReplication() throws -> [String] {
+        var found: [String] = []
+        for node in [coordinatorNode] + workerNodes {
+            guard let connection = try? connect("\(node.name) (leftovers)", at: node.address) else { continue }
+            defer { connection.close() }
+            for row in try connection.query(Self.leftoverQuery).rows {
+                found.append("\(node.name): \(try row.get("kind", as: String.self)) \(try row.get("name", as: String.self))")
+            }
+        }
+        return found
+    }
+
+    /// Drops what `leftoverReplication` finds: each subscription detached from its slot first (its
+    /// publisher may be gone), then inactive slots and publications. Only for the suite's own
+    /// database (the caller checks `allowsReset`); returns what it dropped.
+    @discardableResult
+    public func dropLeftoverReplication() throws -> [String] {
+        var dropped: [String] = []
+        for node in [coordinatorNode] + workerNodes {
+            guard let connection = try? connect("\(node.name) (leftovers)", at: node.address) else { continue }
+            defer { connection.close() }
+            for row in try connection.query(Self.leftoverQuery).rows {
+                let kind: String = try row.get("kind"), name: String = try row.get("name")
+                let quoted = SQLIdentifier.quote(name)
+                switch kind {
+                case "subscription":
+                    try connection.execute("ALTER SUBSCRIPTION \(quoted) DISABLE; ALTER SUBSCRIPTION \(quoted) SET (slot_name = NONE); DROP SUBSCRIPTION \(quoted)")
+                case "slot":
+                    try connection.query("SELECT pg_drop_replication_slot($1) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active", [name])
+                default:
+                    try connection.execute("DROP PUBLICATION \(quoted)")
+                }
+                dropped.append("\(node.name): \(kind) \(name)")
+            }
+        }
+        return dropped
+    }
+
+    static let leftoverQuery = """
+        SELECT 'subscription' AS kind, subname::text AS name FROM pg_subscription
+        WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND subname LIKE 'citus\\_shard\\_%'
+        UNION ALL
+        SELECT 'slot', slot_name::text FROM pg_replication_slots WHERE database = current_database() AND slot_name LIKE 'citus\\_shard\\_%'
+        UNION ALL
+        SELECT 'publication', pubname::text FROM pg_publication WHERE pubname LIKE 'citus\\_shard\\_%'
+        """
+}
