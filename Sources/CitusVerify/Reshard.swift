@@ -77,10 +77,10 @@ struct Reshard: ParsableCommand {
         let moves = scenario == .rebalance ? try cluster.lifecycle.planRebalance() : try cluster.lifecycle.planDrain(try drainTarget(cluster))
         if json { return print(try JSONOutput.encode(Output(scenario: scenario.rawValue, dryRun: true, plannedMoves: moves))) }
         let total = moves.reduce(Int64(0)) { $0 + $1.bytes }
-        print("\(scenario.rawValue) --dry-run: \(moves.count) shard moves planned, \(Stats.size(total)) in all; nothing was changed")
+        print("\(scenario.rawValue) --dry-run: \(moves.count) shard moves planned, \(ByteCount.text(total)) in all; nothing was changed")
         if !moves.isEmpty {
             print(TextTable(header: ["table", "shard", "size", "from", "to"],
-                            rows: moves.map { [$0.table, String($0.shardID), Stats.size($0.bytes), $0.source, $0.target] }).render())
+                            rows: moves.map { [$0.table, String($0.shardID), ByteCount.text($0.bytes), $0.source, $0.target] }).render())
         }
     }
 

@@ -29,7 +29,7 @@ struct Stats: ParsableCommand {
         }
         print("Shards per node")
         print(TextTable(header: ["node", "address", "shards", "size"],
-                        rows: stats.nodes.map { [$0.node, $0.address, String($0.shards), Self.size($0.bytes)] }).render())
+                        rows: stats.nodes.map { [$0.node, $0.address, String($0.shards), ByteCount.text($0.bytes)] }).render())
         print("\nColocation groups")
         print(TextTable(header: ["group", "type", "column", "shards", "tables"],
                         rows: stats.colocationGroups.map {
@@ -39,12 +39,9 @@ struct Stats: ParsableCommand {
         print("\nShards")
         print(TextTable(header: ["table", "shard", "node", "rows", "size", "hash range"],
                         rows: stats.shards.map { shard in
-                            [shard.table, String(shard.shardID), shard.node, String(shard.rows), Self.size(shard.bytes),
+                            [shard.table, String(shard.shardID), shard.node, String(shard.rows), ByteCount.text(shard.bytes),
                              shard.minHash.map { "\($0) … \(shard.maxHash ?? $0)" } ?? "-"]
                         }).render())
     }
 
-    static func size(_ bytes: Int64) -> String {
-        bytes >= 1 << 20 ? String(format: "%.1f MiB", Double(bytes) / 1_048_576) : String(format: "%.0f KiB", Double(bytes) / 1024)
-    }
 }

@@ -5,15 +5,7 @@
 extension Cluster {
     /// Each node's leftover Citus replication objects in the suite's database, as `node: kind name`.
     public func leftoverReplication() throws -> [String] {
-        var found: [String] = []
-        for node in [coordinatorNode] + workerNodes {
-            guard let connection = try? connect("\(node.name) (leftovers)", at: node.address) else { continue }
-            defer { connection.close() }
-            for row in try connection.query(Self.leftoverQuery).rows {
-                found.append("\(node.name): \(try row.get("kind", as: String.self)) \(try row.get("name", as: String.self))")
-            }
-        }
-        return found
+        try eachReplicationObject { _, node, kind, name in "\(node): \(kind) \(name)" }
     }
 
     /// Drops what `leftoverReplication` finds: each subscription detached from its slot first (its
@@ -21,28 +13,36 @@ extension Cluster {
     /// database (the caller checks `allowsReset`); returns what it dropped.
     @discardableResult
     public func dropLeftoverReplication() throws -> [String] {
-        var dropped: [String] = []
+        try eachReplicationObject { connection, node, kind, name in
+            let quoted = SQLIdentifier.quote(name)
+            switch kind {
+            case "subscription":
+                try connection.execute("ALTER SUBSCRIPTION \(quoted) DISABLE; ALTER SUBSCRIPTION \(quoted) SET (slot_name = NONE); DROP SUBSCRIPTION \(quoted)")
+            case "slot":
+                try connection.query("SELECT pg_drop_replication_slot($1) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active", [name])
+            default:
+                try connection.execute("DROP PUBLICATION \(quoted)")
+            }
+            return "\(node): \(kind) \(name)"
+        }
+    }
+
+    /// `body` for each Citus replication object on each reachable node, on a connection of its own.
+    private func eachReplicationObject(_ body: (Connection, String, String, String) throws -> String) throws -> [String] {
+        var done: [String] = []
         for node in [coordinatorNode] + workerNodes {
             guard let connection = try? connect("\(node.name) (leftovers)", at: node.address) else { continue }
             defer { connection.close() }
-            for row in try connection.query(Self.leftoverQuery).rows {
-                let kind: String = try row.get("kind"), name: String = try row.get("name")
-                let quoted = SQLIdentifier.quote(name)
-                switch kind {
-                case "subscription":
-                    try connection.execute("ALTER SUBSCRIPTION \(quoted) DISABLE; ALTER SUBSCRIPTION \(quoted) SET (slot_name = NONE); DROP SUBSCRIPTION \(quoted)")
-                case "slot":
-                    try connection.query("SELECT pg_drop_replication_slot($1) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active", [name])
-                default:
-                    try connection.execute("DROP PUBLICATION \(quoted)")
-                }
-                dropped.append("\(node.name): \(kind) \(name)")
+            for row in try connection.query(Self.replicationObjectsQuery).rows {
+                done.append(try body(connection, node.name, try row.get("kind"), try row.get("name")))
             }
         }
-        return dropped
+        return done
     }
 
-    static let leftoverQuery = """
+    /// Citus's logical replication objects for shard moves and splits in the connected database
+    /// (kind, name): what the leftover audit lists and what `runWatched` polls while a move runs.
+    static let replicationObjectsQuery = """
         SELECT 'subscription' AS kind, subname::text AS name FROM pg_subscription
         WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND subname LIKE 'citus\\_shard\\_%'
         UNION ALL

@@ -172,8 +172,8 @@ extension Cluster {
                     add(worker.name, "free disk for the largest shard move", "not visible from this host (data directory \(f.setting("data_directory") ?? "not readable"))", .unknown)
                     continue
                 }
-                add(worker.name, "free disk for the largest shard move", "\(Self.size(free)) free in \(directory), need \(Self.size(needed))",
-                    free >= needed ? .pass : .fail, must: "at least \(Self.size(needed)) (twice the largest shard group, \(Self.size(largest)))")
+                add(worker.name, "free disk for the largest shard move", "\(ByteCount.text(free)) free in \(directory), need \(ByteCount.text(needed))",
+                    free >= needed ? .pass : .fail, must: "at least \(ByteCount.text(needed)) (twice the largest shard group, \(ByteCount.text(largest)))")
             }
         } else {
             add("coordinator", "suite database", "\(configuration.database) does not exist yet (Phase 1 creates it)", .unknown)
@@ -224,11 +224,6 @@ extension Cluster {
         #else
         return nil
         #endif
-    }
-
-    static func size(_ bytes: Int64) -> String {
-        bytes >= 1 << 30 ? String(format: "%.1f GiB", Double(bytes) / 1_073_741_824)
-            : bytes >= 1 << 20 ? String(format: "%.1f MiB", Double(bytes) / 1_048_576) : String(format: "%.0f KiB", Double(bytes) / 1024)
     }
 
     static func firstLine(of error: Error) -> String {

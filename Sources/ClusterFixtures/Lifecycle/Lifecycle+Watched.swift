@@ -119,14 +119,6 @@ extension Lifecycle {
         FROM tasks, moves
         """
 
-    /// Citus's logical replication objects for shard moves and splits on one node.
-    static let replicationQuery = """
-        SELECT 'slot' AS kind, slot_name::text AS name FROM pg_replication_slots
-        WHERE slot_type = 'logical' AND slot_name LIKE 'citus\\_shard\\_%'
-        UNION ALL
-        SELECT 'subscription', subname::text FROM pg_subscription WHERE subname LIKE 'citus\\_shard\\_%'
-        """
-
     /// Runs `file` on a connection of its own, on a thread of its own, while this thread polls
     /// `progressQuery` on the coordinator. Bounded: past `timeLimit` the statement is
     /// cancelled (server-side too, through statement_timeout) and `OperationStalled` is thrown.
@@ -162,11 +154,12 @@ extension Lifecycle {
         while operation.wait(pollInterval) == nil {
             var slots = 0, subscriptions = 0
             for (name, connection) in workerWatchers {
-                guard let rows = try? connection.query(Self.replicationQuery).rows else { continue }
+                guard let rows = try? connection.query(Cluster.replicationObjectsQuery).rows else { continue }
                 for row in rows {
                     guard let kind: String = try? row.get("kind"), let object: String = try? row.get("name") else { continue }
                     replication.nodes.insert(name)
-                    if kind == "slot" { slots += 1; replication.slotNames.insert(object) } else { subscriptions += 1 }
+                    if kind == "slot" { slots += 1; replication.slotNames.insert(object) }
+                    if kind == "subscription" { subscriptions += 1 }
                 }
             }
             replication.maxSlots = max(replication.maxSlots, slots)

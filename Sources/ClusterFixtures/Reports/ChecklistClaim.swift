@@ -21,27 +21,8 @@ public struct ChecklistClaim: Codable, Sendable, Equatable {
     }
 
     /// Appends the claim as one JSON line to `path`.
-    public func append(to path: String) throws {
-        var line = try JSONEncoder().encode(self)
-        line.append(0x0A)
-        let lock = ChecklistClaim.fileLock
-        try lock.withLock {
-            if !FileManager.default.fileExists(atPath: path) {
-                FileManager.default.createFile(atPath: path, contents: nil)
-            }
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-            defer { try? handle.close() }
-            try handle.seekToEnd()
-            try handle.write(contentsOf: line)
-        }
-    }
-
-    private static let fileLock = NSLock()
+    public func append(to path: String) throws { try JSONLines.append(self, to: path) }
 
     /// Every claim in a claims file.
-    public static func read(from path: String) throws -> [ChecklistClaim] {
-        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
-            try JSONDecoder().decode(ChecklistClaim.self, from: Data($0.utf8))
-        }
-    }
+    public static func read(from path: String) throws -> [ChecklistClaim] { try JSONLines.read(ChecklistClaim.self, from: path) }
 }
