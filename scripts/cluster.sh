@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The embedded local cluster: a coordinator and three workers, each its own PostgreSQL process on
+# The embedded local cluster: a coordinator and N workers (3 unless CLUSTER_WORKERS says), each its own PostgreSQL process on
 # 127.0.0.1, started from the PostgreSQL (and Citus, when installed) that pg_config points at.
 #
 #   scripts/cluster.sh up       start it (creating it on first use); harmless when already running
@@ -11,7 +11,8 @@
 #   scripts/cluster.sh start-node NODE   start one stopped node again, with its existing settings
 #
 # Settings (environment): CLUSTER_DIR (default .cluster beside this folder), CLUSTER_PORT (the
-# coordinator's port, default 9700; workers take the next three), CITUS_DATABASE, CITUS_USER,
+# coordinator's port, default 9700; workers take the ports after it), CLUSTER_WORKERS (how many
+# workers, at least 2, default 3; fixed when the cluster is created), CITUS_DATABASE, CITUS_USER,
 # CITUS_PASSWORD (generated and kept in CLUSTER_DIR when unset), CLUSTER_OS_USER (the account the
 # servers run as when this script runs as root, default postgres: PostgreSQL refuses root),
 # CLUSTER_CITUS (auto: load Citus when installed; off: plain PostgreSQL), PG_BINDIR (the server's
@@ -25,19 +26,35 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CLUSTER_DIR=${CLUSTER_DIR:-$here/.cluster}
-CLUSTER_PORT=${CLUSTER_PORT:-9700}
+# The port the cluster last started on (CLUSTER_DIR/port), so status and down need no settings.
+CLUSTER_PORT=${CLUSTER_PORT:-$( [[ -f $CLUSTER_DIR/port ]] && cat "$CLUSTER_DIR/port" || echo 9700 )}
 CITUS_DATABASE=${CITUS_DATABASE:-citus_verify}
 CITUS_USER=${CITUS_USER:-citus_verify}
 CLUSTER_OS_USER=${CLUSTER_OS_USER:-postgres}
-NODES=(coordinator worker1 worker2 worker3)
+# How many workers: a cluster already created keeps the number it was created with (recorded in
+# CLUSTER_DIR/workers); asking for another number is an error, not a silently different cluster.
+# A cluster made before that file existed has its worker folders to count.
+if [[ -f $CLUSTER_DIR/workers ]]; then recorded_workers=$(cat "$CLUSTER_DIR/workers")
+else recorded_workers=$( { find "$CLUSTER_DIR" -maxdepth 2 -path "$CLUSTER_DIR/worker*/PG_VERSION" 2>/dev/null || true; } | wc -l)
+  (( recorded_workers > 0 )) || recorded_workers=""; fi
+WORKER_COUNT=${CLUSTER_WORKERS:-${recorded_workers:-3}}
 # Shards per distributed table on the embedded cluster (see the settings below for why 8); with
 # CLUSTER_TUNING=default, Citus's own default, 32, written out so that cluster.env says the truth.
 
 die() { echo "cluster: $*" >&2; exit 1; }
 say() { echo "cluster: $*"; }
 
-[[ $CLUSTER_PORT =~ ^[0-9]+$ ]] && (( CLUSTER_PORT > 0 && CLUSTER_PORT < 65533 )) \
-  || die "CLUSTER_PORT must be a port number below 65533, got '$CLUSTER_PORT'"
+[[ $WORKER_COUNT =~ ^[0-9]+$ ]] && (( WORKER_COUNT >= 2 && WORKER_COUNT <= 64 )) \
+  || die "CLUSTER_WORKERS must be a whole number from 2 to 64 (the lifecycle distributes onto all but the last worker, then adds it), got '$WORKER_COUNT'"
+if [[ -n $recorded_workers && $WORKER_COUNT != "$recorded_workers" ]]; then
+  # Stopping, listing and deleting act on the cluster as it was created.
+  [[ ${1:-} == up ]] || WORKER_COUNT=$recorded_workers
+  [[ ${1:-} != up ]] || die "CLUSTER_WORKERS=$WORKER_COUNT, but the cluster in $CLUSTER_DIR was created with $recorded_workers workers: run 'scripts/cluster.sh destroy' first, or set CLUSTER_DIR (and CLUSTER_PORT) for a second cluster"
+fi
+NODES=(coordinator)
+for (( n = 1; n <= WORKER_COUNT; n++ )); do NODES+=("worker$n"); done
+[[ $CLUSTER_PORT =~ ^[0-9]+$ ]] && (( CLUSTER_PORT > 0 && CLUSTER_PORT + WORKER_COUNT <= 65535 )) \
+  || die "CLUSTER_PORT must be a port number with room for $WORKER_COUNT worker ports after it (at most $((65535 - WORKER_COUNT))), got '$CLUSTER_PORT'"
 [[ $CITUS_DATABASE =~ ^[a-z_][a-z0-9_]*$ ]] || die "CITUS_DATABASE must be a plain lower-case identifier, got '$CITUS_DATABASE'"
 [[ $CITUS_USER =~ ^[a-z_][a-z0-9_]*$ ]] || die "CITUS_USER must be a plain lower-case identifier, got '$CITUS_USER'"
 
@@ -249,7 +266,7 @@ write_env() {
     echo "CITUS_USER=$CITUS_USER"
     echo "CITUS_PASSWORD=$CITUS_PASSWORD"
     local n
-    for n in 1 2 3; do
+    for (( n = 1; n <= WORKER_COUNT; n++ )); do
       echo "CITUS_WORKER${n}_ADDR=$CLUSTER_WORKER_HOST:$(node_port worker$n)"
       echo "CITUS_WORKER${n}_TEST_ADDR=127.0.0.1:$(node_port worker$n)"
     done
@@ -272,6 +289,8 @@ cmd_up() {
     die "running as root, but the account CLUSTER_OS_USER=$CLUSTER_OS_USER does not exist (PostgreSQL refuses to run as root)"
   fi
   prepare_shared
+  [[ -f $CLUSTER_DIR/workers ]] || echo "$WORKER_COUNT" > "$CLUSTER_DIR/workers"
+  echo "$CLUSTER_PORT" > "$CLUSTER_DIR/port"
   local node
   for node in "${NODES[@]}"; do init_node "$node"; done
   for node in "${NODES[@]}"; do start_node "$node"; done

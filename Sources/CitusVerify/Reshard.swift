@@ -17,12 +17,12 @@ struct Reshard: ParsableCommand {
         abstract: "Run one resharding step and show the shards per node before and after.",
         discussion: """
             Scenarios, in lifecycle order:
-              enable-citus   CREATE EXTENSION citus, register worker1 and worker2, distribute orders and \
+              enable-citus   CREATE EXTENSION citus, register every worker but the last, distribute orders and \
             order_items by user_id (colocated), make regions a reference table (sql/sharding/10-14)
-              add-worker     register worker3 (sql/resharding/30)
+              add-worker     register the last configured worker (sql/resharding/30)
               rebalance      move shard groups until every worker holds the same number (31)
               isolate        give one tenant a shard of its own: the one with the most orders, or --tenant (32)
-              drain          move every shard off a worker, then remove it: --worker, default worker1 (33)
+              drain          move every shard off a worker, then remove it: --worker, default the first (33)
               undistribute   turn every table back into a plain table on the coordinator (34)
             rebalance, isolate and drain show live progress on standard error: tasks done of the total, bytes \
             copied, replication lag (a bar on a terminal, plain lines otherwise). Ctrl-C during a rebalance says \
@@ -44,8 +44,8 @@ struct Reshard: ParsableCommand {
     @Option(help: "isolate: the tenant (user_id) to isolate; default: the one with the most orders.")
     var tenant: Int?
 
-    @Option(help: "drain: the worker to drain and remove, by name (worker1, worker2, worker3).")
-    var worker = "worker1"
+    @Option(help: "drain: the worker to drain and remove, by name (worker1, worker2, …); default: the first.")
+    var worker: String?
 
     @Option(help: "Seconds a long operation may take before it is cancelled.")
     var timeLimit = 600
@@ -66,6 +66,7 @@ struct Reshard: ParsableCommand {
 
     /// The worker --worker names, or a clear error listing the names there are.
     private func drainTarget(_ cluster: Cluster) throws -> ClusterConfiguration.Worker {
+        guard let worker else { return cluster.configuration.drainedWorker }
         guard let target = cluster.configuration.workers.first(where: { $0.name == worker }) else {
             throw ValidationError("--worker must be one of \(cluster.configuration.workers.map(\.name).joined(separator: ", ")), got '\(worker)'")
         }

@@ -30,7 +30,7 @@ struct ClusterConfigurationTests {
         env[variable] = nil
         #expect { try ClusterConfiguration(environment: env) } throws: { error in
             let error = error as? ConfigurationError
-            return error?.variable == variable && error?.problem == "is not set" && !(error?.expected.isEmpty ?? true)
+            return error?.variable == variable && (error?.problem.hasPrefix("is not set") ?? false) && !(error?.expected.isEmpty ?? true)
         }
     }
 
@@ -45,6 +45,53 @@ struct ClusterConfigurationTests {
         #expect { try ClusterConfiguration(environment: env) } throws: { error in
             let error = error as? ConfigurationError
             return error?.variable == variable && (error?.description.contains("'\(value)'") ?? false)
+        }
+    }
+
+    /// The environment without any worker variable.
+    static var noWorkers: [String: String] { complete.filter { !$0.key.hasPrefix("CITUS_WORKER") } }
+
+    @Test("Workers as a list: any number from 2, in order, with the tests' addresses beside; the lifecycle's roles follow the order")
+    func workerList() throws {
+        var env = Self.noWorkers
+        env["CITUS_WORKERS"] = "w1:5432, w2:5432,w3:5432,w4:5432,w5:5432"
+        env["CITUS_WORKERS_TEST"] = (1...5).map { "127.0.0.1:970\($0)" }.joined(separator: ",")
+        let five = try ClusterConfiguration(environment: env)
+        #expect(five.workers.map(\.name) == ["worker1", "worker2", "worker3", "worker4", "worker5"])
+        #expect(five.workers.map(\.registeredAddress.host) == ["w1", "w2", "w3", "w4", "w5"])
+        #expect(five.workers[3].testAddress == NodeAddress(host: "127.0.0.1", port: 9704))
+        #expect(five.initialWorkers.map(\.name) == ["worker1", "worker2", "worker3", "worker4"])
+        #expect(five.addedWorker.name == "worker5" && five.drainedWorker.name == "worker1")
+        env["CITUS_WORKERS_TEST"] = nil
+        #expect(try ClusterConfiguration(environment: env).workers[4].testAddress == NodeAddress(host: "w5", port: 5432))
+
+        var numbered = Self.noWorkers
+        for n in 1...4 { numbered["CITUS_WORKER\(n)_ADDR"] = "127.0.0.1:970\(n)" }
+        let four = try ClusterConfiguration(environment: numbered)
+        #expect(four.workers.count == 4 && four.addedWorker.name == "worker4")
+        #expect(Cluster(configuration: four).sqlVariables["workers"] == "127.0.0.1:9701,127.0.0.1:9702,127.0.0.1:9703", "Phase 2 registers all but the last")
+        #expect(Cluster(configuration: four).sqlVariables["new_worker_port"] == "9704")
+    }
+
+    @Test("Bad worker lists are one-line errors naming the variable and the expected form", arguments: [
+        (["CITUS_WORKERS": "127.0.0.1:9701"], "CITUS_WORKERS", "at least 2 workers"),
+        (["CITUS_WORKERS": "127.0.0.1:9701,nonsense"], "CITUS_WORKERS", "entry 2 is 'nonsense'"),
+        (["CITUS_WORKERS": "127.0.0.1:9701,,127.0.0.1:9703"], "CITUS_WORKERS", "entry 2 is ''"),
+        (["CITUS_WORKERS": "127.0.0.1:9701,127.0.0.1:9702,127.0.0.1:9701"], "CITUS_WORKERS entry 3", "CITUS_WORKERS entry 1 already names"),
+        (["CITUS_WORKERS": "127.0.0.1:9700,127.0.0.1:9702"], "CITUS_WORKERS entry 1", "CITUS_COORDINATOR already names"),
+        (["CITUS_WORKERS": "127.0.0.1:9701,127.0.0.1:9702", "CITUS_WORKERS_TEST": "127.0.0.1:9801"], "CITUS_WORKERS_TEST", "one host:port per entry"),
+        (["CITUS_WORKERS": "127.0.0.1:9701,127.0.0.1:9702", "CITUS_WORKER1_ADDR": "127.0.0.1:9701"], "CITUS_WORKERS", "and so is CITUS_WORKER1_ADDR"),
+        (["CITUS_WORKER1_ADDR": "127.0.0.1:9701"], "CITUS_WORKER2_ADDR", "at least 2 workers"),
+        (["CITUS_WORKER1_ADDR": "127.0.0.1:9701", "CITUS_WORKER2_ADDR": "127.0.0.1:9702", "CITUS_WORKER4_ADDR": "127.0.0.1:9704"],
+         "CITUS_WORKER3_ADDR", "but CITUS_WORKER4_ADDR is"),
+        (["CITUS_WORKER1_ADDR": "127.0.0.1:9701", "CITUS_WORKER2_ADDR": "127.0.0.1:9701"], "CITUS_WORKER2_ADDR", "CITUS_WORKER1_ADDR already names"),
+        ([:], "CITUS_WORKERS", "is not set"),
+    ])
+    func badWorkers(_ workers: [String: String], _ variable: String, _ says: String) {
+        let env = Self.noWorkers.merging(workers) { _, given in given }
+        #expect { try ClusterConfiguration(environment: env) } throws: { error in
+            guard let error = error as? ConfigurationError else { return false }
+            return error.variable == variable && error.description.contains(says) && !error.description.contains("\n")
         }
     }
 

@@ -46,7 +46,7 @@ struct SQLScriptTests {
 
     @Test("Every file under sql/ splits, and names only the psql variables the fixtures provide")
     func projectFiles() throws {
-        let provided = ["worker1_host", "worker1_port", "worker2_host", "worker2_port", "worker3_host", "worker3_port",
+        let provided = ["workers", "new_worker_host", "new_worker_port",
                         "tenant_id", "drain_host", "drain_port", "shard_id", "target_host", "target_port"]
         let variables = Dictionary(uniqueKeysWithValues: provided.map { ($0, "1") })
         let files = FileManager.default.enumerator(at: ProjectLayout.sqlDirectory, includingPropertiesForKeys: nil)!

@@ -2,8 +2,8 @@ import ClusterFixtures
 import ClusterTesting
 import Testing
 
-/// Phase 3: worker 3 added, shards rebalanced over three workers, the heaviest tenant isolated, worker
-/// 1 drained and removed. The steps ran before these tests (the suite's trait) and left a snapshot
+/// Phase 3: the last configured worker added, shards rebalanced over every worker, the heaviest
+/// tenant isolated, the first worker drained and removed. The steps ran before these tests (the suite's trait) and left a snapshot
 /// after each step, so each test checks its step even though later steps changed the cluster.
 @Suite("Phase 3: resharding", .serialized, .requiresCitus, .phase(.reshard), .proves(.npmPhase3, .npmAll, .fullDemoCycle))
 struct Phase3Tests {
@@ -16,30 +16,34 @@ struct Phase3Tests {
         evidence = try phase.reshard
     }
 
-    @Test("Third worker added successfully: three active workers", .proves(.thirdWorkerAdded))
+    var allWorkers: [String] { cluster.configuration.workers.map(\.name) }
+    var added: String { cluster.configuration.addedWorker.name }
+    var drained: String { cluster.configuration.drainedWorker.name }
+
+    @Test("New worker added successfully: every configured worker active, the new one holding no shard yet", .proves(.thirdWorkerAdded))
     func thirdWorkerAdded() throws {
-        #expect(evidence.activeWorkersAfterAdd.sorted() == ["worker1", "worker2", "worker3"])
-        #expect(evidence.beforeRebalance.shards(on: "worker3") == 0, "\(evidence.beforeRebalance)")
+        #expect(evidence.activeWorkersAfterAdd.sorted() == allWorkers.sorted())
+        #expect(evidence.beforeRebalance.shards(on: added) == 0, "\(evidence.beforeRebalance)")
         Evidence.note("active workers after citus_add_node: \(evidence.activeWorkersAfterAdd.sorted().joined(separator: ", "))")
     }
 
     /// Rule: with the by_shard_count strategy (and its default threshold), Citus moves shard groups
     /// until no node holds more than one group more than another (8 groups on 3 workers end 3/3/2, 32 end 11/11/10).
-    @Test("Shards rebalanced across 3 workers: every worker within one shard group of the others", .proves(.shardsRebalanced))
+    @Test("Shards rebalanced across every worker: each within one shard group of the others", .proves(.shardsRebalanced))
     func shardsRebalanced() throws {
         let after = evidence.afterRebalance
-        #expect(Set(after.shardsByNode.keys) == ["worker1", "worker2", "worker3"], "\(after)")
+        #expect(Set(after.shardsByNode.keys) == Set(allWorkers), "\(after)")
         let counts = after.shardsByNode.values
         #expect(counts.max()! - counts.min()! <= 1, "\(after)")
         #expect(after.total == evidence.beforeRebalance.total, "no shard appeared or vanished: \(evidence.beforeRebalance) → \(after)")
         Evidence.note("orders shards per node: \(evidence.beforeRebalance) → \(evidence.afterRebalance); \(evidence.rebalance)")
     }
 
-    @Test("Rebalance progress was observable while it ran, moving shards onto worker3", .proves(.shardsRebalanced))
+    @Test("Rebalance progress was observable while it ran, moving shards onto the new worker", .proves(.shardsRebalanced))
     func rebalanceProgressObserved() throws {
-        let worker3 = try cluster.configuration.worker("worker3").registeredAddress
+        let target = cluster.configuration.addedWorker.registeredAddress
         let progress = evidence.rebalance.progress
-        #expect(progress.contains { $0.contains("-> \(worker3.host):\(worker3.port)") },
+        #expect(progress.contains { $0.contains("-> \(target.host):\(target.port)") },
                 "progress seen during the rebalance (\(evidence.rebalance)):\n\(progress.joined(separator: "\n"))")
         Evidence.note("progress seen: \(progress.count) distinct lines, e.g. \(progress.first ?? "-")")
     }
@@ -109,19 +113,19 @@ struct Phase3Tests {
     @Test("The verification output of 30 (nodes), 31 (placements before, planned moves, job state) and 33 (nodes) is right")
     func stepOutputs() throws {
         let names = { (rows: [Row]) in try rows.map { cluster.workerName(host: try $0.get("nodename"), port: try $0.get("nodeport")) } }
-        let added = try evidence.addWorkerResults.named("workers").rows
-        #expect(try names(added) == ["worker1", "worker2", "worker3"])
-        #expect(try added.allSatisfy { try $0.get("isactive", as: Bool.self) && $0.get("shouldhaveshards", as: Bool.self) })
+        let addedRows = try evidence.addWorkerResults.named("workers").rows
+        #expect(try names(addedRows) == allWorkers)
+        #expect(try addedRows.allSatisfy { try $0.get("isactive", as: Bool.self) && $0.get("shouldhaveshards", as: Bool.self) })
         let rebalance = evidence.rebalance.results
         let before = try Dictionary(uniqueKeysWithValues: rebalance.named("shards_before").rows.map {
             (cluster.workerName(host: try $0.get("nodename"), port: try $0.get("nodeport")), try $0.get("shards", as: Int.self))
         })
         #expect(before == evidence.beforeRebalance.shardsByNode)
         let planned = try rebalance.named("planned_moves").rows.filter { try $0.get("table_name", as: String.self) == "orders" }
-        #expect(try Set(planned.map { cluster.workerName(host: try $0.get("targetname"), port: try $0.get("targetport")) }) == ["worker3"])
-        #expect(planned.count == evidence.afterRebalance.shards(on: "worker3"), "planned moves of orders vs shards on worker3 after")
+        #expect(try Set(planned.map { cluster.workerName(host: try $0.get("targetname"), port: try $0.get("targetport")) }) == [added])
+        #expect(planned.count == evidence.afterRebalance.shards(on: added), "planned moves of orders vs shards on \(added) after")
         #expect(try rebalance.row("job_state").get("state", as: String.self) == "finished")
-        #expect(try names(evidence.drain.results.named("workers").rows) == ["worker2", "worker3"])
+        #expect(try names(evidence.drain.results.named("workers").rows) == allWorkers.filter { $0 != drained })
     }
 
     @Test("After resharding, every demo query returns what the generated rows say, and 23 and 24 print the truth", .proves(.queriesAtEachPhase))
@@ -135,10 +139,10 @@ struct Phase3Tests {
         #expect(stats.isEmpty, "\(stats.joined(separator: "\n"))")
     }
 
-    @Test("Worker drain completes: no placement left on worker1, which is then removed from the metadata", .proves(.drainWithoutLoss))
+    @Test("Worker drain completes: no placement left on the first worker, which is then removed from the metadata", .proves(.drainWithoutLoss))
     func workerDrained() throws {
-        #expect(evidence.drainedWorker == "worker1")
-        #expect(evidence.afterDrain.shards(on: "worker1") == 0, "\(evidence.afterDrain)")
+        #expect(evidence.drainedWorker == drained)
+        #expect(evidence.afterDrain.shards(on: drained) == 0, "\(evidence.afterDrain)")
         #expect(evidence.afterDrain.total == evidence.isolation.orderShardCountAfter, "\(evidence.afterDrain)")
         let drained = try cluster.configuration.worker(evidence.drainedWorker).registeredAddress
         #expect(try cluster.sqlValue("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
@@ -149,11 +153,13 @@ struct Phase3Tests {
 
     @Test("The removed worker really holds no shard tables any more", .proves(.drainWithoutLoss))
     func removedWorkerIsEmpty() throws {
-        #expect(try cluster.shardTableCount(on: cluster.node("worker1")) == 0)
+        #expect(try cluster.shardTableCount(on: cluster.node(drained)) == 0)
         // The same count sees the shards where they are: the query cannot pass by seeing nothing.
-        let placedOnWorker2 = try cluster.distributedShards(on: "worker2")
-        #expect(placedOnWorker2 > 0)
-        #expect(try cluster.shardTableCount(on: cluster.node("worker2")) == placedOnWorker2)
+        for remaining in allWorkers where remaining != drained {
+            let placed = try cluster.distributedShards(on: remaining)
+            #expect(placed > 0, "\(remaining) holds shards")
+            #expect(try cluster.shardTableCount(on: cluster.node(remaining)) == placed, "\(remaining)")
+        }
     }
 
     @Test("Worker drain and every other step lost nothing: after each step every checksum equals Phase 1's", .proves(.drainWithoutLoss, .integrityAfterEachPhase))

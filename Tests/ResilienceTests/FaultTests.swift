@@ -18,8 +18,9 @@ struct FaultTests {
         local = LocalCluster(directory: cluster.configuration.localClusterDirectory)
     }
 
-    private var worker1: ClusterConfiguration.Worker { get throws { try cluster.configuration.worker("worker1") } }
-    private var worker3: ClusterConfiguration.Worker { get throws { try cluster.configuration.worker("worker3") } }
+    /// A shard moves from the first worker to the last (the one Phase 3 adds), as in the lifecycle.
+    private var source: ClusterConfiguration.Worker { cluster.configuration.workers[0] }
+    private var target: ClusterConfiguration.Worker { cluster.configuration.addedWorker }
 
     /// Waits (bounded) until the coordinator reaches `worker` again.
     private func waitUntilReachable(_ worker: ClusterConfiguration.Worker) throws {
@@ -54,23 +55,23 @@ struct FaultTests {
         try cluster.lifecycle.addWorker()
         let shard: Int64 = try cluster.sqlValue("""
             SELECT min(shardid) FROM citus_shards WHERE table_name = 'orders'::regclass AND nodename = $1 AND nodeport = $2
-            """, [worker1.registeredAddress.host, worker1.registeredAddress.port])
+            """, [source.registeredAddress.host, source.registeredAddress.port])
         let stopped = Mutex(false)
         let run = try cluster.lifecycle.withWriters(.ledger(seed: 11)) { () -> Result<OperationReport, any Error> in
-            // Stop worker3 as soon as Citus reports the move running.
+            // Stop the target worker as soon as Citus reports the move running.
             let move = Result {
-                try cluster.lifecycle.moveShard(shard, to: worker3, timeLimit: .seconds(120)) { line in
+                try cluster.lifecycle.moveShard(shard, to: target, timeLimit: .seconds(120)) { line in
                     guard line.contains("shard \(shard)"), !stopped.withLock({ $0 }) else { return }
                     stopped.withLock { $0 = true }
-                    try? local.kill(worker3.name)
+                    try? local.kill(target.name)
                 }
             }
-            try local.start(worker3.name)
-            try waitUntilReachable(worker3)
+            try local.start(target.name)
+            try waitUntilReachable(target)
             return move
         }
         let move = try run.get()
-        #expect(stopped.withLock { $0 }, "worker3 was stopped during the move")
+        #expect(stopped.withLock { $0 }, "\(target.name) was stopped during the move")
         switch move {
         case .success(let report):
             Issue.record("the move succeeded although its target stopped: \(report)")
@@ -85,9 +86,9 @@ struct FaultTests {
         try cluster.lifecycle.removeLoadRows()
         try expectNoDebris("the failed move")
 
-        let rerun = try cluster.lifecycle.moveShard(shard, to: worker3, timeLimit: .seconds(120))
+        let rerun = try cluster.lifecycle.moveShard(shard, to: target, timeLimit: .seconds(120))
         let placement = try rerun.results.row("placement_after")
-        #expect(try placement.get("nodeport", as: Int.self) == worker3.registeredAddress.port, "\(placement)")
+        #expect(try placement.get("nodeport", as: Int.self) == target.registeredAddress.port, "\(placement)")
         try expectNoDebris("the rerun")
         let baseline = try #require(try cluster.lifecycle.store.recordedBaseline())
         #expect(try cluster.checksums() == baseline.checksums)

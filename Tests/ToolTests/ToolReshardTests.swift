@@ -15,16 +15,16 @@ struct ToolReshardTests {
         try cluster.placements().shards(on: worker.name)
     }
 
-    @Test("setup, then reshard enable-citus distributes orders and order_items on worker1 and worker2; a second run is refused")
+    @Test("setup, then reshard enable-citus distributes orders and order_items on every worker but the last; a second run is refused")
     func enableCitus() throws {
         #expect(try citusVerify("setup").status == 0)
         let run = try citusVerify("reshard", "enable-citus")
         #expect(run.status == 0, "\(run)")
-        #expect(try cluster.activeWorkers() == ["worker1", "worker2"])
+        #expect(try cluster.activeWorkers() == cluster.configuration.initialWorkers.map(\.name))
         #expect(try cluster.sqlRows("SELECT logicalrelid::text AS t, partmethod FROM pg_dist_partition ORDER BY 1").map {
             "\(try $0.get("t", as: String.self)):\(try $0.get("partmethod", as: String.self))"
         } == ["order_items:h", "orders:h", "regions:n"])
-        #expect(run.output.contains("worker1") && run.output.contains("shards after"), "\(run)")
+        #expect(run.output.contains(cluster.configuration.workers[0].name) && run.output.contains("shards after"), "\(run)")
         let again = try citusVerify("reshard", "enable-citus")
         #expect(again.status == 1 && again.errorOutput.contains("already"), "\(again)")
     }
@@ -55,11 +55,11 @@ struct ToolReshardTests {
         Evidence.note("citus-verify demo all: " + plans.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " | "))
     }
 
-    @Test("reshard add-worker really registers worker3; adding it again is refused")
+    @Test("reshard add-worker really registers the last configured worker; adding it again is refused")
     func addWorker() throws {
         let run = try citusVerify("reshard", "add-worker")
         #expect(run.status == 0, "\(run)")
-        #expect(try cluster.activeWorkers() == ["worker1", "worker2", "worker3"])
+        #expect(try cluster.activeWorkers() == cluster.configuration.workers.map(\.name))
         let again = try citusVerify("reshard", "add-worker")
         #expect(again.status == 1 && again.errorOutput.contains("already registered"), "\(again)")
     }
@@ -145,7 +145,8 @@ struct ToolReshardTests {
     @Test("reshard rebalance --dry-run prints Citus's plan and changes nothing; the rebalance then makes exactly those moves, with live progress")
     func rebalance() throws {
         try planThenRun("rebalance", exactTargets: true)
-        #expect(try shardsOn(cluster.configuration.worker("worker3")) > 1, "worker3 holds shards beyond its reference-table copy")
+        let added = cluster.configuration.addedWorker
+        #expect(try shardsOn(added) > 1, "\(added.name) holds shards beyond its reference-table copy")
     }
 
     @Test("reshard isolate --tenant gives that tenant a shard of its own; a tenant without orders is refused")
@@ -163,12 +164,12 @@ struct ToolReshardTests {
         #expect(none.status == 1 && none.errorOutput.contains("has no orders"), "\(none)")
     }
 
-    @Test("reshard drain --dry-run changes nothing; the drain then moves exactly the planned shards, leaves none on worker2 and removes it")
+    @Test("reshard drain --worker (the second worker) --dry-run changes nothing; the drain then moves exactly the planned shards, leaves none there and removes it")
     func drain() throws {
-        let worker2 = try cluster.configuration.worker("worker2")
-        try planThenRun("drain", "--worker", "worker2", exactTargets: false)
-        #expect(try shardsOn(worker2) == 0)
-        #expect(try cluster.activeWorkers() == ["worker1", "worker3"])
+        let second = cluster.configuration.workers[1]
+        try planThenRun("drain", "--worker", second.name, exactTargets: false)
+        #expect(try shardsOn(second) == 0)
+        #expect(try cluster.activeWorkers() == cluster.configuration.workers.map(\.name).filter { $0 != second.name })
         #expect(try cluster.pendingCleanupRecords() == 0)
     }
 

@@ -1,8 +1,8 @@
--- Phase 3, step 1: register the third worker.
---   psql -v worker3_host=... -v worker3_port=... -f this file
+-- Phase 3, step 1: register the worker kept back in Phase 2 (the last one configured).
+--   psql -v new_worker_host=... -v new_worker_port=... -f this file
 -- citus_add_node does not copy the reference tables to it; the rebalance does, as its first task.
 
-SELECT citus_add_node(:'worker3_host', :'worker3_port'::int);
+SELECT citus_add_node(:'new_worker_host', :'new_worker_port'::int);
 
 -- result: workers
 SELECT nodename, nodeport, isactive, shouldhaveshards

@@ -68,14 +68,15 @@ public final class Cluster: @unchecked Sendable {
         try coordinatorNode.rows(sql, parameters)
     }
 
-    /// The psql variables the project's SQL files use, from the configuration.
+    /// The psql variables the project's SQL files use, from the configuration: `workers` for
+    /// Phase 2 (every worker but the last, host:port,…) and `new_worker_host`/`new_worker_port`
+    /// for the worker Phase 3 adds.
     public var sqlVariables: [String: String] {
-        var variables: [String: String] = [:]
-        for worker in configuration.workers {
-            variables["\(worker.name)_host"] = worker.registeredAddress.host
-            variables["\(worker.name)_port"] = String(worker.registeredAddress.port)
-        }
-        return variables
+        [
+            "workers": configuration.initialWorkers.map { "\($0.registeredAddress)" }.joined(separator: ","),
+            "new_worker_host": configuration.addedWorker.registeredAddress.host,
+            "new_worker_port": String(configuration.addedWorker.registeredAddress.port),
+        ]
     }
 
     /// Runs one of the project's SQL files on the coordinator, statement by statement.

@@ -14,7 +14,7 @@ public struct DistributeEvidence: Sendable {
 }
 
 extension Lifecycle {
-    /// Phase 2: Citus on the coordinator, workers 1 and 2 registered, orders and order_items
+    /// Phase 2: Citus on the coordinator, every worker but the last registered, orders and order_items
     /// distributed by user_id and colocated, regions a reference table.
     @discardableResult
     public func distribute() throws -> DistributeEvidence {

@@ -55,10 +55,8 @@ public struct ReshardRefused: Error, CustomStringConvertible {
 }
 
 extension Lifecycle {
-    /// The worker Phase 3 drains and removes.
-    public static let drainedWorker = "worker1"
-
-    /// Phase 3: add worker 3, rebalance, isolate the heaviest tenant, drain worker 1 and remove it.
+    /// Phase 3: add the last configured worker, rebalance, isolate the heaviest tenant, drain the
+    /// first worker and remove it (`ClusterConfiguration.addedWorker`, `.drainedWorker`).
     @discardableResult
     /// With `writers`, each long operation runs while writers insert and update orders (see
     /// `withWriters`), and what they acknowledged is checked after each.
@@ -111,7 +109,7 @@ extension Lifecycle {
         }
         try check("tenant isolation")
 
-        let drained = try configuration.worker(Self.drainedWorker)
+        let drained = configuration.drainedWorker
         let drain = try whileWriting("drain \(drained.name)") { try self.drain(drained, timeLimit: timeLimit) }
         let afterDrain = try cluster.placements(of: "orders")
         try check("drain")
@@ -122,18 +120,19 @@ extension Lifecycle {
                                afterDrain: afterDrain, drain: drain, steps: steps, heaviestTenant: heaviest, writes: writes)
     }
 
-    /// Registers worker 3 (`30_add_worker_node.sql`); returns the active workers afterwards.
+    /// Registers the worker Phase 2 kept back, the last configured (`30_add_worker_node.sql`);
+    /// returns the active workers afterwards.
     @discardableResult
     public func addWorker() throws -> [String] { try addWorkerReporting().active }
 
     /// `addWorker`, with what the file printed.
     func addWorkerReporting() throws -> (active: [String], results: ScriptResults) {
         try requireDistributedTables()
-        let third = try configuration.worker("worker3")
+        let added = configuration.addedWorker
         let registered = try cluster.sqlValue("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
-                                      [third.registeredAddress.host, third.registeredAddress.port], as: Int.self)
+                                      [added.registeredAddress.host, added.registeredAddress.port], as: Int.self)
         guard registered == 0 else {
-            throw ReshardRefused(description: "\(third.name) (\(third.registeredAddress)) is already registered")
+            throw ReshardRefused(description: "\(added.name) (\(added.registeredAddress)) is already registered")
         }
         try store.recordStageChanging(to: .resharded)
         let results = try cluster.run(.addWorkerNode)

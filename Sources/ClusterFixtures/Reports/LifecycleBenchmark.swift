@@ -67,10 +67,11 @@ public struct LifecycleBenchmark: Sendable {
         if let anchor = try loadAnchor(users: data.users.count) { report.anchors.append(anchor) }
 
         try timed("add worker") { _ = try cluster.lifecycle.addWorker() }
-        try timed("rebalance onto 3 workers") { _ = try cluster.lifecycle.rebalance() }
+        try timed("rebalance onto \(cluster.configuration.workers.count) workers") { _ = try cluster.lifecycle.rebalance() }
         try measure("rebalanced, 3 workers", tenant: tenant, into: &report)
         try timed("isolate tenant") { _ = try cluster.lifecycle.isolateTenant(tenant) }
-        try timed("drain worker1") { _ = try cluster.lifecycle.drain(cluster.configuration.worker("worker1")) }
+        let drained = cluster.configuration.drainedWorker
+        try timed("drain \(drained.name)") { _ = try cluster.lifecycle.drain(drained) }
         try timed("undistribute (Phase 4)") { _ = try cluster.lifecycle.undistribute() }
         try measure("undistributed", tenant: tenant, into: &report)
         report.environment = cluster.signoffDescription() + [
