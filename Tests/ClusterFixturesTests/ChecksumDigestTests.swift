@@ -21,6 +21,14 @@ struct ChecksumDigestTests {
         #expect(high.allSatisfy { $0 > UInt128(UInt64.max) / 1000 }, "sums of 5000 60-bit values exceed 2^64 / 1000: \(many.digest)")
     }
 
+    @Test("Hashed in slices on every core, the checksum equals the one computed row after row")
+    func slicesAddUp() {
+        let rows = (0..<25_003).map { ["row \($0)", String($0 * 7)] }
+        let sliced = SeedData.checksum("t", count: rows.count) { rows[$0] }
+        #expect(sliced == SeedData.checksum("t", rows))
+        #expect(sliced != SeedData.checksum("t", rows.dropLast()), "the last row counts")
+    }
+
     @Test("Every lifecycle table's columns are listed for the checksum, and the seed checksums cover every table")
     func everyTableListed() {
         #expect(Set(TableChecksum.columns.keys) == Set(Cluster.tables))

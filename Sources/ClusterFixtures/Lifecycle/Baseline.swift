@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What every phase compares against, and where none of it comes from: the seed and scale are the
 /// configuration's, the checksums are computed from the rows generated from them
@@ -22,6 +23,18 @@ public struct Baseline: Sendable {
     }
 
     public func checksum(of table: String) -> TableChecksum? { checksums.first { $0.table == table } }
+
+    /// The baseline of `seed` and `scale`, generated once per process and then shared: every
+    /// phase compares against the same rows, and at scale 100 generating them and their checksums
+    /// again for each phase cost seconds and a second copy in memory. Only the latest is kept.
+    public static func generated(seed: UInt64, scale: Int) -> Baseline {
+        if let kept = latest.withLock({ $0 }), kept.seed == seed, kept.scale == scale { return kept }
+        let made = Baseline(SeedData(seed: seed, scale: scale))
+        latest.withLock { $0 = made }
+        return made
+    }
+
+    private static let latest = Mutex<Baseline?>(nil)
 }
 
 extension Cluster {

@@ -42,16 +42,15 @@ extension Lifecycle {
             }
         }
         try cluster.run(.createBaseTables)
-        let data: SeedData
+        let baseline = Baseline.generated(seed: seed, scale: scale)
         switch loader {
         case .sqlFile:
             try runSeedFile(seed: seed, scale: scale, on: cluster.coordinator)
-            data = SeedData(seed: seed, scale: scale)
         case .copy:
-            data = try loadSeedData(seed: seed, scale: scale)
+            try load(baseline.data)
         }
         try store.recordBaseline(seed: seed, scale: scale)
-        return (Baseline(data), data)
+        return (baseline, baseline.data)
     }
 
     /// Runs `setup/01_initial_seed_data.sql` on `connection` with `seed` and `scale` as its
@@ -63,14 +62,11 @@ extension Lifecycle {
         try cluster.run(.seedData, on: connection)
     }
 
-    /// Generates every row from the seed in Swift and loads it with COPY: regions, users, orders
-    /// and their items.
-    public func loadSeedData(seed: UInt64, scale: Int) throws -> SeedData {
-        let data = SeedData(seed: seed, scale: scale)
+    /// Loads the generated rows with COPY: regions, users, orders and their items.
+    public func load(_ data: SeedData) throws {
         try data.loadRegions(into: cluster.coordinator)
         try data.load(into: cluster.coordinator)
         try cluster.coordinator.execute("ANALYZE")
-        return data
     }
 
     /// Brings the cluster to `stage`, rebuilding from a fresh baseline when it is anywhere else, so
@@ -81,7 +77,7 @@ extension Lifecycle {
         if let record = try store.recordedLifecycle(), record.stage == stage.rawValue,
            record.seed == configuration.seed, record.scale == configuration.scale,
            record.fingerprint == ProjectFingerprint.current {
-            return Baseline(SeedData(seed: record.seed, scale: record.scale))
+            return Baseline.generated(seed: record.seed, scale: record.scale)
         }
         let (baseline, _) = try resetToBaseline()
         if stage >= .distributed { try distribute() }
