@@ -4,11 +4,13 @@ import Testing
 
 @Suite("The seed's checksums are computed in Swift exactly as the database computes them")
 struct ChecksumDigestTests {
-    @Test("Two 60-bit slices of md5: md5('a') = 0cc175b9c0f1b6a831c399e269772661, as PostgreSQL's substr/bit(60) reads it")
-    func slices() {
-        let sum = SeedData.checksum("t", [["a"]])
-        #expect(sum.rowCount == 1)
-        #expect(sum.digest == "\(UInt64("0cc175b9c0f1b6a", radix: 16)!)-\(UInt64("831c399e2697726", radix: 16)!)")
+    @Test("The first 64 bits of md5 as a signed bigint: md5('a') = 0cc175b9c0f1b6a8…, md5('b') = 92eb5ffee6ae2fec… (negative), as PostgreSQL's bit(64)::bigint reads them")
+    func firstSixtyFourBits() {
+        let a = SeedData.checksum("t", [["a"]])
+        #expect(a.rowCount == 1)
+        #expect(a.digest == "\(Int64(bitPattern: 0x0cc175b9c0f1b6a8))")
+        #expect(SeedData.checksum("t", [["b"]]).digest == "\(Int64(bitPattern: 0x92eb5ffee6ae2fec))")
+        #expect(SeedData.checksum("t", [["a"], ["b"]]).digest == "\(Int128(Int64(bitPattern: 0x0cc175b9c0f1b6a8)) + Int128(Int64(bitPattern: 0x92eb5ffee6ae2fec)))")
     }
 
     @Test("Columns are joined with | in the listed order, and sums do not overflow 64 bits")
@@ -16,9 +18,8 @@ struct ChecksumDigestTests {
         let one = SeedData.checksum("t", [["a", "b"]])
         #expect(one == SeedData.checksum("t", [["a|b"]]))
         #expect(one != SeedData.checksum("t", [["b", "a"]]))
-        let many = SeedData.checksum("t", (0..<5000).lazy.map { [String($0)] })
-        let high = many.digest.split(separator: "-").map { UInt128($0)! }
-        #expect(high.allSatisfy { $0 > UInt128(UInt64.max) / 1000 }, "sums of 5000 60-bit values exceed 2^64 / 1000: \(many.digest)")
+        let many = SeedData.checksum("t", (0..<20_000).lazy.map { _ in ["a"] })
+        #expect(many.digest == "\(Int128(20_000) * Int128(Int64(bitPattern: 0x0cc175b9c0f1b6a8)))", "beyond Int64.max: \(many.digest)")
     }
 
     @Test("Hashed in slices on every core, the checksum equals the one computed row after row")
@@ -27,6 +28,25 @@ struct ChecksumDigestTests {
         let sliced = SeedData.checksum("t", count: rows.count) { rows[$0] }
         #expect(sliced == SeedData.checksum("t", rows))
         #expect(sliced != SeedData.checksum("t", rows.dropLast()), "the last row counts")
+    }
+
+    @Test("The generator's streamed checksums (slices, no arrays) equal those of the generated rows", arguments: [(UInt64(42), 1), (7, 3)])
+    func streamedChecksums(_ seed: UInt64, _ scale: Int) {
+        #expect(SeedGenerator(seed: seed, scale: scale).expectedChecksums() == SeedData(seed: seed, scale: scale).expectedChecksums)
+    }
+
+    @Test("Any range of orders generated on its own has the same rows, item ids included, as the whole run")
+    func rangesMatchTheWhole() {
+        let generator = SeedGenerator(seed: 9, scale: 1), whole = SeedData(seed: 9, scale: 1)
+        for range in [1...1, 17...2_003, 9_990...10_000] {
+            var orders: [SeedData.Order] = [], items: [SeedData.Item] = []
+            generator.forEachOrder(in: range) { orders.append($0); items.append(contentsOf: $1) }
+            #expect(orders == Array(whole.orders[(range.lowerBound - 1)..<range.upperBound]), "\(range)")
+            #expect(items == whole.items.filter { range.contains($0.orderID) }, "\(range)")
+        }
+        let slices = SeedGenerator.slices(of: 10_000, into: 7)
+        #expect(slices.first?.lowerBound == 1 && slices.last?.upperBound == 10_000 && slices.map(\.count).reduce(0, +) == 10_000)
+        #expect(generator.firstItemIDs(of: slices).items == whole.items.count)
     }
 
     @Test("Every lifecycle table's columns are listed for the checksum, and the seed checksums cover every table")

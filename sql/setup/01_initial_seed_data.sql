@@ -64,14 +64,16 @@ FROM seed_parameters p,
      generate_series(1, 1000 * p.scale) AS u;
 
 -- Items: one to three per order (stream 3), product, quantity and unit price per item (streams
--- 11-13, 21-23, 31-33), numbered in order of order and position.
+-- 11-13, 21-23, 31-33), numbered in order of order and position. Each hash is computed once per
+-- row (LATERAL): the function is the file's main cost at large scales.
 CREATE TEMP TABLE seed_items AS
 SELECT row_number() OVER (ORDER BY n, j) AS id, n AS order_id,
        'Product ' || (1 + pg_temp.seed_hash(p.seed, 10 + j, n) % 500) AS product_name,
        1 + pg_temp.seed_hash(p.seed, 20 + j, n) % 5 AS quantity,
        100 + pg_temp.seed_hash(p.seed, 30 + j, n) % 19901 AS unit_price_cents
-FROM seed_parameters p, generate_series(1, 10000 * p.scale) AS n, generate_series(1, 3) AS j
-WHERE j <= 1 + pg_temp.seed_hash(p.seed, 3, n) % 3;
+FROM seed_parameters p, generate_series(1, 10000 * p.scale) AS n,
+     LATERAL (SELECT 1 + pg_temp.seed_hash(p.seed, 3, n) % 3 AS item_count) c,
+     generate_series(1, c.item_count::int) AS j;
 
 -- Orders: the first 80% go to the heavy users (the fifth whose id is congruent to the seed modulo
 -- 5, residue 0 read as 5), the rest to the others, each picked by stream 1; quantity and amount
@@ -85,15 +87,16 @@ SELECT o.n, o.user_id, u.region_code, 1 + pg_temp.seed_hash(o.seed, 4, o.n) % 50
 FROM (
     SELECT n, p.seed, 1735689600 + pg_temp.seed_hash(p.seed, 2, n) % 31536000 AS created,
            CASE WHEN n <= 10000 * p.scale / 5 * 4
-                THEN 5 * (pg_temp.seed_hash(p.seed, 1, n) % (200 * p.scale)) + h.residue
-                ELSE 5 * (pg_temp.seed_hash(p.seed, 1, n) % (800 * p.scale) / 4)
-                     + CASE WHEN pg_temp.seed_hash(p.seed, 1, n) % (800 * p.scale) % 4 + 1 < h.residue
-                            THEN pg_temp.seed_hash(p.seed, 1, n) % (800 * p.scale) % 4 + 1
-                            ELSE pg_temp.seed_hash(p.seed, 1, n) % (800 * p.scale) % 4 + 2 END
+                THEN 5 * (k.pick % (200 * p.scale)) + h.residue
+                ELSE 5 * (k.pick % (800 * p.scale) / 4)
+                     + CASE WHEN k.pick % (800 * p.scale) % 4 + 1 < h.residue
+                            THEN k.pick % (800 * p.scale) % 4 + 1
+                            ELSE k.pick % (800 * p.scale) % 4 + 2 END
            END AS user_id
     FROM seed_parameters p,
          (SELECT CASE WHEN seed % 5 = 0 THEN 5 ELSE seed % 5 END AS residue FROM seed_parameters) h,
-         generate_series(1, 10000 * p.scale) AS n
+         generate_series(1, 10000 * p.scale) AS n,
+         LATERAL (SELECT pg_temp.seed_hash(p.seed, 1, n) AS pick) k
 ) o
 JOIN users u ON u.id = o.user_id
 JOIN (SELECT order_id, sum(quantity) AS quantity, sum(quantity * unit_price_cents) AS cents

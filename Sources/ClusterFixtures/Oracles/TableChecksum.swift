@@ -2,8 +2,12 @@
 ///
 /// Every row is rendered as one canonical text (each column's text, `\N` for NULL, joined by `|`;
 /// timestamps as whole seconds since the epoch, so the session's time zone cannot change it) and
-/// hashed with md5; two 60-bit slices of every hash are summed, so the result does not depend on
-/// row order or on which node a row lives on, and Citus pushes the sums down to the shards. The same
+/// hashed with md5; the first 64 bits of every hash, read as a signed bigint, are summed exactly
+/// (PostgreSQL sums bigints as numeric), so the result does not depend on row order or on which
+/// node a row lives on, and Citus pushes the sums down to the shards. A changed, added or removed
+/// row goes unseen only if its 64 bits cancel out: a chance of 2^-64. (Two 60-bit slices summed
+/// cost twice as much, 2.4 s against 1.2 s for the million orders of scale 100, and the checksum
+/// runs after every step of the lifecycle.) The same
 /// canonical text is built in Swift from the generated rows (`SeedData.expectedChecksums`), so the
 /// expected fingerprint comes from the seed, never from the database.
 ///
@@ -58,9 +62,7 @@ public struct TableChecksum: Sendable, Equatable, CustomStringConvertible {
     /// The checksum query for `table`, read from `relation` (the table itself, or a copy of it).
     public static func sql(for table: String, from relation: String? = nil) throws -> String {
         """
-        SELECT count(*) AS row_count,
-               coalesce(sum(('x' || substr(h, 1, 15))::bit(60)::bigint), 0)::text
-               || '-' || coalesce(sum(('x' || substr(h, 16, 15))::bit(60)::bigint), 0)::text AS digest
+        SELECT count(*) AS row_count, coalesce(sum(('x' || left(h, 16))::bit(64)::bigint), 0)::text AS digest
         FROM (SELECT md5(\(try rowText(for: table))) AS h FROM \(relation ?? SQLIdentifier.quote(table)) AS t) AS hashed
         """
     }

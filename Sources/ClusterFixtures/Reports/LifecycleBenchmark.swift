@@ -57,18 +57,23 @@ public struct LifecycleBenchmark: Sendable {
         }
 
         let (_, data) = try timed("setup: base tables and seed data") { try cluster.lifecycle.resetToBaseline(scale: options.scale, loader: .copy) }
-        if let anchor = try seedAnchor(data) { report.anchors.append(anchor) }
+        progress("seed load: parallel COPY against psql \\copy")
+        if let anchor = try SeedLoadComparison(cluster: cluster, generator: SeedGenerator(seed: data.seed, scale: data.scale)).run() {
+            report.anchors.append(anchor)
+        } else {
+            progress("psql not found: no \\copy anchor")
+        }
         report.anchors.append(try seedFileAnchor(data))
         let tenant = try cluster.heaviestTenant().id
         try measure("plain tables", tenant: tenant, into: &report)
 
         try timed("distribute (Phase 2)") { _ = try cluster.lifecycle.distribute() }
-        try measure("distributed, 2 workers", tenant: tenant, into: &report)
+        try measure("distributed, \(cluster.configuration.initialWorkers.count) workers", tenant: tenant, into: &report)
         if let anchor = try loadAnchor(users: data.users.count) { report.anchors.append(anchor) }
 
         try timed("add worker") { _ = try cluster.lifecycle.addWorker() }
         try timed("rebalance onto \(cluster.configuration.workers.count) workers") { _ = try cluster.lifecycle.rebalance() }
-        try measure("rebalanced, 3 workers", tenant: tenant, into: &report)
+        try measure("rebalanced, \(cluster.configuration.workers.count) workers", tenant: tenant, into: &report)
         try timed("isolate tenant") { _ = try cluster.lifecycle.isolateTenant(tenant) }
         let drained = cluster.configuration.drainedWorker
         try timed("drain \(drained.name)") { _ = try cluster.lifecycle.drain(drained) }
@@ -105,41 +110,6 @@ public struct LifecycleBenchmark: Sendable {
         }
     }
 
-    /// The seed rows loaded by our COPY, then the same rows by `psql \copy`, rows per second each.
-    private func seedAnchor(_ data: SeedData) throws -> BenchReport.Anchor? {
-        guard let psql = Self.postgresProgram("psql") else { progress("psql not found: no \\copy anchor"); return nil }
-        progress("seed load: COPY against psql \\copy")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("citus-verify-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let files = [("users", "id, email, name, region_code, tier, created_at", data.usersCopyData),
-                     ("orders", "id, user_id, region, product_id, quantity, amount, status, metadata, created_at, updated_at", data.ordersCopyData),
-                     ("order_items", "id, user_id, order_id, product_name, quantity, unit_price", data.itemsCopyData)]
-        for (table, _, text) in files { try text.write(to: folder.appendingPathComponent(table), atomically: true, encoding: .utf8) }
-        let rows = Double(data.users.count + data.orders.count + data.items.count)
-        let truncate = "TRUNCATE order_items, orders, users"
-        let coordinator = try cluster.coordinator
-
-        try coordinator.execute(truncate)
-        let clock = ContinuousClock(), ours = clock.now
-        try data.load(into: coordinator)
-        let oursSeconds = ours.duration(to: clock.now).seconds
-
-        try coordinator.execute(truncate)
-        let c = cluster.configuration
-        let commands = files.flatMap { table, columns, _ in
-            ["-c", "\\copy \(table) (\(columns)) FROM '\(folder.appendingPathComponent(table).path)'"]
-        }
-        let theirs = clock.now
-        let outcome = try ChildProcess(psql, ["-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-h", c.coordinator.host,
-                                              "-p", String(c.coordinator.port), "-U", c.user, "-d", c.database] + commands,
-                                       environment: ["PGPASSWORD": c.password]).run(timeLimit: .seconds(600))
-        let theirsSeconds = theirs.duration(to: clock.now).seconds
-        guard outcome.status == 0 else { throw ToolFailed(program: "psql \\copy", output: outcome.errorOutput) }
-        return .init(name: "seed load (rows/s)", unit: "rows/s", ours: rows / oursSeconds, reference: rows / theirsSeconds,
-                     referenceTool: "psql \\copy")
-    }
-
     /// Our load generator, then pgbench with the same transaction and clients, transactions per second.
     /// The same rows made by `sql/setup/01_initial_seed_data.sql` in the database against loaded by
     /// the Swift generator with COPY, rows per second each, in a scratch database of their own.
@@ -165,8 +135,7 @@ public struct LifecycleBenchmark: Sendable {
         let sqlSeconds = sqlStart.duration(to: clock.now).seconds
         try scratch.coordinator.execute("TRUNCATE order_items, orders, users, regions")
         let copyStart = clock.now
-        try data.loadRegions(into: scratch.coordinator)
-        try data.load(into: scratch.coordinator)
+        try ParallelSeedLoad().load(SeedGenerator(seed: data.seed, scale: data.scale), into: scratch, finish: false)
         let copySeconds = copyStart.duration(to: clock.now).seconds
         return .init(name: "seed rows made (all four tables)", unit: "rows/s", ours: rows / copySeconds, reference: rows / sqlSeconds,
                      referenceTool: "01_initial_seed_data.sql")

@@ -14,14 +14,20 @@ extension SeedData {
             ("regions", Self.regions.count, { i in let r = Self.regions[i]; return [r.code, r.name, r.timezone, r.currency] }),
             ("users", users.count, { i in let u = users[i]
                 return [String(u.id), u.email, u.name, u.regionCode, u.tier, String(u.createdAt)] }),
-            ("orders", orders.count, { i in let o = orders[i]
-                return [String(o.id), String(o.userID), o.region, String(o.productID), String(o.quantity),
-                        Self.money(o.amountCents), o.status, Self.metadata(o), String(o.createdAt), String(o.updatedAt)] }),
-            ("order_items", items.count, { i in let t = items[i]
-                return [String(t.id), String(t.userID), String(t.orderID), t.productName, String(t.quantity),
-                        Self.money(t.unitPriceCents)] }),
+            ("orders", orders.count, { i in Self.checksumFields(of: orders[i]) }),
+            ("order_items", items.count, { i in Self.checksumFields(of: items[i]) }),
         ]
         return tables.map { Self.checksum($0.name, count: $0.count, fields: $0.fields) }
+    }
+
+    /// An order's columns as the checksum renders them (timestamps as epoch seconds).
+    static func checksumFields(of o: Order) -> [String] {
+        [String(o.id), String(o.userID), o.region, String(o.productID), String(o.quantity),
+         money(o.amountCents), o.status, metadata(o), String(o.createdAt), String(o.updatedAt)]
+    }
+
+    static func checksumFields(of t: Item) -> [String] {
+        [String(t.id), String(t.userID), String(t.orderID), t.productName, String(t.quantity), money(t.unitPriceCents)]
     }
 
     /// The checksum of `count` rows whose columns' texts (in `TableChecksum.columns` order) `fields`
@@ -51,30 +57,21 @@ extension SeedData {
     }
 }
 
-/// The two sums of 60-bit md5 slices that `TableChecksum`'s query computes: hex digits 1–15 and
-/// 16–30 of each row's md5, summed without overflow (PostgreSQL sums bigints as numeric).
+/// The sum `TableChecksum`'s query computes: the first 64 bits of each row's md5 as a signed
+/// (two's complement) bigint, summed exactly (PostgreSQL sums bigints as numeric; 128 bits hold the
+/// sum of ten million rows here).
 struct DigestSum {
-    private var first: UInt128 = 0
-    private var second: UInt128 = 0
+    private var sum: Int128 = 0
 
     mutating func add(_ text: String) {
-        let bytes = Array(Insecure.MD5.hash(data: Array(text.utf8)))
-        var high: UInt64 = 0, low: UInt64 = 0
-        // 15 hex digits are 7 bytes and the high half of the eighth; the next 15 are its low half
-        // and bytes 9 to 15.
-        for byte in bytes[0..<7] { high = high << 8 | UInt64(byte) }
-        high = high << 4 | UInt64(bytes[7] >> 4)
-        low = UInt64(bytes[7] & 0x0F)
-        for byte in bytes[8..<15] { low = low << 8 | UInt64(byte) }
-        first += UInt128(high)
-        second += UInt128(low)
+        let bytes = Insecure.MD5.hash(data: Array(text.utf8))
+        var first: UInt64 = 0
+        for byte in bytes.prefix(8) { first = first << 8 | UInt64(byte) }
+        sum += Int128(Int64(bitPattern: first))
     }
 
-    /// Adds the sums of another slice of rows.
-    mutating func merge(_ other: DigestSum) {
-        first += other.first
-        second += other.second
-    }
+    /// Adds the sum of another slice of rows.
+    mutating func merge(_ other: DigestSum) { sum += other.sum }
 
-    var text: String { "\(first)-\(second)" }
+    var text: String { "\(sum)" }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The rows in COPY's text format, and the load itself.
+/// How the rows' values are written in COPY's text format (`SeedGenerator+Copy` writes the rows,
+/// `ParallelSeedLoad` loads them).
 extension SeedData {
     /// `2025-03-01 12:34:56+00` for seconds since the epoch (UTC). Computed by arithmetic on the
     /// civil calendar (days to year/month/day), since a Calendar lookup per row made the seed's
@@ -52,58 +53,5 @@ extension SeedData {
         var text = ""
         appendCopyLine(fields, to: &text)
         return text
-    }
-
-    private static func copyText<Row>(_ rows: [Row], bytesPerRow: Int, _ fields: (Row) -> [String]) -> String {
-        var text = ""
-        text.reserveCapacity(rows.count * bytesPerRow)
-        for row in rows { appendCopyLine(fields(row), to: &text) }
-        return text
-    }
-
-    var usersCopyData: String {
-        Self.copyText(users, bytesPerRow: 96) {
-            [String($0.id), $0.email, $0.name, $0.regionCode, $0.tier, Self.timestamp($0.createdAt)]
-        }
-    }
-
-    var ordersCopyData: String {
-        Self.copyText(orders, bytesPerRow: 160) {
-            [String($0.id), String($0.userID), $0.region, String($0.productID), String($0.quantity),
-             Self.money($0.amountCents), $0.status,
-             Self.metadata($0),
-             Self.timestamp($0.createdAt), Self.timestamp($0.updatedAt)]
-        }
-    }
-
-    var itemsCopyData: String {
-        Self.copyText(items, bytesPerRow: 64) {
-            [String($0.id), String($0.userID), String($0.orderID), $0.productName, String($0.quantity), Self.money($0.unitPriceCents)]
-        }
-    }
-
-    /// Loads the ten regions with COPY (the fast path's share of what `01_initial_seed_data.sql` inserts).
-    public func loadRegions(into connection: Connection) throws {
-        var text = ""
-        for region in Self.regions { Self.appendCopyLine([region.code, region.name, region.timezone, region.currency], to: &text) }
-        try connection.copyIn("COPY regions (code, name, timezone, currency) FROM STDIN", data: text)
-    }
-
-    /// Bulk-loads users, orders and order_items with COPY in one transaction, then moves the id
-    /// sequences past the loaded ids so later inserts do not collide.
-    public func load(into connection: Connection) throws {
-        try connection.execute("BEGIN")
-        do {
-            try connection.copyIn("COPY users (id, email, name, region_code, tier, created_at) FROM STDIN", data: usersCopyData)
-            try connection.copyIn("COPY orders (id, user_id, region, product_id, quantity, amount, status, metadata, created_at, updated_at) FROM STDIN", data: ordersCopyData)
-            try connection.copyIn("COPY order_items (id, user_id, order_id, product_name, quantity, unit_price) FROM STDIN", data: itemsCopyData)
-            for table in ["users", "orders", "order_items"] {
-                try connection.query("SELECT setval(pg_get_serial_sequence($1, 'id'), (SELECT max(id) FROM \(SQLIdentifier.quote(table))))", [table])
-            }
-            try connection.execute("COMMIT")
-        } catch {
-            _ = try? connection.execute("ROLLBACK")
-            throw error
-        }
     }
 }

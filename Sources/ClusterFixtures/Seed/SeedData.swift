@@ -62,54 +62,16 @@ public struct SeedData: Sendable {
     /// Heavy users (exactly a fifth) are those whose id is congruent to the seed's residue mod 5;
     /// the first 80% of the orders go to them, the rest to the others.
     public init(seed: UInt64 = 42, scale: Int = 1) {
-        precondition(scale >= 1, "scale must be at least 1")
-        let regionCodes = Self.regions.map(\.code).sorted()
+        let generator = SeedGenerator(seed: seed, scale: scale)
         self.seed = seed
         self.scale = scale
-        let s = SeedHash.reduced(seed)
-        func random(_ stream: Int, _ row: Int, _ range: Int) -> Int { SeedHash.value(s, stream, row) % range }
-        let start = 1_735_689_600 // 2025-01-01 00:00:00 UTC
-        let year = 365 * 86_400
-        let userCount = Self.usersPerScale * scale
-        let orderCount = Self.ordersPerScale * scale
-
-        users = (1...userCount).map { id in
-            let tierRoll = random(40, id, 100)
-            return User(id: id, email: "user\(id)@example.com", name: "User \(id)",
-                        regionCode: regionCodes[random(41, id, regionCodes.count)],
-                        tier: tierRoll < 70 ? "free" : tierRoll < 95 ? "pro" : "enterprise",
-                        createdAt: start - random(42, id, year))
-        }
-        let heavy = SeedHash.HeavyUsers(seed: s, users: userCount)
-        heavyUserIDs = Set((0..<heavy.heavyCount).map(heavy.heavy))
-        let heavyOrders = orderCount / 5 * 4
-
-        var itemID = 0
-        orders.reserveCapacity(orderCount)
-        items.reserveCapacity(orderCount * 2)
-        for id in 1...orderCount {
-            let userID = id <= heavyOrders ? heavy.heavy(random(1, id, heavy.heavyCount))
-                                           : heavy.light(random(1, id, userCount - heavy.heavyCount))
-            let user = users[userID - 1]
-            let created = start + random(2, id, year)
-            var quantity = 0
-            var amount = 0
-            for j in 1...(1 + random(3, id, 3)) {
-                itemID += 1
-                let item = Item(id: itemID, userID: user.id, orderID: id,
-                                productName: "Product \(1 + random(10 + j, id, 500))",
-                                quantity: 1 + random(20 + j, id, 5),
-                                unitPriceCents: 100 + random(30 + j, id, 19_901))
-                quantity += item.quantity
-                amount += item.quantity * item.unitPriceCents
-                items.append(item)
-            }
-            orders.append(Order(id: id, userID: user.id, region: user.regionCode,
-                                productID: 1 + random(4, id, 500), quantity: quantity, amountCents: amount,
-                                status: Self.statuses[random(5, id, Self.statuses.count)],
-                                channel: ["web", "mobile", "store"][random(6, id, 3)],
-                                priority: random(7, id, 10) == 0,
-                                createdAt: created, updatedAt: created + random(8, id, 30 * 86_400)))
+        users = (1...generator.userCount).map(generator.user)
+        heavyUserIDs = generator.heavyUserIDs
+        orders.reserveCapacity(generator.orderCount)
+        items.reserveCapacity(generator.orderCount * 2)
+        generator.forEachOrder(in: 1...generator.orderCount) { order, itemsOfOrder in
+            orders.append(order)
+            items.append(contentsOf: itemsOfOrder)
         }
     }
 }

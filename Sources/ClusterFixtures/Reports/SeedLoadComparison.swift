@@ -1,0 +1,75 @@
+import Foundation
+
+/// The seed's rows loaded by `ParallelSeedLoad` and, in the same run, the very same rows by
+/// `psql \copy` (one stream, one transaction), rows per second each: the benchmark's anchor for the
+/// load. The files psql reads are written first, outside both timings. Each side starts from empty
+/// tables; the tables end holding the rows (psql's), with sequences and statistics as after a setup.
+public struct SeedLoadComparison: Sendable {
+    public var cluster: Cluster
+    public var generator: SeedGenerator
+    public var streams: Int?
+
+    public init(cluster: Cluster, generator: SeedGenerator, streams: Int? = nil) {
+        self.cluster = cluster
+        self.generator = generator
+        self.streams = streams
+    }
+
+    public func run() throws -> BenchReport.Anchor? {
+        guard let psql = LifecycleBenchmark.postgresProgram("psql") else { return nil }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("citus-verify-copy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let rows = try writeFiles(to: folder)
+        let coordinator = try cluster.coordinator
+        let truncate = "TRUNCATE order_items, orders, users, regions"
+        let clock = ContinuousClock()
+
+        try coordinator.execute(truncate)
+        let oursStart = clock.now
+        try ParallelSeedLoad(streams: streams).load(generator, into: cluster, finish: false)
+        let oursSeconds = oursStart.duration(to: clock.now).seconds
+
+        try coordinator.execute(truncate)
+        let c = cluster.configuration
+        let tables = [("regions", "code, name, timezone, currency"), ("users", SeedGenerator.userColumns),
+                      ("orders", SeedGenerator.orderColumns), ("order_items", SeedGenerator.itemColumns)]
+        let commands = tables.flatMap { table, columns in
+            ["-c", "\\copy \(table) (\(columns)) FROM '\(folder.appendingPathComponent(table).path)'"]
+        }
+        let theirsStart = clock.now
+        let outcome = try ChildProcess(psql, ["-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-h", c.coordinator.host,
+                                              "-p", String(c.coordinator.port), "-U", c.user, "-d", c.database] + commands,
+                                       environment: ["PGPASSWORD": c.password]).run(timeLimit: .seconds(3600))
+        let theirsSeconds = theirsStart.duration(to: clock.now).seconds
+        guard outcome.status == 0 else { throw ToolFailed(program: "psql \\copy", output: outcome.errorOutput) }
+        try ParallelSeedLoad.finish(cluster)
+        return .init(name: "seed load, \(ParallelSeedLoad(streams: streams).streams) COPY streams (rows/s)", unit: "rows/s",
+                     ours: Double(rows) / oursSeconds, reference: Double(rows) / theirsSeconds, referenceTool: "psql \\copy")
+    }
+
+    /// The four tables' rows as COPY text files, written a slice at a time; returns the row count.
+    private func writeFiles(to folder: URL) throws -> Int {
+        func open(_ table: String) throws -> FileHandle {
+            let url = folder.appendingPathComponent(table)
+            FileManager.default.createFile(atPath: url.path, contents: nil)
+            return try FileHandle(forWritingTo: url)
+        }
+        let regions = try open("regions"), users = try open("users"), orders = try open("orders"), items = try open("order_items")
+        defer { for file in [regions, users, orders, items] { try? file.close() } }
+        var regionText = ""
+        for r in SeedData.regions { SeedData.appendCopyLine([r.code, r.name, r.timezone, r.currency], to: &regionText) }
+        try regions.write(contentsOf: Data(regionText.utf8))
+        for slice in SeedGenerator.slices(of: generator.userCount, into: max(1, generator.userCount / 25_000)) {
+            try users.write(contentsOf: Data(generator.usersCopyText(slice).utf8))
+        }
+        let slices = SeedGenerator.slices(of: generator.orderCount, into: max(1, generator.orderCount / 25_000))
+        let (firsts, itemCount) = generator.firstItemIDs(of: slices)
+        for (slice, first) in zip(slices, firsts) {
+            let text = generator.ordersCopyText(slice, firstItemID: first)
+            try orders.write(contentsOf: Data(text.orders.utf8))
+            try items.write(contentsOf: Data(text.items.utf8))
+        }
+        return SeedData.regions.count + generator.userCount + generator.orderCount + itemCount
+    }
+}
