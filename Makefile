@@ -15,7 +15,7 @@ BENCH_ARGS ?=
 # at once (tests before the cluster is up, two suites on one database).
 .NOTPARALLEL:
 .PHONY: help preflight cluster-up cluster-down cluster-status cluster-destroy build tool test unit all phase1 phase2 phase3 phase4 tool-tests \
-        setup load demo stats reshard signoff bench bench-lifecycle mutate own-cluster-check psql-walkthrough clean
+        setup load demo stats reshard signoff bench bench-scale bench-suite bench-lifecycle mutate own-cluster-check psql-walkthrough clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -79,6 +79,14 @@ all: ## Start the embedded cluster, then run everything (the main job)
 bench: ## Measure the lifecycle (release build): reports/bench/bench.{md,json,csv,svg} (BENCH_ARGS='--samples 300')
 	@swift build --quiet -c release --product citus-verify
 	@.build/release/citus-verify bench $(BENCH_ARGS)
+
+BENCH_SCALES ?= 1 10 100
+bench-scale: ## The lifecycle at scales 1, 10, 100 (BENCH_SCALES='1 10 100 1000'): reports/bench/scale.{md,json,svg}; refuses when the disk lacks room
+	@swift build --quiet -c release --product citus-verify
+	@.build/release/citus-verify bench-scale --scales "$$(echo $(BENCH_SCALES) | tr -s ' ' ',')"
+
+bench-suite: ## Wall time and peak memory of Phase 1 to 4 (swift test) at scale 100 (BENCH_SUITE_SCALE)
+	@scripts/bench-suite.sh
 
 bench-lifecycle: ## Wall time of Phase 1 to 4 from a stopped cluster, tuned settings against the defaults, BENCH_REPEATS times each (median, min, max)
 	@scripts/bench-lifecycle.sh

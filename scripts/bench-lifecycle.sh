@@ -7,7 +7,8 @@
 # (timed), then deleted.
 #
 #   scripts/bench-lifecycle.sh        (make bench-lifecycle)
-# Settings: BENCH_PORT (first of two blocks of four ports, default 9710), BENCH_REPEATS (default 3).
+# Settings: BENCH_PORT (first of two blocks of ports, one per node, default 9710), BENCH_REPEATS (default 3),
+# CLUSTER_WORKERS (workers per cluster, default 3).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 BENCH_PORT=${BENCH_PORT:-9710}
@@ -42,7 +43,7 @@ for ((i = 1; i <= BENCH_REPEATS; i++)); do
   echo "bench-lifecycle: run $i of $BENCH_REPEATS, tuned settings"
   fast+=("$(run fast "$BENCH_PORT")")
   echo "bench-lifecycle: run $i of $BENCH_REPEATS, default settings"
-  default+=("$(run default $((BENCH_PORT + 4)))")
+  default+=("$(run default $((BENCH_PORT + 1 + ${CLUSTER_WORKERS:-3})))")
 done
 python3 - "${fast[*]}" "${default[*]}" <<'PY'
 import statistics, sys

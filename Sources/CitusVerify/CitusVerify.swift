@@ -21,6 +21,6 @@ struct CitusVerify: ParsableCommand {
               citus-verify stats --json
             """,
         version: TestedVersions.summary,
-        subcommands: [PreflightCommand.self, Setup.self, Load.self, Reshard.self, Demo.self, Stats.self, Bench.self, SignoffCommand.self, Mutate.self, TestSummary.self]
+        subcommands: [PreflightCommand.self, Setup.self, Load.self, Reshard.self, Demo.self, Stats.self, Bench.self, BenchScale.self, SignoffCommand.self, Mutate.self, TestSummary.self]
     )
 }

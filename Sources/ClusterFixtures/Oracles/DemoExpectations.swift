@@ -103,9 +103,19 @@ extension Cluster {
     /// with what the generated rows say it must be; returns one line per difference (none: all equal).
     public func demoQueryMismatches(expected data: SeedData, tenant: Int) throws -> [String] {
         let expectations = data.demoExpectations(tenant: tenant)
+        // Each file on a fresh connection of its own (as under psql), all at once: at scale 100 the
+        // files scan millions of rows, and one after another they left a core idle.
+        let files = SQLFile.allCases.filter { file in expectations.contains { $0.file == file } }
+        let runs = files.map { file in
+            BlockingWork("demo \(file.rawValue)") { [self] () throws -> ScriptResults in
+                let connection = try connect("coordinator (\(file.rawValue))")
+                defer { connection.close() }
+                return try run(file, variables: ["tenant_id": String(tenant)], on: connection)
+            }
+        }
         var mismatches: [String] = []
-        for file in SQLFile.allCases where expectations.contains(where: { $0.file == file }) {
-            let results = try run(file, variables: ["tenant_id": String(tenant)])
+        for (file, work) in zip(files, runs) {
+            let results = try work.value()
             for expected in expectations where expected.file == file {
                 let result = try results.named(expected.label)
                 let rows = try result.rows.map { row in try expected.columns.map { try row.optional($0, as: String.self) ?? "NULL" } }
