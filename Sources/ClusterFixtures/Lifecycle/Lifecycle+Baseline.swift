@@ -32,11 +32,11 @@ extension Lifecycle {
         return (baseline, baseline.data)
     }
 
-    /// `resetToBaseline` with the COPY loader, without generating the rows into memory first:
-    /// for scales whose rows would not fit (the scale benchmark at 1000). Returns the load's report.
+    /// After `recreateDatabases`: the generator's rows loaded by COPY and the baseline recorded,
+    /// without generating the rows into memory first: for scales whose rows would not fit (the
+    /// scale benchmark at 1000). Returns the load's report.
     @discardableResult
-    public func resetLoading(_ generator: SeedGenerator, streams: Int? = nil) throws -> ParallelSeedLoad.Report {
-        try recreateDatabases()
+    public func loadBaseline(_ generator: SeedGenerator, streams: Int? = nil) throws -> ParallelSeedLoad.Report {
         let report = try load(generator, streams: streams)
         try store.recordBaseline(seed: generator.seed, scale: generator.scale)
         return report
@@ -44,7 +44,7 @@ extension Lifecycle {
 
     /// The suite's database dropped and created on every node, Citus in each worker's copy, the
     /// base tables on the coordinator.
-    func recreateDatabases() throws {
+    public func recreateDatabases() throws {
         guard configuration.allowsReset else {
             throw ConfigurationError(
                 variable: "CITUS_VERIFY_RESET", problem: "does not allow rebuilding database \(configuration.database)",

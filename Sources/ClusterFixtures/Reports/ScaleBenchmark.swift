@@ -12,6 +12,10 @@ public struct ScaleBenchmark: Sendable {
         /// Rows the operation carried (the seed's rows for every step but adding a worker).
         public var rows: Int
         public var rowsPerSecond: Double { seconds > 0 ? Double(rows) / seconds : 0 }
+
+        public init(name: String, seconds: Double, rows: Int) {
+            self.name = name; self.seconds = seconds; self.rows = rows
+        }
     }
 
     /// One scale's figures.
@@ -30,6 +34,13 @@ public struct ScaleBenchmark: Sendable {
         /// Every table's checksum at the end equals the generator's.
         public var rowsIntact: Bool
         public var rows: Int { SeedData.regions.count + users + orders + items }
+
+        public init(scale: Int, users: Int, orders: Int, items: Int, operations: [Operation], peakMemoryBytes: Int64,
+                    databaseBytes: Int64, copyComparison: BenchReport.Anchor?, rowsIntact: Bool) {
+            self.scale = scale; self.users = users; self.orders = orders; self.items = items; self.operations = operations
+            self.peakMemoryBytes = peakMemoryBytes; self.databaseBytes = databaseBytes
+            self.copyComparison = copyComparison; self.rowsIntact = rowsIntact
+        }
     }
 
     public var cluster: Cluster
@@ -56,7 +67,8 @@ public struct ScaleBenchmark: Sendable {
             operations.append(.init(name: name, seconds: start.duration(to: clock.now).seconds, rows: carried ?? rows))
             return value
         }
-        let load = try timed("seed load (parallel COPY)") { try lifecycle.resetLoading(generator) }
+        try timed("rebuild the database on every node", rows: 0) { try lifecycle.recreateDatabases() }
+        let load = try timed("seed load (parallel COPY)") { try lifecycle.loadBaseline(generator) }
         rows = load.rows
         operations[operations.count - 1].rows = rows
         let databaseBytes = try cluster.sqlValue("SELECT pg_database_size(current_database())", as: Int64.self)
