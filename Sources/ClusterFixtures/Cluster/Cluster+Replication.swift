@@ -1,5 +1,5 @@
 /// Citus's logical replication objects for shard moves and splits (`citus_shard_…` subscriptions,
-/// slots and publications) left on the nodes: a move cancelled half-way (a stopped rebalance job,
+/// slots, publications, and the subscription roles it makes on the target node) left on the nodes: a move cancelled half-way (a stopped rebalance job,
 /// citusdata/citus#7896) can leave them, and a leftover subscription or slot keeps the suite's
 /// database from being dropped ("database is being used by logical replication subscription").
 extension Cluster {
@@ -9,7 +9,10 @@ extension Cluster {
     }
 
     /// Drops what `leftoverReplication` finds: each subscription detached from its slot first (its
-    /// publisher may be gone), then inactive slots and publications. Only for the suite's own
+    /// publisher may be gone), then inactive slots, publications and roles no subscription uses.
+    /// A leftover role is the whole server's: the database dropped and made again restarts Citus's
+    /// operation ids, and the next move then fails with `role "citus_shard_move_subscription_role_10_2"
+    /// already exists` (seen here after a move cancelled half-way). Only for the suite's own
     /// database (the caller checks `allowsReset`); returns what it dropped.
     @discardableResult
     public func dropLeftoverReplication() throws -> [String] {
@@ -20,6 +23,13 @@ extension Cluster {
                 try connection.execute("ALTER SUBSCRIPTION \(quoted) DISABLE; ALTER SUBSCRIPTION \(quoted) SET (slot_name = NONE); DROP SUBSCRIPTION \(quoted)")
             case "slot":
                 try connection.query("SELECT pg_drop_replication_slot($1) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active", [name])
+            case "role":
+                // Roles are the whole server's, not the database's: dropped only when no subscription
+                // in any database still belongs to it (a move running elsewhere keeps its role).
+                let inUse = try connection.query("""
+                    SELECT count(*) FROM pg_subscription s JOIN pg_roles r ON r.oid = s.subowner WHERE r.rolname = $1
+                    """, [name]).single().get(0, as: Int.self)
+                if inUse == 0 { try connection.execute("DROP ROLE IF EXISTS \(quoted)") }
             default:
                 try connection.execute("DROP PUBLICATION \(quoted)")
             }
@@ -49,5 +59,7 @@ extension Cluster {
         SELECT 'slot', slot_name::text FROM pg_replication_slots WHERE database = current_database() AND slot_name LIKE 'citus\\_shard\\_%'
         UNION ALL
         SELECT 'publication', pubname::text FROM pg_publication WHERE pubname LIKE 'citus\\_shard\\_%'
+        UNION ALL
+        SELECT 'role', rolname::text FROM pg_roles WHERE rolname LIKE 'citus\\_shard\\_%\\_subscription\\_role\\_%'
         """
 }

@@ -221,14 +221,15 @@ extension Lifecycle {
                               timeLimit: timeLimit, onProgress: onProgress, onSnapshot: onSnapshot, cancellation: cancellation)
     }
 
-    /// Moves one shard group to `worker` (`35_move_shard.sql`).
+    /// Moves one shard group to `worker` (`35_move_shard.sql`); `settings` are session settings
+    /// for the move's connection.
     public func moveShard(_ shardID: Int64, to worker: ClusterConfiguration.Worker, timeLimit: Duration = .seconds(600),
-                          onProgress: ((String) -> Void)? = nil) throws -> OperationReport {
+                          settings: [String: String] = [:], onProgress: ((String) -> Void)? = nil) throws -> OperationReport {
         try requireDistributedTables()
         try store.recordStageChanging(to: .resharded)
         return try runWatched(.moveShard, name: "move shard \(shardID) to \(worker.name)",
                               variables: ["shard_id": String(shardID), "target_host": worker.registeredAddress.host,
                                           "target_port": String(worker.registeredAddress.port)],
-                              timeLimit: timeLimit, onProgress: onProgress)
+                              settings: settings, timeLimit: timeLimit, onProgress: onProgress)
     }
 }

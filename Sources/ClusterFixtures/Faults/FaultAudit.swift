@@ -1,0 +1,74 @@
+import Foundation
+
+/// What a fault may leave behind, looked for on every configured node after Citus's own cleanup
+/// has run (`citus_cleanup_orphaned_resources`, `recover_prepared_transactions`): cleanup records,
+/// Citus's replication slots, subscriptions and publications, shard tables the metadata does not
+/// place there (or placed and missing), shards with more than one placement, prepared transactions
+/// and, once the tables are plain again, the tables' id sequences still on the workers
+/// (citusdata/citus#6695). Each finding is one line naming the node.
+public struct FaultAudit: Sendable {
+    public struct Finding: Sendable, Equatable, CustomStringConvertible {
+        public var node: String
+        public var what: String
+        public var description: String { "\(node): \(what)" }
+    }
+
+    public var findings: [Finding]
+    public var isClean: Bool { findings.isEmpty }
+
+    /// The findings that are the lifecycle tables' sequences left on workers after undistribute.
+    public var leftoverSequences: [Finding] { findings.filter { $0.what.hasPrefix("sequence ") } }
+    /// Everything else.
+    public var withoutLeftoverSequences: [Finding] { findings.filter { !$0.what.hasPrefix("sequence ") } }
+
+    /// The id sequences of the lifecycle's tables.
+    static let sequences = ["users_id_seq", "orders_id_seq", "order_items_id_seq"]
+
+    /// Runs Citus's cleanup, then audits every node of `cluster` (nodes that do not answer are a
+    /// finding too).
+    public static func run(on cluster: Cluster) throws -> FaultAudit {
+        var findings: [Finding] = []
+        let citus = try cluster.hasExtension("citus")
+        if citus {
+            try cluster.coordinator.execute("CALL citus_cleanup_orphaned_resources()")
+            try cluster.coordinator.query("SELECT recover_prepared_transactions()")
+            let cleanup = try cluster.pendingCleanupRecords()
+            if cleanup > 0 { findings.append(.init(node: "coordinator", what: "\(cleanup) record(s) in pg_dist_cleanup")) }
+            for row in try cluster.sqlRows("""
+                SELECT p.shardid, count(*) AS placements FROM pg_dist_placement p
+                JOIN pg_dist_shard s USING (shardid) JOIN pg_dist_partition t USING (logicalrelid)
+                WHERE t.partmethod = 'h' GROUP BY p.shardid HAVING count(*) <> 1 ORDER BY p.shardid
+                """) {
+                findings.append(.init(node: "coordinator", what: "shard \(try row.get("shardid", as: Int64.self)) has \(try row.get("placements", as: Int.self)) placements"))
+            }
+        }
+        for leftover in try cluster.leftoverReplication() {
+            let parts = leftover.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            findings.append(.init(node: parts[0], what: "Citus \(parts.count > 1 ? parts[1] : leftover) left"))
+        }
+        let distributed = citus ? try cluster.sqlValue("SELECT count(*) FROM pg_dist_partition WHERE partmethod = 'h'", as: Int.self) > 0 : false
+        for node in [cluster.coordinatorNode] + cluster.workerNodes {
+            do {
+                let prepared = try node.value("SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()", as: Int.self)
+                if prepared > 0 { findings.append(.init(node: node.name, what: "\(prepared) prepared transaction(s)")) }
+                guard node.name != "coordinator" else { continue }
+                let tables = try cluster.shardTableCount(on: node)
+                let placed = distributed ? try cluster.distributedShards(on: node.name) : 0
+                if tables != placed {
+                    findings.append(.init(node: node.name, what: "\(tables) shard tables of orders/order_items, the metadata places \(placed)"))
+                }
+                if !distributed {
+                    for name in try node.rows("""
+                        SELECT relname::text AS name FROM pg_class WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace
+                          AND relname = ANY($1::text[]) ORDER BY 1
+                        """, [Self.sequences]).map({ try $0.get("name", as: String.self) }) {
+                        findings.append(.init(node: node.name, what: "sequence public.\(name) left after undistribute (citusdata/citus#6695)"))
+                    }
+                }
+            } catch {
+                findings.append(.init(node: node.name, what: "not audited: \(String(describing: error).split(separator: "\n").first ?? "")"))
+            }
+        }
+        return FaultAudit(findings: findings)
+    }
+}

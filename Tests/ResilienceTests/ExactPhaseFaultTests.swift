@@ -1,0 +1,108 @@
+import ClusterFixtures
+import ClusterTesting
+import Foundation
+import Testing
+
+/// Faults injected at an exact step of an online shard move, with writers active: the move is held
+/// at "before copy" or "before cutover" by Citus's own test-suite advisory locks (`MovePause`), the
+/// fault is injected there, the move let go. Then, every time: every acknowledged write holds (all
+/// columns), the audit finds nothing on any node, the move run again completes, and every table
+/// equals the baseline. Embedded cluster only: the faults stop nodes.
+@Suite("Faults at exact steps of a shard move: nothing acknowledged lost, no debris, the move re-run completes",
+       .serialized, .requiresCitus, .requiresLocalCluster, .exclusiveCluster)
+struct ExactPhaseFaultTests {
+    let cluster: Cluster
+    let local: LocalCluster
+
+    init() throws {
+        cluster = try Cluster.shared()
+        local = LocalCluster(directory: cluster.configuration.localClusterDirectory)
+    }
+
+    enum Fault: String, CaseIterable, CustomStringConvertible, Sendable {
+        case targetStopped = "the target worker stopped abruptly"
+        case sourceStopped = "the source worker stopped abruptly"
+        case moveTerminated = "the move's own session terminated"
+        var description: String { rawValue }
+    }
+
+    struct MoveHung: Error, CustomStringConvertible {
+        var description: String { "the move did not return within 120 s of the fault" }
+    }
+
+    /// The move goes from the first worker to the one Phase 3 adds, as in the lifecycle.
+    var source: ClusterConfiguration.Worker { cluster.configuration.workers[0] }
+    var target: ClusterConfiguration.Worker { cluster.configuration.addedWorker }
+
+    @Test("A fault at an exact step of a shard move: a clear outcome, every acknowledged write holds, the audit finds nothing, the re-run completes",
+          arguments: MovePause.Point.allCases, Fault.allCases)
+    func faultAtStep(_ point: MovePause.Point, _ fault: Fault) throws {
+        try cluster.lifecycle.ensure(.distributed)
+        try cluster.lifecycle.addWorker()
+        let shard: Int64 = try cluster.sqlValue("""
+            SELECT min(shardid) FROM citus_shards WHERE table_name = 'orders'::regclass AND nodename = $1 AND nodeport = $2
+            """, [source.registeredAddress.host, source.registeredAddress.port])
+        // The new worker's copy of the reference tables first (35 starts with it, and that copy
+        // is a logical transfer too): the pause must hold the shard group's move, nothing else.
+        try cluster.sqlRow("SELECT replicate_reference_tables(shard_transfer_mode => 'force_logical')")
+        let pause = try MovePause(point, on: cluster)
+        defer { pause.release() }
+        let stopped = fault == .targetStopped ? target : fault == .sourceStopped ? source : nil
+        let run = try cluster.lifecycle.withWriters(.ledger(seed: 20)) { () -> Result<OperationReport, any Error> in
+            let move = BlockingWork("move under a fault") { [cluster, target] in
+                try cluster.lifecycle.moveShard(shard, to: target, timeLimit: .seconds(90),
+                                                settings: [MovePause.setting: "on"])
+            }
+            let pid: Int
+            do { pid = try pause.waitUntilReached(timeLimit: .seconds(60)) } catch {
+                // The move ended without reaching the step: say how.
+                Issue.record("\(error); the move itself: \(move.wait(.seconds(1)).map { "\($0)" } ?? "still running")")
+                throw error
+            }
+            switch fault {
+            case .targetStopped, .sourceStopped: try local.kill(stopped!.name)
+            case .moveTerminated:
+                _ = try cluster.sqlValue("SELECT pg_terminate_backend($1::int)", [pid], as: Bool.self)
+            }
+            pause.release()
+            return move.wait(.seconds(120)) ?? .failure(MoveHung())
+        }
+        if let stopped {
+            try local.start(stopped.name)
+            try waitUntilReachable(stopped)
+        }
+        let outcome = try run.get()
+        switch outcome {
+        case .success(let report): print("fault at \(point), \(fault): the move completed anyway: \(report)")
+        case .failure(let error):
+            print("fault at \(point), \(fault): the move failed: \(error)")
+            #expect(!"\(error)".isEmpty)
+        }
+        try expectEverythingHolds(after: "\(fault) \(point)", writes: run.writes)
+
+        let rerun = try cluster.lifecycle.moveShard(shard, to: target, timeLimit: .seconds(120))
+        #expect(try rerun.results.row("placement_after").get("nodeport", as: Int.self) == target.registeredAddress.port)
+        let audit = try FaultAudit.run(on: cluster)
+        #expect(audit.isClean, "after the re-run: \(audit.findings)")
+        let baseline = try #require(try cluster.lifecycle.store.recordedBaseline())
+        #expect(try cluster.checksums() == baseline.checksums, "every table equals the baseline")
+        Evidence.note("fault at \(point), \(fault): \((try? outcome.get()) == nil ? "the move failed" : "the move completed"); writes held, audit clean, re-run completed")
+    }
+
+    /// The after-fault audit: the writers' ledger (every column), then every node audited.
+    func expectEverythingHolds(after context: String, writes: LoadReport) throws {
+        let ledger = try cluster.lifecycle.checkLedger(writes, operation: context)
+        print("fault: writes during \(ledger)")
+        #expect(ledger.acknowledged > 0, "writers were acknowledged during \(context)")
+        #expect(ledger.holds, "\(ledger)")
+        try cluster.lifecycle.removeLoadRows()
+        let audit = try FaultAudit.run(on: cluster)
+        #expect(audit.isClean, "after \(context): \(audit.findings)")
+    }
+
+    func waitUntilReachable(_ worker: ClusterConfiguration.Worker) throws {
+        try cluster.coordinatorNode.poll("SELECT citus_check_connection_to_node($1, $2)",
+                                         [worker.registeredAddress.host, worker.registeredAddress.port], as: Bool.self,
+                                         every: .milliseconds(200), timeLimit: .seconds(60)) { $0 }
+    }
+}
