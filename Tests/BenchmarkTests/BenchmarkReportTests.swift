@@ -13,20 +13,21 @@ struct BenchmarkReportTests {
         let cluster = try Cluster.shared()
         let report = try LifecycleBenchmark(cluster: cluster, options: .init(samples: 3, loadSeconds: 1)).run()
 
-        #expect(report.stages == ["plain tables", "distributed, 2 workers", "rebalanced, 3 workers", "undistributed"])
+        let c = cluster.configuration
+        #expect(report.stages == ["plain tables", "distributed, \(c.initialWorkers.count) workers", "rebalanced, \(c.workers.count) workers", "undistributed"])
         #expect(report.queryNames == LifecycleBenchmark.queries.map(\.name))
         for query in report.queries {
             #expect(query.latency.count >= 1 && query.latency.p50 > 0, "\(query.stage): \(query.query)")
         }
         #expect(report.operations.map(\.operation) == ["setup: base tables and seed data", "distribute (Phase 2)", "add worker",
-                                                       "rebalance onto 3 workers", "isolate tenant", "drain worker1", "undistribute (Phase 4)"])
+                                                       "rebalance onto \(c.workers.count) workers", "isolate tenant", "drain \(c.drainedWorker.name)", "undistribute (Phase 4)"])
         #expect(report.operations.allSatisfy { $0.seconds > 0 })
         #expect(report.anchors.map(\.referenceTool) == ["psql \\copy", "01_initial_seed_data.sql", "pgbench"],
                 "both references measured: psql and pgbench must be installed beside the server")
         #expect(report.anchors.allSatisfy { $0.ours > 0 && $0.reference > 0 })
 
         let markdown = report.markdown
-        for line in ["| single-tenant lookup |", "| rebalance onto 3 workers |", "| seed load (rows/s) |"] {
+        for line in ["| single-tenant lookup |", "| rebalance onto \(c.workers.count) workers |", "| seed load, \(ParallelSeedLoad().streams) COPY streams (rows/s) |"] {
             #expect(markdown.contains(line), "\(line)")
         }
         let decoded = try JSONDecoder.iso8601.decode(BenchReport.self, from: Data(report.json.utf8))

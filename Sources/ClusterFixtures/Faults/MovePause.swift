@@ -10,7 +10,7 @@ import Foundation
 ///
 /// The setting is superuser-only and hidden; the suite turns it on only on its own embedded
 /// cluster (the move's session for a single move, the suite's database for background jobs) and
-/// off again afterwards (`TestSuiteHooks`).
+/// off again afterwards (`enableForNewSessions`, `disableForNewSessions`).
 public final class MovePause: @unchecked Sendable {
     public enum Point: String, Sendable, CaseIterable, CustomStringConvertible {
         case beforeCopy = "before copy"
@@ -22,16 +22,19 @@ public final class MovePause: @unchecked Sendable {
     }
 
     /// The hidden, superuser-only setting that makes Citus take the locks; on only in the session
-    /// running the move (or, for background jobs, the suite's database: `enableForBackgroundJobs`).
+    /// running the move (or the suite's database, `enableForNewSessions`, for the moves Citus runs
+    /// in sessions of its own).
     public static let setting = "citus.running_under_citus_test_suite"
 
-    /// Turns the setting on for new sessions in the suite's database (Citus's background task
-    /// executors run the rebalance's moves there); `disableForBackgroundJobs` turns it off again.
-    public static func enableForBackgroundJobs(on cluster: Cluster) throws {
+    /// Turns the setting on for new sessions in the suite's database: Citus runs a background
+    /// rebalance's moves in task executors, and `citus_drain_node` each move over a connection of
+    /// its own to the coordinator (`citus.local_hostname`), never in the caller's session.
+    /// `disableForNewSessions` turns it off again.
+    public static func enableForNewSessions(on cluster: Cluster) throws {
         try cluster.coordinator.execute("ALTER DATABASE \(SQLIdentifier.quote(cluster.configuration.database)) SET \(setting) = on")
     }
 
-    public static func disableForBackgroundJobs(on cluster: Cluster) throws {
+    public static func disableForNewSessions(on cluster: Cluster) throws {
         try cluster.coordinator.execute("ALTER DATABASE \(SQLIdentifier.quote(cluster.configuration.database)) RESET \(setting)")
     }
 

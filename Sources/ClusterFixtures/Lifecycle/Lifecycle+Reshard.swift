@@ -198,7 +198,7 @@ extension Lifecycle {
     }
 
     /// Moves every shard off `worker`, then removes it from the metadata (`33_drain_worker.sql`).
-    public func drain(_ worker: ClusterConfiguration.Worker, timeLimit: Duration = .seconds(600),
+    public func drain(_ worker: ClusterConfiguration.Worker, timeLimit: Duration = .seconds(600), settings: [String: String] = [:],
                       onProgress: ((String) -> Void)? = nil, onSnapshot: ((OperationProgress) -> Void)? = nil,
                       cancellation: OperationCancellation? = nil) throws -> OperationReport {
         try requireDistributedTables()
@@ -218,7 +218,7 @@ extension Lifecycle {
         try store.recordStageChanging(to: .resharded)
         return try runWatched(.drainWorker, name: "drain \(worker.name)",
                               variables: ["drain_host": address.host, "drain_port": String(address.port)],
-                              timeLimit: timeLimit, onProgress: onProgress, onSnapshot: onSnapshot, cancellation: cancellation)
+                              settings: settings, timeLimit: timeLimit, onProgress: onProgress, onSnapshot: onSnapshot, cancellation: cancellation)
     }
 
     /// Moves one shard group to `worker` (`35_move_shard.sql`); `settings` are session settings
