@@ -1,0 +1,108 @@
+import ClusterFixtures
+import ClusterTesting
+import Foundation
+import Testing
+
+/// Network faults between Citus and one worker, through a relay the suite controls (`FaultProxy`):
+/// the worker is registered under the relay's port, so everything that reaches it by its
+/// registered name goes through the relay. Each fault lands at an exact step of a shard move
+/// (`MovePause`). After each: every acknowledged write holds, the audit finds nothing, the move run
+/// again completes, every table equals the baseline. Embedded cluster only.
+@Suite("Network faults at exact steps of a shard move: resets and silence, nothing acknowledged lost, the re-run completes",
+       .serialized, .requiresCitus, .requiresLocalCluster, .exclusiveCluster)
+struct NetworkFaultTests {
+    let shared: Cluster
+    init() throws { shared = try Cluster.shared() }
+
+    enum Scenario: String, CaseIterable, CustomStringConvertible, Sendable {
+        case resetDuringCopy = "connections to the target reset during the initial copy"
+        case silentDuringCatchUp = "the source's new connections silently dropped during catch-up"
+        case resetBeforeCutover = "connections to the target reset right before cutover"
+        var description: String { rawValue }
+        /// Which worker sits behind the relay: the target, or the source (the target's subscription
+        /// connects to the source by its registered name).
+        var proxiesSource: Bool { self == .silentDuringCatchUp }
+        var point: MovePause.Point { self == .resetBeforeCutover ? .beforeCutover : .beforeCopy }
+        var mode: FaultProxy.Mode { self == .silentDuringCatchUp ? .blackholeNew : .reset }
+    }
+
+    @Test("A network fault at an exact step of a shard move: a clear outcome, every acknowledged write holds, the audit finds nothing, the re-run completes",
+          arguments: Scenario.allCases)
+    func networkFault(_ scenario: Scenario) throws {
+        let index = scenario.proxiesSource ? 0 : shared.configuration.workers.count - 1
+        let proxy = try FaultProxy(to: shared.configuration.workers[index].testAddress)
+        defer { proxy.close() }
+        // The same cluster, with the one worker registered under the relay's port.
+        var configuration = shared.configuration
+        configuration.workers[index].registeredAddress = proxy.address
+        let cluster = Cluster(configuration: configuration)
+        defer { cluster.disconnectAll() }
+        shared.disconnectAll()
+        try cluster.lifecycle.resetToBaseline()
+        try cluster.lifecycle.distribute()
+        try cluster.lifecycle.addWorker()
+        try cluster.sqlRow("SELECT replicate_reference_tables(shard_transfer_mode => 'force_logical')")
+        let source = configuration.workers[0], target = configuration.addedWorker
+        let shard: Int64 = try cluster.sqlValue("""
+            SELECT min(shardid) FROM citus_shards WHERE table_name = 'orders'::regclass AND nodename = $1 AND nodeport = $2
+            """, [source.registeredAddress.host, source.registeredAddress.port])
+        if scenario == .silentDuringCatchUp {
+            // Citus's own bound on a catch-up that makes no progress (default two hours).
+            try cluster.coordinator.execute("ALTER SYSTEM SET citus.logical_replication_timeout = '5s'")
+            try cluster.coordinator.query("SELECT pg_reload_conf()")
+        }
+        defer {
+            if scenario == .silentDuringCatchUp {
+                _ = try? cluster.coordinator.execute("ALTER SYSTEM RESET citus.logical_replication_timeout")
+                _ = try? cluster.coordinator.query("SELECT pg_reload_conf()")
+            }
+        }
+        let pause = try MovePause(scenario.point, on: cluster)
+        defer { pause.release() }
+        let run = try cluster.lifecycle.withWriters(.ledger(seed: 40)) { () -> Result<OperationReport, any Error> in
+            let move = BlockingWork("move under a network fault") {
+                try cluster.lifecycle.moveShard(shard, to: target, timeLimit: .seconds(scenario == .silentDuringCatchUp ? 20 : 60),
+                                                settings: [MovePause.setting: "on"])
+            }
+            try pause.waitUntilReached(timeLimit: .seconds(60))
+            proxy.set(scenario.mode)
+            pause.release()
+            let outcome = move.wait(.seconds(90)) ?? .failure(StepHung(step: "the move"))
+            proxy.set(.pass)
+            return outcome
+        }
+        // The fault also broke the sessions' cached connections to the worker (Citus reports
+        // "SSL SYSCALL error: EOF detected" once on the next use): start from new sessions, as a
+        // client reconnecting after an error would.
+        cluster.disconnectAll()
+        let outcome = try run.get()
+        switch outcome {
+        case .success(let report): print("network fault, \(scenario): the move completed anyway: \(report)")
+        case .failure(let error): print("network fault, \(scenario): the move failed: \(error)")
+        }
+        if scenario == .silentDuringCatchUp {
+            // A silent connection is ended by a bound, never waited on for ever: Citus's own
+            // (logical_replication_timeout, set to 5 s here) or the suite's statement_timeout.
+            #expect { try outcome.get() } throws: { "\($0)".contains("logical replication waiting timeout") || "\($0)".contains("57014") }
+            let whose = (try? outcome.get()) == nil && "\(outcome)".contains("logical replication waiting timeout")
+                ? "Citus's logical_replication_timeout (5 s)" : "the suite's statement_timeout (20 s), not Citus's logical_replication_timeout (5 s)"
+            print("network fault, \(scenario): the move was ended by \(whose)")
+        }
+        let ledger = try cluster.lifecycle.checkLedger(run.writes, operation: "\(scenario)")
+        print("network fault: writes during \(ledger)")
+        #expect(ledger.acknowledged > 0 && ledger.holds, "\(ledger)")
+        try cluster.lifecycle.removeLoadRows()
+        let audit = try FaultAudit.run(on: cluster)
+        #expect(audit.isClean, "after \(scenario): \(audit.findings)")
+
+        let rerun = try cluster.lifecycle.moveShard(shard, to: target, timeLimit: .seconds(120))
+        #expect(try rerun.results.row("placement_after").get("nodeport", as: Int.self) == target.registeredAddress.port)
+        let after = try FaultAudit.run(on: cluster)
+        #expect(after.isClean, "after the re-run: \(after.findings)")
+        let baseline = try #require(try cluster.lifecycle.store.recordedBaseline())
+        #expect(try cluster.checksums() == baseline.checksums)
+        Evidence.note("\(scenario): \((try? outcome.get()) == nil ? "the move failed" : "the move completed"); \(proxy.connections) connections through the relay; writes held, audit clean, re-run completed")
+        // The shared cluster's next user starts from a fresh baseline (this one names the relay).
+        try cluster.lifecycle.resetToBaseline()
+    }
+}
