@@ -15,6 +15,9 @@ import Testing
 public struct SkipUnlessTrait: SuiteTrait, TestTrait, TestScoping {
     /// nil when the suite may run; otherwise why not.
     let reason: @Sendable () -> String?
+    /// An environment variable that, set to 1, turns the skip into a failure with the same reason
+    /// (`CITUS_VERIFY_REQUIRE_FAULTS`: a run that must prove the fault scenarios).
+    var requiredBy: String? = nil
 
     public var isRecursive: Bool { true }
 
@@ -27,6 +30,10 @@ public struct SkipUnlessTrait: SuiteTrait, TestTrait, TestScoping {
             return
         }
         if let why = SkipReason.current ?? reason() {
+            if let variable = requiredBy, ProcessInfo.processInfo.environment[variable] == "1" {
+                Issue.record(Comment(rawValue: "\(variable)=1 requires this test, but it cannot run: \(why)"))
+                return
+            }
             let (suite, function) = TestIdentity.of(test)
             SkipRecord(suite: suite, test: function ?? test.name, reason: why).append()
             try Test.cancel(Comment(rawValue: why))
@@ -47,13 +54,13 @@ extension Trait where Self == SkipUnlessTrait {
     public static var requiresCitus: Self { SkipUnlessTrait { CitusAvailability.skipReason } }
 
     /// Skips the suite, with the reason, unless the cluster is the embedded one: only there can a
-    /// test stop and start a node.
+    /// test stop and start a node. Under `CITUS_VERIFY_REQUIRE_FAULTS=1` it fails instead.
     public static var requiresLocalCluster: Self {
-        SkipUnlessTrait {
+        SkipUnlessTrait(reason: {
             (try? Cluster.shared())?.configuration.localClusterDirectory == nil
                 ? "stops and starts nodes, which only the embedded cluster (scripts/cluster.sh) allows; the configured cluster is not it"
                 : nil
-        }
+        }, requiredBy: "CITUS_VERIFY_REQUIRE_FAULTS")
     }
 }
 

@@ -33,6 +33,18 @@ struct Phase4Tests {
         Evidence.note("citus_tables: \(try cluster.sqlValue("SELECT count(*) FROM citus_tables", as: Int.self)) rows, pg_dist_shard: \(try cluster.sqlValue("SELECT count(*) FROM pg_dist_shard", as: Int.self)) rows")
     }
 
+    @Test("Nothing of the distributed tables is left on any node: no shard table, cleanup record, replication object or prepared transaction (the workers' id sequences are citusdata/citus#6695, known)", .proves(.citusTablesEmpty))
+    func nothingLeftOnAnyNode() throws {
+        let audit = try FaultAudit.run(on: cluster)
+        #expect(audit.withoutLeftoverSequences.isEmpty, "\(audit.withoutLeftoverSequences)")
+        // Known Citus bug: while it exists this records it and stays green; the day Citus drops the
+        // sequences, "known issue was not recorded" fails this test, so the note gets updated.
+        withKnownIssue("undistribute_table leaves the tables' id sequences on the workers (citusdata/citus#6695)") {
+            #expect(audit.leftoverSequences.isEmpty, "\(audit.leftoverSequences)")
+        }
+        Evidence.note("after undistribute: \(audit.withoutLeftoverSequences.isEmpty ? "no shard table, cleanup record, replication object or prepared transaction on any node" : "\(audit.withoutLeftoverSequences)"); id sequences left on workers (citusdata/citus#6695): \(audit.leftoverSequences.isEmpty ? "none" : audit.leftoverSequences.map(\.description).joined(separator: "; "))")
+    }
+
     @Test("All data consolidated on the coordinator: every checksum equals Phase 1's", .proves(.dataConsolidated, .integrityAfterEachPhase))
     func dataConsolidated() throws {
         let checksums = try cluster.checksums()

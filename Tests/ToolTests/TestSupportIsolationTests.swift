@@ -64,4 +64,30 @@ struct TestSupportIsolationTests {
         #expect(accepted == 0, "connections the unit run opened: \(accepted)")
         Evidence.note("unit tests alone: \(printed.split(separator: "\n").last { $0.contains("Test run with") } ?? ""), \(accepted) connections opened")
     }
+
+    @Test("A fault suite against a configured (not embedded) cluster is skipped with the reason, and fails under CITUS_VERIFY_REQUIRE_FAULTS=1", .requiresCitus)
+    func faultSuitesOnAConfiguredCluster() throws {
+        let c = try Cluster.shared().configuration
+        // The same cluster, described as a user's own: no CITUS_LOCAL_CLUSTER_DIR.
+        var environment = ["CITUS_COORDINATOR": "\(c.coordinator)", "CITUS_DATABASE": c.database, "CITUS_USER": c.user,
+                           "CITUS_PASSWORD": c.password, "CITUS_VERIFY_RESET": "allow", "CITUS_VERIFY_START_CLUSTER": "no",
+                           "CITUS_LOCAL_CLUSTER_DIR": "", "CITUS_VERIFY_CLAIMS": "", "CITUS_VERIFY_SKIPS": "",
+                           "CITUS_WORKERS": c.workers.map { "\($0.registeredAddress)" }.joined(separator: ","),
+                           "CITUS_WORKERS_TEST": c.workers.map { "\($0.testAddress)" }.joined(separator: ",")]
+        let testBinary = try #require(FileManager.default.contentsOfDirectory(at: ToolRun.executable.deletingLastPathComponent(), includingPropertiesForKeys: nil)
+            .first { $0.lastPathComponent.hasSuffix("PackageTests.xctest") })
+        func run() throws -> (status: Int32, printed: String) {
+            let outcome = try ChildProcess(testBinary.path, ["--testing-library", "swift-testing", "--filter", "JobFaultTests"],
+                                           environment: environment).run(timeLimit: .seconds(300))
+            return (outcome.status, outcome.output + outcome.errorOutput)
+        }
+        let skipped = try run()
+        #expect(skipped.status == 0, "\(skipped.printed.suffix(1500))")
+        #expect(skipped.printed.contains("was cancelled") && skipped.printed.contains("only the embedded cluster"), "\(skipped.printed.suffix(1500))")
+        environment["CITUS_VERIFY_REQUIRE_FAULTS"] = "1"
+        let required = try run()
+        #expect(required.status != 0, "\(required.printed.suffix(1500))")
+        #expect(required.printed.contains("CITUS_VERIFY_REQUIRE_FAULTS=1 requires this test, but it cannot run: stops and starts nodes"),
+                "\(required.printed.suffix(1500))")
+    }
 }
