@@ -59,6 +59,7 @@ struct ExactPhaseFaultTests {
                 Issue.record("\(error); the move itself: \(move.wait(.seconds(1)).map { "\($0)" } ?? "still running")")
                 throw error
             }
+            #expect(try pause.heldStatus(of: shard) == point.citusStatus, "the move is held \(point)")
             switch fault {
             case .targetStopped, .sourceStopped: try local.kill(stopped!.name)
             case .moveTerminated:

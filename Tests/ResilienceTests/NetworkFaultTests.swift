@@ -65,6 +65,7 @@ struct NetworkFaultTests {
                                                 settings: [MovePause.setting: "on"])
             }
             try pause.waitUntilReached(timeLimit: .seconds(60))
+            #expect(try pause.heldStatus(of: shard) == scenario.point.citusStatus, "the move is held \(scenario.point)")
             proxy.set(scenario.mode)
             pause.release()
             let outcome = move.wait(.seconds(90)) ?? .failure(StepHung(step: "the move"))

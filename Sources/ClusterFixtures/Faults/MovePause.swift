@@ -16,6 +16,10 @@ public final class MovePause: @unchecked Sendable {
         case beforeCopy = "before copy"
         case beforeCutover = "before cutover"
 
+        /// What `get_rebalance_progress()` says of the held move at this step: the evidence that
+        /// the pause holds it where it claims to.
+        public var citusStatus: String { self == .beforeCopy ? "Setting Up" : "Final Catchup" }
+
         /// The two keys of the advisory lock Citus waits on at this step.
         var keys: (Int32, Int32) { self == .beforeCopy ? (55152, 44000) : (44000, 55152) }
         public var description: String { rawValue }
@@ -73,6 +77,16 @@ public final class MovePause: @unchecked Sendable {
                 """).rows.map { row in "\(row)" }) ?? []
             throw MovePauseNotReached(point: point, timedOut: timedOut, sessions: sessions)
         }
+    }
+
+    /// The status `get_rebalance_progress()` reports for `shard` while the move is held (nil when
+    /// it lists no move of it).
+    public func heldStatus(of shard: Int64) throws -> String? {
+        // A connection of its own: the cluster's shared one is the watcher's while the move runs.
+        let probe = try cluster.connect("coordinator (move pause status)")
+        defer { probe.close() }
+        return try probe.query("SELECT status::text AS status FROM get_rebalance_progress() WHERE shardid = $1", [shard]).rows
+            .first.map { try $0.get("status", as: String.self) }
     }
 
     /// Lets the move go on (idempotent).

@@ -78,7 +78,7 @@ public struct ScaleReport: Codable, Sendable {
     /// Seconds against rows, one line per operation, both axes log10.
     public var svg: String {
         let colors = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f"]
-        let width = 900.0, height = 460.0, left = 70.0, right = 230.0, bottom = 400.0, top = 40.0
+        let width = 960.0, height = 460.0, left = 70.0, right = 290.0, bottom = 400.0, top = 40.0
         let rows = steps.map { Double($0.rows) }
         let seconds = steps.flatMap { $0.operations.map(\.seconds) }.filter { $0 > 0 }
         let xlo = floor(log10(rows.min() ?? 10)), xhi = max(ceil(log10(rows.max() ?? 100)), xlo + 1)
