@@ -18,7 +18,7 @@ echo "bench-suite: Phase 1 to 4 at scale $scale (log: $log)"
 status=0
 CITUS_VERIFY_SCALE=$scale CITUS_VERIFY_REQUIRE_CITUS=1 /usr/bin/time -f 'wall %e s, peak memory %M KiB' -o "$log.time" \
   swift test --skip-build --no-parallel --filter '^Phase[1-4]Tests\.' >"$log" 2>&1 || status=$?
-grep -E '^✔ Suite|^✘|^✔ Test run|^✘ Test run' "$log" | sed 's/^/  /' || true
+grep -E '^(✔|━|✘) (Suite|Test run)' "$log" | sed 's/^/  /' || true
 python3 - "$(cat "$log.time")" "$scale" "$(nproc)" <<'PY'
 import re, sys
 line, scale, cores = sys.argv[1:]
