@@ -17,7 +17,7 @@ struct ReportPageTests {
         let lines = ["Data distributed across workers", "Shards rebalanced", "No data loss during resharding"].enumerated().map { index, label in
             ReportIndex.SignoffSummary.Line(label: label, ticked: allProved || index < 2, reason: allProved || index < 2 ? nil : "\"drain\" failed",
                                             proof: ["✔ \"a test\" (passed, 1.0 s)",
-                                                    "  drain worker1: writes hit 3 of 3 shard groups moved; longest write gap 0.07 s; errors by SQLSTATE: none"])
+                                                    "  drain worker1: writes hit 3 of 3 shard groups moved; longest write gap 0.07 s; in doubt 2; errors by SQLSTATE: none"])
         }
         return .init(date: Date(), complete: allProved, passed: allProved ? 3 : 2, failed: allProved ? 0 : 1, skipped: 0,
                      cluster: ["coordinator 127.0.0.1:9700"], lines: lines)
@@ -52,6 +52,7 @@ struct ReportPageTests {
         #expect(dom.contains("COMPLETE: every verification line proved"))
         #expect(dom.components(separatedBy: "<li class=\"ticked\">").count - 1 == 3, "three ticked checklist lines")
         #expect(dom.contains("<td>drain worker1</td>"), "availability per operation")
+        #expect(dom.contains("<th>outcomes in doubt</th>") && dom.contains("<td class=\"n\">2</td>"), "the outcomes in doubt, per operation")
         #expect(dom.contains("No benchmark yet"), "the missing benchmark is said, not hidden")
     }
 
@@ -69,4 +70,20 @@ struct ReportPageTests {
 enum HeadlessBrowser {
     static let path = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
         .first { FileManager.default.isExecutableFile(atPath: $0) }
+}
+
+@Suite("Availability rows are read from the writers' evidence lines, old and new")
+struct AvailabilityLineTests {
+    @Test("A line with the outcomes in doubt and one written before they were added both parse; other lines are ignored")
+    func parsesBothForms() {
+        let rows = ReportIndex.availability(in: [
+            "rebalance: writes hit 2 of 2 shard groups moved; longest write gap 0.05 s; in doubt 3; errors by SQLSTATE: 1× 08006 (\"x\")",
+            "  drain worker1: writes hit 4 of 4 shard groups moved; longest write gap 0.10 s; errors by SQLSTATE: none",
+            "writes during rebalance: 10 orders acknowledged",
+        ])
+        #expect(rows == [
+            .init(operation: "rebalance", coverage: "2 of 2", longestGapSeconds: 0.05, inDoubt: 3, errors: "1× 08006 (\"x\")"),
+            .init(operation: "drain worker1", coverage: "4 of 4", longestGapSeconds: 0.10, inDoubt: nil, errors: "none"),
+        ])
+    }
 }

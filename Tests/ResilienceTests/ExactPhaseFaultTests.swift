@@ -71,6 +71,8 @@ struct ExactPhaseFaultTests {
         if let stopped {
             try local.start(stopped.name)
             try waitUntilReachable(stopped)
+            // Connections kept to the restarted node from before the stop are dead: start afresh.
+            cluster.disconnectAll()
         }
         let outcome = try run.get()
         switch outcome {

@@ -68,6 +68,8 @@ struct FaultTests {
             }
             try local.start(target.name)
             try waitUntilReachable(target)
+            // Connections kept to the restarted node from before the stop are dead: start afresh.
+            cluster.disconnectAll()
             return move
         }
         let move = try run.get()

@@ -135,6 +135,14 @@ public struct LedgerCheck: Sendable, CustomStringConvertible {
         return differences
     }
 
+    /// The availability evidence line the sign-off's table is read from (`ReportIndex.availability`):
+    /// coverage of moved shard groups, the longest write stall, the outcomes in doubt, errors.
+    public var availabilityLine: String {
+        "\(operation): writes hit \(coveredShardGroups) of \(movedShardGroups) shard groups moved; longest write gap "
+            + String(format: "%.2f", longestWriteGap) + " s; in doubt \(inDoubt); errors by SQLSTATE: "
+            + LoadReport.describe(errors: errorsBySQLState, examples: errorExamples)
+    }
+
     public var description: String {
         let errors = LoadReport.describe(errors: errorsBySQLState, examples: errorExamples)
         return "\(operation): \(acknowledged) orders and \(updates) updates acknowledged in \(String(format: "%.1f", seconds)) s; "

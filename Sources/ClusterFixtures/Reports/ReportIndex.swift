@@ -29,12 +29,20 @@ public enum ReportIndex {
     }
 
     /// One row of the availability table, read from the writers' evidence lines
-    /// ("rebalance: writes hit 2 of 2 shard groups moved; longest write gap 0.05 s; errors by SQLSTATE: none").
+    /// ("rebalance: writes hit 2 of 2 shard groups moved; longest write gap 0.05 s; in doubt 0; errors by SQLSTATE: none",
+    /// `LedgerCheck.availabilityLine`; lines written before "in doubt" was added are read too).
     public struct Availability: Sendable, Equatable {
         public var operation: String
         public var coverage: String
         public var longestGapSeconds: Double
+        /// Transactions whose outcome the writer could not know (nil in older lines).
+        public var inDoubt: Int?
         public var errors: String
+
+        public init(operation: String, coverage: String, longestGapSeconds: Double, inDoubt: Int?, errors: String) {
+            self.operation = operation; self.coverage = coverage; self.longestGapSeconds = longestGapSeconds
+            self.inDoubt = inDoubt; self.errors = errors
+        }
     }
 
     public static func summary(of signoff: Signoff) -> SignoffSummary {
@@ -46,12 +54,12 @@ public enum ReportIndex {
 
     /// Availability rows from evidence lines, first occurrence of each operation.
     public static func availability(in lines: [String]) -> [Availability] {
-        let pattern = /^\s*(.+?): writes hit (\d+ of \d+) shard groups moved; longest write gap ([0-9.]+) s; errors by SQLSTATE: (.*)$/
+        let pattern = /^\s*(.+?): writes hit (\d+ of \d+) shard groups moved; longest write gap ([0-9.]+) s;(?: in doubt (\d+);)? errors by SQLSTATE: (.*)$/
         var rows: [Availability] = []
         for line in lines {
             guard let match = line.wholeMatch(of: pattern), !rows.contains(where: { $0.operation == String(match.1) }) else { continue }
             rows.append(Availability(operation: String(match.1), coverage: String(match.2),
-                                     longestGapSeconds: Double(match.3) ?? 0, errors: String(match.4)))
+                                     longestGapSeconds: Double(match.3) ?? 0, inDoubt: match.4.flatMap { Int($0) }, errors: String(match.5)))
         }
         return rows
     }
@@ -72,8 +80,8 @@ public enum ReportIndex {
             if rows.isEmpty {
                 body.append("<p>No writer evidence in this sign-off.</p>")
             } else {
-                body.append("<table id=\"availability\"><tr><th>operation</th><th>shard groups moved that writes hit</th><th>longest write stall (s)</th><th>errors by SQLSTATE</th></tr>"
-                            + rows.map { "<tr><td>\(escape($0.operation))</td><td>\(escape($0.coverage))</td><td class=\"n\">\(String(format: "%.2f", $0.longestGapSeconds))</td><td>\(escape($0.errors))</td></tr>" }.joined()
+                body.append("<table id=\"availability\"><tr><th>operation</th><th>shard groups moved that writes hit</th><th>longest write stall (s)</th><th>outcomes in doubt</th><th>errors by SQLSTATE</th></tr>"
+                            + rows.map { "<tr><td>\(escape($0.operation))</td><td>\(escape($0.coverage))</td><td class=\"n\">\(String(format: "%.2f", $0.longestGapSeconds))</td><td class=\"n\">\($0.inDoubt.map(String.init) ?? "-")</td><td>\(escape($0.errors))</td></tr>" }.joined()
                             + "</table>")
             }
             body.append("<h2>Checklist</h2><ul id=\"checklist\">")
