@@ -72,6 +72,8 @@ struct TestSupportIsolationTests {
         var environment = ["CITUS_COORDINATOR": "\(c.coordinator)", "CITUS_DATABASE": c.database, "CITUS_USER": c.user,
                            "CITUS_PASSWORD": c.password, "CITUS_VERIFY_RESET": "allow", "CITUS_VERIFY_START_CLUSTER": "no",
                            "CITUS_LOCAL_CLUSTER_DIR": "", "CITUS_VERIFY_CLAIMS": "", "CITUS_VERIFY_SKIPS": "",
+                           // Not inherited from this run (CI sets it): the first run must be allowed to skip.
+                           "CITUS_VERIFY_REQUIRE_FAULTS": "",
                            "CITUS_WORKERS": c.workers.map { "\($0.registeredAddress)" }.joined(separator: ","),
                            "CITUS_WORKERS_TEST": c.workers.map { "\($0.testAddress)" }.joined(separator: ",")]
         let testBinary = try #require(FileManager.default.contentsOfDirectory(at: ToolRun.executable.deletingLastPathComponent(), includingPropertiesForKeys: nil)
