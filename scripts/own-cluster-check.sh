@@ -23,9 +23,9 @@ cluster up
 
 password=$(cat "$dir/password")
 database="first_run_$(date +%s)"
-# Only what a user sets: no CITUS_LOCAL_CLUSTER_DIR (the embedded-only fault tests skip, with the
+# Only what a user sets: no CITUS_LOCAL_CLUSTER_DIR and no CITUS_VERIFY_REQUIRE_FAULTS (the embedded-only fault tests skip, with the
 # reason), no CITUS_VERIFY_SHARD_COUNT (the server's citus.shard_count is the expectation).
-env -u CITUS_VERIFY_SHARD_COUNT -u CITUS_LOCAL_CLUSTER_DIR -u CLUSTER_DIR \
+env -u CITUS_VERIFY_SHARD_COUNT -u CITUS_LOCAL_CLUSTER_DIR -u CLUSTER_DIR -u CITUS_VERIFY_REQUIRE_FAULTS \
   CITUS_COORDINATOR="127.0.0.1:$port" CITUS_DATABASE="$database" CITUS_USER=dba_admin CITUS_PASSWORD="$password" \
   CITUS_WORKER1_ADDR="localhost:$((port + 1))" CITUS_WORKER1_TEST_ADDR="127.0.0.1:$((port + 1))" \
   CITUS_WORKER2_ADDR="localhost:$((port + 2))" CITUS_WORKER2_TEST_ADDR="127.0.0.1:$((port + 2))" \
