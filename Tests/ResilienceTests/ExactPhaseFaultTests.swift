@@ -69,10 +69,7 @@ struct ExactPhaseFaultTests {
             return move.wait(.seconds(120)) ?? .failure(MoveHung())
         }
         if let stopped {
-            try local.start(stopped.name)
-            try waitUntilReachable(stopped)
-            // Connections kept to the restarted node from before the stop are dead: start afresh.
-            cluster.disconnectAll()
+            try cluster.startAgain(stopped, through: local)
         }
         let outcome = try run.get()
         switch outcome {
@@ -103,9 +100,4 @@ struct ExactPhaseFaultTests {
         #expect(audit.isClean, "after \(context): \(audit.findings)")
     }
 
-    func waitUntilReachable(_ worker: ClusterConfiguration.Worker) throws {
-        try cluster.coordinatorNode.poll("SELECT citus_check_connection_to_node($1, $2)",
-                                         [worker.registeredAddress.host, worker.registeredAddress.port], as: Bool.self,
-                                         every: .milliseconds(200), timeLimit: .seconds(60)) { $0 }
-    }
 }

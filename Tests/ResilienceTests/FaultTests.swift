@@ -22,12 +22,6 @@ struct FaultTests {
     private var source: ClusterConfiguration.Worker { cluster.configuration.workers[0] }
     private var target: ClusterConfiguration.Worker { cluster.configuration.addedWorker }
 
-    /// Waits (bounded) until the coordinator reaches `worker` again.
-    private func waitUntilReachable(_ worker: ClusterConfiguration.Worker) throws {
-        try cluster.coordinatorNode.poll("SELECT citus_check_connection_to_node($1, $2)",
-                                         [worker.registeredAddress.host, worker.registeredAddress.port], as: Bool.self,
-                                         every: .milliseconds(200), timeLimit: .seconds(60)) { $0 }
-    }
 
     /// Citus's cleanup has run and left nothing: no cleanup records, no replication slots,
     /// subscriptions or publications of its own on any node, and on every worker exactly the
@@ -66,10 +60,7 @@ struct FaultTests {
                     try? local.kill(target.name)
                 }
             }
-            try local.start(target.name)
-            try waitUntilReachable(target)
-            // Connections kept to the restarted node from before the stop are dead: start afresh.
-            cluster.disconnectAll()
+            try cluster.startAgain(target, through: local)
             return move
         }
         let move = try run.get()

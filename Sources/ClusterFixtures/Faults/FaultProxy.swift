@@ -112,7 +112,8 @@ public final class FaultProxy: @unchecked Sendable {
         for pair in open { end(pair, reset: true) }
     }
 
-    deinit { close() }
+    // No deinit: the accept and relay threads hold the relay until `close()`, which the owner
+    // must call (a deinit that closed it could never run).
 
     private func acceptLoop() {
         defer { Glibc.close(listener) }

@@ -1,0 +1,14 @@
+/// Starting a stopped worker again in a fault test: one sequence, since each step matters.
+extension Cluster {
+    /// Starts `worker` (stopped by a fault) through the embedded cluster's script, waits (bounded)
+    /// until the coordinator reaches it as Citus does, then drops every kept connection: those
+    /// opened to the node before it stopped are dead, and the next query on one fails with
+    /// "SSL SYSCALL error: EOF detected" (seen on the five-worker run).
+    public func startAgain(_ worker: ClusterConfiguration.Worker, through local: LocalCluster) throws {
+        try local.start(worker.name)
+        try coordinatorNode.poll("SELECT citus_check_connection_to_node($1, $2)",
+                                 [worker.registeredAddress.host, worker.registeredAddress.port], as: Bool.self,
+                                 every: .milliseconds(200), timeLimit: .seconds(60)) { $0 }
+        disconnectAll()
+    }
+}
