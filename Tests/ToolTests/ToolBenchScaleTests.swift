@@ -20,6 +20,11 @@ struct ToolBenchScaleTests {
             let generator = SeedGenerator(seed: try Cluster.shared().configuration.seed, scale: step.scale)
             #expect(step.users == generator.userCount && step.orders == generator.orderCount)
             #expect(step.items == generator.firstItemIDs(of: [1...generator.orderCount]).items)
+            if step.scale == report.steps.last?.scale {
+                // The last scale's tables are still there: the count the report gives is the database's.
+                #expect(try Cluster.shared().sqlValue("SELECT count(*) FROM order_items", as: Int.self) == step.items,
+                        "the items the report counts are the items in the database")
+            }
             #expect(step.rowsIntact)
             #expect(step.peakMemoryBytes > 0)
             #expect(step.operations.map(\.name) == ["rebuild the database on every node", "seed load (parallel COPY)", "distribute", "add worker",
