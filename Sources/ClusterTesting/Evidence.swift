@@ -1,3 +1,4 @@
+import ClusterFixtures
 import Foundation
 
 /// What a test saw that proves its checklist line: counts, shards per node, EXPLAIN lines,
@@ -9,6 +10,7 @@ public final class Evidence: @unchecked Sendable {
 
     private let lock = NSLock()
     private var lines: [String] = []
+    private var records: [AvailabilityRecord] = []
 
     init() {}
 
@@ -18,5 +20,13 @@ public final class Evidence: @unchecked Sendable {
         current.lock.withLock { current.lines.append(line) }
     }
 
+    /// Records how the writers fared during an operation of the running test: the figures the
+    /// sign-off's availability tables are made of (normal runs and fault scenarios alike).
+    public static func availability(_ record: AvailabilityRecord) {
+        guard let current else { return }
+        current.lock.withLock { current.records.append(record) }
+    }
+
     var notes: [String] { lock.withLock { lines } }
+    var availability: [AvailabilityRecord] { lock.withLock { records } }
 }

@@ -21,7 +21,8 @@ public struct ProvesTrait: TestTrait, SuiteTrait, TestScoping {
             if let path = ProcessInfo.processInfo.environment["CITUS_VERIFY_CLAIMS"], !path.isEmpty {
                 let (suite, function) = TestIdentity.of(test)
                 let claim = ChecklistClaim(suite: suite, test: function, displayName: test.displayName ?? test.name,
-                                           items: items, evidence: evidence.notes, seconds: start.duration(to: clock.now).seconds)
+                                           items: items, evidence: evidence.notes, seconds: start.duration(to: clock.now).seconds,
+                                           availability: evidence.availability)
                 do { try claim.append(to: path) } catch { Issue.record("could not write the claim to \(path): \(error)") }
             }
         }
@@ -32,4 +33,9 @@ public struct ProvesTrait: TestTrait, SuiteTrait, TestScoping {
 extension Trait where Self == ProvesTrait {
     /// This test (or suite) proves these checklist lines.
     public static func proves(_ items: ChecklistItem...) -> Self { ProvesTrait(items: items) }
+
+    /// This test (or suite) injects faults: no checklist line names them, so its claim (outcome,
+    /// evidence, the writers' availability under the fault) goes to the sign-off's section of fault
+    /// scenarios. A failed or skipped one still makes the sign-off NOT COMPLETE, as any test does.
+    public static var faultScenario: Self { ProvesTrait(items: []) }
 }

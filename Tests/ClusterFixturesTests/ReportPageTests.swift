@@ -86,4 +86,21 @@ struct AvailabilityLineTests {
             .init(operation: "drain worker1", coverage: "4 of 4", longestGapSeconds: 0.10, inDoubt: nil, errors: "none"),
         ])
     }
+
+    @Test("With the figures kept in signoff.json, the page's tables come from them: operations, and fault scenarios with their fault and result")
+    func tablesFromRecords() {
+        let stall = AvailabilityRecord(operation: "rebalance", outcome: "completed", seconds: 3, acknowledged: 40, longestWriteStall: 0.5,
+                                       inDoubt: 0, errorsBySQLState: [:], movedShardGroups: 2, coveredShardGroups: 2, violations: 0)
+        var fault = stall
+        fault.fault = "the coordinator crashed"
+        fault.outcome = "failed: server closed the connection"
+        fault.violations = 3
+        let summary = ReportIndex.SignoffSummary(date: Date(), complete: false, passed: 1, failed: 1, skipped: 0, cluster: [], lines: [],
+                                                 availability: [stall], faults: [.init(name: "crash", result: "failed", records: [fault])])
+        let html = ReportIndex.html(signoff: summary, bench: nil, chart: nil)
+        #expect(html.contains("<table id=\"availability\">") && html.contains("<td>rebalance</td><td>completed</td><td class=\"n\">40</td>"))
+        #expect(html.contains("<h2>Fault scenarios</h2>") && html.contains("<p>1 scenarios, 0 passed.</p>"))
+        #expect(html.contains("<td>the coordinator crashed</td>") && html.contains("<td class=\"n bad\">3</td>") && html.contains("<td>failed</td></tr>"),
+                "lost or changed writes stand out, and the test's result is shown")
+    }
 }

@@ -114,4 +114,50 @@ struct SignoffTests {
             #expect(claimed.contains("\(item)"), "no test claims “\(item.rawValue)” (.proves(.\(item)))")
         }
     }
+
+    static func record(_ operation: String, fault: String? = nil, stall: Double, inDoubt: Int, violations: Int = 0) -> AvailabilityRecord {
+        AvailabilityRecord(operation: operation, fault: fault, outcome: fault == nil ? "completed" : "failed: connection reset",
+                           seconds: 3, acknowledged: 120, longestWriteStall: stall, inDoubt: inDoubt, inDoubtLanded: inDoubt > 0 ? 1 : 0,
+                           errorsBySQLState: inDoubt > 0 ? ["08006": inDoubt] : [:], movedShardGroups: fault == nil ? 4 : nil,
+                           coveredShardGroups: fault == nil ? 4 : nil, violations: violations)
+    }
+
+    @Test("The sign-off's availability table lists each operation's figures once, and each fault scenario with its result, its figures under the fault and its evidence")
+    func availabilityAndFaults() {
+        var phase3 = Self.claim("moves()", .tablesCreated)
+        phase3.availability = [Self.record("rebalance", stall: 0.25, inDoubt: 0), Self.record("drain worker1", stall: 1.5, inDoubt: 0)]
+        var again = Self.claim("again()", .tablesCreated)
+        again.availability = [Self.record("rebalance", stall: 9.75, inDoubt: 0)]
+        let held = ChecklistClaim(suite: "ResilienceTests.NetworkFaultTests", test: "networkFault(_:)", displayName: "A network fault",
+                                  items: [], evidence: ["reset during copy: the move failed"], seconds: 21,
+                                  availability: [Self.record("shard move worker1 → worker3", fault: "connections reset during the copy", stall: 4.5, inDoubt: 2)])
+        let broken = ChecklistClaim(suite: "ResilienceTests.JobFaultTests", test: "coordinatorCrash()", displayName: "The coordinator crashes",
+                                    items: [], evidence: [], seconds: 30)
+        let results = JUnitResults(outcomes: ["Phase1Tests.Phase1Tests/moves()": .passed, "Phase1Tests.Phase1Tests/again()": .passed,
+                                              "ResilienceTests.NetworkFaultTests/networkFault(_:)": .passed,
+                                              "ResilienceTests.JobFaultTests/coordinatorCrash()": .failed])
+        let signoff = Signoff(checklist: Self.checklist, claims: [phase3, again, held, broken], results: results, cluster: [])
+        #expect(signoff.availability.map(\.operation) == ["rebalance", "drain worker1"], "the first record of each operation, faults apart")
+        #expect(signoff.faultScenarios.map(\.result) == ["passed", "failed"])
+        #expect(signoff.verdict(on: "Tables created successfully").ticked, "a fault scenario claims no checklist line")
+        let document = signoff.markdown
+        #expect(document.contains("## Availability per operation"))
+        #expect(document.contains("| rebalance | completed | 120 | 0.25 | 0 | none | 4 of 4 | 0 |"))
+        #expect(!document.contains("| 9.75 |"), "a later record of the same operation is not a second row")
+        #expect(document.contains("2 scenarios, 1 passed, **1 not passed**."))
+        #expect(document.contains("| connections reset during the copy | shard move worker1 → worker3 | failed: connection reset | 120 | 4.50 | 2 (1 landed) | 2× 08006 | - | 0 | passed |"))
+        #expect(document.contains("- ✘ \"The coordinator crashes\" (failed, 30.0 s)"))
+        #expect(document.contains("- ✔ \"A network fault\" (passed, 21.0 s)\n    reset during copy: the move failed"))
+
+        let none = Signoff(checklist: Self.checklist, claims: [Self.claim("a()", .tablesCreated)], results: results, cluster: []).markdown
+        #expect(none.contains("No fault scenario ran in this run"), "no fault scenario is said, not left out")
+        #expect(none.contains("No operation of this run recorded writers' figures"))
+    }
+
+    @Test("A claim written before availability was kept still reads, with none")
+    func oldClaimLine() throws {
+        let line = #"{"suite":"S","test":"t()","displayName":"t","items":["Tables created successfully"],"evidence":[],"seconds":1}"#
+        let claim = try JSONDecoder().decode(ChecklistClaim.self, from: Data(line.utf8))
+        #expect(claim.availability == nil && !claim.isFaultScenario)
+    }
 }

@@ -90,5 +90,6 @@ struct Phase4Tests {
         #expect(check.acknowledged > 0, "writers were active during the undistribute")
         #expect(check.holds, "\(check)")
         Evidence.note("writes during \(check)")
+        Evidence.availability(check.availability(outcome: "completed"))
     }
 }

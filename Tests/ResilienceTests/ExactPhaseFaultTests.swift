@@ -35,7 +35,7 @@ struct ExactPhaseFaultTests {
     var target: ClusterConfiguration.Worker { cluster.configuration.addedWorker }
 
     @Test("A fault at an exact step of a shard move: a clear outcome, every acknowledged write holds, the audit finds nothing, the re-run completes",
-          arguments: MovePause.Point.allCases, Fault.allCases)
+          .faultScenario, arguments: MovePause.Point.allCases, Fault.allCases)
     func faultAtStep(_ point: MovePause.Point, _ fault: Fault) throws {
         try cluster.lifecycle.ensure(.distributed)
         try cluster.lifecycle.addWorker()
@@ -78,26 +78,11 @@ struct ExactPhaseFaultTests {
             print("fault at \(point), \(fault): the move failed: \(error)")
             #expect(!"\(error)".isEmpty)
         }
-        try expectEverythingHolds(after: "\(fault) \(point)", writes: run.writes)
-
-        let rerun = try cluster.lifecycle.moveShard(shard, to: target, timeLimit: .seconds(120))
-        #expect(try rerun.results.row("placement_after").get("nodeport", as: Int.self) == target.registeredAddress.port)
-        let audit = try FaultAudit.run(on: cluster)
-        #expect(audit.isClean, "after the re-run: \(audit.findings)")
-        let baseline = try #require(try cluster.lifecycle.store.recordedBaseline())
-        #expect(try cluster.checksums() == baseline.checksums, "every table equals the baseline")
+        try cluster.lifecycle.expectRecovered(from: "\(fault), \(point)", operation: "shard move \(source.name) → \(target.name)",
+                                              outcome: outcome, writes: run.writes) {
+            let rerun = try cluster.lifecycle.moveShard(shard, to: target, timeLimit: .seconds(120))
+            #expect(try rerun.results.row("placement_after").get("nodeport", as: Int.self) == target.registeredAddress.port)
+        }
         Evidence.note("fault at \(point), \(fault): \((try? outcome.get()) == nil ? "the move failed" : "the move completed"); writes held, audit clean, re-run completed")
     }
-
-    /// The after-fault audit: the writers' ledger (every column), then every node audited.
-    func expectEverythingHolds(after context: String, writes: LoadReport) throws {
-        let ledger = try cluster.lifecycle.checkLedger(writes, operation: context)
-        print("fault: writes during \(ledger)")
-        #expect(ledger.acknowledged > 0, "writers were acknowledged during \(context)")
-        #expect(ledger.holds, "\(ledger)")
-        try cluster.lifecycle.removeLoadRows()
-        let audit = try FaultAudit.run(on: cluster)
-        #expect(audit.isClean, "after \(context): \(audit.findings)")
-    }
-
 }

@@ -43,7 +43,8 @@ struct FaultTests {
         }
     }
 
-    @Test("A worker stopped abruptly while a shard moves onto it: the move fails clearly, and after a restart nothing is lost and the move completes")
+    @Test("A worker stopped abruptly while a shard moves onto it: the move fails clearly, and after a restart nothing is lost and the move completes",
+          .faultScenario)
     func workerStoppedDuringMove() throws {
         try cluster.lifecycle.ensure(.distributed)
         try cluster.lifecycle.addWorker()
@@ -72,8 +73,10 @@ struct FaultTests {
             print("fault: move with its target stopped failed: \(error)")
             #expect(error is DatabaseError, "a database error naming the failure, not a stall: \(error)")
         }
-        let ledger = try cluster.lifecycle.checkLedger(run.writes, operation: "move onto a stopped worker")
+        let ledger = try cluster.lifecycle.checkLedger(run.writes, operation: "shard move \(source.name) → \(target.name)")
         print("fault: writes during \(ledger)")
+        Evidence.availability(ledger.availability(outcome: AvailabilityRecord.outcome(of: move),
+                                                  fault: "the target worker stopped abruptly once Citus reported the move running"))
         #expect(ledger.acknowledged > 0)
         #expect(ledger.holds, "\(ledger)")
         try cluster.lifecycle.removeLoadRows()
@@ -87,7 +90,8 @@ struct FaultTests {
         #expect(try cluster.checksums() == baseline.checksums)
     }
 
-    @Test("The coordinator connection dropped in the middle of a rebalance: a clear error, nothing lost, and a rerun completes")
+    @Test("The coordinator connection dropped in the middle of a rebalance: a clear error, nothing lost, and a rerun completes",
+          .faultScenario)
     func connectionDroppedDuringRebalance() throws {
         try cluster.lifecycle.ensure(.distributed)
         try cluster.lifecycle.addWorker()
@@ -117,8 +121,10 @@ struct FaultTests {
         // for it and completes.
         let rerun = try cluster.lifecycle.rebalance(timeLimit: .seconds(300))
         print("fault: rebalance rerun: \(rerun)")
-        let ledger = try cluster.lifecycle.checkLedger(run.writes, operation: "rebalance with its connection dropped")
+        let ledger = try cluster.lifecycle.checkLedger(run.writes, operation: "rebalance")
         print("fault: writes during \(ledger)")
+        Evidence.availability(ledger.availability(outcome: AvailabilityRecord.outcome(of: rebalance),
+                                                  fault: "the rebalance's client connection terminated at its first move"))
         #expect(ledger.acknowledged > 0)
         #expect(ledger.holds, "\(ledger)")
         try cluster.lifecycle.removeLoadRows()

@@ -34,40 +34,13 @@ struct JobFaultTests {
             """, as: String.self)
     }
 
-    /// The after-fault audit, the re-run of the operation by `rerun`, and the baseline.
-    /// `orphansAreAFinding`: shard tables the metadata does not place, found before the re-run, are
-    /// reported as a finding (recorded, with the evidence) rather than failing; after the re-run
-    /// nothing may be left.
-    func expectRecovered(_ context: String, writes: LoadReport, orphansAreAFinding: Bool = false, rerun: () throws -> Void) throws {
-        let ledger = try cluster.lifecycle.checkLedger(writes, operation: context)
-        print("fault: writes during \(ledger)")
-        #expect(ledger.acknowledged > 0, "writers were acknowledged during \(context)")
-        #expect(ledger.holds, "\(ledger)")
-        try cluster.lifecycle.removeLoadRows()
-        let audit = try FaultAudit.run(on: cluster)
-        let orphans = audit.findings.filter { orphansAreAFinding && $0.what.contains("shard tables of orders/order_items") }
-        #expect(audit.findings.filter { !orphans.contains($0) }.isEmpty, "after \(context): \(audit.findings)")
-        if !orphans.isEmpty {
-            // Seen here (not every run): the crashed move's copies on the target have no cleanup
-            // record, so citus_cleanup_orphaned_resources cannot remove them; the next rebalance
-            // does. A finding of Citus's behaviour, recorded with its evidence, never hidden.
-            withKnownIssue("a coordinator crash mid-move can leave the target's shard copies without a cleanup record", isIntermittent: true) {
-                Issue.record("after \(context), before the re-run: \(orphans.map(\.description).joined(separator: "; "))")
-            }
-        }
-        try rerun()
-        let after = try FaultAudit.run(on: cluster)
-        #expect(after.isClean, "after the re-run of \(context): \(after.findings)")
-        let baseline = try #require(try cluster.lifecycle.store.recordedBaseline())
-        #expect(try cluster.checksums() == baseline.checksums, "every table equals the baseline after \(context)")
-    }
-
     func expectBalanced() throws {
         let counts = try cluster.placements(of: "orders").shardsByNode
         #expect(counts.count == cluster.configuration.workers.count && counts.values.max()! - counts.values.min()! <= 1, "\(counts)")
     }
 
-    @Test("A rebalance wait the suite gives up on: the job it leaves running is stopped, and no slot, subscription, publication or role is left on any node")
+    @Test("A rebalance wait the suite gives up on: the job it leaves running is stopped, and no slot, subscription, publication or role is left on any node",
+          .faultScenario)
     func timedOutWait() throws {
         try prepare()
         try MovePause.enableForNewSessions(on: cluster)
@@ -95,14 +68,16 @@ struct JobFaultTests {
         }
         print("fault: after the timed-out wait the job was \(state.withLock { $0 }); then \(try jobState()) once stopped")
         #expect(state.withLock { $0 } == "running", "the job outlived the wait (citusdata/citus#7896)")
-        try expectRecovered("a timed-out rebalance wait", writes: run.writes) {
+        try cluster.lifecycle.expectRecovered(from: "the suite's wait timed out (4 s), before cutover", operation: "rebalance",
+                                              outcome: outcome, writes: run.writes) {
             try cluster.lifecycle.rebalance(timeLimit: .seconds(300))
             try expectBalanced()
         }
         Evidence.note("timed-out wait: job \(state.withLock { $0 }) after the wait, stopped by the suite, nothing left on any node, the re-run balanced")
     }
 
-    @Test("The coordinator crashes (immediate shutdown) mid-rebalance: after a restart the job's state is reported, a new rebalance converges, one placement per shard")
+    @Test("The coordinator crashes (immediate shutdown) mid-rebalance: after a restart the job's state is reported, a new rebalance converges, one placement per shard",
+          .faultScenario)
     func coordinatorCrash() throws {
         try prepare()
         try MovePause.enableForNewSessions(on: cluster)
@@ -119,10 +94,12 @@ struct JobFaultTests {
             try cluster.coordinatorNode.poll("SELECT 1", as: Int.self, every: .milliseconds(200), timeLimit: .seconds(60)) { $0 == 1 }
             return outcome
         }
-        #expect(throws: (any Error).self, "the client saw the crash") { try run.get().get() }
+        let outcome = try run.get()
+        #expect(throws: (any Error).self, "the client saw the crash") { try outcome.get() }
         let state = try jobState()
         print("fault: after the coordinator's restart the rebalance job is \(state)")
-        try expectRecovered("a coordinator crash mid-rebalance", writes: run.writes, orphansAreAFinding: true) {
+        try cluster.lifecycle.expectRecovered(from: "the coordinator crashed (immediate shutdown), before cutover", operation: "rebalance",
+                                              outcome: outcome, writes: run.writes, orphansAreAFinding: true) {
             let clock = ContinuousClock(), start = clock.now
             try cluster.lifecycle.rebalance(timeLimit: .seconds(300))
             print("fault: the re-issued rebalance converged in \(start.duration(to: clock.now))")
@@ -131,7 +108,8 @@ struct JobFaultTests {
         Evidence.note("coordinator crash mid-rebalance: job \(state) after the restart; a new rebalance converged, one placement per shard, nothing left")
     }
 
-    @Test("A drain stopped part-way, then resumed: no duplicate placement, pg_dist_cleanup drained to empty, the worker removed")
+    @Test("A drain stopped part-way, then resumed: no duplicate placement, pg_dist_cleanup drained to empty, the worker removed",
+          .faultScenario)
     func drainStoppedAndResumed() throws {
         try prepare()
         try cluster.lifecycle.rebalance(timeLimit: .seconds(300))
@@ -151,11 +129,13 @@ struct JobFaultTests {
             pause.release()
             return outcome
         }
-        #expect(throws: OperationCancelled.self, "the drain was stopped") { try run.get().get() }
+        let outcome = try run.get()
+        #expect(throws: OperationCancelled.self, "the drain was stopped") { try outcome.get() }
         let marked = try cluster.sqlValue("SELECT NOT shouldhaveshards FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
                                           [drained.registeredAddress.host, drained.registeredAddress.port], as: Bool.self)
         print("fault: the stopped drain left \(drained.name) \(marked ? "marked to hold no shards" : "still taking shards")")
-        try expectRecovered("a drain stopped part-way", writes: run.writes) {
+        try cluster.lifecycle.expectRecovered(from: "the drain cancelled, before a cutover", operation: "drain \(drained.name)",
+                                              outcome: outcome, writes: run.writes) {
             try cluster.lifecycle.drain(drained, timeLimit: .seconds(300))
             #expect(try cluster.placements(of: "orders").shards(on: drained.name) == 0)
             #expect(try cluster.activeWorkers() == cluster.configuration.workers.map(\.name).filter { $0 != drained.name })

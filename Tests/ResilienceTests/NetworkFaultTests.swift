@@ -27,7 +27,7 @@ struct NetworkFaultTests {
     }
 
     @Test("A network fault at an exact step of a shard move: a clear outcome, every acknowledged write holds, the audit finds nothing, the re-run completes",
-          arguments: Scenario.allCases)
+          .faultScenario, arguments: Scenario.allCases)
     func networkFault(_ scenario: Scenario) throws {
         let index = scenario.proxiesSource ? 0 : shared.configuration.workers.count - 1
         let proxy = try FaultProxy(to: shared.configuration.workers[index].testAddress)
@@ -89,19 +89,11 @@ struct NetworkFaultTests {
                 ? "Citus's logical_replication_timeout (5 s)" : "the suite's statement_timeout (20 s), not Citus's logical_replication_timeout (5 s)"
             print("network fault, \(scenario): the move was ended by \(whose)")
         }
-        let ledger = try cluster.lifecycle.checkLedger(run.writes, operation: "\(scenario)")
-        print("network fault: writes during \(ledger)")
-        #expect(ledger.acknowledged > 0 && ledger.holds, "\(ledger)")
-        try cluster.lifecycle.removeLoadRows()
-        let audit = try FaultAudit.run(on: cluster)
-        #expect(audit.isClean, "after \(scenario): \(audit.findings)")
-
-        let rerun = try cluster.lifecycle.moveShard(shard, to: target, timeLimit: .seconds(120))
-        #expect(try rerun.results.row("placement_after").get("nodeport", as: Int.self) == target.registeredAddress.port)
-        let after = try FaultAudit.run(on: cluster)
-        #expect(after.isClean, "after the re-run: \(after.findings)")
-        let baseline = try #require(try cluster.lifecycle.store.recordedBaseline())
-        #expect(try cluster.checksums() == baseline.checksums)
+        try cluster.lifecycle.expectRecovered(from: "\(scenario)", operation: "shard move \(source.name) → \(target.name)",
+                                              outcome: outcome, writes: run.writes) {
+            let rerun = try cluster.lifecycle.moveShard(shard, to: target, timeLimit: .seconds(120))
+            #expect(try rerun.results.row("placement_after").get("nodeport", as: Int.self) == target.registeredAddress.port)
+        }
         Evidence.note("\(scenario): \((try? outcome.get()) == nil ? "the move failed" : "the move completed"); \(proxy.connections) connections through the relay; writes held, audit clean, re-run completed")
         // The shared cluster's next user starts from a fresh baseline (this one names the relay).
         try cluster.lifecycle.resetToBaseline()

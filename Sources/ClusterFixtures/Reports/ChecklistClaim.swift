@@ -10,14 +10,22 @@ public struct ChecklistClaim: Codable, Sendable, Equatable {
     public var items: [ChecklistItem]
     public var evidence: [String]
     public var seconds: Double
+    /// How the writers fared in the operations the test ran (nil in claims written before these were
+    /// kept).
+    public var availability: [AvailabilityRecord]?
 
-    public init(suite: String, test: String?, displayName: String, items: [ChecklistItem], evidence: [String], seconds: Double) {
+    /// A claim that proves no checklist line: a fault scenario, listed in the sign-off's own section.
+    public var isFaultScenario: Bool { items.isEmpty }
+
+    public init(suite: String, test: String?, displayName: String, items: [ChecklistItem], evidence: [String], seconds: Double,
+                availability: [AvailabilityRecord]? = nil) {
         self.suite = suite
         self.test = test
         self.displayName = displayName
         self.items = items
         self.evidence = evidence
         self.seconds = seconds
+        self.availability = availability
     }
 
     /// Appends the claim as one JSON line to `path`.

@@ -22,9 +22,26 @@ public enum ReportIndex {
         public var passed: Int, failed: Int, skipped: Int
         public var cluster: [String]
         public var lines: [Line]
-        public init(date: Date, complete: Bool, passed: Int, failed: Int, skipped: Int, cluster: [String], lines: [Line]) {
+        /// The normal run's availability per operation (nil in files written before it was kept:
+        /// the page then reads the evidence lines).
+        public var availability: [AvailabilityRecord]?
+        /// Each fault scenario's result and the writers' figures under it.
+        public var faults: [Fault]?
+
+        public struct Fault: Codable, Sendable {
+            public var name: String
+            public var result: String
+            public var records: [AvailabilityRecord]
+            public init(name: String, result: String, records: [AvailabilityRecord]) {
+                self.name = name; self.result = result; self.records = records
+            }
+        }
+
+        public init(date: Date, complete: Bool, passed: Int, failed: Int, skipped: Int, cluster: [String], lines: [Line],
+                    availability: [AvailabilityRecord]? = nil, faults: [Fault]? = nil) {
             self.date = date; self.complete = complete; self.passed = passed; self.failed = failed
             self.skipped = skipped; self.cluster = cluster; self.lines = lines
+            self.availability = availability; self.faults = faults
         }
     }
 
@@ -49,7 +66,9 @@ public enum ReportIndex {
         let counts = signoff.results.counts
         return SignoffSummary(date: signoff.date, complete: signoff.isComplete, passed: counts[.passed] ?? 0,
                               failed: counts[.failed] ?? 0, skipped: counts[.skipped] ?? 0, cluster: signoff.cluster,
-                              lines: signoff.verdicts.map { .init(label: $0.label, ticked: $0.ticked, reason: $0.reason, proof: $0.proof) })
+                              lines: signoff.verdicts.map { .init(label: $0.label, ticked: $0.ticked, reason: $0.reason, proof: $0.proof) },
+                              availability: signoff.availability,
+                              faults: signoff.faultScenarios.map { .init(name: $0.name, result: $0.result, records: $0.records) })
     }
 
     /// Availability rows from evidence lines, first occurrence of each operation.
@@ -75,14 +94,30 @@ public enum ReportIndex {
                 <small>\(ticked) of \(signoff.lines.count) verification lines proved; tests: \(signoff.passed) passed, \(signoff.failed) failed, \(signoff.skipped) skipped; \(escape(ISO8601DateFormatter().string(from: signoff.date)))</small></div>
                 """)
             body.append("<h2>Cluster</h2><ul>" + signoff.cluster.map { "<li>\(escape($0))</li>" }.joined() + "</ul>")
-            let rows = availability(in: signoff.lines.flatMap(\.proof))
             body.append("<h2>Availability per operation</h2>")
-            if rows.isEmpty {
-                body.append("<p>No writer evidence in this sign-off.</p>")
+            if let records = signoff.availability {
+                body.append(records.isEmpty ? "<p>No writer evidence in this sign-off.</p>" : recordTable(records, id: "availability", faults: nil))
             } else {
-                body.append("<table id=\"availability\"><tr><th>operation</th><th>shard groups moved that writes hit</th><th>longest write stall (s)</th><th>outcomes in doubt</th><th>errors by SQLSTATE</th></tr>"
-                            + rows.map { "<tr><td>\(escape($0.operation))</td><td>\(escape($0.coverage))</td><td class=\"n\">\(String(format: "%.2f", $0.longestGapSeconds))</td><td class=\"n\">\($0.inDoubt.map(String.init) ?? "-")</td><td>\(escape($0.errors))</td></tr>" }.joined()
-                            + "</table>")
+                // A signoff.json from before the figures were kept: read the evidence lines.
+                let rows = availability(in: signoff.lines.flatMap(\.proof))
+                if rows.isEmpty {
+                    body.append("<p>No writer evidence in this sign-off.</p>")
+                } else {
+                    body.append("<table id=\"availability\"><tr><th>operation</th><th>shard groups moved that writes hit</th><th>longest write stall (s)</th><th>outcomes in doubt</th><th>errors by SQLSTATE</th></tr>"
+                                + rows.map { "<tr><td>\(escape($0.operation))</td><td>\(escape($0.coverage))</td><td class=\"n\">\(String(format: "%.2f", $0.longestGapSeconds))</td><td class=\"n\">\($0.inDoubt.map(String.init) ?? "-")</td><td>\(escape($0.errors))</td></tr>" }.joined()
+                                + "</table>")
+                }
+            }
+            if let faults = signoff.faults {
+                body.append("<h2>Fault scenarios</h2>")
+                if faults.isEmpty {
+                    body.append("<p>No fault scenario ran in this run (they need the embedded cluster).</p>")
+                } else {
+                    let passed = faults.filter { $0.result == "passed" }.count
+                    body.append("<p>\(faults.count) scenarios, \(passed) passed.</p>")
+                    let rows = faults.flatMap { fault in fault.records.map { (fault.result, $0) } }
+                    body.append(recordTable(rows.map(\.1), id: "faults", faults: rows.map(\.0)))
+                }
             }
             body.append("<h2>Checklist</h2><ul id=\"checklist\">")
             for line in signoff.lines {
@@ -118,13 +153,29 @@ public enum ReportIndex {
             .ticked .mark { color: #1a7f37; } .unticked .mark { color: #cf222e; }
             details pre { white-space: pre-wrap; font-size: 0.85em; background: #f6f8fa; padding: 0.5em; }
             table { border-collapse: collapse; margin: 0.5em 0 1.5em; } td, th { border: 1px solid #d0d7de; padding: 0.25em 0.6em; text-align: left; }
-            td.n { text-align: right; }
+            td.n { text-align: right; } td.bad { color: #cf222e; font-weight: bold; }
             </style></head>
             <body><h1>citus-verify: migration report</h1>
             \(body.joined(separator: "\n"))
             </body></html>
 
             """
+    }
+
+    /// A table of availability records; with `faults` (each row's test result), the fault column first
+    /// and the result last.
+    static func recordTable(_ records: [AvailabilityRecord], id: String, faults: [String]?) -> String {
+        let head = (faults == nil ? "" : "<th>fault</th>")
+            + "<th>operation</th><th>outcome</th><th>writes acknowledged</th><th>longest write stall (s)</th><th>outcomes in doubt</th><th>errors by SQLSTATE</th><th>shard groups moved that writes hit</th><th>acknowledged writes lost or changed</th>"
+            + (faults == nil ? "" : "<th>test</th>")
+        let rows = records.enumerated().map { index, r in
+            "<tr>" + (faults == nil ? "" : "<td>\(escape(r.fault ?? "-"))</td>")
+                + "<td>\(escape(r.operation))</td><td>\(escape(r.outcome))</td><td class=\"n\">\(r.acknowledged)</td><td class=\"n\">\(escape(r.stallText))</td>"
+                + "<td class=\"n\">\(escape(r.inDoubtText))</td><td>\(escape(r.errorsText))</td><td>\(escape(r.coverageText))</td>"
+                + "<td class=\"n\(r.violations > 0 ? " bad" : "")\">\(r.violations)</td>"
+                + (faults.map { "<td>\(escape($0.indices.contains(index) ? $0[index] : "-"))</td>" } ?? "") + "</tr>"
+        }
+        return "<table id=\"\(id)\"><tr>\(head)</tr>" + rows.joined() + "</table>"
     }
 
     /// Writes `reports/index.html` from what `folder` holds (signoff.json, bench/bench.json, bench/bench.svg).

@@ -55,6 +55,35 @@ public struct Signoff: Sendable {
         return Verdict(label: label, ticked: problems.isEmpty, reason: problems.isEmpty ? nil : problems.joined(separator: "; "), proof: proof)
     }
 
+    /// A fault scenario of the run (a `.faultScenario` test, one per argument of a parameterized
+    /// one): its result, evidence and the writers' figures under the fault.
+    public struct FaultScenario: Sendable {
+        public var name: String
+        public var outcome: JUnitResults.Outcome?
+        public var seconds: Double
+        public var evidence: [String]
+        public var records: [AvailabilityRecord]
+        public var passed: Bool { outcome == .passed }
+        /// "passed", "failed", "skipped" or "no result".
+        public var result: String { outcome?.rawValue ?? "no result" }
+    }
+
+    /// The writers' figures for each operation of the normal run (not under a fault), the first
+    /// claim recording an operation winning.
+    public var availability: [AvailabilityRecord] {
+        var seen: Set<String> = []
+        return claims.filter { !$0.isFaultScenario }.flatMap { $0.availability ?? [] }
+            .filter { $0.fault == nil && seen.insert($0.operation).inserted }
+    }
+
+    /// Every fault scenario of the run, in the order the claims were written.
+    public var faultScenarios: [FaultScenario] {
+        claims.filter(\.isFaultScenario).map {
+            FaultScenario(name: $0.displayName, outcome: outcome(of: $0), seconds: $0.seconds, evidence: $0.evidence,
+                          records: $0.availability ?? [])
+        }
+    }
+
     /// Every line that must be proved, ticked or not.
     public var verdicts: [Verdict] { checklist.provableLabels.map(verdict(on:)) }
 
@@ -99,7 +128,41 @@ public struct Signoff: Sendable {
                 out += verdict.proof.map { "\(pad)    \($0)" }
             }
         }
+        out += availabilitySection + faultSection
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The writers' availability in each online operation of the normal run.
+    var availabilitySection: [String] {
+        let records = availability
+        var out = ["", "## Availability per operation", ""]
+        guard !records.isEmpty else { return out + ["No operation of this run recorded writers' figures (Phases 3 and 4 run their operations under writers)."] }
+        out.append("Writers inserted and updated orders through each operation; every acknowledged write was checked afterwards (last column). A stall is the longest time no write was acknowledged; outcomes in doubt are transactions whose COMMIT got no answer.")
+        out.append("")
+        return out + AvailabilityRecord.markdownTable(records, faults: false)
+    }
+
+    /// The fault scenarios: what each injected, how the operation ended, how the writers fared,
+    /// and whether its test passed.
+    var faultSection: [String] {
+        let scenarios = faultScenarios
+        var out = ["", "## Fault scenarios", ""]
+        guard !scenarios.isEmpty else {
+            return out + ["No fault scenario ran in this run (they need the embedded cluster: see the README's \"Faults\")."]
+        }
+        let passed = scenarios.filter(\.passed).count
+        out.append("\(scenarios.count) scenarios, \(passed) passed" + (passed == scenarios.count ? "." : ", **\(scenarios.count - passed) not passed**."))
+        out.append("")
+        let rows = scenarios.flatMap { scenario in scenario.records.map { (scenario, $0) } }
+        if !rows.isEmpty {
+            out += AvailabilityRecord.markdownTable(rows.map(\.1), faults: true, verdicts: rows.map { $0.0.result })
+            out.append("")
+        }
+        for scenario in scenarios {
+            out.append("- \(scenario.passed ? "✔" : "✘") \"\(scenario.name)\" (\(scenario.result), \(String(format: "%.1f", scenario.seconds)) s)")
+            out += scenario.evidence.map { "    \($0)" }
+        }
+        return out
     }
 }
 

@@ -15,6 +15,10 @@ public final class TransferWorkload: @unchecked Sendable {
     public struct Report: Sendable, CustomStringConvertible {
         public var fromFirst: Int, fromSecond: Int, inDoubt: Int
         public var errorsBySQLState: [String: Int]
+        /// From the writers' start to their stop.
+        public var seconds: Double = 0
+        /// The longest time no transfer was acknowledged (from the start, between two, to the stop).
+        public var longestGap: Double = 0
         public var description: String {
             "\(fromFirst + fromSecond) transfers acknowledged (\(fromFirst) one way, \(fromSecond) the other), \(inDoubt) in doubt; errors by SQLSTATE: "
                 + (errorsBySQLState.isEmpty ? "none" : errorsBySQLState.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: ", "))
@@ -29,7 +33,8 @@ public final class TransferWorkload: @unchecked Sendable {
         var isOn: Bool { flag.load(ordering: .relaxed) }
     }
     private let running = Running()
-    private var writers: [BlockingWork<(acknowledged: Int, inDoubt: Int, errors: [String: Int])>] = []
+    private var writers: [BlockingWork<(acknowledged: Int, inDoubt: Int, errors: [String: Int], acknowledgedAt: [Double])>] = []
+    private let started = ContinuousClock.now
 
     /// Creates the accounts table (distributed by user_id, colocated with orders) with the two
     /// accounts, then starts one writer each way.
@@ -41,9 +46,10 @@ public final class TransferWorkload: @unchecked Sendable {
         try cluster.sqlRow("SELECT create_distributed_table('\(table)', 'user_id', colocate_with => 'orders')")
         try cluster.coordinator.query("INSERT INTO \(table) VALUES ($1, $3), ($2, $3)", [accounts.0, accounts.1, Self.openingBalance])
         writers = [(accounts.0, accounts.1), (accounts.1, accounts.0)].enumerated().map { index, pair in
-            BlockingWork("transfer writer \(index + 1)") { [cluster, running] in
+            BlockingWork("transfer writer \(index + 1)") { [cluster, running, started] in
                 var connection = try cluster.connect("transfer writer \(index + 1)")
                 var acknowledged = 0, inDoubt = 0
+                var acknowledgedAt: [Double] = []
                 var errors: [String: Int] = [:]
                 while running.isOn {
                     do {
@@ -56,6 +62,7 @@ public final class TransferWorkload: @unchecked Sendable {
                         }
                         try connection.execute("COMMIT")
                         acknowledged += 1
+                        acknowledgedAt.append(started.duration(to: .now).seconds)
                     } catch {
                         errors[(error as? DatabaseError)?.sqlState ?? "connection", default: 0] += 1
                         if connection.isOpen {
@@ -71,7 +78,7 @@ public final class TransferWorkload: @unchecked Sendable {
                     }
                 }
                 connection.close()
-                return (acknowledged, inDoubt, errors)
+                return (acknowledged, inDoubt, errors, acknowledgedAt)
             }
         }
     }
@@ -80,10 +87,13 @@ public final class TransferWorkload: @unchecked Sendable {
     public func stop() throws -> Report {
         running.flag.store(false, ordering: .relaxed)
         let results = try writers.map { try $0.value() }
+        let seconds = started.duration(to: .now).seconds
         var errors: [String: Int] = [:]
         for result in results { errors.merge(result.errors, uniquingKeysWith: +) }
+        let times = [0] + results.flatMap(\.acknowledgedAt).sorted() + [seconds]
+        let gap = zip(times, times.dropFirst()).map { $1 - $0 }.max() ?? 0
         return Report(fromFirst: results[0].acknowledged, fromSecond: results[1].acknowledged,
-                      inDoubt: results.reduce(0) { $0 + $1.inDoubt }, errorsBySQLState: errors)
+                      inDoubt: results.reduce(0) { $0 + $1.inDoubt }, errorsBySQLState: errors, seconds: seconds, longestGap: gap)
     }
 
     /// The balances now, and how far each is from what the acknowledged transfers make it (0 when
