@@ -26,10 +26,6 @@ struct ExactPhaseFaultTests {
         var description: String { rawValue }
     }
 
-    struct MoveHung: Error, CustomStringConvertible {
-        var description: String { "the move did not return within 120 s of the fault" }
-    }
-
     /// The move goes from the first worker to the one Phase 3 adds, as in the lifecycle.
     var source: ClusterConfiguration.Worker { cluster.configuration.workers[0] }
     var target: ClusterConfiguration.Worker { cluster.configuration.addedWorker }
@@ -38,40 +34,25 @@ struct ExactPhaseFaultTests {
           .faultScenario, arguments: MovePause.Point.allCases, Fault.allCases)
     func faultAtStep(_ point: MovePause.Point, _ fault: Fault) throws {
         try cluster.lifecycle.ensure(.distributed)
-        try cluster.lifecycle.addWorker()
-        let shard: Int64 = try cluster.sqlValue("""
-            SELECT min(shardid) FROM citus_shards WHERE table_name = 'orders'::regclass AND nodename = $1 AND nodeport = $2
-            """, [source.registeredAddress.host, source.registeredAddress.port])
-        // The new worker's copy of the reference tables first (35 starts with it, and that copy
-        // is a logical transfer too): the pause must hold the shard group's move, nothing else.
-        try cluster.sqlRow("SELECT replicate_reference_tables(shard_transfer_mode => 'force_logical')")
-        let pause = try MovePause(point, on: cluster)
-        defer { pause.release() }
+        let shard = try cluster.lifecycle.prepareHeldMove(from: source)
         let stopped = fault == .targetStopped ? target : fault == .sourceStopped ? source : nil
-        let run = try cluster.lifecycle.withWriters(.ledger(seed: 20)) { () -> Result<OperationReport, any Error> in
-            let move = BlockingWork("move under a fault") { [cluster, target] in
-                try cluster.lifecycle.moveShard(shard, to: target, timeLimit: .seconds(90),
-                                                settings: [MovePause.setting: "on"])
+        let run: HeldMoveRun
+        do {
+            run = try cluster.lifecycle.moveHeld(shard, to: target, at: point, writers: .ledger(seed: 20)) { pid in
+                switch fault {
+                case .targetStopped, .sourceStopped: try local.kill(stopped!.name)
+                case .moveTerminated: _ = try cluster.sqlValue("SELECT pg_terminate_backend($1::int)", [pid], as: Bool.self)
+                }
             }
-            let pid: Int
-            do { pid = try pause.waitUntilReached(timeLimit: .seconds(60)) } catch {
-                // The move ended without reaching the step: say how.
-                Issue.record("\(error); the move itself: \(move.wait(.seconds(1)).map { "\($0)" } ?? "still running")")
-                throw error
-            }
-            #expect(try pause.heldStatus(of: shard) == point.citusStatus, "the move is held \(point)")
-            switch fault {
-            case .targetStopped, .sourceStopped: try local.kill(stopped!.name)
-            case .moveTerminated:
-                _ = try cluster.sqlValue("SELECT pg_terminate_backend($1::int)", [pid], as: Bool.self)
-            }
-            pause.release()
-            return move.wait(.seconds(120)) ?? .failure(MoveHung())
+        } catch {
+            if let stopped { try? cluster.startAgain(stopped, through: local) }
+            throw error
         }
         if let stopped {
             try cluster.startAgain(stopped, through: local)
         }
-        let outcome = try run.get()
+        #expect(run.statusWhileHeld == point.citusStatus, "the move is held \(point)")
+        let outcome = run.outcome
         switch outcome {
         case .success(let report): print("fault at \(point), \(fault): the move completed anyway: \(report)")
         case .failure(let error):

@@ -24,8 +24,7 @@ struct JobFaultTests {
     /// shard group's move, not that copy).
     func prepare() throws {
         try cluster.lifecycle.ensure(.distributed)
-        try cluster.lifecycle.addWorker()
-        try cluster.sqlRow("SELECT replicate_reference_tables(shard_transfer_mode => 'force_logical')")
+        try cluster.lifecycle.prepareHeldMove(from: cluster.configuration.workers[0])
     }
 
     func jobState() throws -> String {

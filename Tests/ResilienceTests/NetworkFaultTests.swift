@@ -40,12 +40,8 @@ struct NetworkFaultTests {
         shared.disconnectAll()
         try cluster.lifecycle.resetToBaseline()
         try cluster.lifecycle.distribute()
-        try cluster.lifecycle.addWorker()
-        try cluster.sqlRow("SELECT replicate_reference_tables(shard_transfer_mode => 'force_logical')")
         let source = configuration.workers[0], target = configuration.addedWorker
-        let shard: Int64 = try cluster.sqlValue("""
-            SELECT min(shardid) FROM citus_shards WHERE table_name = 'orders'::regclass AND nodename = $1 AND nodeport = $2
-            """, [source.registeredAddress.host, source.registeredAddress.port])
+        let shard = try cluster.lifecycle.prepareHeldMove(from: source)
         if scenario == .silentDuringCatchUp {
             // Citus's own bound on a catch-up that makes no progress (default two hours).
             try cluster.coordinator.execute("ALTER SYSTEM SET citus.logical_replication_timeout = '5s'")
@@ -57,26 +53,15 @@ struct NetworkFaultTests {
                 _ = try? cluster.coordinator.query("SELECT pg_reload_conf()")
             }
         }
-        let pause = try MovePause(scenario.point, on: cluster)
-        defer { pause.release() }
-        let run = try cluster.lifecycle.withWriters(.ledger(seed: 40)) { () -> Result<OperationReport, any Error> in
-            let move = BlockingWork("move under a network fault") {
-                try cluster.lifecycle.moveShard(shard, to: target, timeLimit: .seconds(scenario == .silentDuringCatchUp ? 20 : 60),
-                                                settings: [MovePause.setting: "on"])
-            }
-            try pause.waitUntilReached(timeLimit: .seconds(60))
-            #expect(try pause.heldStatus(of: shard) == scenario.point.citusStatus, "the move is held \(scenario.point)")
-            proxy.set(scenario.mode)
-            pause.release()
-            let outcome = move.wait(.seconds(90)) ?? .failure(StepHung(step: "the move"))
-            proxy.set(.pass)
-            return outcome
-        }
+        let run = try cluster.lifecycle.moveHeld(shard, to: target, at: scenario.point, writers: .ledger(seed: 40),
+                                                 moveTimeLimit: .seconds(scenario == .silentDuringCatchUp ? 20 : 60),
+                                                 inject: { _ in proxy.set(scenario.mode) }, afterMove: { proxy.set(.pass) })
+        #expect(run.statusWhileHeld == scenario.point.citusStatus, "the move is held \(scenario.point)")
         // The fault also broke the sessions' cached connections to the worker (Citus reports
         // "SSL SYSCALL error: EOF detected" once on the next use): start from new sessions, as a
         // client reconnecting after an error would.
         cluster.disconnectAll()
-        let outcome = try run.get()
+        let outcome = run.outcome
         switch outcome {
         case .success(let report): print("network fault, \(scenario): the move completed anyway: \(report)")
         case .failure(let error): print("network fault, \(scenario): the move failed: \(error)")
