@@ -9,13 +9,17 @@ struct Bench: ParsableCommand {
         discussion: """
             Rebuilds the suite's database (CITUS_VERIFY_RESET=allow), then: the seed load against psql \\copy \
             of the same rows; the five demo queries (p50/p95/p99) on plain tables, distributed on 2 workers, \
-            rebalanced on 3, and undistributed; each lifecycle operation's duration; the load generator \
+            rebalanced on 3, and undistributed; each lifecycle operation's duration, the online ones under \
+            writers with their availability (longest write stall, outcomes in doubt, errors by SQLSTATE, \
+            every acknowledged write checked); on the embedded cluster the same figures under one injected \
+            fault (a move's session terminated before cutover); the load generator \
             against pgbench running the same transaction with the same clients. Writes bench.md, bench.json, \
             bench.csv and bench.svg. It measures and reports; it passes no judgement on speed.
 
             Examples:
               citus-verify bench
               citus-verify bench --samples 300 --scale 10 --output reports/bench
+              citus-verify bench --no-writers --no-fault     (operations timed alone)
             """
     )
 
@@ -27,6 +31,12 @@ struct Bench: ParsableCommand {
 
     @Option(help: "Seconds each side of the load comparison runs.")
     var loadSeconds = 5.0
+
+    @Flag(inversion: .prefixedNo, help: "Run writers through each online operation (their availability is reported; durations are measured under them).")
+    var writers = true
+
+    @Flag(inversion: .prefixedNo, help: "On the embedded cluster, one shard move with its session terminated before cutover, under writers: availability under a fault.")
+    var fault = true
 
     @Flag(help: "Print the report as JSON (bench.json's content) instead of Markdown.")
     var json = false
@@ -44,7 +54,8 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         let cluster = try ClusterAccess.open()
-        let benchmark = LifecycleBenchmark(cluster: cluster, options: .init(samples: samples, scale: scale, loadSeconds: loadSeconds)) {
+        let benchmark = LifecycleBenchmark(cluster: cluster, options: .init(samples: samples, scale: scale, loadSeconds: loadSeconds,
+                                                                                   writers: writers, fault: fault)) {
             FileHandle.standardError.write("bench: \($0)\n".data(using: .utf8)!)
         }
         let report = try benchmark.run()

@@ -38,6 +38,25 @@ public struct BenchReport: Codable, Sendable {
     public var queries: [QueryLatency] = []
     public var operations: [OperationTime] = []
     public var anchors: [Anchor] = []
+    /// The writers' figures in each online operation, and under the fault run.
+    public var availability: [AvailabilityRecord] = []
+    /// What the fault run found, or why it did not run.
+    public var faultNotes: [String] = []
+
+    enum CodingKeys: String, CodingKey { case date, environment, queries, operations, anchors, availability, faultNotes }
+
+    /// Reads reports written before `availability` and `faultNotes` were kept, too (the page shows
+    /// the last benchmark, whichever version wrote it).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        date = try container.decode(Date.self, forKey: .date)
+        environment = try container.decode([String].self, forKey: .environment)
+        queries = try container.decode([QueryLatency].self, forKey: .queries)
+        operations = try container.decode([OperationTime].self, forKey: .operations)
+        anchors = try container.decode([Anchor].self, forKey: .anchors)
+        availability = try container.decodeIfPresent([AvailabilityRecord].self, forKey: .availability) ?? []
+        faultNotes = try container.decodeIfPresent([String].self, forKey: .faultNotes) ?? []
+    }
 
     public init(date: Date = Date(), environment: [String]) {
         self.date = date
@@ -74,6 +93,12 @@ public struct BenchReport: Codable, Sendable {
             rows.append(["anchor", "", a.name, "", "", "", "", number(a.ours), a.unit])
             rows.append(["anchor", "", "\(a.name) (\(a.referenceTool))", "", "", "", "", number(a.reference), a.unit])
         }
+        // Availability: the stage column holds the fault ("" in a normal run).
+        for r in availability {
+            rows.append(["longest write stall", r.fault ?? "", r.operation, "", "", "", "", r.longestWriteStall.map(number) ?? "", "s"])
+            rows.append(["outcomes in doubt", r.fault ?? "", r.operation, "", "", "", "", "\(r.inDoubt)", "transactions"])
+            rows.append(["write errors", r.fault ?? "", r.operation, "", "", "", "", "\(r.errorsBySQLState.values.reduce(0, +))", r.errorsText])
+        }
         return CSVText.render(header: header, rows: rows)
     }
 
@@ -95,6 +120,14 @@ public struct BenchReport: Codable, Sendable {
         out += anchors.map {
             String(format: "| %@ | %.0f %@ | %.0f %@ (%@) | %.2f |", $0.name, $0.ours, $0.unit, $0.reference, $0.unit, $0.referenceTool, $0.ratio)
         }
+        let normal = availability.filter { $0.fault == nil }, faulted = availability.filter { $0.fault != nil }
+        if !normal.isEmpty {
+            out += ["", "## Availability during the online operations (writers running)", ""] + AvailabilityRecord.markdownTable(normal, faults: false)
+        }
+        if !faulted.isEmpty {
+            out += ["", "## Availability under an injected fault", ""] + AvailabilityRecord.markdownTable(faulted, faults: true)
+        }
+        if !faultNotes.isEmpty { out += [""] + faultNotes.map { "- \($0)" } }
         out += ["", "The chart `bench.svg` shows the p50 latencies side by side per stage."]
         return out.joined(separator: "\n") + "\n"
     }

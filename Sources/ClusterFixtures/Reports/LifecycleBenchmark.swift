@@ -14,12 +14,22 @@ public struct LifecycleBenchmark: Sendable {
         /// Seconds each side of the load anchor runs.
         public var loadSeconds: Double
         public var connections: Int
+        /// Writers run through each online operation (rebalance, isolation, drain, undistribute),
+        /// as in Phases 3 and 4: the durations are measured under them, and the writers'
+        /// availability is reported. Off: the operations are timed alone.
+        public var writers: Bool
+        /// On the embedded cluster, one shard move held before its cutover and its session
+        /// terminated there, under writers: the availability of a fault run beside the normal ones.
+        public var fault: Bool
 
-        public init(samples: Int = 100, scale: Int = 1, loadSeconds: Double = 5, connections: Int = 4) {
+        public init(samples: Int = 100, scale: Int = 1, loadSeconds: Double = 5, connections: Int = 4,
+                    writers: Bool = true, fault: Bool = true) {
             self.samples = samples
             self.scale = scale
             self.loadSeconds = loadSeconds
             self.connections = connections
+            self.writers = writers
+            self.fault = fault
         }
     }
 
@@ -71,19 +81,67 @@ public struct LifecycleBenchmark: Sendable {
         try measure("distributed, \(cluster.configuration.initialWorkers.count) workers", tenant: tenant, into: &report)
         if let anchor = try loadAnchor(users: data.users.count) { report.anchors.append(anchor) }
 
+        /// An online operation, timed, under writers when `options.writers` (their ledger checked
+        /// and their figures kept, as Phase 3 does).
+        func online(_ operation: String, hotTenant: Int? = nil, updates: Bool = true, moves: Bool = true, _ body: () throws -> Void) throws {
+            guard options.writers else { return try timed(operation, body) }
+            var writers = LoadGenerator.Options.ledger(seed: data.seed &+ UInt64(report.availability.count + 1), hotTenant: hotTenant)
+            if !updates { writers.updateShare = 0 }
+            let (_, check) = try cluster.lifecycle.whileWriting(operation, writers, measuringCoverage: moves) { try timed(operation, body) }
+            if !check.holds { progress("WRITES NOT HELD during \(operation): \(check)") }
+            report.availability.append(check.availability(outcome: "completed"))
+        }
+
         try timed("add worker") { _ = try cluster.lifecycle.addWorker() }
-        try timed("rebalance onto \(cluster.configuration.workers.count) workers") { _ = try cluster.lifecycle.rebalance() }
+        try online("rebalance onto \(cluster.configuration.workers.count) workers") { _ = try cluster.lifecycle.rebalance() }
         try measure("rebalanced, \(cluster.configuration.workers.count) workers", tenant: tenant, into: &report)
-        try timed("isolate tenant") { _ = try cluster.lifecycle.isolateTenant(tenant) }
+        // Inserts only during the split (citusdata/citus#6790: UPDATEs can stall it), as Phase 3.
+        try online("isolate tenant", hotTenant: tenant, updates: false) { _ = try cluster.lifecycle.isolateTenant(tenant) }
         let drained = cluster.configuration.drainedWorker
-        try timed("drain \(drained.name)") { _ = try cluster.lifecycle.drain(drained) }
-        try timed("undistribute (Phase 4)") { _ = try cluster.lifecycle.undistribute() }
+        try online("drain \(drained.name)") { _ = try cluster.lifecycle.drain(drained) }
+        try online("undistribute (Phase 4)", moves: false) { _ = try cluster.lifecycle.undistribute() }
         try measure("undistributed", tenant: tenant, into: &report)
+        if options.fault { try faultRun(data, into: &report) }
         report.environment = cluster.signoffDescription() + [
             "\(ProcessInfo.processInfo.activeProcessorCount) cores, seed scale \(options.scale) (\(data.orders.count) orders, \(data.items.count) items)",
             "runs per query: \(options.samples) (\(Self.slowQuerySamples) for a query slower than \(Int(Self.slowQueryMilliseconds)) ms on its first run)",
+            options.writers ? "online operations timed under writers (4 connections, 200 transactions/s, a fifth updates; inserts only during the isolation)"
+                : "online operations timed alone (--no-writers)",
         ]
         return report
+    }
+
+    /// The fault run: from a fresh baseline, distributed and the last worker added, one shard move
+    /// held before its cutover (`MovePause`) and its session terminated there while writers run;
+    /// then the ledger, the audit on every node and the move run again. Only on the embedded
+    /// cluster (the pause's setting is meant for the suite's own cluster); elsewhere it says why
+    /// not. Ends undistributed, as the lifecycle does. Not timed with the operations.
+    private func faultRun(_ data: SeedData, into report: inout BenchReport) throws {
+        guard cluster.configuration.localClusterDirectory != nil else {
+            report.faultNotes.append("fault run: not run (it holds a move with Citus's test-suite locks, which only the embedded cluster allows)")
+            return
+        }
+        let fault = "the move's own session terminated, before cutover"
+        progress("fault run: \(fault)")
+        try cluster.lifecycle.resetToBaseline(scale: options.scale, loader: .copy)
+        try cluster.lifecycle.distribute()
+        let source = cluster.configuration.workers[0], target = cluster.configuration.addedWorker
+        let shard = try cluster.lifecycle.prepareHeldMove(from: source)
+        let run = try cluster.lifecycle.moveHeld(shard, to: target, at: .beforeCutover, writers: .ledger(seed: data.seed &+ 50)) { pid in
+            _ = try cluster.sqlValue("SELECT pg_terminate_backend($1::int)", [pid], as: Bool.self)
+        }
+        let check = try cluster.lifecycle.checkLedger(run.writes, operation: "shard move \(source.name) → \(target.name)")
+        report.availability.append(check.availability(outcome: AvailabilityRecord.outcome(of: run.outcome), fault: fault))
+        try cluster.lifecycle.removeLoadRows()
+        let audit = try FaultAudit.run(on: cluster)
+        let clock = ContinuousClock(), start = clock.now
+        let rerun = Result { try cluster.lifecycle.moveShard(shard, to: target) }
+        let after = try FaultAudit.run(on: cluster)
+        report.faultNotes.append("fault run (\(fault)): held at \(run.statusWhileHeld ?? "no status"); writes \(check.holds ? "held" : "NOT HELD: \(check)"); "
+            + "audit after the fault: \(audit.isClean ? "nothing left" : audit.findings.map(\.description).joined(separator: "; ")); "
+            + "the move run again: \(AvailabilityRecord.outcome(of: rerun)) in " + String(format: "%.2f s", start.duration(to: clock.now).seconds)
+            + "; audit after it: \(after.isClean ? "nothing left" : after.findings.map(\.description).joined(separator: "; "))")
+        try cluster.lifecycle.undistribute()
     }
 
     /// Latency of every demo query in the current stage.

@@ -138,6 +138,10 @@ public enum ReportIndex {
                         + bench.operations.map { "<tr><td>\(escape($0.operation))</td><td class=\"n\">\(String(format: "%.2f", $0.seconds))</td></tr>" }.joined() + "</table>")
             body.append("<table id=\"anchors\"><tr><th>measure</th><th>citus-verify</th><th>reference</th><th>ratio</th></tr>"
                         + bench.anchors.map { "<tr><td>\(escape($0.name))</td><td class=\"n\">\(String(format: "%.0f", $0.ours)) \(escape($0.unit))</td><td class=\"n\">\(escape($0.referenceTool)) \(String(format: "%.0f", $0.reference))</td><td class=\"n\">\(String(format: "%.2f", $0.ratio))</td></tr>" }.joined() + "</table>")
+            if !bench.availability.isEmpty {
+                body.append("<h3>Availability during the benchmark's operations</h3>")
+                body.append(recordTable(bench.availability, id: "bench-availability", faults: nil, faultColumn: bench.availability.contains { $0.fault != nil }))
+            }
         } else {
             body.append("<p>No benchmark yet: run <code>make bench</code>.</p>")
         }
@@ -164,12 +168,13 @@ public enum ReportIndex {
 
     /// A table of availability records; with `faults` (each row's test result), the fault column first
     /// and the result last.
-    static func recordTable(_ records: [AvailabilityRecord], id: String, faults: [String]?) -> String {
-        let head = (faults == nil ? "" : "<th>fault</th>")
+    static func recordTable(_ records: [AvailabilityRecord], id: String, faults: [String]?, faultColumn: Bool = false) -> String {
+        let withFault = faults != nil || faultColumn
+        let head = (withFault ? "<th>fault</th>" : "")
             + "<th>operation</th><th>outcome</th><th>writes acknowledged</th><th>longest write stall (s)</th><th>outcomes in doubt</th><th>errors by SQLSTATE</th><th>shard groups moved that writes hit</th><th>acknowledged writes lost or changed</th>"
             + (faults == nil ? "" : "<th>test</th>")
         let rows = records.enumerated().map { index, r in
-            "<tr>" + (faults == nil ? "" : "<td>\(escape(r.fault ?? "-"))</td>")
+            "<tr>" + (withFault ? "<td>\(escape(r.fault ?? "-"))</td>" : "")
                 + "<td>\(escape(r.operation))</td><td>\(escape(r.outcome))</td><td class=\"n\">\(r.acknowledged)</td><td class=\"n\">\(escape(r.stallText))</td>"
                 + "<td class=\"n\">\(escape(r.inDoubtText))</td><td>\(escape(r.errorsText))</td><td>\(escape(r.coverageText))</td>"
                 + "<td class=\"n\(r.violations > 0 ? " bad" : "")\">\(r.violations)</td>"
