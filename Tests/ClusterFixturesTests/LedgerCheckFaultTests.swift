@@ -31,6 +31,24 @@ struct LedgerCheckFaultTests {
         #expect(check.holds, "\(check)")
     }
 
+    @Test("The availability figures count each broken write once, whatever its class, and none for rows as acknowledged")
+    func availabilityCountsViolations() {
+        var changed = Self.exact
+        changed[2].status = "paid"
+        var invented = Self.exact[0]
+        invented.token = "w9-1"
+        let cases: [(String, LedgerCheck)] = [
+            ("lost", Self.check(Array(Self.exact.dropFirst()))), ("duplicated", Self.check(Self.exact + [Self.exact[1]])),
+            ("written by nobody", Self.check(Self.exact + [invented])), ("orphan item", Self.check(Self.exact, orphans: 1)),
+            ("changed", Self.check(changed)),
+        ]
+        for (name, check) in cases {
+            #expect(check.availability(outcome: "completed").violations == 1, "\(name): \(check)")
+        }
+        let exact = Self.check(Self.exact).availability(outcome: "completed", fault: "none planted")
+        #expect(exact.violations == 0 && exact.acknowledged == 3 && exact.fault == "none planted")
+    }
+
     @Test("A lost order is reported as lost")
     func lost() {
         let check = Self.check(Array(Self.exact.dropFirst()))
