@@ -147,7 +147,7 @@ struct SignoffTests {
         #expect(document.contains("2 scenarios, 1 passed, **1 not passed**."))
         #expect(document.contains("| connections reset during the copy | shard move worker1 → worker3 | failed: connection reset | 120 | 4.50 | 2 (1 landed) | 2× 08006 | - | 0 | passed |"))
         #expect(document.contains("- ✘ \"The coordinator crashes\" (failed, 30.0 s)"))
-        #expect(document.contains("- ✔ \"A network fault\" (passed, 21.0 s)\n    reset during copy: the move failed"))
+        #expect(document.contains("- ✔ \"A network fault\" (passed, 21.0 s): connections reset during the copy\n    reset during copy: the move failed"))
 
         let none = Signoff(checklist: Self.checklist, claims: [Self.claim("a()", .tablesCreated)], results: results, cluster: []).markdown
         #expect(none.contains("No fault scenario ran in this run"), "no fault scenario is said, not left out")

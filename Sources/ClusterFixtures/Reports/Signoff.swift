@@ -159,7 +159,10 @@ public struct Signoff: Sendable {
             out.append("")
         }
         for scenario in scenarios {
-            out.append("- \(scenario.passed ? "✔" : "✘") \"\(scenario.name)\" (\(scenario.result), \(String(format: "%.1f", scenario.seconds)) s)")
+            // A parameterized test writes one claim per argument: its fault tells them apart.
+            let faults = scenario.records.compactMap(\.fault)
+            out.append("- \(scenario.passed ? "✔" : "✘") \"\(scenario.name)\" (\(scenario.result), \(String(format: "%.1f", scenario.seconds)) s)"
+                       + (faults.isEmpty ? "" : ": " + faults.joined(separator: "; ")))
             out += scenario.evidence.map { "    \($0)" }
         }
         return out
