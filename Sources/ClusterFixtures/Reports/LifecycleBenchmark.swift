@@ -105,7 +105,8 @@ public struct LifecycleBenchmark: Sendable {
         report.environment = cluster.signoffDescription() + [
             "\(ProcessInfo.processInfo.activeProcessorCount) cores, seed scale \(options.scale) (\(data.orders.count) orders, \(data.items.count) items)",
             "runs per query: \(options.samples) (\(Self.slowQuerySamples) for a query slower than \(Int(Self.slowQueryMilliseconds)) ms on its first run)",
-            options.writers ? "online operations timed under writers (4 connections, 200 transactions/s, a fifth updates; inserts only during the isolation)"
+            options.writers ? "online operations timed under writers (\(Self.writers.connections) connections, \(Int(Self.writers.rate ?? 0)) transactions/s, "
+                + "\(Int(Self.writers.updateShare * 100))% of them updates; inserts only during the isolation)"
                 : "online operations timed alone (--no-writers)",
         ]
         return report
@@ -143,6 +144,9 @@ public struct LifecycleBenchmark: Sendable {
             + "; audit after it: \(after.isClean ? "nothing left" : after.findings.map(\.description).joined(separator: "; "))")
         try cluster.lifecycle.undistribute()
     }
+
+    /// The writers of the online operations: Phases 3 and 4's.
+    static let writers = LoadGenerator.Options.ledger(seed: 0)
 
     /// Latency of every demo query in the current stage.
     private func measure(_ stage: String, tenant: Int, into report: inout BenchReport) throws {

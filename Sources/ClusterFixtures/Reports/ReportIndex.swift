@@ -149,7 +149,7 @@ public enum ReportIndex {
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>citus-verify report</title>
             <style>
-            body { font-family: sans-serif; margin: 2em auto; max-width: 70em; color: #1f2328; }
+            body { font-family: sans-serif; margin: 2em auto; max-width: 90em; color: #1f2328; }
             .banner { font-size: 1.6em; font-weight: bold; padding: 0.8em 1em; border-radius: 6px; color: #fff; }
             .banner small { font-size: 0.55em; font-weight: normal; }
             .pass { background: #1a7f37; } .fail { background: #cf222e; } .none { background: #6e7781; }
@@ -158,6 +158,7 @@ public enum ReportIndex {
             details pre { white-space: pre-wrap; font-size: 0.85em; background: #f6f8fa; padding: 0.5em; }
             table { border-collapse: collapse; margin: 0.5em 0 1.5em; } td, th { border: 1px solid #d0d7de; padding: 0.25em 0.6em; text-align: left; }
             td.n { text-align: right; } td.bad { color: #cf222e; font-weight: bold; }
+            .scroll { overflow-x: auto; } .scroll table { font-size: 0.85em; }
             </style></head>
             <body><h1>citus-verify: migration report</h1>
             \(body.joined(separator: "\n"))
@@ -166,21 +167,25 @@ public enum ReportIndex {
             """
     }
 
-    /// A table of availability records; with `faults` (each row's test result), the fault column first
-    /// and the result last.
+    /// A table of availability records; with `faults` (each row's test result) or `faultColumn`,
+    /// the fault column first, and with `faults` the result last. The coverage column only where a
+    /// record measured it (faulted moves do not); the table scrolls sideways rather than overflow.
     static func recordTable(_ records: [AvailabilityRecord], id: String, faults: [String]?, faultColumn: Bool = false) -> String {
         let withFault = faults != nil || faultColumn
+        let withCoverage = records.contains { $0.coverageText != "-" }
         let head = (withFault ? "<th>fault</th>" : "")
-            + "<th>operation</th><th>outcome</th><th>writes acknowledged</th><th>longest write stall (s)</th><th>outcomes in doubt</th><th>errors by SQLSTATE</th><th>shard groups moved that writes hit</th><th>acknowledged writes lost or changed</th>"
+            + "<th>operation</th><th>outcome</th><th>writes acknowledged</th><th>longest write stall (s)</th><th>outcomes in doubt</th><th>errors by SQLSTATE</th>"
+            + (withCoverage ? "<th>shard groups moved that writes hit</th>" : "") + "<th>acknowledged writes lost or changed</th>"
             + (faults == nil ? "" : "<th>test</th>")
         let rows = records.enumerated().map { index, r in
             "<tr>" + (withFault ? "<td>\(escape(r.fault ?? "-"))</td>" : "")
                 + "<td>\(escape(r.operation))</td><td>\(escape(r.outcome))</td><td class=\"n\">\(r.acknowledged)</td><td class=\"n\">\(escape(r.stallText))</td>"
-                + "<td class=\"n\">\(escape(r.inDoubtText))</td><td>\(escape(r.errorsText))</td><td>\(escape(r.coverageText))</td>"
+                + "<td class=\"n\">\(escape(r.inDoubtText))</td><td>\(escape(r.errorsText))</td>"
+                + (withCoverage ? "<td>\(escape(r.coverageText))</td>" : "")
                 + "<td class=\"n\(r.violations > 0 ? " bad" : "")\">\(r.violations)</td>"
                 + (faults.map { "<td>\(escape($0.indices.contains(index) ? $0[index] : "-"))</td>" } ?? "") + "</tr>"
         }
-        return "<table id=\"\(id)\"><tr>\(head)</tr>" + rows.joined() + "</table>"
+        return "<div class=\"scroll\"><table id=\"\(id)\"><tr>\(head)</tr>" + rows.joined() + "</table></div>"
     }
 
     /// Writes `reports/index.html` from what `folder` holds (signoff.json, bench/bench.json, bench/bench.svg).
