@@ -33,11 +33,17 @@ struct RemovedWorkerTests {
         let transfers = try TransferWorkload(cluster: cluster, accounts: (onDrained, elsewhere))
         defer { _ = try? transfers.remove() }
         Thread.sleep(forTimeInterval: 0.5)
+        let drainFrom = transfers.elapsed
         let drain = try cluster.lifecycle.drain(drained, timeLimit: .seconds(300))
+        let drainTo = transfers.elapsed
         // The removed worker keeps running (nothing stops it) while the transfers go on.
         Thread.sleep(forTimeInterval: 2)
         let report = try transfers.stop()
         print("removed worker: \(drain); transfers: \(report)")
+        // Where the longest stall sat against the drain and removal (same clock): reported, not judged.
+        let stall = String(format: "longest transfer stall %.2f s from %.2f s; the drain and removal ran from %.2f s to %.2f s",
+                           report.longestGap, report.longestGapFrom, drainFrom, drainTo)
+        print("removed worker: \(stall)")
         try cluster.sqlRow("SELECT recover_prepared_transactions()")
         let balances = try transfers.check(report)
         // The transfers' figures: an unbalanced total counts every transfer it cannot account for.
@@ -58,6 +64,6 @@ struct RemovedWorkerTests {
         try transfers.remove()
         let audit = try FaultAudit.run(on: cluster)
         #expect(audit.isClean, "\(audit.findings)")
-        Evidence.note("\(drained.name) drained and removed under transfers, left running: \(report); sum \(balances.sum), balances off by \(balances.firstOff) and \(balances.secondOff); no prepared transaction on any node")
+        Evidence.note("\(drained.name) drained and removed under transfers, left running: \(report); sum \(balances.sum), balances off by \(balances.firstOff) and \(balances.secondOff); no prepared transaction on any node; \(stall)")
     }
 }

@@ -17,8 +17,10 @@ public final class TransferWorkload: @unchecked Sendable {
         public var errorsBySQLState: [String: Int]
         /// From the writers' start to their stop.
         public var seconds: Double = 0
-        /// The longest time no transfer was acknowledged (from the start, between two, to the stop).
+        /// The longest time no transfer was acknowledged (from the start, between two, to the stop),
+        /// and when it began, in seconds from the writers' start (`elapsed` tells other steps' times).
         public var longestGap: Double = 0
+        public var longestGapFrom: Double = 0
         public var description: String {
             "\(fromFirst + fromSecond) transfers acknowledged (\(fromFirst) one way, \(fromSecond) the other), \(inDoubt) in doubt; errors by SQLSTATE: "
                 + (errorsBySQLState.isEmpty ? "none" : errorsBySQLState.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: ", "))
@@ -35,6 +37,9 @@ public final class TransferWorkload: @unchecked Sendable {
     private let running = Running()
     private var writers: [BlockingWork<(acknowledged: Int, inDoubt: Int, errors: [String: Int], acknowledgedAt: [Double])>] = []
     private let started = ContinuousClock.now
+
+    /// Seconds since the writers started: to place another step on the same clock as `longestGapFrom`.
+    public var elapsed: Double { started.duration(to: .now).seconds }
 
     /// Creates the accounts table (distributed by user_id, colocated with orders) with the two
     /// accounts, then starts one writer each way.
@@ -91,9 +96,10 @@ public final class TransferWorkload: @unchecked Sendable {
         var errors: [String: Int] = [:]
         for result in results { errors.merge(result.errors, uniquingKeysWith: +) }
         let times = [0] + results.flatMap(\.acknowledgedAt).sorted() + [seconds]
-        let gap = zip(times, times.dropFirst()).map { $1 - $0 }.max() ?? 0
+        let gap = zip(times, times.dropFirst()).max { $0.1 - $0.0 < $1.1 - $1.0 } ?? (0, 0)
         return Report(fromFirst: results[0].acknowledged, fromSecond: results[1].acknowledged,
-                      inDoubt: results.reduce(0) { $0 + $1.inDoubt }, errorsBySQLState: errors, seconds: seconds, longestGap: gap)
+                      inDoubt: results.reduce(0) { $0 + $1.inDoubt }, errorsBySQLState: errors, seconds: seconds,
+                      longestGap: gap.1 - gap.0, longestGapFrom: gap.0)
     }
 
     /// The balances now, and how far each is from what the acknowledged transfers make it (0 when
