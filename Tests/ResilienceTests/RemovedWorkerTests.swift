@@ -46,7 +46,8 @@ struct RemovedWorkerTests {
         print("removed worker: \(stall)")
         try cluster.sqlRow("SELECT recover_prepared_transactions()")
         let balances = try transfers.check(report)
-        // The transfers' figures: an unbalanced total counts every transfer it cannot account for.
+        // Writes not as acknowledged: 1 for a total that changed, plus how far each balance is off
+        // beyond what the transfers in doubt allow.
         let unaccounted = abs(balances.sum - 2 * TransferWorkload.openingBalance) > 0 ? 1 : 0
         Evidence.availability(AvailabilityRecord(
             operation: "drain \(drained.name), then remove it", fault: "the removed worker left running under two-shard transfers",
