@@ -137,7 +137,7 @@ public struct Signoff: Sendable {
         let records = availability
         var out = ["", "## Availability per operation", ""]
         guard !records.isEmpty else { return out + ["No operation of this run recorded writers' figures (Phases 3 and 4 run their operations under writers)."] }
-        out.append("Writers inserted and updated orders through each operation; every acknowledged write was checked afterwards (last column). A stall is the longest time no write was acknowledged; outcomes in doubt are transactions whose COMMIT got no answer.")
+        out.append("Writers inserted and updated orders through each operation (inserts only during the tenant isolation: citusdata/citus#6790); every acknowledged write was checked afterwards (last column). A stall is the longest time no write was acknowledged; outcomes in doubt are transactions whose COMMIT got no answer.")
         out.append("")
         return out + AvailabilityRecord.markdownTable(records, faults: false)
     }
