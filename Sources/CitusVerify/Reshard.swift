@@ -164,11 +164,19 @@ struct Reshard: ParsableCommand {
                 SELECT coalesce((SELECT state::text FROM pg_dist_background_job WHERE job_type = 'rebalance' ORDER BY job_id DESC LIMIT 1), 'none')
                 """, as: String.self)) ?? "unknown" : nil
             FileHandle.standardError.write(Data("\(scenario.rawValue): stopped on request\(state.map { "; the rebalance job is \($0)" } ?? ""); shards per node now as below; run it again to finish (\(error))\n".utf8))
+            // A task of the stopped job may still run: citus_rebalance_stop() as a task starts
+            // misses it (Cluster.runningRebalanceTasks). Wait for it a while; if it still runs,
+            // say so, and its replication objects are in use, not left over.
+            let running = scenario == .rebalance ? ((try? cluster.waitForRebalanceTasks(timeLimit: .seconds(30))) ?? []) : []
+            for task in running {
+                FileHandle.standardError.write(Data("\(scenario.rawValue): a task of the stopped job is still running on the coordinator (\(task)): Citus's stop did not reach it (a task that has just started has no backend recorded yet); it goes on with its move. Wait for it, or end it with SELECT pg_terminate_backend(\(task.pid));\n".utf8))
+            }
             // What the stopped moves left of logical replication (citusdata/citus#7896): said, with
             // the way out; the tool does not drop anything on a cluster by itself.
             _ = try? cluster.coordinator.execute("CALL citus_cleanup_orphaned_resources()")
             let leftovers = (try? cluster.leftoverReplication()) ?? []
             FileHandle.standardError.write(Data((leftovers.isEmpty ? "\(scenario.rawValue): no replication slot, subscription or publication of the moves is left on any node\n"
+                : !running.isEmpty ? "\(scenario.rawValue): in use by the task still running: \(leftovers.joined(separator: "; ")) (not leftovers while it runs: dropping them would leave it waiting for ever)\n"
                 : "\(scenario.rawValue): left by the stopped moves: \(leftovers.joined(separator: "; ")) (a subscription: ALTER SUBSCRIPTION … DISABLE, SET (slot_name = NONE), DROP SUBSCRIPTION on that node)\n").utf8))
             printShards(before: before, after: try shardsPerNode(cluster))
             throw ExitCode(130)

@@ -53,11 +53,16 @@ struct JobFaultTests {
             let outcome = waited.wait(.seconds(60)) ?? .failure(StepHung(step: "the rebalance wait"))
             // The wait is over; the job is not (citusdata/citus#7896). The suite stops it.
             state.withLock { $0 = (try? jobState()) ?? "?" }
+            // The held move's executor is seen running (what the tool and the reset look for).
+            let executors = try cluster.runningRebalanceTasks()
+            #expect(executors.count == 1 && executors[0].query.hasPrefix("Citus Background Task Queue Executor"), "the held move's task: \(executors)")
             try cluster.sqlRow("SELECT citus_rebalance_stop()")
             pause.release()
             try cluster.coordinatorNode.poll("""
                 SELECT count(*) FROM pg_dist_background_job WHERE job_type = 'rebalance' AND state NOT IN ('finished', 'cancelled', 'failed')
                 """, as: Int.self, every: .milliseconds(200), timeLimit: .seconds(60)) { $0 == 0 }
+            // The job reads stopped; no task of it may still run (a stop as a task starts misses it).
+            #expect(try cluster.waitForRebalanceTasks(timeLimit: .seconds(60)).isEmpty, "a task of the stopped job still runs")
             return outcome
         }
         let outcome = try run.get()

@@ -140,7 +140,19 @@ struct ToolReshardTests {
         let state = try cluster.sqlValue("SELECT state::text FROM pg_dist_background_job WHERE job_type = 'rebalance' ORDER BY job_id DESC LIMIT 1", as: String.self)
         #expect(state == "cancelled", "Citus's own record of the job")
         #expect(run.errorOutput.contains("no replication slot, subscription or publication of the moves is left on any node")
-                || run.errorOutput.contains("left by the stopped moves: "), "what the stopped moves left is said: \(run)")
+                || run.errorOutput.contains("left by the stopped moves: ") || run.errorOutput.contains("in use by the task still running: "),
+                "what the stopped moves left is said: \(run)")
+        // Seen once: the stop came as the job's first task started, Citus signalled PID 0, and the
+        // task went on with its move (the tool says so). It must end on its own, its move done;
+        // its objects are not dropped under it.
+        let stillRunning = run.errorOutput.contains("a task of the stopped job is still running")
+        let running = try cluster.waitForRebalanceTasks(timeLimit: .seconds(120))
+        #expect(running.isEmpty, "a task of the stopped job still runs 120 s on: \(running)")
+        if stillRunning {
+            withKnownIssue("citus_rebalance_stop() as a task starts signals PID 0 and misses that task", isIntermittent: true) {
+                Issue.record("a task outlived the stop; it ended on its own: \(run.errorOutput.split(separator: "\n").filter { $0.contains("still running") })")
+            }
+        }
         // Citus may leave the cancelled move's subscription behind (seen: a disabled
         // citus_shard_move_subscription on worker3, which then kept the next run from dropping the
         // database); the suite's own database is cleaned so the lifecycle goes on.

@@ -14,9 +14,12 @@ extension Cluster {
     /// operation ids, and the next move then fails with `role "citus_shard_move_subscription_role_10_2"
     /// already exists` (seen here after a move cancelled half-way). Only for the suite's own
     /// database (the caller checks `allowsReset`); returns what it dropped.
+    /// A rebalance task still running is ended first: dropping its subscription under it would
+    /// leave it waiting for ever (`runningRebalanceTasks`).
     @discardableResult
     public func dropLeftoverReplication() throws -> [String] {
-        try eachReplicationObject { connection, node, kind, name in
+        try terminateRebalanceTasks()
+        return try eachReplicationObject { connection, node, kind, name in
             let quoted = SQLIdentifier.quote(name)
             switch kind {
             case "subscription":
