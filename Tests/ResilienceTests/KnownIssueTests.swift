@@ -6,7 +6,8 @@ import Testing
 
 /// Citus bugs users have reported, watched on this cluster: recorded as known issues (the run stays
 /// green while they exist) with the evidence, and loud the day Citus fixes them (a known issue
-/// that does not occur fails its test, so the suite's own workaround and notes get revisited).
+/// that does not occur fails its test, so the suite's own workaround and notes get revisited), unless
+/// its occurrence is timing and it is marked intermittent (then its outcome is shown, not judged).
 @Suite("Known Citus issues, watched: recorded with their evidence, loud once fixed", .serialized, .requiresCitus, .exclusiveCluster)
 struct KnownIssueTests {
     let cluster: Cluster
@@ -45,9 +46,13 @@ struct KnownIssueTests {
         }
         let outcome = try run.get()
         let seen = evidence.withLock { $0 }
-        // While citusdata/citus#6790 exists the split stalls under this load; the day it does not,
-        // "known issue was not recorded" fails this test.
-        withKnownIssue("a non-blocking split stalls under UPDATEs of the tenant it moves (citusdata/citus#6790)") {
+        // While citusdata/citus#6790 exists the split stalls under this load when an UPDATE of the
+        // tenant lands in its catch-up; whether one does is timing (the split cannot be held there:
+        // Citus 13.2.2's split takes no MovePause lock, tried before copy and before cutover). It
+        // stalled in every run on the embedded cluster, but completed in 2.3 s once on the
+        // own-cluster check (no TLS): intermittent, so a completed split is recorded (outcome
+        // "completed" in the sign-off's fault table) rather than failing the run.
+        withKnownIssue("a non-blocking split stalls under UPDATEs of the tenant it moves (citusdata/citus#6790)", isIntermittent: true) {
             if case .failure(let error) = outcome {
                 Issue.record("stalled (citusdata/citus#6790): no result after \(Self.stallAfter); the split's subscriptions: \(seen.isEmpty ? "none seen" : seen.joined(separator: "; ")); then \(error)")
             }
