@@ -48,9 +48,7 @@ struct FaultTests {
     func workerStoppedDuringMove() throws {
         try cluster.lifecycle.ensure(.distributed)
         try cluster.lifecycle.addWorker()
-        let shard: Int64 = try cluster.sqlValue("""
-            SELECT min(shardid) FROM citus_shards WHERE table_name = 'orders'::regclass AND nodename = $1 AND nodeport = $2
-            """, [source.registeredAddress.host, source.registeredAddress.port])
+        let shard = try cluster.lifecycle.lowestOrdersShard(on: source)
         let stopped = Mutex(false)
         let run = try cluster.lifecycle.withWriters(.ledger(seed: 11)) { () -> Result<OperationReport, any Error> in
             // Stop the target worker as soon as Citus reports the move running.

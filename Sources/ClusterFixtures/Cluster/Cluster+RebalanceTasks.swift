@@ -23,7 +23,11 @@ extension Cluster {
         // whose pg_stat_activity snapshot is as old as that transaction.
         let probe = try connect("coordinator (running rebalance tasks)")
         defer { probe.close() }
-        return try probe.query("""
+        return try Self.runningRebalanceTasks(on: probe)
+    }
+
+    static func runningRebalanceTasks(on probe: Connection) throws -> [RunningRebalanceTask] {
+        try probe.query("""
             SELECT pid, left(coalesce(nullif(query, ''), backend_type), 160) AS query,
                    coalesce(extract(epoch FROM now() - coalesce(query_start, backend_start)), 0)::float8 AS seconds
             FROM pg_stat_activity
@@ -33,15 +37,19 @@ extension Cluster {
             """).rows.map { RunningRebalanceTask(pid: try $0.get("pid"), query: try $0.get("query"), seconds: try $0.get("seconds")) }
     }
 
-    /// Waits (bounded) until no rebalance task executor runs; returns those still running at the
-    /// bound (empty when all ended).
+    /// Waits (bounded, `Polling.until` on one connection) until no rebalance task executor runs;
+    /// returns those still running at the bound (empty when all ended).
     public func waitForRebalanceTasks(timeLimit: Duration) throws -> [RunningRebalanceTask] {
-        let clock = ContinuousClock(), deadline = clock.now + timeLimit
-        while true {
-            let running = try runningRebalanceTasks()
-            if running.isEmpty || clock.now >= deadline { return running }
-            Thread.sleep(forTimeInterval: 0.2)
-        }
+        let probe = try connect("coordinator (running rebalance tasks)")
+        defer { probe.close() }
+        var running: [RunningRebalanceTask] = []
+        do {
+            _ = try Polling.until(timeLimit: timeLimit, every: .milliseconds(200), what: "the rebalance tasks ending") { () -> Bool? in
+                running = try Self.runningRebalanceTasks(on: probe)
+                return running.isEmpty ? true : nil
+            }
+        } catch is Polling.TimedOut {}
+        return running
     }
 
     /// Ends every rebalance task executor of the suite's database (for the suite's own reset only:

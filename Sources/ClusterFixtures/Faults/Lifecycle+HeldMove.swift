@@ -33,9 +33,14 @@ extension Lifecycle {
     public func prepareHeldMove(from source: ClusterConfiguration.Worker) throws -> Int64 {
         try addWorker()
         try cluster.sqlRow("SELECT replicate_reference_tables(shard_transfer_mode => 'force_logical')")
-        return try cluster.sqlValue("""
+        return try lowestOrdersShard(on: source)
+    }
+
+    /// The lowest `orders` shard placed on `worker`: the one a fault's move takes.
+    public func lowestOrdersShard(on worker: ClusterConfiguration.Worker) throws -> Int64 {
+        try cluster.sqlValue("""
             SELECT min(shardid) FROM citus_shards WHERE table_name = 'orders'::regclass AND nodename = $1 AND nodeport = $2
-            """, [source.registeredAddress.host, source.registeredAddress.port])
+            """, [worker.registeredAddress.host, worker.registeredAddress.port])
     }
 
     /// Moves `shard` to `target` (`35_move_shard.sql`) while `writers` run, holds the move at

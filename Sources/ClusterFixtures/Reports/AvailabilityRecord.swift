@@ -48,9 +48,7 @@ public struct AvailabilityRecord: Codable, Sendable, Equatable {
     }
 
     /// Errors as `3× 57P01, 1× connection`, by SQLSTATE; "none" without any.
-    public var errorsText: String {
-        errorsBySQLState.isEmpty ? "none" : errorsBySQLState.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: ", ")
-    }
+    public var errorsText: String { LoadReport.describe(errors: errorsBySQLState, examples: [:]) }
 
     /// "2 of 2", or "-" when not measured.
     public var coverageText: String {

@@ -23,7 +23,7 @@ public final class TransferWorkload: @unchecked Sendable {
         public var longestGapFrom: Double = 0
         public var description: String {
             "\(fromFirst + fromSecond) transfers acknowledged (\(fromFirst) one way, \(fromSecond) the other), \(inDoubt) in doubt; errors by SQLSTATE: "
-                + (errorsBySQLState.isEmpty ? "none" : errorsBySQLState.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: ", "))
+                + LoadReport.describe(errors: errorsBySQLState, examples: [:])
         }
     }
 
