@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
         // Load latencies (p50/p95/p99/max) in constant memory, however long `load` runs.
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        // Generated Swift mutants are made from the syntax tree, not from text patterns.
+        .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -40,11 +42,19 @@ let package = Package(
         // context and the evidence notes. The only target that imports Testing besides the tests, so
         // that ClusterFixtures and the tool do not link libTesting.so.
         .target(name: "ClusterTesting", dependencies: ["ClusterFixtures"]),
+        // Generated mutants: operators applied mechanically to every SQL file and to the oracles'
+        // Swift code, so that the faults the suite must catch are not chosen by who wrote the checks.
+        .target(
+            name: "Mutants",
+            dependencies: [.product(name: "SwiftSyntax", package: "swift-syntax"), .product(name: "SwiftParser", package: "swift-syntax")]
+        ),
         // The operator's tool: setup, load, reshard, demo, stats, on the same fixtures the tests use.
         .executableTarget(
             name: "CitusVerify",
-            dependencies: ["ClusterFixtures", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ClusterFixtures", "Mutants", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // The mutant generators, on files they are given: no database.
+        .testTarget(name: "MutantsTests", dependencies: ["Mutants"]),
         // Pure unit tests: no database.
         .testTarget(
             name: "ClusterFixturesTests",

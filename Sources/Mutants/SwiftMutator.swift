@@ -1,0 +1,140 @@
+import SwiftParser
+import SwiftSyntax
+
+/// Makes the generated mutants of one Swift file from its syntax tree (swift-syntax), not from
+/// text patterns: conditions negated, `==`/`!=`, `&&`/`||` and `<`/`<=` swapped, Bool functions and
+/// properties returning a constant, `filter` calls and `where` clauses dropped, ranges off by one.
+public struct SwiftMutator {
+    public let file: String
+    public let text: String
+
+    public init(file: String, text: String) {
+        self.file = file
+        self.text = text
+    }
+
+    public func mutants() -> [GeneratedMutant] {
+        let tree = Parser.parse(source: text)
+        let visitor = MutantVisitor(viewMode: .sourceAccurate)
+        visitor.walk(tree)
+        let utf8 = Array(text.utf8)
+        /// UTF-8 offsets (swift-syntax) to character offsets (GeneratedMutant).
+        func characterOffset(_ utf8Offset: Int) -> Int {
+            String(decoding: utf8[0..<utf8Offset], as: UTF8.self).count
+        }
+        var seen = Set<String>()
+        var result: [GeneratedMutant] = []
+        for edit in visitor.edits {
+            let start = characterOffset(edit.start), end = characterOffset(edit.end)
+            let original = String(decoding: utf8[edit.start..<edit.end], as: UTF8.self)
+            let id = GeneratedMutant.makeID(prefix: "swift", file: file, operator: edit.op.rawValue, context: edit.context,
+                                            offsetInContext: edit.start - edit.contextStart, replacement: edit.replacement)
+            guard original != edit.replacement, seen.insert(id).inserted else { continue }
+            result.append(GeneratedMutant(id: id, file: file, line: text.line(atCharacterOffset: start), operator: edit.op.rawValue,
+                                          original: original, replacement: edit.replacement, start: start, end: end))
+        }
+        return result
+    }
+}
+
+/// Walks a file and records each edit an operator makes, with the declaration it sits in (its
+/// text makes the mutant's id stable against edits elsewhere in the file).
+private final class MutantVisitor: SyntaxVisitor {
+    struct Edit {
+        var op: MutationOperator
+        var start: Int
+        var end: Int
+        var replacement: String
+        var context: String
+        var contextStart: Int
+    }
+
+    var edits: [Edit] = []
+
+    private func add(_ op: MutationOperator, _ node: some SyntaxProtocol, _ replacement: String) {
+        add(op, start: node.positionAfterSkippingLeadingTrivia.utf8Offset, end: node.endPositionBeforeTrailingTrivia.utf8Offset,
+            replacement, near: Syntax(node))
+    }
+
+    private func add(_ op: MutationOperator, start: Int, end: Int, _ replacement: String, near node: Syntax) {
+        // The enclosing declaration (function, property, type) names the context.
+        var context: Syntax = node
+        while let parent = context.parent,
+              !(context.is(FunctionDeclSyntax.self) || context.is(VariableDeclSyntax.self) || context.is(InitializerDeclSyntax.self)) {
+            context = parent
+        }
+        edits.append(Edit(op: op, start: start, end: end, replacement: replacement,
+                          context: context.trimmedDescription, contextStart: context.positionAfterSkippingLeadingTrivia.utf8Offset))
+    }
+
+    // Conditions of if, guard and while: negated.
+    override func visit(_ node: ConditionElementSyntax) -> SyntaxVisitorContinueKind {
+        if case .expression(let expression) = node.condition {
+            add(.negateCondition, expression, "!(\(expression.trimmedDescription))")
+        }
+        return .visitChildren
+    }
+
+    // Binary operators.
+    override func visit(_ node: BinaryOperatorExprSyntax) -> SyntaxVisitorContinueKind {
+        let swaps: [String: (MutationOperator, String)] = [
+            "==": (.swapEquality, "!="), "!=": (.swapEquality, "=="),
+            "&&": (.swapLogical, "||"), "||": (.swapLogical, "&&"),
+            "<": (.swapOrdering, "<="), "<=": (.swapOrdering, "<"), ">": (.swapOrdering, ">="), ">=": (.swapOrdering, ">"),
+            "..<": (.offByOne, "..."), "...": (.offByOne, "..<"),
+        ]
+        if let (op, replacement) = swaps[node.operator.text] {
+            add(op, node.operator, replacement)
+        }
+        return .visitChildren
+    }
+
+    // Bool functions: the body returns a constant.
+    override func visit(_ node: FunctionDeclSyntax) -> SyntaxVisitorContinueKind {
+        if let returnType = node.signature.returnClause?.type.trimmedDescription, returnType == "Bool", let body = node.body {
+            constantBodies(body.statements, near: Syntax(node))
+        }
+        return .visitChildren
+    }
+
+    // Bool computed properties: the getter returns a constant.
+    override func visit(_ node: PatternBindingSyntax) -> SyntaxVisitorContinueKind {
+        if node.typeAnnotation?.type.trimmedDescription == "Bool", let accessors = node.accessorBlock {
+            switch accessors.accessors {
+            case .getter(let statements):
+                constantBodies(statements, near: Syntax(node))
+            case .accessors(let list):
+                if let getter = list.first(where: { $0.accessorSpecifier.text == "get" }), let body = getter.body {
+                    constantBodies(body.statements, near: Syntax(node))
+                }
+            }
+        }
+        return .visitChildren
+    }
+
+    private func constantBodies(_ statements: CodeBlockItemListSyntax, near node: Syntax) {
+        guard let first = statements.first, let last = statements.last else { return }
+        let start = first.positionAfterSkippingLeadingTrivia.utf8Offset, end = last.endPositionBeforeTrailingTrivia.utf8Offset
+        for constant in ["true", "false"] {
+            add(.constantBool, start: start, end: end, "return \(constant)", near: node)
+        }
+    }
+
+    // `.filter { … }` dropped: the call becomes its base.
+    override func visit(_ node: FunctionCallExprSyntax) -> SyntaxVisitorContinueKind {
+        if let member = node.calledExpression.as(MemberAccessExprSyntax.self), member.declName.baseName.text == "filter",
+           let base = member.base {
+            add(.dropFilter, node, base.trimmedDescription)
+        }
+        return .visitChildren
+    }
+
+    // `for … where …`: the where clause dropped.
+    override func visit(_ node: ForStmtSyntax) -> SyntaxVisitorContinueKind {
+        if let clause = node.whereClause {
+            add(.dropFilter, start: clause.positionAfterSkippingLeadingTrivia.utf8Offset, end: clause.endPosition.utf8Offset, "",
+                near: Syntax(clause))
+        }
+        return .visitChildren
+    }
+}
