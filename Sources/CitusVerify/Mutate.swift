@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterFixtures
 import Foundation
+import Mutants
 
 /// The suite checks itself: every fault of `mutations/catalogue.json` is planted in a copy of the
 /// project, on an embedded cluster of its own, and the tests it concerns must fail.
@@ -18,8 +19,15 @@ struct Mutate: ParsableCommand {
     @Option(help: "Folder for the copy, its build and its cluster.") var work = "/tmp/citus-verify-mutate"
     @Option(help: "Coordinator port of the mutants' cluster (workers take the next three).") var port = 9800
     @Flag(help: "Print every fault's outcome as JSON (mutate.json's content) at the end.") var json = false
+    @Flag(help: "Run the generated mutants (operators applied to every SQL file and the oracles) instead of the catalogue.")
+    var generated = false
+    @Option(help: "With --generated: run this many mutants, drawn by --sample-seed, instead of all.") var sample: Int?
+    @Option(help: "With --sample: the seed of the draw (CI passes the commit id).") var sampleSeed = "0"
+    @Option(help: "With --generated: only the mutants of files under this path (e.g. sql/ or sql/resharding/31).") var files: String?
+    @Flag(help: "With --generated: list the mutants (id, file:line, operator, edit) and run nothing.") var list = false
 
     func run() throws {
+        if generated || list { return try runGenerated() }
         let env = ProcessInfo.processInfo.environment
         if let coordinator = env["CITUS_COORDINATOR"], !coordinator.isEmpty {
             throw ValidationError("citus-verify mutate runs on an embedded cluster of its own only; CITUS_COORDINATOR is set (\(coordinator)): unset it")
@@ -32,9 +40,8 @@ struct Mutate: ParsableCommand {
             guard unknown.isEmpty else { throw ValidationError("MUTATE_ONLY names faults not in the catalogue: \(unknown.sorted().joined(separator: ", "))") }
             faults = faults.filter { wanted.contains($0.id) }
         }
-        let tree = URL(fileURLWithPath: work).appendingPathComponent("tree")
-        let clusterDir = URL(fileURLWithPath: work).appendingPathComponent("cluster").path
-        try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
+        let workspace = MutationWorkspace(work: URL(fileURLWithPath: work), port: port)
+        let tree = workspace.tree
         let started = Date()
         var outcomes: [MutationOutcome] = []
         for (number, fault) in faults.enumerated() {
@@ -44,35 +51,25 @@ struct Mutate: ParsableCommand {
             var failure: String?
             var caught = false
             do {
-                // A clean copy of the project's files: everything of the last copy but its .build
-                // (kept and reused) goes first, so a file moved or deleted here since cannot linger
-                // there (a moved source file compiled twice broke every fault once).
-                try shell("find \(quote(tree.path)) -mindepth 1 -maxdepth 1 ! -name .build -exec rm -rf {} + && cd \(quote(root.path)) && git ls-files -co --exclude-standard -z | tar --null -T - -cf - | (cd \(quote(tree.path)) && tar -xf -)")
+                try workspace.copyProject()
                 for file in fault.allFiles {
                     let target = tree.appendingPathComponent(file)
                     try fault.apply(to: String(contentsOf: target, encoding: .utf8), file: file).write(to: target, atomically: true, encoding: .utf8)
                 }
-                let clusterEnv = ["CLUSTER_DIR": clusterDir, "CLUSTER_PORT": String(port), "CITUS_VERIFY_REQUIRE_CITUS": "1",
-                                  "CITUS_VERIFY_START_CLUSTER": "no", "CITUS_VERIFY_ROOT": tree.path]
-                try shell("cd \(quote(tree.path)) && bash scripts/cluster.sh destroy >/dev/null && swift build --build-tests -q", environment: clusterEnv)
-                let up = try ChildProcess("/bin/bash", ["-c", "cd \(quote(tree.path)) && bash scripts/cluster.sh up"], environment: clusterEnv).run(timeLimit: .seconds(300))
+                _ = try workspace.cluster("destroy")
+                try workspace.build()
+                let up = try workspace.cluster("up")
                 if up.status != 0 {
                     caught = true
                     failure = "the embedded cluster did not start: " + (up.errorOutput.split(separator: "\n").last.map(String.init) ?? "")
                 } else {
-                    let run = try ChildProcess("/bin/bash", ["-c", "cd \(quote(tree.path)) && swift test --skip-build --no-parallel --filter \(quote(fault.tests)) 2>&1"],
-                                               environment: clusterEnv).run(timeLimit: .seconds(900))
-                    let lines = run.output.split(separator: "\n").map(String.init)
                     // A filter that matches nothing "passes": that is a catalogue error, never a catch.
                     // (A suite whose setup failed also counts 0 tests, but fails.)
-                    let ranNothing = lines.contains { $0.contains("Test run with 0 tests") && $0.contains("passed") }
-                    caught = run.status != 0 && !ranNothing
-                    failure = lines.first { $0.hasPrefix("✘") && $0.contains("recorded an issue") }
-                        ?? lines.first { $0.hasPrefix("✘") && !$0.hasPrefix("✘ Test run") }
-                        ?? (run.status != 0 ? lines.suffix(3).joined(separator: " ") : nil)
-                    if ranNothing { failure = "no test matches the filter \(fault.tests)" }
+                    let verdict = MutationWorkspace.verdict(of: try workspace.test(filter: fault.tests))
+                    caught = verdict.failed
+                    failure = verdict.ranNothing ? "no test matches the filter \(fault.tests)" : verdict.firstFailure
                 }
-                _ = try? shell("cd \(quote(tree.path)) && bash scripts/cluster.sh down >/dev/null", environment: clusterEnv)
+                _ = try? workspace.cluster("down")
             } catch {
                 failure = "the fault could not be run: \(error)"
             }
@@ -116,12 +113,51 @@ struct Mutate: ParsableCommand {
         try md.write(to: folder.appendingPathComponent("mutate.md"), atomically: true, encoding: .utf8)
     }
 
-    private func shell(_ command: String, environment: [String: String] = [:]) throws {
-        let outcome = try ChildProcess("/bin/bash", ["-c", command], environment: environment).run(timeLimit: .seconds(900))
-        guard outcome.status == 0 else {
-            throw MutationCatalogueError(description: "\(command) failed: \(outcome.errorOutput.suffix(600))")
-        }
-    }
 
-    private func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    private func runGenerated() throws {
+        let env = ProcessInfo.processInfo.environment
+        let root = ProjectLayout.root
+        let all = try GeneratedMutants.all(root: root)
+        var chosen = all
+        if let only = env["MUTATE_ONLY"], !only.isEmpty {
+            let wanted = Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            let unknown = wanted.subtracting(all.map(\.id))
+            guard unknown.isEmpty else { throw ValidationError("MUTATE_ONLY names no generated mutant: \(unknown.sorted().joined(separator: ", "))") }
+            chosen = all.filter { wanted.contains($0.id) }
+        }
+        if let files {
+            chosen = chosen.filter { $0.file.hasPrefix(files) }
+            guard !chosen.isEmpty else { throw ValidationError("--files \(files): no generated mutant is in a file under that path") }
+        }
+        if let sample {
+            guard sample > 0 else { throw ValidationError("--sample takes a number of mutants of at least 1, got \(sample)") }
+            chosen = chosen.sample(sample, seed: sampleSeed)
+        }
+        if list {
+            for mutant in chosen { print("\(mutant.id)\t\(mutant.file):\(mutant.line)\t\(mutant.operator)\t\(mutant.summary)") }
+            print("\(chosen.count) of \(all.count) generated mutants")
+            return
+        }
+        if let coordinator = env["CITUS_COORDINATOR"], !coordinator.isEmpty {
+            throw ValidationError("citus-verify mutate runs on an embedded cluster of its own only; CITUS_COORDINATOR is set (\(coordinator)): unset it")
+        }
+        let equivalentList = try EquivalentMutant.list(at: root.appendingPathComponent("mutations/equivalent.json"))
+        let unknown = Set(equivalentList.map(\.id)).subtracting(all.map(\.id))
+        guard unknown.isEmpty else {
+            throw ValidationError("mutations/equivalent.json names mutants the generators no longer make: \(unknown.sorted().joined(separator: ", ")) (remove them)")
+        }
+        let report = try GeneratedMutationRun(
+            workspace: MutationWorkspace(work: URL(fileURLWithPath: work), port: port), mutants: chosen, generated: all.count,
+            equivalent: Dictionary(uniqueKeysWithValues: equivalentList.map { ($0.id, $0) }),
+            sampleSeed: sample == nil ? nil : sampleSeed).run()
+        let folder = root.appendingPathComponent("reports/mutate")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try JSONOutput.encode(report).write(to: folder.appendingPathComponent("generated.json"), atomically: true, encoding: .utf8)
+        try report.markdown.write(to: folder.appendingPathComponent("generated.md"), atomically: true, encoding: .utf8)
+        let (killed, counted) = GeneratedMutationReport.score(report.outcomes)
+        print("mutate: \(killed) of \(counted) generated mutants killed, \(report.survivors.count) survived, "
+              + "\(report.outcomes.count - counted) equivalent or stillborn, in \(Int(report.seconds)) s; reports/mutate/generated.md")
+        for survivor in report.survivors { print("  survived: \(survivor.mutant.id) \(survivor.mutant.file):\(survivor.mutant.line) \(survivor.mutant.summary)") }
+        if !report.survivors.isEmpty { throw ExitCode(1) }
+    }
 }

@@ -24,4 +24,29 @@ struct ProjectFingerprintTests {
         try "x".write(to: root.appendingPathComponent("scripts/new.sh"), atomically: true, encoding: .utf8)
         #expect(ProjectFingerprint.compute(root: root) != edited)
     }
+
+    @Test("A stage's fingerprint covers the steps up to it: a later step's file or a query file leaves it as it was")
+    func stageFingerprintCoversItsSteps() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fingerprint-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let files = [SQLFile.createBaseTables, .distributeTables, .rebalanceShards, .undistributeTables, .explainAnalyze]
+        for file in files {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent("sql/" + file.rawValue).deletingLastPathComponent(),
+                                                    withIntermediateDirectories: true)
+            try "SELECT 1;\n".write(to: root.appendingPathComponent("sql/" + file.rawValue), atomically: true, encoding: .utf8)
+        }
+        func all() -> [LifecycleStage: String] {
+            Dictionary(uniqueKeysWithValues: LifecycleStage.allCases.map { ($0, ProjectFingerprint.compute(root: root, stage: $0)) })
+        }
+        let before = all()
+        #expect(Set(before.values).count == 4, "each stage has its own")
+        try "SELECT 2;\n".write(to: root.appendingPathComponent("sql/" + SQLFile.rebalanceShards.rawValue), atomically: true, encoding: .utf8)
+        let after = all()
+        #expect(after[.baseline] == before[.baseline] && after[.distributed] == before[.distributed])
+        #expect(after[.resharded] != before[.resharded] && after[.undistributed] != before[.undistributed])
+        try "SELECT 3;\n".write(to: root.appendingPathComponent("sql/" + SQLFile.explainAnalyze.rawValue), atomically: true, encoding: .utf8)
+        #expect(all() == after, "a query file builds no stage")
+        try "SELECT 4;\n".write(to: root.appendingPathComponent("sql/" + SQLFile.createBaseTables.rawValue), atomically: true, encoding: .utf8)
+        #expect(Set(LifecycleStage.allCases.filter { all()[$0] == after[$0] }).isEmpty, "the first step builds every stage")
+    }
 }

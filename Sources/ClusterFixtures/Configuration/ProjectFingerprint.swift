@@ -1,16 +1,33 @@
 import Crypto
 import Foundation
 
-/// A SHA-256 over every file in `sql/`, `Sources/` and `scripts/`: which steps and which checks
-/// built a lifecycle stage. A stage left by an earlier run is reused only when the fingerprint it
-/// was recorded with is the current one; after any edit to a step or a check it is rebuilt.
+/// A SHA-256 over the files that built a lifecycle stage: `Sources/`, `scripts/` and the SQL files
+/// of the steps up to that stage. A stage left by an earlier run is reused only when the
+/// fingerprint it was recorded with is the current one; after an edit to a step or a check that
+/// built it, it is rebuilt. An edit to a later step's file (or to a query file, which builds no
+/// stage) leaves the earlier stages valid: a phase run alone after such an edit starts from the
+/// stage before it instead of rebuilding the whole lifecycle.
 public enum ProjectFingerprint {
     public static let folders = ["sql", "Sources", "scripts"]
 
-    /// Computed once per process: the files do not change under a running suite.
-    public static let current: String = compute(root: ProjectLayout.root)
+    /// Computed once per process and stage: the files do not change under a running suite.
+    private static let stages: [LifecycleStage: String] = Dictionary(
+        uniqueKeysWithValues: LifecycleStage.allCases.map { ($0, compute(root: ProjectLayout.root, stage: $0)) })
 
-    static func compute(root: URL) -> String {
+    /// The fingerprint of what builds `stage`.
+    public static func of(_ stage: LifecycleStage) -> String { stages[stage]! }
+
+    /// Whether the file (relative to the root, e.g. `sql/setup/00_create_base_table.sql`) helps
+    /// build `stage`: every file outside `sql/`, an SQL file the project does not list, and a
+    /// step's file whose stage is `stage` or before it.
+    static func file(_ relative: String, builds stage: LifecycleStage?) -> Bool {
+        guard let stage, relative.hasPrefix("sql/") else { return true }
+        guard let file = SQLFile(rawValue: String(relative.dropFirst(4))) else { return true }
+        return file.builds.map { $0 <= stage } ?? false
+    }
+
+    /// Every file of `folders` when `stage` is nil.
+    static func compute(root: URL, stage: LifecycleStage? = nil) -> String {
         var hasher = SHA256()
         let manager = FileManager.default
         for folder in folders {
@@ -20,7 +37,7 @@ public enum ProjectFingerprint {
             for case let url as URL in walker where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
                 files.append((folder + "/" + url.path.dropFirst(base.path.count + 1), url))
             }
-            for (relative, url) in files.sorted(by: { $0.0 < $1.0 }) {
+            for (relative, url) in files.sorted(by: { $0.0 < $1.0 }) where file(relative, builds: stage) {
                 hasher.update(data: Array(relative.utf8) + [0])
                 hasher.update(data: (try? Data(contentsOf: url)) ?? Data())
             }

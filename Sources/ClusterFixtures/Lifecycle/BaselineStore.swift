@@ -17,7 +17,7 @@ public struct BaselineStore: Sendable {
                                            fingerprint text NOT NULL, changed_at timestamptz NOT NULL DEFAULT now());
             """)
         try c.query("INSERT INTO verify.lifecycle (stage, seed, scale, fingerprint) VALUES ($1, $2, $3, $4)",
-                    [LifecycleStage.baseline.rawValue, String(Int64(bitPattern: seed)), scale, ProjectFingerprint.current])
+                    [LifecycleStage.baseline.rawValue, String(Int64(bitPattern: seed)), scale, ProjectFingerprint.of(.baseline)])
     }
 
     /// The stage the coordinator records, with the seed, scale and fingerprint it was built with;
@@ -47,7 +47,8 @@ public struct BaselineStore: Sendable {
     }
 
     func recordStage(_ stage: LifecycleStage) throws {
-        try cluster.coordinator.query("UPDATE verify.lifecycle SET stage = $1, changed_at = now()", [stage.rawValue])
+        try cluster.coordinator.query("UPDATE verify.lifecycle SET stage = $1, fingerprint = $2, changed_at = now()",
+                                      [stage.rawValue, ProjectFingerprint.of(stage)])
     }
 
     /// Marks the cluster as between stages before an operation starts: if the operation fails

@@ -94,7 +94,7 @@ extension Lifecycle {
         // Reused only when built from the configured seed and scale by the same steps and checks.
         if let record = try store.recordedLifecycle(), record.stage == stage.rawValue,
            record.seed == configuration.seed, record.scale == configuration.scale,
-           record.fingerprint == ProjectFingerprint.current {
+           record.fingerprint == ProjectFingerprint.of(stage) {
             return Baseline.generated(seed: record.seed, scale: record.scale)
         }
         let (baseline, _) = try resetToBaseline()

@@ -32,6 +32,19 @@ public enum SQLFile: String, CaseIterable, Sendable, CustomStringConvertible {
     case planRebalance = "resharding/36_plan_rebalance.sql"
     case planDrain = "resharding/37_plan_drain.sql"
 
+    /// The lifecycle stage this file's step builds; nil for the queries, the single move and the
+    /// dry runs, which build none (`ProjectFingerprint` leaves them out of every stage's fingerprint).
+    public var builds: LifecycleStage? {
+        switch self {
+        case .createBaseTables, .seedData: .baseline
+        case .enableCitus, .addWorkers, .distributeTables, .createReferenceTable, .verifyDistribution: .distributed
+        case .addWorkerNode, .rebalanceShards, .isolateTenant, .drainWorker: .resharded
+        case .undistributeTables: .undistributed
+        case .singleShardQuery, .crossShardQuery, .joinQueries, .explainAnalyze, .distributionStats, .aggregateQuery,
+             .moveShard, .planRebalance, .planDrain: nil
+        }
+    }
+
     /// The file on disk.
     public var url: URL { ProjectLayout.sqlFile(rawValue) }
 

@@ -1,0 +1,176 @@
+import ClusterFixtures
+import Foundation
+import Mutants
+
+/// `citus-verify mutate --generated`: every generated mutant (or a sample) against the tests that
+/// read what it touches, each from a saved cluster state instead of a lifecycle rebuilt from Phase 1.
+///
+/// 1. The unmutated copy runs each target alone, in lifecycle order, with `CITUS_VERIFY_READ_LOG`:
+///    it must pass, the SQL files each target reads are recorded, and the cluster's data folder is
+///    saved before each phase (a snapshot per stage).
+/// 2. An SQL mutant runs the targets that read its file, starting from the snapshot of the first
+///    of them; it needs no build: the project's own test binary runs, reading the copy's `sql/`
+///    (`CITUS_VERIFY_ROOT`), so the project must be built (`swift build --build-tests`) first.
+/// 3. A Swift mutant is built incrementally, then runs the unit target and, if that passes, the
+///    lifecycle (Phases 1 to 4) from the start.
+struct GeneratedMutationRun {
+    let workspace: MutationWorkspace
+    let mutants: [GeneratedMutant]
+    let generated: Int
+    let equivalent: [String: EquivalentMutant]
+    let sampleSeed: String?
+
+    /// The lifecycle's targets, in order, and the unit target (no cluster).
+    static let unitTarget = "ClusterFixturesTests"
+    static let phaseTargets = ["Phase1Tests", "Phase2Tests", "Phase3Tests", "Phase4Tests"]
+
+    private var snapshots: URL { workspace.work.appendingPathComponent("snapshots") }
+
+    func log(_ text: String) { FileHandle.standardError.write(Data("mutate: \(text)\n".utf8)) }
+
+    func run() throws -> GeneratedMutationReport {
+        let started = Date()
+        try workspace.copyProject()
+        if mutants.contains(where: \.isSwift) {
+            log("building the copy in \(workspace.tree.path) for the Swift mutants")
+            try workspace.build()
+        }
+        let readers = try prepare()
+        var outcomes: [GeneratedMutantOutcome] = []
+        for (number, mutant) in mutants.enumerated() {
+            let began = Date()
+            log(String(format: "mutant %d of %d: %@ %@:%d %@, %.0f s elapsed", number + 1, mutants.count, mutant.id, mutant.file, mutant.line,
+                       mutant.summary, Date().timeIntervalSince(started)))
+            var outcome: GeneratedMutantOutcome
+            if let known = equivalent[mutant.id] {
+                outcome = GeneratedMutantOutcome(mutant: mutant, verdict: .equivalent, detail: known.reason, targets: [], seconds: 0)
+            } else {
+                do {
+                    outcome = try run(mutant, readers: readers)
+                } catch {
+                    outcome = GeneratedMutantOutcome(mutant: mutant, verdict: .killed, detail: "the mutated run could not complete: \(error)",
+                                                     targets: [], seconds: 0)
+                }
+                outcome.seconds = Date().timeIntervalSince(began)
+            }
+            log("  \(outcome.verdict.rawValue) in \(Int(outcome.seconds)) s: \(outcome.detail.prefix(200))")
+            outcomes.append(outcome)
+        }
+        // The copy ends as it began: the original files, the cluster stopped.
+        try workspace.copyProject()
+        _ = try? workspace.cluster("down")
+        return GeneratedMutationReport(outcomes: outcomes, seconds: Date().timeIntervalSince(started), generated: generated, sampleSeed: sampleSeed)
+    }
+
+    /// Runs the unmutated targets, saving a snapshot before each phase and recording which SQL
+    /// files each target reads. Returns file → targets that read it, in lifecycle order.
+    private func prepare() throws -> [String: [String]] {
+        _ = try workspace.cluster("destroy")
+        try? FileManager.default.removeItem(at: snapshots)
+        try FileManager.default.createDirectory(at: snapshots, withIntermediateDirectories: true)
+        var readers: [String: [String]] = [:]
+        func record(_ target: String, _ logFile: URL) {
+            let files = Set(((try? String(contentsOf: logFile, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init))
+            for file in files.sorted() { readers[file, default: []].append(target) }
+        }
+        let unitLog = workspace.work.appendingPathComponent("reads-\(Self.unitTarget).log")
+        try? FileManager.default.removeItem(at: unitLog)
+        let unit = try workspace.test(filter: "^\(Self.unitTarget)\\.", builtIn: ProjectLayout.root, extraEnvironment: ["CITUS_VERIFY_READ_LOG": unitLog.path])
+        guard unit.status == 0 else { throw unmutatedFailure(Self.unitTarget, unit) }
+        record(Self.unitTarget, unitLog)
+        for target in Self.phaseTargets {
+            try saveSnapshot(before: target)
+            log("unmutated \(target), recording the SQL files it reads")
+            let readLog = workspace.work.appendingPathComponent("reads-\(target).log")
+            try? FileManager.default.removeItem(at: readLog)
+            try startCluster()
+            let outcome = try workspace.test(filter: "^\(target)\\.", builtIn: ProjectLayout.root, extraEnvironment: ["CITUS_VERIFY_READ_LOG": readLog.path])
+            guard outcome.status == 0 else { throw unmutatedFailure(target, outcome) }
+            record(target, readLog)
+        }
+        _ = try workspace.cluster("down")
+        return readers
+    }
+
+    private func unmutatedFailure(_ target: String, _ outcome: ChildProcess.Outcome) -> MutationCatalogueError {
+        MutationCatalogueError(description: "the unmutated copy fails \(target): "
+            + (MutationWorkspace.verdict(of: outcome).firstFailure ?? String(outcome.output.suffix(400))) + " (fix that before judging mutants)")
+    }
+
+    private func startCluster() throws {
+        let up = try workspace.cluster("up")
+        guard up.status == 0 else {
+            throw MutationCatalogueError(description: "the mutants' cluster did not start: \(up.errorOutput.suffix(400))")
+        }
+    }
+
+    /// Stops the cluster and keeps a copy of its data folder as the state `target` starts from.
+    private func saveSnapshot(before target: String) throws {
+        if FileManager.default.fileExists(atPath: workspace.clusterDir) {
+            _ = try workspace.cluster("down")
+            try workspace.shell("cp -a \(workspace.quote(workspace.clusterDir)) \(workspace.quote(snapshots.appendingPathComponent(target).path))")
+        } else {
+            try workspace.shell("mkdir -p \(workspace.quote(snapshots.appendingPathComponent(target).path))")
+        }
+    }
+
+    /// Puts the cluster back in the state `target` starts from, and starts it.
+    private func restoreSnapshot(before target: String) throws {
+        _ = try workspace.cluster("down")
+        let saved = snapshots.appendingPathComponent(target).path
+        try workspace.shell("rm -rf \(workspace.quote(workspace.clusterDir)) && cp -a \(workspace.quote(saved)) \(workspace.quote(workspace.clusterDir))")
+        try startCluster()
+    }
+
+    private func run(_ mutant: GeneratedMutant, readers: [String: [String]]) throws -> GeneratedMutantOutcome {
+        let file = workspace.tree.appendingPathComponent(mutant.file)
+        let original = try String(contentsOf: file, encoding: .utf8)
+        try mutant.apply(to: original).write(to: file, atomically: true, encoding: .utf8)
+        defer { try? original.write(to: file, atomically: true, encoding: .utf8) }
+        if mutant.isSwift {
+            do { try workspace.build() } catch {
+                return GeneratedMutantOutcome(mutant: mutant, verdict: .stillborn, detail: "does not compile", targets: [], seconds: 0)
+            }
+            let unit = MutationWorkspace.verdict(of: try workspace.test(filter: "^\(Self.unitTarget)\\.", builtIn: workspace.tree))
+            if unit.failed {
+                return GeneratedMutantOutcome(mutant: mutant, verdict: .killed, detail: unit.firstFailure ?? "", targets: [Self.unitTarget], seconds: 0)
+            }
+            return try runTargets(Self.phaseTargets, for: mutant, alreadyRun: [Self.unitTarget], builtIn: workspace.tree)
+        }
+        let targets = readers[mutant.file] ?? []
+        guard !targets.isEmpty else {
+            return GeneratedMutantOutcome(mutant: mutant, verdict: .survived, detail: "no test target of the mutation run reads \(mutant.file)",
+                                          targets: [], seconds: 0)
+        }
+        if targets.contains(Self.unitTarget) {
+            let unit = MutationWorkspace.verdict(of: try workspace.test(filter: "^\(Self.unitTarget)\\.", builtIn: ProjectLayout.root))
+            if unit.failed {
+                return GeneratedMutantOutcome(mutant: mutant, verdict: .killed, detail: unit.firstFailure ?? "", targets: [Self.unitTarget], seconds: 0)
+            }
+        }
+        let phases = Self.phaseTargets.filter(targets.contains)
+        return try runTargets(phases, for: mutant, alreadyRun: targets.contains(Self.unitTarget) ? [Self.unitTarget] : [],
+                              builtIn: ProjectLayout.root)
+    }
+
+    /// Runs `phases` in one process from the snapshot of the first of them.
+    private func runTargets(_ phases: [String], for mutant: GeneratedMutant, alreadyRun: [String], builtIn: URL) throws -> GeneratedMutantOutcome {
+        guard let first = phases.first else {
+            return GeneratedMutantOutcome(mutant: mutant, verdict: .survived, detail: "every test of \(alreadyRun.joined(separator: ", ")) passed",
+                                          targets: alreadyRun, seconds: 0)
+        }
+        try restoreSnapshot(before: first)
+        let filter = "^(" + phases.joined(separator: "|") + ")\\."
+        let outcome: ChildProcess.Outcome
+        do {
+            outcome = try workspace.test(filter: filter, builtIn: builtIn, timeLimit: .seconds(600))
+        } catch let timedOut as ChildProcess.TimedOut {
+            return GeneratedMutantOutcome(mutant: mutant, verdict: .killed, detail: "the tests did not end: \(timedOut)", targets: alreadyRun + phases,
+                                          seconds: 0)
+        }
+        let verdict = MutationWorkspace.verdict(of: outcome)
+        return GeneratedMutantOutcome(mutant: mutant, verdict: verdict.failed ? .killed : .survived,
+                                      detail: verdict.failed ? (verdict.firstFailure ?? "") : "every test of \((alreadyRun + phases).joined(separator: ", ")) passed",
+                                      targets: alreadyRun + phases, seconds: 0)
+    }
+}
