@@ -8,11 +8,9 @@ import Mutants
 /// 1. The unmutated copy runs each target alone, in lifecycle order, with `CITUS_VERIFY_READ_LOG`:
 ///    it must pass, the SQL files each target reads are recorded, and the cluster's data folder is
 ///    saved before each phase (a snapshot per stage).
-/// 2. An SQL mutant runs the targets that read its file, starting from the snapshot of the first
-///    of them; it needs no build: the project's own test binary runs, reading the copy's `sql/`
-///    (`CITUS_VERIFY_ROOT`), so the project must be built (`swift build --build-tests`) first.
-/// 3. A Swift mutant is built incrementally, then runs the unit target and, if that passes, the
-///    lifecycle (Phases 1 to 4) from the start.
+/// 2. An SQL mutant runs the targets that read its file, each alone from the snapshot it starts
+///    from, the quickest first, until one fails; it needs no build (the tests read `sql/` at run time).
+/// 3. A Swift mutant is built incrementally, then runs the unit target and the phases the same way.
 struct GeneratedMutationRun {
     let workspace: MutationWorkspace
     let mutants: [GeneratedMutant]
@@ -31,11 +29,9 @@ struct GeneratedMutationRun {
     func run() throws -> GeneratedMutationReport {
         let started = Date()
         try workspace.copyProject()
-        if mutants.contains(where: \.isSwift) {
-            log("building the copy in \(workspace.tree.path) for the Swift mutants")
-            try workspace.build()
-        }
-        let readers = try prepare()
+        log("building the copy in \(workspace.tree.path)")
+        try workspace.build()
+        let (readers, durations) = try prepare()
         var outcomes: [GeneratedMutantOutcome] = []
         for (number, mutant) in mutants.enumerated() {
             let began = Date()
@@ -46,7 +42,7 @@ struct GeneratedMutationRun {
                 outcome = GeneratedMutantOutcome(mutant: mutant, verdict: .equivalent, detail: known.reason, targets: [], seconds: 0)
             } else {
                 do {
-                    outcome = try run(mutant, readers: readers)
+                    outcome = try run(mutant, readers: readers, durations: durations)
                 } catch {
                     outcome = GeneratedMutantOutcome(mutant: mutant, verdict: .killed, detail: "the mutated run could not complete: \(error)",
                                                      targets: [], seconds: 0)
@@ -63,8 +59,9 @@ struct GeneratedMutationRun {
     }
 
     /// Runs the unmutated targets, saving a snapshot before each phase and recording which SQL
-    /// files each target reads. Returns file → targets that read it, in lifecycle order.
-    private func prepare() throws -> [String: [String]] {
+    /// files each target reads and how long each takes. Returns file → targets that read it.
+    private func prepare() throws -> (readers: [String: [String]], seconds: [String: Double]) {
+        var seconds: [String: Double] = [:]
         _ = try workspace.cluster("destroy")
         try? FileManager.default.removeItem(at: snapshots)
         try FileManager.default.createDirectory(at: snapshots, withIntermediateDirectories: true)
@@ -75,7 +72,9 @@ struct GeneratedMutationRun {
         }
         let unitLog = workspace.work.appendingPathComponent("reads-\(Self.unitTarget).log")
         try? FileManager.default.removeItem(at: unitLog)
-        let unit = try workspace.test(filter: "^\(Self.unitTarget)\\.", builtIn: ProjectLayout.root, extraEnvironment: ["CITUS_VERIFY_READ_LOG": unitLog.path])
+        var began = Date()
+        let unit = try workspace.test(filter: "^\(Self.unitTarget)\\.", extraEnvironment: ["CITUS_VERIFY_READ_LOG": unitLog.path])
+        seconds[Self.unitTarget] = Date().timeIntervalSince(began)
         guard unit.status == 0 else { throw unmutatedFailure(Self.unitTarget, unit) }
         record(Self.unitTarget, unitLog)
         for target in Self.phaseTargets {
@@ -84,12 +83,15 @@ struct GeneratedMutationRun {
             let readLog = workspace.work.appendingPathComponent("reads-\(target).log")
             try? FileManager.default.removeItem(at: readLog)
             try startCluster()
-            let outcome = try workspace.test(filter: "^\(target)\\.", builtIn: ProjectLayout.root, extraEnvironment: ["CITUS_VERIFY_READ_LOG": readLog.path])
+            began = Date()
+            let outcome = try workspace.test(filter: "^\(target)\\.", extraEnvironment: ["CITUS_VERIFY_READ_LOG": readLog.path])
+            seconds[target] = Date().timeIntervalSince(began)
             guard outcome.status == 0 else { throw unmutatedFailure(target, outcome) }
             record(target, readLog)
         }
         _ = try workspace.cluster("down")
-        return readers
+        log("unmutated targets passed: " + seconds.sorted { $0.value < $1.value }.map { "\($0.key) \(Int($0.value)) s" }.joined(separator: ", "))
+        return (readers, seconds)
     }
 
     private func unmutatedFailure(_ target: String, _ outcome: ChildProcess.Outcome) -> MutationCatalogueError {
@@ -122,55 +124,43 @@ struct GeneratedMutationRun {
         try startCluster()
     }
 
-    private func run(_ mutant: GeneratedMutant, readers: [String: [String]]) throws -> GeneratedMutantOutcome {
+    private func run(_ mutant: GeneratedMutant, readers: [String: [String]], durations: [String: Double]) throws -> GeneratedMutantOutcome {
         let file = workspace.tree.appendingPathComponent(mutant.file)
         let original = try String(contentsOf: file, encoding: .utf8)
         try mutant.apply(to: original).write(to: file, atomically: true, encoding: .utf8)
         defer { try? original.write(to: file, atomically: true, encoding: .utf8) }
+        let targets: [String]
         if mutant.isSwift {
             do { try workspace.build() } catch {
                 return GeneratedMutantOutcome(mutant: mutant, verdict: .stillborn, detail: "does not compile", targets: [], seconds: 0)
             }
-            let unit = MutationWorkspace.verdict(of: try workspace.test(filter: "^\(Self.unitTarget)\\.", builtIn: workspace.tree))
-            if unit.failed {
-                return GeneratedMutantOutcome(mutant: mutant, verdict: .killed, detail: unit.firstFailure ?? "", targets: [Self.unitTarget], seconds: 0)
-            }
-            return try runTargets(Self.phaseTargets, for: mutant, alreadyRun: [Self.unitTarget], builtIn: workspace.tree)
+            // The oracles judge the lifecycle: every target may read what the mutant changed.
+            targets = [Self.unitTarget] + Self.phaseTargets
+        } else {
+            targets = readers[mutant.file] ?? []
         }
-        let targets = readers[mutant.file] ?? []
         guard !targets.isEmpty else {
             return GeneratedMutantOutcome(mutant: mutant, verdict: .survived, detail: "no test target of the mutation run reads \(mutant.file)",
                                           targets: [], seconds: 0)
         }
-        if targets.contains(Self.unitTarget) {
-            let unit = MutationWorkspace.verdict(of: try workspace.test(filter: "^\(Self.unitTarget)\\.", builtIn: ProjectLayout.root))
-            if unit.failed {
-                return GeneratedMutantOutcome(mutant: mutant, verdict: .killed, detail: unit.firstFailure ?? "", targets: [Self.unitTarget], seconds: 0)
+        // The quickest first: most mutants die in the first target that reads what they touch.
+        var ran: [String] = []
+        for target in targets.sorted(by: { durations[$0, default: 0] < durations[$1, default: 0] }) {
+            ran.append(target)
+            if target != Self.unitTarget { try restoreSnapshot(before: target) }
+            let outcome: ChildProcess.Outcome
+            do {
+                outcome = try workspace.test(filter: "^\(target)\\.", timeLimit: .seconds(600))
+            } catch let timedOut as ChildProcess.TimedOut {
+                return GeneratedMutantOutcome(mutant: mutant, verdict: .killed, detail: "\(target) did not end: \(timedOut)", targets: ran, seconds: 0)
+            }
+            let verdict = MutationWorkspace.verdict(of: outcome)
+            if verdict.failed {
+                return GeneratedMutantOutcome(mutant: mutant, verdict: .killed, detail: "\(target): " + (verdict.firstFailure ?? ""), targets: ran,
+                                              seconds: 0)
             }
         }
-        let phases = Self.phaseTargets.filter(targets.contains)
-        return try runTargets(phases, for: mutant, alreadyRun: targets.contains(Self.unitTarget) ? [Self.unitTarget] : [],
-                              builtIn: ProjectLayout.root)
-    }
-
-    /// Runs `phases` in one process from the snapshot of the first of them.
-    private func runTargets(_ phases: [String], for mutant: GeneratedMutant, alreadyRun: [String], builtIn: URL) throws -> GeneratedMutantOutcome {
-        guard let first = phases.first else {
-            return GeneratedMutantOutcome(mutant: mutant, verdict: .survived, detail: "every test of \(alreadyRun.joined(separator: ", ")) passed",
-                                          targets: alreadyRun, seconds: 0)
-        }
-        try restoreSnapshot(before: first)
-        let filter = "^(" + phases.joined(separator: "|") + ")\\."
-        let outcome: ChildProcess.Outcome
-        do {
-            outcome = try workspace.test(filter: filter, builtIn: builtIn, timeLimit: .seconds(600))
-        } catch let timedOut as ChildProcess.TimedOut {
-            return GeneratedMutantOutcome(mutant: mutant, verdict: .killed, detail: "the tests did not end: \(timedOut)", targets: alreadyRun + phases,
-                                          seconds: 0)
-        }
-        let verdict = MutationWorkspace.verdict(of: outcome)
-        return GeneratedMutantOutcome(mutant: mutant, verdict: verdict.failed ? .killed : .survived,
-                                      detail: verdict.failed ? (verdict.firstFailure ?? "") : "every test of \((alreadyRun + phases).joined(separator: ", ")) passed",
-                                      targets: alreadyRun + phases, seconds: 0)
+        return GeneratedMutantOutcome(mutant: mutant, verdict: .survived, detail: "every test of \(ran.joined(separator: ", ")) passed",
+                                      targets: ran, seconds: 0)
     }
 }

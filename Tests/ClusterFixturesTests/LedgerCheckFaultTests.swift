@@ -25,6 +25,20 @@ struct LedgerCheckFaultTests {
         LedgerCheck(operation: "self-test", writes: writes, found: found, orphanItems: orphans)
     }
 
+    @Test("A writer's error is judged by the operation: XX000 allowed during a tenant isolation only, any other SQLSTATE never")
+    func writerErrorsJudgedByOperation() {
+        func check(_ operation: String, _ errors: [String: Int]) -> LedgerCheck {
+            var writes = Self.writes
+            writes.errorsBySQLState = errors
+            return LedgerCheck(operation: operation, writes: writes, found: Self.exact, orphanItems: 0)
+        }
+        #expect(ExpectedWriterErrors.unexpected(in: check("tenant isolation", ["XX000": 3])).isEmpty)
+        #expect(ExpectedWriterErrors.unexpected(in: check("rebalance", [:])).isEmpty)
+        #expect(ExpectedWriterErrors.unexpected(in: check("rebalance", ["XX000": 1])).keys.sorted() == ["XX000"])
+        #expect(ExpectedWriterErrors.unexpected(in: check("tenant isolation", ["XX000": 1, "08006": 2])).keys.sorted() == ["08006"])
+        #expect(ExpectedWriterErrors.unexpected(in: check("undistribute", ["40P01": 1])).keys.sorted() == ["40P01"])
+    }
+
     @Test("Rows exactly as acknowledged hold")
     func exactRowsHold() {
         let check = Self.check(Self.exact)

@@ -89,6 +89,7 @@ struct Phase4Tests {
         print("writes during \(check)")
         #expect(check.acknowledged > 0, "writers were active during the undistribute")
         #expect(check.holds, "\(check)")
+        #expect(ExpectedWriterErrors.unexpected(in: check).isEmpty, "errors the undistribute does not raise: \(ExpectedWriterErrors.unexpected(in: check))")
         Evidence.note("writes during \(check)")
         Evidence.availability(check.availability(outcome: "completed"))
     }
