@@ -24,6 +24,8 @@ struct Mutate: ParsableCommand {
     @Option(help: "With --generated: run this many mutants, drawn by --sample-seed, instead of all.") var sample: Int?
     @Option(help: "With --sample: the seed of the draw (CI passes the commit id).") var sampleSeed = "0"
     @Option(help: "With --generated: only the mutants of files under this path (e.g. sql/ or sql/resharding/31).") var files: String?
+    @Flag(help: "With --generated: write the report and exit 0 even when mutants survive (a sample run that reports).")
+    var reportOnly = false
     @Flag(help: "With --generated: list the mutants (id, file:line, operator, edit) and run nothing.") var list = false
 
     func run() throws {
@@ -158,6 +160,6 @@ struct Mutate: ParsableCommand {
         print("mutate: \(killed) of \(counted) generated mutants killed, \(report.survivors.count) survived, "
               + "\(report.outcomes.count - counted) equivalent or stillborn, in \(Int(report.seconds)) s; reports/mutate/generated.md")
         for survivor in report.survivors { print("  survived: \(survivor.mutant.id) \(survivor.mutant.file):\(survivor.mutant.line) \(survivor.mutant.summary)") }
-        if !report.survivors.isEmpty { throw ExitCode(1) }
+        if !report.survivors.isEmpty && !reportOnly { throw ExitCode(1) }
     }
 }
