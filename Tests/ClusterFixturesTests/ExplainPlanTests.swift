@@ -26,6 +26,29 @@ struct ExplainPlanTests {
         #expect(ExplainPlan(lines: ["Custom Scan (Citus Adaptive)", "  ->  MapMergeJob", "        Map Task Count: 32"]).repartitions)
     }
 
+    /// Every predicate of the reader is seen both firing and not firing, so none can be a constant.
+    @Test("Each EXPLAIN fact both ways: executor, task count, task nodes, repartition, distributed subplan")
+    func eachFactBothWays() {
+        let subplan = ExplainPlan(lines: [
+            "Custom Scan (Citus Adaptive)",
+            "  ->  Distributed Subplan 1_1",
+            "        ->  Seq Scan on users",
+            "  Task Count: 32",
+            "  Tasks Shown: One of 32",
+        ])
+        let plain = ExplainPlan(lines: ["Hash Join", "  ->  Seq Scan on orders", "  ->  Seq Scan on users"])
+        #expect(subplan.hasSubplan && !plain.hasSubplan)
+        #expect(subplan.citusExecutor == "Adaptive" && plain.citusExecutor == nil)
+        #expect(subplan.taskCount == 32 && plain.taskCount == nil)
+        #expect(subplan.taskNodes.isEmpty)
+        #expect(!subplan.repartitions && !plain.repartitions)
+        #expect(subplan.summary() == "Citus Adaptive, 32 tasks, with a distributed subplan")
+        #expect(plain.summary() == "PostgreSQL alone (no Citus executor)")
+        let repartitioned = ExplainPlan(lines: ["Custom Scan (Citus Adaptive)", "  Task Count: 4", "  ->  MapMergeJob",
+                                                "        Node: host=127.0.0.1 port=9701 dbname=x"])
+        #expect(repartitioned.summary { "w\($0.port - 9700)" } == "Citus Adaptive, 4 tasks, shown on w1, repartitioned between nodes")
+    }
+
     @Test("Checksum SQL quotes the table name, so no name can escape into the statement; an unlisted table is refused")
     func checksumQuotes() throws {
         #expect(try TableChecksum.sql(for: "orders", from: SQLIdentifier.quote("orders\"; DROP TABLE x; --"))
