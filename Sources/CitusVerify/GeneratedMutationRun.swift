@@ -67,7 +67,7 @@ struct GeneratedMutationRun {
         try FileManager.default.createDirectory(at: snapshots, withIntermediateDirectories: true)
         var readers: [String: [String]] = [:]
         func record(_ target: String, _ logFile: URL) {
-            let files = Set(((try? String(contentsOf: logFile, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init))
+            let files = Set(((try? ReadLog.entries(at: logFile)) ?? []).compactMap { if case .file(let path) = $0 { path } else { nil } })
             for file in files.sorted() { readers[file, default: []].append(target) }
         }
         let unitLog = workspace.work.appendingPathComponent("reads-\(Self.unitTarget).log")

@@ -23,6 +23,9 @@ public struct Row: Sendable, CustomStringConvertible {
     public var values: [String?]
     /// Where the row came from, for error messages.
     var source: String
+    /// For a row of a labelled script result: `file<TAB>label`, so that each column a test looks up
+    /// is recorded in the read log (`ReadLog`).
+    var origin: String? = nil
 
     /// The column's value converted to `T`; throws when the column is absent, NULL or not a `T`.
     public func get<T: SQLDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
@@ -33,6 +36,7 @@ public struct Row: Sendable, CustomStringConvertible {
     }
 
     public func get<T: SQLDecodable>(_ index: Int, as type: T.Type = T.self) throws -> T {
+        if let origin, columns.indices.contains(index) { ReadLog.read(origin: origin, column: columns[index]) }
         guard values.indices.contains(index) else {
             throw DatabaseError(node: source, message: "no column \(index) in a row of \(values.count)")
         }
@@ -48,6 +52,7 @@ public struct Row: Sendable, CustomStringConvertible {
     /// The value, or nil for NULL.
     public func optional<T: SQLDecodable>(_ column: String, as type: T.Type = T.self) throws -> T? {
         guard let index = columns.firstIndex(of: column) else { return try get(column, as: type) }
+        if let origin { ReadLog.read(origin: origin, column: column) }
         return values[index] == nil ? nil : try get(index, as: type)
     }
 

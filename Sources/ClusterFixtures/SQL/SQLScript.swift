@@ -30,7 +30,7 @@ public struct SQLScript: Sendable {
         }
         let relative = url.path.hasPrefix(ProjectLayout.root.path + "/")
             ? String(url.path.dropFirst(ProjectLayout.root.path.count + 1)) : url.path
-        SQLReadLog.record(relative)
+        ReadLog.file(relative)
         try self.init(name: relative, text: text, variables: variables)
     }
 

@@ -8,16 +8,23 @@ public struct ScriptResults: Sendable {
     public init(script: SQLScript, all: [QueryResult]) {
         self.script = script
         self.all = all
+        for (statement, result) in zip(script.statements, all) {
+            if let label = statement.label { ReadLog.declared(file: script.name, label: label, columns: result.columns) }
+        }
     }
 
     /// The result of the statement labelled `label`; an error naming the file and the labels it has
-    /// when there is none.
+    /// when there is none. Its rows record each column a test looks up (`ReadLog`).
     public func named(_ label: String) throws -> QueryResult {
         guard let index = script.statements.firstIndex(where: { $0.label == label }), all.indices.contains(index) else {
             throw MissingResult(file: script.name, label: label,
                                 labels: script.statements.compactMap(\.label))
         }
-        return all[index]
+        let origin = script.name + "\t" + label
+        ReadLog.read(origin: origin, column: "*")
+        var result = all[index]
+        for i in result.rows.indices { result.rows[i].origin = origin }
+        return result
     }
 
     /// The one row of the statement labelled `label`; an error when it returned another number.
