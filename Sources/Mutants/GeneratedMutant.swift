@@ -37,6 +37,7 @@ public struct GeneratedMutant: Codable, Sendable, Equatable {
             let flat = s.split(whereSeparator: \.isWhitespace).joined(separator: " ")
             return flat.count > 70 ? String(flat.prefix(67)) + "..." : flat
         }
+        if original.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return "insert '\(clip(replacement))'" }
         return replacement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
             ? "drop '\(clip(original))'" : "'\(clip(original))' → '\(clip(replacement))'"
     }

@@ -78,6 +78,17 @@ struct Phase1Tests {
         #expect(missing.isEmpty && extra.isEmpty, "missing: \(missing), extra: \(extra)")
     }
 
+    @Test("Each id sequence stands at the seed's largest id, so the next insert gets the next id and never collides")
+    func sequencesStandAtTheSeed() throws {
+        let expected = ["users": data.users.map(\.id).max()!, "orders": data.orders.map(\.id).max()!, "order_items": data.items.map(\.id).max()!]
+        for (table, largest) in expected.sorted(by: { $0.key < $1.key }) {
+            // NULL when the sequence was never advanced (setval with is_called false, or no setval).
+            let last = try cluster.sqlRow("SELECT pg_sequence_last_value(pg_get_serial_sequence($1, 'id')::regclass) AS last_value",
+                                          [table]).optional("last_value", as: Int.self)
+            #expect(last == largest, "\(table)'s sequence stands at \(last.map(String.init) ?? "nothing (never advanced)"), the seed's largest id is \(largest)")
+        }
+    }
+
     @Test("20% of users generate 80% of orders (measured in the database)", .proves(.ordersSeeded))
     func skew() throws {
         let share = try cluster.sqlValue("""

@@ -55,6 +55,11 @@ struct Phase3Tests {
         #expect(isolation.tenant == phase.seedData.heaviestUser.id,
                 "32_isolate_tenant.sql chose tenant \(isolation.tenant); the seed's heaviest is \(phase.seedData.heaviestUser.id)")
         #expect(evidence.heaviestTenant.id == phase.seedData.heaviestUser.id, "the heaviest tenant in the database is the generator's")
+        // The writers add orders of this very tenant while the file counts them: at least the generator's.
+        #expect(isolation.tenantOrders >= phase.seedData.heaviestUser.orders,
+                "32's tenant_before counts \(isolation.tenantOrders) orders of the tenant; the generator alone made \(phase.seedData.heaviestUser.orders)")
+        #expect(try isolation.report.results.row("tenant_after").get("user_id", as: Int.self) == isolation.tenant,
+                "32's tenant_after names the tenant it isolated")
         #expect(isolation.shardAfter != isolation.shardBefore)
         #expect(isolation.shardMinValue == isolation.tenantHash && isolation.shardMaxValue == isolation.tenantHash)
         #expect(isolation.orderShardCountAfter - isolation.orderShardCountBefore == evidence.expectedNewShards,
@@ -129,8 +134,51 @@ struct Phase3Tests {
         let planned = try rebalance.named("planned_moves").rows.filter { try $0.get("table_name", as: String.self) == "orders" }
         #expect(try Set(planned.map { cluster.workerName(host: try $0.get("targetname"), port: try $0.get("targetport")) }) == [added])
         #expect(planned.count == evidence.afterRebalance.shards(on: added), "planned moves of orders vs shards on \(added) after")
-        #expect(try rebalance.row("job_state").get("state", as: String.self) == "finished")
-        #expect(try names(evidence.drain.results.named("workers").rows) == allWorkers.filter { $0 != drained })
+        // Each planned move names a shard that sat on its source before and on its target after,
+        // and the shards that changed node are exactly the planned ones (the placement catalog).
+        let moved = Set(evidence.shardNodesAfterRebalance.filter { evidence.shardNodesBeforeRebalance[$0.key] != $0.value }.keys)
+        #expect(try Set(planned.map { try $0.get("shardid", as: Int64.self) }) == moved, "planned shards vs shards that changed node")
+        for move in planned {
+            let shard: Int64 = try move.get("shardid")
+            let source = "\(try move.get("sourcename", as: String.self)):\(try move.get("sourceport", as: Int.self))"
+            let target = "\(try move.get("targetname", as: String.self)):\(try move.get("targetport", as: Int.self))"
+            #expect(evidence.shardNodesBeforeRebalance[shard] == source && evidence.shardNodesAfterRebalance[shard] == target,
+                    "shard \(shard) planned \(source) → \(target); the catalog had it on \(evidence.shardNodesBeforeRebalance[shard] ?? "-") → \(evidence.shardNodesAfterRebalance[shard] ?? "-")")
+        }
+        let job = try rebalance.row("job_state")
+        #expect(try job.get("state", as: String.self) == "finished")
+        // The job the file waited on is the last rebalance job Citus recorded, finished.
+        let lastJob = try cluster.sqlRow("""
+            SELECT job_id, state::text AS state FROM pg_dist_background_job WHERE job_type = 'rebalance' ORDER BY job_id DESC LIMIT 1
+            """)
+        #expect(try job.get("job_id", as: Int64.self) == lastJob.get("job_id", as: Int64.self) && lastJob.get("state", as: String.self) == "finished",
+                "job_state \(job), the last rebalance job \(lastJob)")
+        let remaining = try evidence.drain.results.named("workers").rows
+        #expect(try names(remaining) == allWorkers.filter { $0 != drained })
+        #expect(try remaining.allSatisfy { try $0.get("isactive", as: Bool.self) && $0.get("shouldhaveshards", as: Bool.self) },
+                "every remaining worker active and taking shards after the drain: \(remaining)")
+    }
+
+    @Test("The dry runs (36, 37) plan exactly what the rebalance and the drain then did, and change nothing")
+    func dryRunsPlannedTheMoves() throws {
+        // 36: the same moves 31 planned, and the shards of orders that then changed node, source to target.
+        let planned = try evidence.rebalance.results.named("planned_moves").rows.map {
+            "\(try $0.get("table_name", as: String.self)) \(try $0.get("shardid", as: Int64.self)) "
+                + "\(cluster.workerName(host: try $0.get("sourcename"), port: try $0.get("sourceport"))) → "
+                + "\(cluster.workerName(host: try $0.get("targetname"), port: try $0.get("targetport")))"
+        }
+        let dryRun = evidence.dryRunRebalance.map { "\($0.table) \($0.shardID) \($0.source) → \($0.target)" }
+        #expect(dryRun == planned, "36's plan vs 31's")
+        let ordersMoved = Set(evidence.shardNodesAfterRebalance.filter { evidence.shardNodesBeforeRebalance[$0.key] != $0.value }.keys)
+        #expect(Set(evidence.dryRunRebalance.filter { $0.table == "orders" }.map(\.shardID)) == ordersMoved)
+        #expect(evidence.dryRunRebalance.allSatisfy { $0.bytes > 0 && $0.target == added }, "\(evidence.dryRunRebalance)")
+        // 37: every placement of the drained worker, moved to a worker that stays, and the node
+        // still taking shards afterwards (the file rolls its own change back).
+        #expect(Set(evidence.dryRunDrain.map { "\($0.table) \($0.shardID)" }) == evidence.placementsOnDrainedWorker)
+        #expect(evidence.dryRunDrain.count == evidence.placementsOnDrainedWorker.count)
+        let staying = Set(allWorkers.filter { $0 != drained })
+        #expect(evidence.dryRunDrain.allSatisfy { $0.source == drained && staying.contains($0.target) && $0.bytes > 0 }, "\(evidence.dryRunDrain)")
+        #expect(evidence.drainedTookShardsAfterDryRun, "37 left \(drained) marked shouldhaveshards = false")
     }
 
     @Test("After resharding, every demo query returns what the generated rows say, and 23 and 24 print the truth", .proves(.queriesAtEachPhase))

@@ -70,6 +70,17 @@ extension Cluster {
             WHERE schemaname = 'public' AND tablename = ANY($1::text[])
             ORDER BY 1
             """, [Self.tables])
-        return Set(try (columns + constraints + indexes).map { try $0.get("line", as: String.self) })
+        // How each table is kept, beyond its columns: persistence (an UNLOGGED table loses its rows
+        // in a crash), storage options, row security, and whether the suite's user owns it.
+        let tables = try sqlRows("""
+            SELECT c.relname || ' table persistence=' || c.relpersistence::text || ' kind=' || c.relkind::text
+                   || ' options=' || coalesce(array_to_string(c.reloptions, ','), '-')
+                   || ' rowsecurity=' || c.relrowsecurity || ' owner=' || CASE WHEN pg_get_userbyid(c.relowner) = current_user
+                                                                              THEN 'the suite''s user' ELSE pg_get_userbyid(c.relowner) END AS line
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND c.relname = ANY($1::text[])
+            ORDER BY 1
+            """, [Self.tables])
+        return Set(try (columns + constraints + indexes + tables).map { try $0.get("line", as: String.self) })
     }
 }

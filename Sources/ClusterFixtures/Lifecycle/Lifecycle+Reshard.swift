@@ -18,6 +18,18 @@ public struct ReshardEvidence: Sendable {
     public var expectedNewShards: Int
     public var beforeRebalance: ShardPlacements
     public var afterRebalance: ShardPlacements
+    /// The node (`host:port`, as registered) of each shard of orders before and after the
+    /// rebalance, from the placement catalog: what the file's planned moves are judged against.
+    public var shardNodesBeforeRebalance: [Int64: String]
+    public var shardNodesAfterRebalance: [Int64: String]
+    /// The dry runs' plans, made right before the rebalance (`36_plan_rebalance.sql`) and the
+    /// drain (`37_plan_drain.sql`), and whether the drained worker still took shards after its dry
+    /// run (the dry run must change nothing).
+    public var dryRunRebalance: [PlannedMove]
+    public var dryRunDrain: [PlannedMove]
+    public var drainedTookShardsAfterDryRun: Bool
+    /// Placements (`table shardid`) of orders and order_items on the drained worker right before the drain.
+    public var placementsOnDrainedWorker: Set<String>
     public var rebalance: OperationReport
     public var isolation: TenantIsolation
     public var drainedWorker: String
@@ -83,12 +95,16 @@ extension Lifecycle {
             return value
         }
 
+        try reverseWorkerRowOrder()
         let (active, addResults) = try addWorkerReporting()
         try check("add worker")
 
         let before = try cluster.placements(of: "orders")
+        let shardNodesBefore = try shardMap().mapValues(\.node)
+        let dryRunRebalance = try planRebalance()
         let rebalance = try whileWriting("rebalance") { try self.rebalance(timeLimit: timeLimit) }
         let after = try cluster.placements(of: "orders")
+        let shardNodesAfter = try shardMap().mapValues(\.node)
         try check("rebalance")
 
         let heaviest = try cluster.heaviestTenant()
@@ -110,14 +126,40 @@ extension Lifecycle {
         try check("tenant isolation")
 
         let drained = configuration.drainedWorker
+        try reverseWorkerRowOrder()
+        let dryRunDrain = try planDrain(drained)
+        let drainedTakesShards = try cluster.sqlValue(
+            "SELECT shouldhaveshards FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
+            [drained.registeredAddress.host, drained.registeredAddress.port], as: Bool.self)
+        let onDrained = Set(try cluster.catalogPlacements()
+            .filter { ["orders", "order_items"].contains($0.table) && $0.node == "\(drained.registeredAddress.host):\(drained.registeredAddress.port)" }
+            .map { "\($0.table) \($0.shardID)" })
         let drain = try whileWriting("drain \(drained.name)") { try self.drain(drained, timeLimit: timeLimit) }
         let afterDrain = try cluster.placements(of: "orders")
         try check("drain")
         try store.recordStage(.resharded)
         return ReshardEvidence(activeWorkersAfterAdd: active, addWorkerResults: addResults, expectedNewShards: expectedNewShards,
                                beforeRebalance: before, afterRebalance: after,
+                               shardNodesBeforeRebalance: shardNodesBefore, shardNodesAfterRebalance: shardNodesAfter,
+                               dryRunRebalance: dryRunRebalance, dryRunDrain: dryRunDrain,
+                               drainedTookShardsAfterDryRun: drainedTakesShards, placementsOnDrainedWorker: onDrained,
                                rebalance: rebalance, isolation: isolation, drainedWorker: drained.name,
                                afterDrain: afterDrain, drain: drain, steps: steps, heaviestTenant: heaviest, writes: writes)
+    }
+
+    /// Rewrites each worker's row of `pg_dist_node`, the highest node id first, with the value it
+    /// already has (`citus_set_node_property`), so that the catalog's physical order is the reverse
+    /// of node-id order. A file that lists workers without its `ORDER BY` then prints them in an
+    /// order the tests notice, instead of passing because the rows happen to lie in id order.
+    func reverseWorkerRowOrder() throws {
+        let workers = try cluster.sqlRows("""
+            SELECT nodename, nodeport, shouldhaveshards FROM pg_dist_node WHERE groupid <> 0 AND noderole = 'primary' ORDER BY nodeid DESC
+            """)
+        for worker in workers {
+            try cluster.sqlRow("SELECT citus_set_node_property($1, $2, 'shouldhaveshards', $3)",
+                               [try worker.get("nodename", as: String.self), try worker.get("nodeport", as: Int.self),
+                                try worker.get("shouldhaveshards", as: Bool.self)])
+        }
     }
 
     /// Registers the worker Phase 2 kept back, the last configured (`30_add_worker_node.sql`);

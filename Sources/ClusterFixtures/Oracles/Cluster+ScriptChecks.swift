@@ -2,50 +2,74 @@
 /// expectations from the seed or from Citus's own placement catalog (`pg_dist_placement`), which
 /// the files only read. Each returns one line per difference; none means the file told the truth.
 extension Cluster {
+    /// What a printed plan must show, from the catalog: PostgreSQL alone on plain tables, one task on
+    /// the node holding the tenant's shard, or one task per shard of orders without repartitioning.
+    public enum PlanExpectation: Sendable {
+        case plain
+        case router(tenant: Int, node: NodeAddress)
+        case allShards(Int)
+    }
+
+    /// The expectation for a plan of the tenant's rows, or of every shard, as the cluster is now
+    /// (Citus's catalog, never the file's own output).
+    public func expectedPlan(routedTo tenant: Int?) throws -> PlanExpectation {
+        guard try hasExtension("citus"),
+              try sqlValue("SELECT count(*) FROM pg_dist_partition WHERE logicalrelid = 'orders'::regclass", as: Int.self) == 1 else {
+            return .plain
+        }
+        if let tenant { return .router(tenant: tenant, node: try placementNode(ofTenant: tenant)) }
+        return .allShards(try shardIDs(of: "orders").count)
+    }
+
+    /// One line when the plan labelled `label` does not show what `expectation` says; nil when it does.
+    public func planMismatch(_ results: ScriptResults, _ label: String, _ expectation: PlanExpectation) throws -> String? {
+        let plan = ExplainPlan(lines: try results.named(label).rows.map { try $0.get("QUERY PLAN") })
+        let ok: Bool, what: String
+        switch expectation {
+        case .plain:
+            (ok, what) = (plan.citusExecutor == nil, "a plain table's plan mentions Citus")
+        case .router(let tenant, let node):
+            (ok, what) = (plan.citusExecutor == "Adaptive" && plan.taskCount == 1 && plan.taskNodes == [node],
+                          "expected one task on \(node), the node holding tenant \(tenant)'s shard")
+        case .allShards(let shards):
+            (ok, what) = (plan.citusExecutor == "Adaptive" && plan.taskCount == shards && !plan.repartitions && !plan.hasSubplan,
+                          "expected \(shards) tasks (one per shard of orders), no repartitioning")
+        }
+        return ok ? nil : "\(results.location(of: label)) (\(label)): \(what)\n\(plan)"
+    }
+
     /// `queries/23_explain_analyze.sql`: on distributed tables the tenant's query routes to the one
     /// node holding its shard, the region aggregate and the colocated join fan out to one task per
     /// shard without repartitioning; on plain tables no plan mentions Citus.
     public func explainScriptMismatches(tenant: Int, distributed: Bool) throws -> [String] {
-        let file = SQLFile.explainAnalyze
-        let results = try run(file, variables: ["tenant_id": String(tenant)])
-        var mismatches: [String] = []
-        func plan(_ label: String) throws -> ExplainPlan {
-            ExplainPlan(lines: try results.named(label).rows.map { try $0.get("QUERY PLAN") })
-        }
-        func check(_ label: String, _ ok: Bool, _ what: String, _ plan: ExplainPlan) {
-            if !ok { mismatches.append("\(results.location(of: label)) (\(label)): \(what)\n\(plan)") }
-        }
-        let labels = ["router_plan", "all_shards_plan", "colocated_join_plan"]
-        guard distributed else {
-            for label in labels {
-                let p = try plan(label)
-                check(label, p.citusExecutor == nil, "a plain table's plan mentions Citus", p)
-            }
-            return mismatches
-        }
-        let shards = try shardIDs(of: "orders").count
-        let router = try plan("router_plan")
-        let holder = try placementNode(ofTenant: tenant)
-        check("router_plan", router.citusExecutor == "Adaptive" && router.taskCount == 1 && router.taskNodes == [holder],
-              "expected one task on \(holder), the node holding tenant \(tenant)'s shard", router)
-        for label in ["all_shards_plan", "colocated_join_plan"] {
-            let p = try plan(label)
-            check(label, p.citusExecutor == "Adaptive" && p.taskCount == shards && !p.repartitions && !p.hasSubplan,
-                  "expected \(shards) tasks (one per shard of orders), no repartitioning", p)
-        }
-        return mismatches
+        let results = try run(.explainAnalyze, variables: ["tenant_id": String(tenant)])
+        // The caller says whether the tables are distributed now; the catalog says where.
+        let router: PlanExpectation = distributed ? .router(tenant: tenant, node: try placementNode(ofTenant: tenant)) : .plain
+        let allShards: PlanExpectation = distributed ? .allShards(try shardIDs(of: "orders").count) : .plain
+        return try [planMismatch(results, "router_plan", router), planMismatch(results, "all_shards_plan", allShards),
+                    planMismatch(results, "colocated_join_plan", allShards)].compactMap { $0 }
     }
 
     /// `queries/24_distribution_stats.sql`: shards per worker as the placement catalog has them,
     /// each shard of orders holding exactly the generated orders whose tenant hashes into it, and
     /// the largest shards being real placements.
     public func distributionStatsMismatches(expected data: SeedData) throws -> [String] {
+        // Sizes are measured by each node itself before and after the file runs: if nothing changed
+        // in between (no writes, no vacuum), the file's sizes must be exactly these.
+        let placements = try catalogPlacements()
+        let sizesBefore = try measuredSizes(of: placements)
         let results = try run(.distributionStats)
+        let sizesAfter = try measuredSizes(of: placements)
         var mismatches: [String] = []
+        mismatches += try sizeMismatches(results, placements: placements, sizes: sizesBefore)
+        if !mismatches.isEmpty && sizesAfter != sizesBefore {
+            // A size changed while the file ran: the file may have seen either state.
+            let afterMismatches = try sizeMismatches(results, placements: placements, sizes: sizesAfter)
+            if afterMismatches.count < mismatches.count { mismatches = afterMismatches }
+        }
         let perNode = try Dictionary(uniqueKeysWithValues: results.named("shards_per_worker").rows.map {
             ("\(try $0.get("nodename", as: String.self)):\(try $0.get("nodeport", as: Int.self))", try $0.get("shards", as: Int.self))
         })
-        let placements = try catalogPlacements()
         let catalog = placements.filter { ["orders", "order_items"].contains($0.table) }
             .reduce(into: [String: Int]()) { $0[$1.node, default: 0] += 1 }
         if perNode != catalog {
@@ -98,7 +122,23 @@ extension Cluster {
             mismatches.append("\(results.location(of: "partitions")): regions is not a reference table: \(regions)")
         }
         var listed: [String: Int] = [:]
-        for row in try results.named("placements").rows { listed[try row.get("table_name"), default: 0] += 1 }
+        let placementRows = try results.named("placements").rows
+        for row in placementRows { listed[try row.get("table_name"), default: 0] += 1 }
+        // Every placement, in the file's order, as the placement catalog has them.
+        let listedPlacements = try placementRows.map {
+            "\(try $0.get("table_name", as: String.self)) \(try $0.get("shardid", as: Int64.self)) "
+                + "\(try $0.get("nodename", as: String.self)):\(try $0.get("nodeport", as: Int.self))"
+        }
+        let catalogPlacementsInOrder = try sqlRows("""
+            SELECT s.logicalrelid::text || ' ' || s.shardid || ' ' || n.nodename || ':' || n.nodeport AS placement
+            FROM pg_dist_shard s JOIN pg_dist_placement p USING (shardid) JOIN pg_dist_node n USING (groupid)
+            ORDER BY s.logicalrelid::text, s.shardid, n.nodename, n.nodeport
+            """).map { try $0.get("placement", as: String.self) }
+        if listedPlacements != catalogPlacementsInOrder {
+            let first = zip(listedPlacements, catalogPlacementsInOrder).first { $0 != $1 }
+            mismatches.append("\(results.location(of: "placements")): \(listedPlacements.count) placements, the catalog has "
+                              + "\(catalogPlacementsInOrder.count)" + (first.map { "; '\($0.0)' where the catalog has '\($0.1)'" } ?? ""))
+        }
         let placements = try catalogPlacements()
         let catalogCounts = placements.reduce(into: [String: Int]()) { $0[$1.table, default: 0] += 1 }
         if listed != catalogCounts {
@@ -133,6 +173,58 @@ extension Cluster {
             WHERE p.shardid = get_shard_id_for_distribution_column('orders', $1::bigint)
             """, [tenant])
         return NodeAddress(host: try row.get("nodename"), port: try row.get("nodeport"))
+    }
+
+    /// Each placement's size in bytes (`shardid@host:port`), measured by the node holding it
+    /// (`pg_total_relation_size` of the shard's table there): independent of `citus_shards`, which
+    /// the verification files read.
+    func measuredSizes(of placements: [CatalogPlacement]) throws -> [String: Int64] {
+        var sizes: [String: Int64] = [:]
+        for (node, onNode) in Dictionary(grouping: placements, by: \.node) {
+            let registered = NodeAddress(parsing: node)
+            let connection = try (([coordinatorNode] + workerNodes).first { $0.registeredAddress == registered } ?? coordinatorNode).connection
+            let rows = try connection.query("""
+                SELECT s.shardid, pg_total_relation_size(s.rel::regclass) AS bytes
+                FROM unnest($1::bigint[], $2::text[]) AS s(shardid, rel)
+                """, ["{" + onNode.map { String($0.shardID) }.joined(separator: ",") + "}",
+                      "{" + onNode.map { "\($0.table)_\($0.shardID)" }.joined(separator: ",") + "}"]).rows
+            for row in rows { sizes["\(try row.get("shardid", as: Int64.self))@\(node)"] = try row.get("bytes", as: Int64.self) }
+        }
+        return sizes
+    }
+
+    /// 24's size columns against the nodes' own measures: each worker's total over the
+    /// distributed tables' placements, and the ten largest placements, largest first.
+    func sizeMismatches(_ results: ScriptResults, placements: [CatalogPlacement], sizes: [String: Int64]) throws -> [String] {
+        var mismatches: [String] = []
+        func pretty(_ bytes: [Int64]) throws -> [String] {
+            try sqlRows("SELECT pg_size_pretty(b) AS p FROM unnest($1::bigint[]) WITH ORDINALITY AS u(b, i) ORDER BY i",
+                        ["{" + bytes.map(String.init).joined(separator: ",") + "}"]).map { try $0.get("p") }
+        }
+        let perNode = Dictionary(grouping: placements.filter { ["orders", "order_items"].contains($0.table) }, by: \.node)
+            .mapValues { $0.reduce(Int64(0)) { $0 + (sizes["\($1.shardID)@\($1.node)"] ?? 0) } }
+        let nodes = perNode.keys.sorted()
+        let expectedPerNode = Dictionary(uniqueKeysWithValues: zip(nodes, try pretty(nodes.map { perNode[$0]! })))
+        let listedPerNode = try Dictionary(uniqueKeysWithValues: results.named("shards_per_worker").rows.map {
+            ("\(try $0.get("nodename", as: String.self)):\(try $0.get("nodeport", as: Int.self))", try $0.get("size", as: String.self))
+        })
+        if listedPerNode != expectedPerNode {
+            mismatches.append("\(results.location(of: "shards_per_worker")): sizes \(listedPerNode), the nodes measure \(expectedPerNode)")
+        }
+        // The ten largest placements, largest first, ties by shard id, as the nodes measure them.
+        let ranked = placements.sorted {
+            let a = sizes["\($0.shardID)@\($0.node)"] ?? 0, b = sizes["\($1.shardID)@\($1.node)"] ?? 0
+            return a != b ? a > b : $0.shardID < $1.shardID
+        }.prefix(10)
+        let prettySizes = try pretty(ranked.map { sizes["\($0.shardID)@\($0.node)"] ?? 0 })
+        let expected = zip(ranked, prettySizes).map { "\($0.table) \($0.shardID) \($1)" }
+        let listed = try results.named("largest_shards").rows.map {
+            "\(try $0.get("table_name", as: String.self)) \(try $0.get("shardid", as: Int64.self)) \(try $0.get("size", as: String.self))"
+        }
+        if listed != expected {
+            mismatches.append("\(results.location(of: "largest_shards")): \(listed), the nodes measure \(expected)")
+        }
+        return mismatches
     }
 
     /// One placement of a Citus table, as the placement catalog has it.

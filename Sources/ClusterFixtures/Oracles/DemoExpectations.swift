@@ -114,8 +114,17 @@ extension Cluster {
             }
         }
         var mismatches: [String] = []
+        // The plans 20 and 21 print: routed to the tenant's node, or one task per shard, or
+        // PostgreSQL alone, as the catalog says the tables are now.
+        let plans: [SQLFile: (label: String, expectation: PlanExpectation)] = [
+            .singleShardQuery: ("tenant_plan", try expectedPlan(routedTo: tenant)),
+            .crossShardQuery: ("status_plan", try expectedPlan(routedTo: nil)),
+        ]
         for (file, work) in zip(files, runs) {
             let results = try work.value()
+            if let plan = plans[file], let mismatch = try planMismatch(results, plan.label, plan.expectation) {
+                mismatches.append(mismatch)
+            }
             for expected in expectations where expected.file == file {
                 let result = try results.named(expected.label)
                 let rows = try result.rows.map { row in try expected.columns.map { try row.optional($0, as: String.self) ?? "NULL" } }

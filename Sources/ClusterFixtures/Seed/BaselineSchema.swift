@@ -51,5 +51,9 @@ public enum BaselineSchema {
         "users.name text null=NO default=-",
         "users.region_code text null=NO default=-",
         "users.tier text null=NO default=-",
+        "order_items table persistence=p kind=r options=- rowsecurity=false owner=the suite's user",
+        "orders table persistence=p kind=r options=- rowsecurity=false owner=the suite's user",
+        "regions table persistence=p kind=r options=- rowsecurity=false owner=the suite's user",
+        "users table persistence=p kind=r options=- rowsecurity=false owner=the suite's user",
     ]
 }
