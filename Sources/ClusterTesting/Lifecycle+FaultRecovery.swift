@@ -24,6 +24,8 @@ extension Lifecycle {
         #expect(ledger.holds, "\(ledger)")
         try removeLoadRows()
         let audit = try FaultAudit.run(on: cluster)
+        Evidence.note("left for Citus's cleanup after \(fault): "
+                      + (audit.beforeCleanup.isEmpty ? "nothing" : audit.beforeCleanup.map(\.description).joined(separator: "; ")))
         let orphans = audit.findings.filter { orphansAreAFinding && $0.what.contains("shard tables of orders/order_items") }
         #expect(audit.findings.filter { !orphans.contains($0) }.isEmpty, "after \(fault): \(audit.findings)")
         if !orphans.isEmpty {

@@ -157,6 +157,34 @@ struct Phase1Tests {
         Evidence.note("checksum self-test: \(report.seen) planted changes (each column of each table, added, deleted and duplicated rows), all seen")
     }
 
+    @Test("The seed file refuses a scale of 0 before writing anything, and leaves no table of its own behind")
+    func seedFileRefusesBadScale() throws {
+        var configuration = cluster.configuration
+        configuration.database += "_refused_seed"
+        let admin = try cluster.connect("coordinator", database: "postgres")
+        defer { admin.close() }
+        let quoted = SQLIdentifier.quote(configuration.database)
+        try admin.execute("DROP DATABASE IF EXISTS \(quoted) WITH (FORCE)")
+        try admin.execute("CREATE DATABASE \(quoted)")
+        defer { _ = try? admin.execute("DROP DATABASE IF EXISTS \(quoted) WITH (FORCE)") }
+        let scratch = Cluster(configuration: configuration)
+        defer { scratch.disconnectAll() }
+        try scratch.run(.createBaseTables)
+        // Statement by statement, as psql -f runs it: what ran before the refusal stays committed.
+        let session = try scratch.connect("coordinator (refused seed)")
+        let error = try #require(throws: DatabaseError.self) { try scratch.lifecycle.runSeedFile(seed: 42, scale: 0, on: session) }
+        #expect(error.description.contains("citus_verify.scale must be a whole number of at least 1"), "\(error)")
+        session.close()
+        for table in Cluster.tables {
+            #expect(try scratch.sqlValue("SELECT count(*) FROM \(table)", as: Int.self) == 0, "\(table) after a refused seed run")
+        }
+        let left = try scratch.sqlRows("""
+            SELECT relname::text AS name FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'
+            ORDER BY 1
+            """).map { try $0.get("name", as: String.self) }
+        #expect(Set(left) == Set(Cluster.tables), "the file's own tables are temporary: \(left)")
+    }
+
     @Test("The SQL seed file and the COPY path make exactly the generator's rows, for another seed and scale too", .proves(.ordersSeeded))
     func bothLoadersMakeTheSameRows() throws {
         let expected = SeedData(seed: 7, scale: 2)

@@ -12,19 +12,8 @@
 --   psql -v ON_ERROR_STOP=1 -f this file
 --   PGOPTIONS='-c citus_verify.seed=7 -c citus_verify.scale=2' psql -v ON_ERROR_STOP=1 -f this file
 
-INSERT INTO regions (code, name, timezone, currency) VALUES
-    ('us-east',    'US East',         'America/New_York',    'USD'),
-    ('us-west',    'US West',         'America/Los_Angeles', 'USD'),
-    ('ca-central', 'Canada Central',  'America/Toronto',     'CAD'),
-    ('br-south',   'Brazil South',    'America/Sao_Paulo',   'BRL'),
-    ('eu-west',    'Europe West',     'Europe/Dublin',       'EUR'),
-    ('eu-central', 'Europe Central',  'Europe/Berlin',       'EUR'),
-    ('uk-south',   'UK South',        'Europe/London',       'GBP'),
-    ('ap-south',   'Asia Pacific South', 'Asia/Mumbai',      'INR'),
-    ('ap-east',    'Asia Pacific East',  'Asia/Tokyo',       'JPY'),
-    ('au-east',    'Australia East',  'Australia/Sydney',    'AUD');
-
--- The seed (a 64-bit number, taken modulo 2^31 - 1) and the scale.
+-- The seed (a 64-bit number, taken modulo 2^31 - 1) and the scale, checked before anything is written:
+-- a refused run leaves the tables as they were.
 CREATE TEMP TABLE seed_parameters AS
 SELECT (coalesce(nullif(current_setting('citus_verify.seed', true), ''), '42')::numeric % 2147483647)::bigint AS seed,
        coalesce(nullif(current_setting('citus_verify.scale', true), ''), '1')::int AS scale;
@@ -36,6 +25,18 @@ BEGIN
     END IF;
 END
 $$;
+
+INSERT INTO regions (code, name, timezone, currency) VALUES
+    ('us-east',    'US East',         'America/New_York',    'USD'),
+    ('us-west',    'US West',         'America/Los_Angeles', 'USD'),
+    ('ca-central', 'Canada Central',  'America/Toronto',     'CAD'),
+    ('br-south',   'Brazil South',    'America/Sao_Paulo',   'BRL'),
+    ('eu-west',    'Europe West',     'Europe/Dublin',       'EUR'),
+    ('eu-central', 'Europe Central',  'Europe/Berlin',       'EUR'),
+    ('uk-south',   'UK South',        'Europe/London',       'GBP'),
+    ('ap-south',   'Asia Pacific South', 'Asia/Mumbai',      'INR'),
+    ('ap-east',    'Asia Pacific East',  'Asia/Tokyo',       'JPY'),
+    ('au-east',    'Australia East',  'Australia/Sydney',    'AUD');
 
 -- Three rounds of a Park-Miller step (times 48271 modulo 2^31 - 1), each followed by an xor-shift.
 CREATE FUNCTION pg_temp.seed_hash(seed bigint, stream int, n bigint) RETURNS bigint

@@ -14,6 +14,10 @@ public struct FaultAudit: Sendable {
     }
 
     public var findings: [Finding]
+    /// What Citus's cleanup found to do, looked for before it ran (cleanup records, prepared
+    /// transactions per node): the audit never cleans up what it is about to look for without
+    /// keeping what was there. After a fault some of it is expected; after a normal operation none.
+    public var beforeCleanup: [Finding] = []
     public var isClean: Bool { findings.isEmpty }
 
     /// The findings that are the lifecycle tables' sequences left on workers after undistribute.
@@ -31,8 +35,17 @@ public struct FaultAudit: Sendable {
     /// finding too).
     public static func run(on cluster: Cluster, cleanupPatience: Duration = FaultAudit.cleanupPatience) throws -> FaultAudit {
         var findings: [Finding] = []
+        var beforeCleanup: [Finding] = []
         let citus = try cluster.hasExtension("citus")
+        for node in [cluster.coordinatorNode] + cluster.workerNodes {
+            if let prepared = try? node.value("SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()", as: Int.self),
+               prepared > 0 {
+                beforeCleanup.append(.init(node: node.name, what: "\(prepared) prepared transaction(s)"))
+            }
+        }
         if citus {
+            let records = try cluster.pendingCleanupRecords()
+            if records > 0 { beforeCleanup.append(.init(node: "coordinator", what: "\(records) record(s) in pg_dist_cleanup")) }
             // Citus's cleanup, again each second for a bounded while: a record whose operation's
             // locks are still being released is cleaned on a later call. What is left after that
             // is a finding.
@@ -78,6 +91,6 @@ public struct FaultAudit: Sendable {
                 findings.append(.init(node: node.name, what: "not audited: \(String(describing: error).split(separator: "\n").first ?? "")"))
             }
         }
-        return FaultAudit(findings: findings)
+        return FaultAudit(findings: findings, beforeCleanup: beforeCleanup)
     }
 }
