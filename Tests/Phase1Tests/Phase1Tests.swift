@@ -157,7 +157,7 @@ struct Phase1Tests {
         Evidence.note("checksum self-test: \(report.seen) planted changes (each column of each table, added, deleted and duplicated rows), all seen")
     }
 
-    @Test("The seed file refuses a scale of 0 before writing anything, and leaves no table of its own behind")
+    @Test("The seed file refuses a scale of 0 before writing anything, leaves nothing of its own behind, and runs twice in one session")
     func seedFileRefusesBadScale() throws {
         var configuration = cluster.configuration
         configuration.database += "_refused_seed"
@@ -183,6 +183,14 @@ struct Phase1Tests {
             ORDER BY 1
             """).map { try $0.get("name", as: String.self) }
         #expect(Set(left) == Set(Cluster.tables), "the file's own tables are temporary: \(left)")
+        // Run again in one session, as `\i` in psql would: the file cleans up its own temporary
+        // tables and function, so the second run works and makes the same rows.
+        let again = try scratch.connect("coordinator (seed twice)")
+        defer { again.close() }
+        try scratch.lifecycle.runSeedFile(seed: 42, scale: 1, on: again)
+        try again.execute("TRUNCATE order_items, orders, users, regions")
+        try scratch.lifecycle.runSeedFile(seed: 42, scale: 1, on: again)
+        #expect(try scratch.checksums() == SeedData(seed: 42, scale: 1).expectedChecksums)
     }
 
     @Test("The SQL seed file and the COPY path make exactly the generator's rows, for another seed and scale too", .proves(.ordersSeeded))

@@ -147,11 +147,17 @@ extension Cluster {
         for table in ["orders", "order_items"] where listed[table] != shardCount {
             mismatches.append("\(results.location(of: "placements")): \(table) has \(listed[table] ?? 0) shards, expected \(shardCount)")
         }
-        var perWorker: [String: Int] = [:]
-        for row in try results.named("shards_per_worker_table").rows {
-            perWorker["\(try row.get("nodename", as: String.self)):\(try row.get("nodeport", as: Int.self))/\(try row.get("table_name", as: String.self))"] = try row.get("shards")
+        // Shards per worker and table, in the file's order, as the placement catalog counts them.
+        let perWorker = try results.named("shards_per_worker_table").rows.map {
+            "\(try $0.get("nodename", as: String.self)):\(try $0.get("nodeport", as: Int.self))/\(try $0.get("table_name", as: String.self))"
+                + "=\(try $0.get("shards", as: Int.self))"
         }
-        let expectedPerWorker = placements.reduce(into: [String: Int]()) { $0["\($1.node)/\($1.table)", default: 0] += 1 }
+        let expectedPerWorker = try sqlRows("""
+            SELECT n.nodename || ':' || n.nodeport || '/' || s.logicalrelid::text || '=' || count(*) AS line
+            FROM pg_dist_shard s JOIN pg_dist_placement p USING (shardid) JOIN pg_dist_node n USING (groupid)
+            GROUP BY n.nodename, n.nodeport, s.logicalrelid
+            ORDER BY n.nodename, n.nodeport, s.logicalrelid::text
+            """).map { try $0.get("line", as: String.self) }
         if perWorker != expectedPerWorker {
             mismatches.append("\(results.location(of: "shards_per_worker_table")): \(perWorker), the catalog has \(expectedPerWorker)")
         }
