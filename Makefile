@@ -64,8 +64,12 @@ reshard: tool ## One resharding step (SCENARIO=enable-citus|add-worker|rebalance
 # The whole suite with JUnit XML and the closing summary line; leaves swift test's status in $$status.
 # Suites skipped at run time record their tests in skips.jsonl; test-summary marks them <skipped> in
 # the JUnit file (Swift Testing lists a cancelled test as passed) and prints the closing line.
-RUN_SUITE = mkdir -p $(REPORTS); rm -f $(REPORTS)/junit-swift-testing.xml $(REPORTS)/skips.jsonl; \
-  CITUS_VERIFY_SKIPS=$(CURDIR)/$(REPORTS)/skips.jsonl $(SWIFT_TEST) --xunit-output $(REPORTS)/junit.xml; status=$$?; \
+# The run's read log (reads.log) is judged by read-coverage: a labelled SQL result or column that no
+# test looked at fails a run that passed.
+RUN_SUITE = mkdir -p $(REPORTS); rm -f $(REPORTS)/junit-swift-testing.xml $(REPORTS)/skips.jsonl $(REPORTS)/reads.log; \
+  CITUS_VERIFY_SKIPS=$(CURDIR)/$(REPORTS)/skips.jsonl CITUS_VERIFY_READ_LOG=$(CURDIR)/$(REPORTS)/reads.log \
+    $(SWIFT_TEST) --xunit-output $(REPORTS)/junit.xml; status=$$?; \
+  if [[ -x $(TOOL) && $$status == 0 ]]; then $(TOOL) read-coverage --log $(REPORTS)/reads.log --skips $(REPORTS)/skips.jsonl || status=1; fi; \
   if [[ -x $(TOOL) ]]; then $(TOOL) test-summary --junit $(REPORTS)/junit-swift-testing.xml --skips $(REPORTS)/skips.jsonl --status $$status \
     || status=$$(( status != 0 ? status : 1 )); else echo "tests: the build failed, nothing ran"; status=$$(( status != 0 ? status : 1 )); fi
 

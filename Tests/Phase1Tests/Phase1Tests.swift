@@ -159,59 +159,42 @@ struct Phase1Tests {
 
     @Test("The seed file refuses a scale of 0 before writing anything, leaves nothing of its own behind, and runs twice in one session")
     func seedFileRefusesBadScale() throws {
-        var configuration = cluster.configuration
-        configuration.database += "_refused_seed"
-        let admin = try cluster.connect("coordinator", database: "postgres")
-        defer { admin.close() }
-        let quoted = SQLIdentifier.quote(configuration.database)
-        try admin.execute("DROP DATABASE IF EXISTS \(quoted) WITH (FORCE)")
-        try admin.execute("CREATE DATABASE \(quoted)")
-        defer { _ = try? admin.execute("DROP DATABASE IF EXISTS \(quoted) WITH (FORCE)") }
-        let scratch = Cluster(configuration: configuration)
-        defer { scratch.disconnectAll() }
-        try scratch.run(.createBaseTables)
-        // Statement by statement, as psql -f runs it: what ran before the refusal stays committed.
-        let session = try scratch.connect("coordinator (refused seed)")
-        let error = try #require(throws: DatabaseError.self) { try scratch.lifecycle.runSeedFile(seed: 42, scale: 0, on: session) }
-        #expect(error.description.contains("citus_verify.scale must be a whole number of at least 1"), "\(error)")
-        session.close()
-        for table in Cluster.tables {
-            #expect(try scratch.sqlValue("SELECT count(*) FROM \(table)", as: Int.self) == 0, "\(table) after a refused seed run")
+        try cluster.withScratchDatabase("refused_seed") { scratch in
+            // Statement by statement, as psql -f runs it: what ran before the refusal stays committed.
+            let session = try scratch.connect("coordinator (refused seed)")
+            let error = try #require(throws: DatabaseError.self) { try scratch.lifecycle.runSeedFile(seed: 42, scale: 0, on: session) }
+            #expect(error.description.contains("citus_verify.scale must be a whole number of at least 1"), "\(error)")
+            session.close()
+            for table in Cluster.tables {
+                #expect(try scratch.sqlValue("SELECT count(*) FROM \(table)", as: Int.self) == 0, "\(table) after a refused seed run")
+            }
+            let left = try scratch.sqlRows("""
+                SELECT relname::text AS name FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'
+                ORDER BY 1
+                """).map { try $0.get("name", as: String.self) }
+            #expect(Set(left) == Set(Cluster.tables), "the file's own tables are temporary: \(left)")
+            // Run again in one session, as `\i` in psql would: the file cleans up its own temporary
+            // tables and function, so the second run works and makes the same rows.
+            let again = try scratch.connect("coordinator (seed twice)")
+            defer { again.close() }
+            try scratch.lifecycle.runSeedFile(seed: 42, scale: 1, on: again)
+            try again.execute("TRUNCATE order_items, orders, users, regions")
+            try scratch.lifecycle.runSeedFile(seed: 42, scale: 1, on: again)
+            #expect(try scratch.checksums() == SeedData(seed: 42, scale: 1).expectedChecksums)
         }
-        let left = try scratch.sqlRows("""
-            SELECT relname::text AS name FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'
-            ORDER BY 1
-            """).map { try $0.get("name", as: String.self) }
-        #expect(Set(left) == Set(Cluster.tables), "the file's own tables are temporary: \(left)")
-        // Run again in one session, as `\i` in psql would: the file cleans up its own temporary
-        // tables and function, so the second run works and makes the same rows.
-        let again = try scratch.connect("coordinator (seed twice)")
-        defer { again.close() }
-        try scratch.lifecycle.runSeedFile(seed: 42, scale: 1, on: again)
-        try again.execute("TRUNCATE order_items, orders, users, regions")
-        try scratch.lifecycle.runSeedFile(seed: 42, scale: 1, on: again)
-        #expect(try scratch.checksums() == SeedData(seed: 42, scale: 1).expectedChecksums)
     }
 
     @Test("The SQL seed file and the COPY path make exactly the generator's rows, for another seed and scale too", .proves(.ordersSeeded))
     func bothLoadersMakeTheSameRows() throws {
         let expected = SeedData(seed: 7, scale: 2)
         for loader in [SeedLoader.sqlFile, .copy] {
-            var configuration = cluster.configuration
-            configuration.database = "\(configuration.database)_\(loader == .sqlFile ? "sqlfile" : "copy")"
-            let admin = try cluster.connect("coordinator", database: "postgres")
-            defer { admin.close() }
-            try admin.execute("DROP DATABASE IF EXISTS \(SQLIdentifier.quote(configuration.database)) WITH (FORCE)")
-            try admin.execute("CREATE DATABASE \(SQLIdentifier.quote(configuration.database))")
-            defer { _ = try? admin.execute("DROP DATABASE IF EXISTS \(SQLIdentifier.quote(configuration.database)) WITH (FORCE)") }
-            let scratch = Cluster(configuration: configuration)
-            defer { scratch.disconnectAll() }
-            try scratch.run(.createBaseTables)
-            switch loader {
-            case .sqlFile: try scratch.lifecycle.runSeedFile(seed: 7, scale: 2, on: scratch.coordinator)
-            case .copy: try scratch.lifecycle.load(SeedGenerator(seed: 7, scale: 2))
+            try cluster.withScratchDatabase(loader == .sqlFile ? "sqlfile" : "copy") { scratch in
+                switch loader {
+                case .sqlFile: try scratch.lifecycle.runSeedFile(seed: 7, scale: 2, on: scratch.coordinator)
+                case .copy: try scratch.lifecycle.load(SeedGenerator(seed: 7, scale: 2))
+                }
+                #expect(try scratch.checksums() == expected.expectedChecksums, "\(loader)")
             }
-            #expect(try scratch.checksums() == expected.expectedChecksums, "\(loader)")
         }
         Evidence.note("seed 7, scale 2: the SQL file and COPY each made \(expected.orders.count) orders and \(expected.items.count) items, every table's checksum the generator's")
     }

@@ -19,26 +19,18 @@ struct BadInputTests {
 
     @Test("A seed load that fails in one COPY stream stops every stream, names the slice and the stream, and leaves the tables empty")
     func seedLoadFailure() throws {
-        var configuration = cluster.configuration
-        configuration.database += "_seed_failure"
-        let quoted = SQLIdentifier.quote(configuration.database)
-        let admin = try cluster.connect("coordinator", database: "postgres")
-        defer { _ = try? admin.execute("DROP DATABASE IF EXISTS \(quoted) WITH (FORCE)"); admin.close() }
-        try admin.execute("DROP DATABASE IF EXISTS \(quoted) WITH (FORCE)")
-        try admin.execute("CREATE DATABASE \(quoted)")
-        let scratch = Cluster(configuration: configuration)
-        defer { scratch.disconnectAll() }
-        try scratch.run(.createBaseTables)
-        // A user already there: the slice holding user 1,500 (1,001-2,000) hits its key.
-        try scratch.coordinatorNode.execute("INSERT INTO regions VALUES ('zz-none', 'None', 'UTC', 'XXX')")
-        try scratch.coordinatorNode.execute("INSERT INTO users (id, email, name, region_code, tier, created_at) VALUES (1500, 'x', 'x', 'zz-none', 'free', now())")
-        let error = try #require(throws: SeedLoadFailed.self) {
-            try ParallelSeedLoad(streams: 2, sliceRows: 1_000).load(SeedGenerator(seed: 1, scale: 2), into: scratch)
-        }
-        #expect(error.slice == 1, "the second users slice, 1001...2000: \(error)")
-        #expect(error.description.contains("slice 2 on COPY stream") && error.description.contains("duplicate key"), "\(error)")
-        for table in Cluster.tables {
-            #expect(try scratch.coordinatorNode.value("SELECT count(*) FROM \(table)", as: Int.self) == 0, "\(table) emptied")
+        try cluster.withScratchDatabase("seed_failure") { scratch in
+            // A user already there: the slice holding user 1,500 (1,001-2,000) hits its key.
+            try scratch.coordinatorNode.execute("INSERT INTO regions VALUES ('zz-none', 'None', 'UTC', 'XXX')")
+            try scratch.coordinatorNode.execute("INSERT INTO users (id, email, name, region_code, tier, created_at) VALUES (1500, 'x', 'x', 'zz-none', 'free', now())")
+            let error = try #require(throws: SeedLoadFailed.self) {
+                try ParallelSeedLoad(streams: 2, sliceRows: 1_000).load(SeedGenerator(seed: 1, scale: 2), into: scratch)
+            }
+            #expect(error.slice == 1, "the second users slice, 1001...2000: \(error)")
+            #expect(error.description.contains("slice 2 on COPY stream") && error.description.contains("duplicate key"), "\(error)")
+            for table in Cluster.tables {
+                #expect(try scratch.coordinatorNode.value("SELECT count(*) FROM \(table)", as: Int.self) == 0, "\(table) emptied")
+            }
         }
     }
 

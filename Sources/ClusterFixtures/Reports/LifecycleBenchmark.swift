@@ -177,30 +177,19 @@ public struct LifecycleBenchmark: Sendable {
     /// the Swift generator with COPY, rows per second each, in a scratch database of their own.
     private func seedFileAnchor(_ data: SeedData) throws -> BenchReport.Anchor {
         progress("seed load: COPY against the SQL seed file")
-        var configuration = cluster.configuration
-        configuration.database += "_bench_seed"
-        let quoted = SQLIdentifier.quote(configuration.database)
-        let admin = try cluster.connect("bench", database: "postgres")
-        defer {
-            _ = try? admin.execute("DROP DATABASE IF EXISTS \(quoted) WITH (FORCE)")
-            admin.close()
+        return try cluster.withScratchDatabase("bench_seed") { scratch in
+            let rows = Double(SeedData.regions.count + data.users.count + data.orders.count + data.items.count)
+            let clock = ContinuousClock()
+            let sqlStart = clock.now
+            try scratch.lifecycle.runSeedFile(seed: data.seed, scale: data.scale, on: scratch.coordinator)
+            let sqlSeconds = sqlStart.duration(to: clock.now).seconds
+            try scratch.coordinator.execute("TRUNCATE order_items, orders, users, regions")
+            let copyStart = clock.now
+            try ParallelSeedLoad().load(SeedGenerator(seed: data.seed, scale: data.scale), into: scratch, finish: false)
+            let copySeconds = copyStart.duration(to: clock.now).seconds
+            return .init(name: "seed rows made (all four tables)", unit: "rows/s", ours: rows / copySeconds, reference: rows / sqlSeconds,
+                         referenceTool: "01_initial_seed_data.sql")
         }
-        try admin.execute("DROP DATABASE IF EXISTS \(quoted) WITH (FORCE)")
-        try admin.execute("CREATE DATABASE \(quoted)")
-        let scratch = Cluster(configuration: configuration)
-        defer { scratch.disconnectAll() }
-        let rows = Double(SeedData.regions.count + data.users.count + data.orders.count + data.items.count)
-        let clock = ContinuousClock()
-        try scratch.run(.createBaseTables)
-        let sqlStart = clock.now
-        try scratch.lifecycle.runSeedFile(seed: data.seed, scale: data.scale, on: scratch.coordinator)
-        let sqlSeconds = sqlStart.duration(to: clock.now).seconds
-        try scratch.coordinator.execute("TRUNCATE order_items, orders, users, regions")
-        let copyStart = clock.now
-        try ParallelSeedLoad().load(SeedGenerator(seed: data.seed, scale: data.scale), into: scratch, finish: false)
-        let copySeconds = copyStart.duration(to: clock.now).seconds
-        return .init(name: "seed rows made (all four tables)", unit: "rows/s", ours: rows / copySeconds, reference: rows / sqlSeconds,
-                     referenceTool: "01_initial_seed_data.sql")
     }
 
     private func loadAnchor(users: Int) throws -> BenchReport.Anchor? {
