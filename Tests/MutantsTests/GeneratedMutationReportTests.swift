@@ -1,0 +1,33 @@
+import Mutants
+import Testing
+
+@Suite("Generated mutants: samples and the report")
+struct GeneratedMutationReportTests {
+    static let mutants = SQLMutator(file: "sql/x.sql", text: SQLMutatorTests.script).mutants()
+
+    @Test("A sample is the same for the same seed, another for another seed, and never larger than the set")
+    func samples() {
+        let a = Self.mutants.sample(5, seed: "abc"), b = Self.mutants.sample(5, seed: "abc"), c = Self.mutants.sample(5, seed: "abd")
+        #expect(a == b && a.count == 5)
+        #expect(a != c)
+        #expect(Self.mutants.sample(10_000, seed: "x") == Self.mutants)
+    }
+
+    @Test("The score counts killed against killed and survived: equivalent and stillborn mutants are listed apart")
+    func score() {
+        let m = Self.mutants
+        let outcomes = [
+            GeneratedMutantOutcome(mutant: m[0], verdict: .killed, detail: "Phase1Tests: ✘", targets: ["Phase1Tests"], seconds: 1),
+            GeneratedMutantOutcome(mutant: m[1], verdict: .survived, detail: "every test passed", targets: ["Phase1Tests"], seconds: 1),
+            GeneratedMutantOutcome(mutant: m[2], verdict: .equivalent, detail: "same plan", targets: [], seconds: 0),
+            GeneratedMutantOutcome(mutant: m[3], verdict: .stillborn, detail: "does not compile", targets: [], seconds: 0),
+        ]
+        let (killed, counted) = GeneratedMutationReport.score(outcomes)
+        #expect(killed == 1 && counted == 2)
+        let report = GeneratedMutationReport(outcomes: outcomes, seconds: 60, generated: m.count, sampleSeed: "s")
+        #expect(report.survivors.map(\.mutant.id) == [m[1].id])
+        #expect(report.markdown.contains("Killed: 1 of 2 (50%); survived 1, equivalent 1"))
+        #expect(report.markdown.contains("a sample drawn with seed s"))
+        #expect(report.markdown.contains("| \(m[1].id) | sql/x.sql:\(m[1].line) | \(m[1].operator) |"))
+    }
+}
