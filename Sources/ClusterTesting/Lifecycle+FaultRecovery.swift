@@ -12,8 +12,8 @@ extension Lifecycle {
     ///    shard tables the metadata does not place are recorded as an intermittent known issue of
     ///    Citus (a crashed coordinator's move copies without a cleanup record) rather than failing:
     ///    what the re-run must clear;
-    /// 3. `rerun` (the operation again, with its own checks), the audit again: nothing may be left;
-    ///    every table equals the baseline.
+    /// 3. `rerun` (the operation again, with its own checks), the audit again: nothing may be left,
+    ///    not even for Citus's cleanup; every table equals the baseline.
     @discardableResult
     public func expectRecovered<T>(from fault: String, operation: String, outcome: Result<T, any Error>, writes: LoadReport,
                                    orphansAreAFinding: Bool = false, rerun: () throws -> Void) throws -> LedgerCheck {
@@ -39,6 +39,9 @@ extension Lifecycle {
         try rerun()
         let after = try FaultAudit.run(on: cluster)
         #expect(after.isClean, "after the re-run of \(operation) (\(fault)): \(after.findings)")
+        // The re-run's SQL file cleans up after itself (each ends with Citus's cleanup), as in
+        // Phase 3: what the audit's own cleanup then found to do is judged, not only removed.
+        #expect(after.beforeCleanup.isEmpty, "left for Citus's cleanup by the re-run of \(operation) (\(fault)): \(after.beforeCleanup)")
         let baseline = try #require(try store.recordedBaseline())
         #expect(try cluster.checksums() == baseline.checksums, "every table equals the baseline after \(fault)")
         return ledger

@@ -175,6 +175,7 @@ struct Phase3Tests {
         // 37: every placement of the drained worker, moved to a worker that stays, and the node
         // still taking shards afterwards (the file rolls its own change back).
         #expect(Set(evidence.dryRunDrain.map { "\($0.table) \($0.shardID)" }) == evidence.placementsOnDrainedWorker)
+        #expect(evidence.dryRunDrain.map(\.shardID) == evidence.drainPlanOrder, "37 lists the moves in the rebalancer's order")
         #expect(evidence.dryRunDrain.count == evidence.placementsOnDrainedWorker.count)
         let staying = Set(allWorkers.filter { $0 != drained })
         #expect(evidence.dryRunDrain.allSatisfy { $0.source == drained && staying.contains($0.target) && $0.bytes > 0 }, "\(evidence.dryRunDrain)")

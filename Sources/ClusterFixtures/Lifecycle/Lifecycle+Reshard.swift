@@ -27,6 +27,9 @@ public struct ReshardEvidence: Sendable {
     /// run (the dry run must change nothing).
     public var dryRunRebalance: [PlannedMove]
     public var dryRunDrain: [PlannedMove]
+    /// The shards of the drain plan in the order Citus's rebalancer returns them, asked directly
+    /// (`get_rebalance_table_shards_plan` in a transaction rolled back): what 37's order is judged by.
+    public var drainPlanOrder: [Int64]
     public var drainedTookShardsAfterDryRun: Bool
     /// Placements (`table shardid`) of orders and order_items on the drained worker right before the drain.
     public var placementsOnDrainedWorker: Set<String>
@@ -128,6 +131,7 @@ extension Lifecycle {
         let drained = configuration.drainedWorker
         try reverseWorkerRowOrder()
         let dryRunDrain = try planDrain(drained)
+        let drainPlanOrder = try drainPlanFromCitus(drained)
         let drainedTakesShards = try cluster.sqlValue(
             "SELECT shouldhaveshards FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
             [drained.registeredAddress.host, drained.registeredAddress.port], as: Bool.self)
@@ -141,10 +145,25 @@ extension Lifecycle {
         return ReshardEvidence(activeWorkersAfterAdd: active, addWorkerResults: addResults, expectedNewShards: expectedNewShards,
                                beforeRebalance: before, afterRebalance: after,
                                shardNodesBeforeRebalance: shardNodesBefore, shardNodesAfterRebalance: shardNodesAfter,
-                               dryRunRebalance: dryRunRebalance, dryRunDrain: dryRunDrain,
+                               dryRunRebalance: dryRunRebalance, dryRunDrain: dryRunDrain, drainPlanOrder: drainPlanOrder,
                                drainedTookShardsAfterDryRun: drainedTakesShards, placementsOnDrainedWorker: onDrained,
                                rebalance: rebalance, isolation: isolation, drainedWorker: drained.name,
                                afterDrain: afterDrain, drain: drain, steps: steps, heaviestTenant: heaviest, writes: writes)
+    }
+
+    /// The shard ids Citus's rebalancer plans to move off `worker`, in its order, in a transaction
+    /// that is rolled back.
+    func drainPlanFromCitus(_ worker: ClusterConfiguration.Worker) throws -> [Int64] {
+        let connection = try cluster.connect("coordinator (drain plan order)")
+        defer { connection.close() }
+        try connection.execute("BEGIN")
+        defer { _ = try? connection.execute("ROLLBACK") }
+        try connection.query("SELECT citus_set_node_property($1, $2, 'shouldhaveshards', false)",
+                             [worker.registeredAddress.host, worker.registeredAddress.port])
+        return try connection.query("""
+            SELECT shardid FROM get_rebalance_table_shards_plan(drain_only := true, rebalance_strategy := 'by_shard_count',
+                                                                improvement_threshold := 0)
+            """).rows.map { try $0.get("shardid", as: Int64.self) }
     }
 
     /// Rewrites each worker's row of `pg_dist_node`, the highest node id first, with the value it
