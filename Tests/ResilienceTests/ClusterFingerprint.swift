@@ -1,15 +1,18 @@
 import ClusterFixtures
 import ClusterTesting
 
-/// What "the cluster as it was" means for the bad-input tests: every table's checksum, the nodes
-/// Citus knows, and where each shard lives.
+/// What "the cluster as it was" means for the bad-input tests: which lifecycle tables exist and
+/// their checksums, the nodes Citus knows, and where each shard lives. Taken on any cluster, a
+/// fresh one with no tables included, so a bad-input test needs no lifecycle stage of its own.
 struct ClusterFingerprint: Equatable, CustomStringConvertible {
+    var tables: [String]
     var checksums: [TableChecksum]
     var nodes: [String]
     var placements: [String]
 
     init(of cluster: Cluster) throws {
-        checksums = try cluster.checksums()
+        tables = try Cluster.tables.filter { try cluster.hasTable($0) }
+        checksums = tables.count == Cluster.tables.count ? try cluster.checksums() : []
         let citus = try cluster.hasExtension("citus")
         nodes = citus ? try cluster.sqlRows("""
             SELECT format('%s:%s active=%s shards=%s', nodename, nodeport, isactive, shouldhaveshards) AS line
@@ -20,5 +23,5 @@ struct ClusterFingerprint: Equatable, CustomStringConvertible {
             """).map { try $0.get("line") } : []
     }
 
-    var description: String { "\(checksums.map(\.description)); nodes \(nodes); \(placements.count) placements" }
+    var description: String { "tables \(tables); \(checksums.map(\.description)); nodes \(nodes); \(placements.count) placements" }
 }
