@@ -102,6 +102,19 @@ struct Phase2Tests {
         Evidence.note("checksums after distributing: " + checksums.map(\.description).joined(separator: "; "))
     }
 
+    @Test("Every notice the distribute raised is one Citus documents for distributing a table with data; no WARNING")
+    func distributeNoticesJudged() throws {
+        let notices = try phase.distribute.notices
+        // What create_distributed_table and create_reference_table say when a table holds rows
+        // (the copy starting and ending, with the hint to truncate the local data), and the
+        // truncate 12 then runs on orders, which cascades to order_items's local rows.
+        let known = ["NOTICE:  Copying data from local table", "NOTICE:  copying the data has completed",
+                     "NOTICE:  truncate cascades to table \"order_items\""]
+        let unknown = notices.filter { notice in !known.contains { notice.hasPrefix($0) } }
+        #expect(unknown.isEmpty, "notices no distribute step should raise:\n\(unknown.joined(separator: "\n"))")
+        #expect(notices.contains { $0.hasPrefix("NOTICE:  Copying data from local table") }, "the distribute copied the tables' rows: \(notices)")
+    }
+
     @Test("The coordinator's leftover local copies of orders and order_items were truncated, as Citus advises")
     func localCopiesTruncated() throws {
         // regions' ten leftover rows stay: Citus refuses to truncate them while users references
