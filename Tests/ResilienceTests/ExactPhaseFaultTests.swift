@@ -62,7 +62,8 @@ struct ExactPhaseFaultTests {
         try cluster.lifecycle.expectRecovered(from: "\(fault), \(point)", operation: "shard move \(source.name) → \(target.name)",
                                               outcome: outcome, writes: run.writes) {
             let rerun = try cluster.lifecycle.moveShard(shard, to: target, timeLimit: .seconds(120))
-            #expect(try rerun.results.row("placement_after").get("nodeport", as: Int.self) == target.registeredAddress.port)
+            let placed = try rerun.placementAfter()
+            #expect(placed.shard == shard && placed.node == target.registeredAddress, "\(placed)")
         }
         Evidence.note("fault at \(point), \(fault): \((try? outcome.get()) == nil ? "the move failed" : "the move completed"); writes held, audit clean, re-run completed")
     }

@@ -76,8 +76,8 @@ struct FaultTests {
             // Also no Citus object of any kind (the audit looks at shard moves' own).
             try expectNoDebris("the failed move")
             let rerun = try cluster.lifecycle.moveShard(shard, to: target, timeLimit: .seconds(120))
-            let placement = try rerun.results.row("placement_after")
-            #expect(try placement.get("nodeport", as: Int.self) == target.registeredAddress.port, "\(placement)")
+            let placed = try rerun.placementAfter()
+            #expect(placed.shard == shard && placed.node == target.registeredAddress, "\(placed)")
             try expectNoDebris("the rerun")
         }
     }

@@ -77,7 +77,8 @@ struct NetworkFaultTests {
         try cluster.lifecycle.expectRecovered(from: "\(scenario)", operation: "shard move \(source.name) → \(target.name)",
                                               outcome: outcome, writes: run.writes) {
             let rerun = try cluster.lifecycle.moveShard(shard, to: target, timeLimit: .seconds(120))
-            #expect(try rerun.results.row("placement_after").get("nodeport", as: Int.self) == target.registeredAddress.port)
+            let placed = try rerun.placementAfter()
+            #expect(placed.shard == shard && placed.node == target.registeredAddress, "\(placed)")
         }
         Evidence.note("\(scenario): \((try? outcome.get()) == nil ? "the move failed" : "the move completed"); \(proxy.connections) connections through the relay; writes held, audit clean, re-run completed")
         // The shared cluster's next user starts from a fresh baseline (this one names the relay).

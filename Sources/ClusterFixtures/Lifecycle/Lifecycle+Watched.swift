@@ -198,3 +198,12 @@ extension Lifecycle {
                                replication: replication)
     }
 }
+
+extension OperationReport {
+    /// For a single move (`35_move_shard.sql`): the shard and the node its placement is on after
+    /// the move, as the file's `placement_after` prints them.
+    public func placementAfter() throws -> (shard: Int64, node: NodeAddress) {
+        let row = try results.row("placement_after")
+        return (try row.get("shardid"), NodeAddress(host: try row.get("nodename"), port: try row.get("nodeport")))
+    }
+}
