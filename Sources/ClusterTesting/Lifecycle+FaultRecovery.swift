@@ -4,7 +4,9 @@ import Testing
 extension Lifecycle {
     /// What every fault scenario ends with, in one place so that each scenario checks the same
     /// things in the same order:
-    /// 1. the writers' ledger (every column of every acknowledged write): writes were acknowledged
+    /// 1. the writers' ledger (every column of every acknowledged write), read before and after
+    ///    Citus's prepared-transaction recovery (a write only recovery shows is late, not lost, and
+    ///    recorded as citusdata/citus#3780): writes were acknowledged
     ///    and none is lost, duplicated or changed; the figures (longest stall, errors by SQLSTATE,
     ///    outcomes in doubt) with the fault and the operation's outcome go to the sign-off's fault
     ///    scenarios (`Evidence.availability`);
@@ -17,7 +19,30 @@ extension Lifecycle {
     @discardableResult
     public func expectRecovered<T>(from fault: String, operation: String, outcome: Result<T, any Error>, writes: LoadReport,
                                    orphansAreAFinding: Bool = false, rerun: () throws -> Void) throws -> LedgerCheck {
-        let ledger = try checkLedger(writes, operation: operation)
+        // A transaction that wrote through two connections to one worker (an order, then its items
+        // through an INSERT … SELECT that Citus copies in) commits in two phases: its COMMIT is
+        // acknowledged once the coordinator has recorded it, and a worker killed before COMMIT
+        // PREPARED reached it shows the rows only after Citus's recovery commits the prepared
+        // transaction (`recover_prepared_transactions()`, or the maintenance daemon within
+        // citus.recover_2pc_interval). Seen here: such a write judged "lost" before recovery, then
+        // appearing after the writers' rows were removed. So the ledger is read before and after
+        // recovery: what only recovery makes visible is acknowledged, durable and late, recorded
+        // with its evidence; only what is missing after recovery is lost.
+        let beforeRecovery = try checkLedger(writes, operation: operation)
+        let recovered = try cluster.coordinator.query("SELECT recover_prepared_transactions() AS recovered").single()
+            .get("recovered", as: Int.self)
+        let ledger = recovered > 0 ? try checkLedger(writes, operation: operation) : beforeRecovery
+        let late = Set(beforeRecovery.lost).subtracting(ledger.lost).sorted()
+        Evidence.note("after \(fault): \(recovered) prepared transaction(s) committed by recover_prepared_transactions(); "
+                      + (late.isEmpty ? "no acknowledged write was invisible before it" : "acknowledged writes visible only after it: \(late)"))
+        if !late.isEmpty {
+            withKnownIssue("an acknowledged two-phase write is invisible until prepared-transaction recovery (citusdata/citus#3780)",
+                           isIntermittent: true) {
+                let finding = "after \(fault): \(late.count) acknowledged write(s) \(late) appeared only after "
+                    + "recover_prepared_transactions() committed \(recovered) prepared transaction(s)"
+                Issue.record(Comment(rawValue: finding))
+            }
+        }
         print("fault (\(fault)): writes during \(ledger)")
         Evidence.availability(ledger.availability(outcome: AvailabilityRecord.outcome(of: outcome), fault: fault))
         #expect(ledger.acknowledged > 0, "writers were acknowledged during \(operation) under \(fault)")

@@ -57,6 +57,16 @@ extension Lifecycle {
         if citus { _ = try? cluster.dropLeftoverReplication() }
         cluster.disconnectAll()
         let nodes = [("coordinator", configuration.coordinator)] + configuration.workers.map { ($0.name, $0.testAddress) }
+        // A prepared transaction a killed node kept (a fault scenario's two-phase write that no
+        // recovery has committed yet) holds the database: PostgreSQL refuses to drop it. The
+        // database goes, so its prepared transactions are rolled back first, in that database.
+        for (label, address) in nodes {
+            guard let node = try? cluster.connect(label, at: address) else { continue }
+            defer { node.close() }
+            for gid in (try? node.query("SELECT gid FROM pg_prepared_xacts WHERE database = current_database()").rows) ?? [] {
+                try node.execute("ROLLBACK PREPARED \(SQLIdentifier.quoteLiteral(try gid.get("gid", as: String.self)))")
+            }
+        }
         for (label, address) in nodes {
             let admin = try cluster.connect(label, at: address, database: "postgres")
             defer { admin.close() }

@@ -75,9 +75,15 @@ extension Cluster {
         if perNode != catalog {
             mismatches.append("\(results.location(of: "shards_per_worker")): \(perNode), the placement catalog has \(catalog)")
         }
-        let rows = try Dictionary(uniqueKeysWithValues: results.named("rows_per_shard").rows.map {
+        let rowsPerShard = try results.named("rows_per_shard").rows
+        let rows = try Dictionary(uniqueKeysWithValues: rowsPerShard.map {
             (try $0.get("shardid", as: Int64.self), try $0.get("rows", as: Int.self))
         })
+        // In shard order, as the shard catalog lists the shards of orders.
+        let listedOrder = try rowsPerShard.map { try $0.get("shardid", as: Int64.self) }
+        if listedOrder != (try shardIDs(of: "orders")) {
+            mismatches.append("\(results.location(of: "rows_per_shard")): shards listed as \(listedOrder), not in shard order")
+        }
         let expected = try expectedOrdersPerShard(data)
         if rows != expected {
             let wrong = expected.keys.sorted().filter { rows[$0] != expected[$0] }.prefix(3)

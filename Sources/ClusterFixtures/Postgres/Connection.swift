@@ -51,6 +51,13 @@ public final class Connection: @unchecked Sendable {
 
     deinit { close() }
 
+    /// Inside a transaction block (open, or failed and not yet rolled back).
+    public var isInTransaction: Bool {
+        guard let handle else { return false }
+        let status = PQtransactionStatus(handle)
+        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR
+    }
+
     /// False once closed or once libpq has seen the connection break.
     public var isOpen: Bool { handle.map { PQstatus($0) == CONNECTION_OK } ?? false }
 
