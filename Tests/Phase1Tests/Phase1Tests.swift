@@ -186,16 +186,18 @@ struct Phase1Tests {
 
     @Test("The SQL seed file and the COPY path make exactly the generator's rows, for another seed and scale too", .proves(.ordersSeeded))
     func bothLoadersMakeTheSameRows() throws {
-        let expected = SeedData(seed: 7, scale: 2)
+        // Seed 10: a multiple of 5, so the heavy users' residue takes the seed file's special case
+        // (residue 0 read as 5), which the default seed 42 never reaches.
+        let expected = SeedData(seed: 10, scale: 2)
         for loader in [SeedLoader.sqlFile, .copy] {
             try cluster.withScratchDatabase(loader == .sqlFile ? "sqlfile" : "copy") { scratch in
                 switch loader {
-                case .sqlFile: try scratch.lifecycle.runSeedFile(seed: 7, scale: 2, on: scratch.coordinator)
-                case .copy: try scratch.lifecycle.load(SeedGenerator(seed: 7, scale: 2))
+                case .sqlFile: try scratch.lifecycle.runSeedFile(seed: 10, scale: 2, on: scratch.coordinator)
+                case .copy: try scratch.lifecycle.load(SeedGenerator(seed: 10, scale: 2))
                 }
                 #expect(try scratch.checksums() == expected.expectedChecksums, "\(loader)")
             }
         }
-        Evidence.note("seed 7, scale 2: the SQL file and COPY each made \(expected.orders.count) orders and \(expected.items.count) items, every table's checksum the generator's")
+        Evidence.note("seed 10, scale 2: the SQL file and COPY each made \(expected.orders.count) orders and \(expected.items.count) items, every table's checksum the generator's")
     }
 }
