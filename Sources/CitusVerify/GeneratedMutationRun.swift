@@ -61,12 +61,9 @@ struct GeneratedMutationRun {
             if let known = equivalent[mutant.id] {
                 outcome = GeneratedMutantOutcome(mutant: mutant, verdict: .equivalent, detail: known.reason, targets: [], seconds: 0)
             } else {
-                do {
-                    outcome = try run(mutant, readers: readers, durations: durations)
-                } catch {
-                    outcome = GeneratedMutantOutcome(mutant: mutant, verdict: .killed, detail: "the mutated run could not complete: \(error)",
-                                                     targets: [], seconds: 0)
-                }
+                // An error of the run itself (a snapshot not restored, the cluster not starting) stops
+                // the whole run: a kill is counted only where a test failed or hung.
+                outcome = try run(mutant, readers: readers, durations: durations)
                 outcome.seconds = Date().timeIntervalSince(began)
             }
             log("  \(outcome.verdict.rawValue) in \(Int(outcome.seconds)) s: \(outcome.detail.prefix(200))")
