@@ -14,10 +14,11 @@ BENCH_ARGS ?=
 # Every target works on the one cluster and the one build folder: `make -j` must not run two of them
 # at once (tests before the cluster is up, two suites on one database).
 .NOTPARALLEL:
-.PHONY: help preflight cluster-up cluster-down cluster-status cluster-destroy build tool test unit all phase1 phase2 phase3 phase4 tool-tests \
+.PHONY: help check preflight cluster-up cluster-down cluster-status cluster-destroy build tool test unit all phase1 phase2 phase3 phase4 tool-tests \
         setup load demo stats reshard signoff bench bench-scale bench-suite bench-lifecycle mutate mutate-generated targets-alone own-cluster-check psql-walkthrough clean
 
 help: ## List the targets
+	@echo "First time here: make all (starts the embedded cluster, then runs every test). After changing an SQL file: make check."
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 cluster-up: ## Start the embedded cluster (coordinator + 3 workers on 127.0.0.1); harmless when running
@@ -62,21 +63,33 @@ reshard: tool ## One resharding step (SCENARIO=enable-citus|add-worker|rebalance
 	@$(TOOL) reshard $(SCENARIO)
 
 # The whole suite with JUnit XML and the closing summary line; leaves swift test's status in $$status.
+# It starts by saying how long the last run took here (reports/timing.json, written at the end) and
+# runs under a watchdog (TEST_WATCHDOG seconds): past it, what is stuck is printed and the run stopped.
 # Suites skipped at run time record their tests in skips.jsonl; test-summary marks them <skipped> in
 # the JUnit file (Swift Testing lists a cancelled test as passed) and prints the closing line.
 # The run's read log (reads.log) is judged by read-coverage: a labelled SQL result or column that no
 # test looked at fails a run that passed.
+TEST_WATCHDOG ?= 1800
 RUN_SUITE = mkdir -p $(REPORTS); rm -f $(REPORTS)/junit-swift-testing.xml $(REPORTS)/skips.jsonl $(REPORTS)/reads.log; \
+  if [[ -x $(TOOL) ]]; then $(TOOL) test-summary --announce --timing $(REPORTS)/timing.json; \
+  else echo "tests: the first run in this folder builds everything first (a few minutes)"; fi; \
+  started=$$SECONDS; \
   CITUS_VERIFY_SKIPS=$(CURDIR)/$(REPORTS)/skips.jsonl CITUS_VERIFY_READ_LOG=$(CURDIR)/$(REPORTS)/reads.log \
-    $(SWIFT_TEST) --xunit-output $(REPORTS)/junit.xml; status=$$?; \
+    scripts/watchdog.sh $(TEST_WATCHDOG) $(REPORTS)/test-output.log $(SWIFT_TEST) --xunit-output $(REPORTS)/junit.xml; status=$$?; \
   if [[ -x $(TOOL) && $$status == 0 ]]; then $(TOOL) read-coverage --log $(REPORTS)/reads.log --skips $(REPORTS)/skips.jsonl || status=1; fi; \
-  if [[ -x $(TOOL) ]]; then $(TOOL) test-summary --junit $(REPORTS)/junit-swift-testing.xml --skips $(REPORTS)/skips.jsonl --status $$status \
-    || status=$$(( status != 0 ? status : 1 )); else echo "tests: the build failed, nothing ran"; status=$$(( status != 0 ? status : 1 )); fi
+  if [[ -x $(TOOL) && -f $(REPORTS)/junit-swift-testing.xml ]]; then $(TOOL) test-summary --junit $(REPORTS)/junit-swift-testing.xml --skips $(REPORTS)/skips.jsonl --status $$status \
+    --timing $(REPORTS)/timing.json --wall-seconds $$(( SECONDS - started )) || status=$$(( status != 0 ? status : 1 )); \
+  else echo "tests: the run did not finish (the build failed, or the watchdog stopped it: see above)"; status=$$(( status != 0 ? status : 1 )); fi; \
+  echo "reports: $(REPORTS)/index.html (the page), $(REPORTS)/junit.xml; the checklist sign-off: make signoff ($(REPORTS)/signoff.md)"
 
 test: ## Every test (unit, Phase 1 to 4, resilience, benchmark report, tool) against the configured cluster; JUnit XML in reports/
 	@$(RUN_SUITE); exit $$status
 
+check: ## The quick answer after a change: unit tests and the lifecycle (Phase 1 to 4, with writers) on the running cluster
+	@$(SWIFT_TEST) --filter '^(ClusterFixturesTests|MutantsTests|Phase1Tests|Phase2Tests|Phase3Tests|Phase4Tests)\.'
+
 all: ## Start the embedded cluster, then run everything (the main job)
+	@scripts/cluster.sh has-citus >/dev/null 2>&1 || echo "all: Citus is not installed for $$(pg_config --version 2>/dev/null || echo 'this PostgreSQL'): Phases 2-4 and the fault suites will be skipped (install Citus for it: docs/citus.md)"
 	@scripts/cluster.sh up
 	@$(MAKE) --no-print-directory test
 

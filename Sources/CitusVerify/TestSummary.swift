@@ -22,8 +22,17 @@ struct TestSummary: ParsableCommand {
     @Option(help: "The tests the run skipped at run time (CITUS_VERIFY_SKIPS).") var skips = ProjectLayout.root.appendingPathComponent("reports/skips.jsonl").path
     @Option(help: "swift test's exit status.") var status: Int32 = 0
     @Flag(help: "Print the counts as JSON.") var json = false
+    @Option(help: "Keep the run's timing here (wall time, seconds per suite), for the next run's announcement.")
+    var timing: String?
+    @Option(help: "Wall time of the run, in seconds (with --timing).") var wallSeconds: Int?
+    @Flag(help: "Only print what the last run recorded in --timing (before a run starts).") var announce = false
 
     func run() throws {
+        if announce {
+            let kept = timing.flatMap { RunTiming.read(from: URL(fileURLWithPath: $0)) }
+            print("tests: " + (kept?.announcement ?? "no earlier run recorded on this machine (\(timing ?? "no --timing"))"))
+            return
+        }
         let url = URL(fileURLWithPath: junit)
         guard FileManager.default.fileExists(atPath: junit) else {
             throw ValidationError("--junit \(junit) does not exist: the test run did not finish (or did not build)")
@@ -34,6 +43,12 @@ struct TestSummary: ParsableCommand {
             let counts = results.counts
             print(try JSONOutput.encode(["passed": counts[.passed] ?? 0, "failed": counts[.failed] ?? 0, "skipped": counts[.skipped] ?? 0]))
         } else {
+            if let timing, let wallSeconds {
+                let record = RunTiming(results: results, wallSeconds: wallSeconds)
+                try record.write(to: URL(fileURLWithPath: timing))
+                print("where the time went (\(RunTiming.text(seconds: wallSeconds)) wall, build included; seconds per suite):")
+                record.breakdown().forEach { print($0) }
+            }
             results.summaryLines(status: status).forEach { print($0) }
         }
     }

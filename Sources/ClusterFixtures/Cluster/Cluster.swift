@@ -25,9 +25,11 @@ public final class Cluster: @unchecked Sendable {
 
     /// A fresh connection the caller owns (for work on another thread, or another database).
     public func connect(_ label: String = "coordinator", at address: NodeAddress? = nil, database: String? = nil) throws -> Connection {
-        try Connection(label: label, address: address ?? configuration.coordinator,
-                       database: database ?? configuration.database,
-                       user: configuration.user, password: configuration.password)
+        let connection = try Connection(label: label, address: address ?? configuration.coordinator,
+                                        database: database ?? configuration.database,
+                                        user: configuration.user, password: configuration.password)
+        connection.replyDeadline = configuration.queryDeadline
+        return connection
     }
 
     /// Closes every kept connection (before databases are dropped, or nodes restarted).

@@ -48,6 +48,9 @@ public struct ClusterConfiguration: Sendable, Equatable {
     /// How many shards a distributed table must get (`CITUS_VERIFY_SHARD_COUNT`): the expectation
     /// Phase 2 checks. nil: the server's own `citus.shard_count`, read on a fresh connection.
     public var shardCount: Int?
+    /// The client-side bound on every reply (`CITUS_VERIFY_QUERY_DEADLINE`, seconds, default 600;
+    /// see `ReplyDeadline`).
+    public var queryDeadline: Duration = ReplyDeadline.fallback
 
     /// Upper bound of `CITUS_VERIFY_SCALE`: 1,000× is ten million orders, generated in memory.
     public static let maximumScale = 1_000
@@ -78,6 +81,8 @@ public struct ClusterConfiguration: Sendable, Equatable {
         shardCount = (env["CITUS_VERIFY_SHARD_COUNT"] ?? "").isEmpty ? nil
             : try Self.number("CITUS_VERIFY_SHARD_COUNT", in: env, default: 32, in: 1...64_000,
                               expected: "a whole number from 1 to 64000 (the citus.shard_count the cluster distributes with)")
+        queryDeadline = .seconds(try Self.number(ReplyDeadline.variable, in: env, default: Int(ReplyDeadline.fallback.seconds),
+                                                 in: 1...86_400, expected: "a whole number of seconds from 1 to 86400"))
     }
 
     /// The workers, in order: `CITUS_WORKERS` (host:port,host:port,…, with `CITUS_WORKERS_TEST` for

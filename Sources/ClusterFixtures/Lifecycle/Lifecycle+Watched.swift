@@ -135,6 +135,8 @@ extension Lifecycle {
         let script = try file.script(variables: cluster.sqlVariables.merging(variables) { $1 })
         let runner = try cluster.connect("coordinator")
         defer { runner.close() }
+        // The client waits past the server's own bound (statement_timeout) and this loop's, never forever.
+        runner.replyDeadline = timeLimit + .seconds(60)
         try runner.execute("SET statement_timeout = '\(Int(timeLimit.seconds * 1000))ms'")
         for (setting, value) in settings.sorted(by: { $0.key < $1.key }) {
             try runner.query("SELECT set_config($1, $2, false)", [setting, value])
@@ -144,7 +146,9 @@ extension Lifecycle {
 
         var seen: [String] = []
         var seenSet: Set<String> = []
-        let watcher = try cluster.coordinator
+        // A connection of its own: the test body may ask the coordinator meanwhile (a fault's injection).
+        let watcher = try cluster.connect("coordinator (watcher)")
+        defer { watcher.close() }
         var replication = ReplicationEvidence()
         // Each worker watched on a connection of its own (a node about to be drained included).
         let workerWatchers = configuration.workers.compactMap { worker in

@@ -10,6 +10,8 @@ extension Connection {
         let results = ScriptResults(script: script, all: try script.statements.map { statement in
             do { return try execute(statement.text) } catch let error as DatabaseError {
                 throw error.located(at: script.location(of: statement))
+            } catch let error as ReplyDeadlineExceeded {
+                throw error.located(at: script.location(of: statement))
             }
         })
         if !wasInTransaction && isInTransaction {

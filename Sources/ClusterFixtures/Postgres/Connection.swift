@@ -3,20 +3,37 @@ import Foundation
 
 /// One libpq connection to one node.
 ///
-/// Calls block the calling thread, as libpq does. The suite runs one phase at a time (see
-/// `ClusterLock`), so a blocked call holds one of the two threads of the concurrency pool here and
-/// nothing else waits on it. Not thread-safe: one owner at a time.
+/// Calls block the calling thread, as libpq does, but never without a bound: every reply is
+/// waited for at most `replyDeadline` on the client side (`statement_timeout` cannot help when the
+/// client waits on a reply that never comes: a silent network, a protocol out of step). Calls from
+/// several threads are serialized, one statement at a time, so a shared connection (a node's kept
+/// one, read by a watcher while the test body asks it too) never interleaves two exchanges.
 public final class Connection: @unchecked Sendable {
     /// `coordinator (127.0.0.1:9700)`: every error carries it.
     public let node: String
+    /// How long a call waits for the server's reply before it cancels the statement and fails
+    /// naming what the server showed of it. `CITUS_VERIFY_QUERY_DEADLINE` (seconds) sets the
+    /// default; long operations that bound themselves (`runWatched`) set theirs from their limit.
+    public var replyDeadline: Duration {
+        get { calls.withLock { deadline } }
+        set { calls.withLock { deadline = newValue } }
+    }
+    private var deadline: Duration
     private var handle: OpaquePointer?
     private let notices: NoticeBox
+    /// Held for a whole exchange (send, every reply); `cancelRunningStatement` does not take it.
+    private let calls = NSLock()
+    private let address: NodeAddress
+    private let credentials: (database: String, user: String, password: String)
 
     /// Connects with a bounded wait: `connect_timeout` makes an unreachable host fail in seconds.
     public init(label: String, address: NodeAddress, database: String, user: String, password: String,
                 connectTimeoutSeconds: Int = 5, applicationName: String = "citus-verify") throws {
         node = "\(label) (\(address))"
         notices = NoticeBox()
+        self.address = address
+        credentials = (database, user, password)
+        deadline = ReplyDeadline.default
         let settings: [(String, String)] = [
             ("host", address.host),
             ("port", String(address.port)),
@@ -49,19 +66,40 @@ public final class Connection: @unchecked Sendable {
         }, Unmanaged.passUnretained(notices).toOpaque())
     }
 
-    deinit { close() }
+    deinit { closeHandle() }
 
     /// Inside a transaction block (open, or failed and not yet rolled back).
     public var isInTransaction: Bool {
-        guard let handle else { return false }
-        let status = PQtransactionStatus(handle)
-        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR
+        calls.withLock {
+            guard let handle else { return false }
+            let status = PQtransactionStatus(handle)
+            return status == PQTRANS_INTRANS || status == PQTRANS_INERROR
+        }
     }
 
-    /// False once closed or once libpq has seen the connection break.
-    public var isOpen: Bool { handle.map { PQstatus($0) == CONNECTION_OK } ?? false }
+    /// False once closed or once libpq has seen the connection break. A connection in the middle
+    /// of a call counts as open (without waiting for the call: a caller holding a lock of its own,
+    /// like the cluster's connection cache, must not wait on another thread's statement).
+    public var isOpen: Bool {
+        guard calls.try() else { return true }
+        defer { calls.unlock() }
+        return handle.map { PQstatus($0) == CONNECTION_OK } ?? false
+    }
 
+    /// Closes the connection once the call under way, if any, has ended; a call that does not end
+    /// within a second is cancelled, and one that still holds on after 10 s more is left to its
+    /// own deadline (the connection then stays open: closing it under a running call would free
+    /// what that call is using).
     public func close() {
+        if !calls.lock(before: Date() + 1) {
+            cancelRunningStatement()
+            guard calls.lock(before: Date() + 10) else { return }
+        }
+        defer { calls.unlock() }
+        closeHandle()
+    }
+
+    private func closeHandle() {
         if let handle { PQfinish(handle) }
         handle = nil
     }
@@ -72,57 +110,64 @@ public final class Connection: @unchecked Sendable {
     /// One statement, values as parameters (`$1`, `$2`, …).
     @discardableResult
     public func query(_ sql: String, _ parameters: [any SQLParameter] = []) throws -> QueryResult {
-        let handle = try openHandle()
-        let texts = parameters.map(\.sqlText)
-        let result = withOptionalCStrings(texts) { pointers in
-            PQexecParams(handle, sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
+        try calls.withLock {
+            let handle = try openHandle()
+            let texts = parameters.map(\.sqlText)
+            let sent = withOptionalCStrings(texts) { pointers in
+                PQsendQueryParams(handle, sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
+            }
+            guard sent == 1 else { throw lastError(statement: sql) }
+            return try consume(try awaitLastResult(handle, statement: sql), statement: sql)
         }
-        return try consume(result, statement: sql)
     }
 
     /// Any number of statements in one string, without parameters: the way psql sends a script.
-    /// Returns the last statement's result.
+    /// Returns the last statement's result (the first failure's, when one fails).
     @discardableResult
     public func execute(_ sql: String) throws -> QueryResult {
-        try consume(PQexec(try openHandle(), sql), statement: sql)
+        try calls.withLock {
+            let handle = try openHandle()
+            guard PQsendQuery(handle, sql) == 1 else { throw lastError(statement: sql) }
+            return try consume(try awaitLastResult(handle, statement: sql), statement: sql)
+        }
     }
 
     /// `COPY … FROM STDIN` with the rows already in COPY's text format.
     public func copyIn(_ copyStatement: String, data: String) throws {
-        let handle = try openHandle()
-        let start = PQexec(handle, copyStatement)
-        guard PQresultStatus(start) == PGRES_COPY_IN else {
-            _ = try consume(start, statement: copyStatement)
-            throw DatabaseError(node: node, message: "COPY did not start: \(copyStatement)")
-        }
-        PQclear(start)
-        var utf8 = Array(data.utf8)
-        let chunk = 1 << 20
-        var offset = 0
-        while offset < utf8.count {
-            let length = min(chunk, utf8.count - offset)
-            let sent = utf8.withUnsafeMutableBufferPointer { buffer in
-                buffer.baseAddress!.advanced(by: offset).withMemoryRebound(to: CChar.self, capacity: length) {
-                    PQputCopyData(handle, $0, Int32(length))
-                }
+        try calls.withLock {
+            let handle = try openHandle()
+            guard PQsendQuery(handle, copyStatement) == 1 else { throw lastError(statement: copyStatement) }
+            let start = try awaitLastResult(handle, statement: copyStatement)
+            guard PQresultStatus(start) == PGRES_COPY_IN else {
+                _ = try consume(start, statement: copyStatement)
+                throw DatabaseError(node: node, message: "COPY did not start: \(copyStatement)")
             }
-            guard sent == 1 else { throw lastError(statement: copyStatement) }
-            offset += length
+            PQclear(start)
+            var utf8 = Array(data.utf8)
+            let chunk = 1 << 20
+            var offset = 0
+            while offset < utf8.count {
+                let length = min(chunk, utf8.count - offset)
+                let sent = utf8.withUnsafeMutableBufferPointer { buffer in
+                    buffer.baseAddress!.advanced(by: offset).withMemoryRebound(to: CChar.self, capacity: length) {
+                        PQputCopyData(handle, $0, Int32(length))
+                    }
+                }
+                guard sent == 1 else { throw lastError(statement: copyStatement) }
+                offset += length
+            }
+            guard PQputCopyEnd(handle, nil) == 1 else { throw lastError(statement: copyStatement) }
+            _ = try consume(try awaitLastResult(handle, statement: copyStatement), statement: copyStatement)
         }
-        guard PQputCopyEnd(handle, nil) == 1 else { throw lastError(statement: copyStatement) }
-        var failure: DatabaseError?
-        while let result = PQgetResult(handle) {
-            do { _ = try consume(result, statement: copyStatement) } catch let error as DatabaseError { failure = failure ?? error }
-        }
-        if let failure { throw failure }
     }
 
     /// Asks the server to stop the statement running on this connection (from another thread).
+    /// Bounded too: libpq's cancel opens a connection of its own with no timeout, which a silent
+    /// network would hold forever, so it runs on a thread of its own and is given up after 5 s.
     public func cancelRunningStatement() {
         guard let handle, let cancel = PQgetCancel(handle) else { return }
-        var buffer = [CChar](repeating: 0, count: 256)
-        _ = PQcancel(cancel, &buffer, Int32(buffer.count))
-        PQfreeCancel(cancel)
+        let request = CancelRequest(cancel)
+        _ = BlockingWork("cancel on \(node)") { request.send() }.wait(.seconds(5))
     }
 
     private func openHandle() throws -> OpaquePointer {
@@ -136,6 +181,93 @@ public final class Connection: @unchecked Sendable {
     private func lastError(statement: String) -> DatabaseError {
         DatabaseError(node: node, message: String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines),
                       location: Self.excerpt(statement))
+    }
+
+    /// Every reply to what was just sent, waited for within `deadline`: the last result, the
+    /// first failure's in its place when a statement failed, or the COPY IN result that asks for
+    /// data. Past the deadline: what the server shows of this session is read on a connection of
+    /// its own, the statement cancelled (then, without a reply, the connection closed) and
+    /// `ReplyDeadlineExceeded` thrown.
+    private func awaitLastResult(_ handle: OpaquePointer, statement: String) throws -> OpaquePointer {
+        let limit = deadline
+        let expires = ContinuousClock.now + limit
+        var last: OpaquePointer?
+        var failure: OpaquePointer?
+        func keep(_ result: OpaquePointer?, in slot: inout OpaquePointer?) {
+            if let old = slot { PQclear(old) }
+            slot = result
+        }
+        while true {
+            if !waitUntilReadable(handle, until: expires) {
+                keep(nil, in: &last)
+                keep(nil, in: &failure)
+                let showed = serverActivity(of: PQbackendPID(handle))
+                cancelRunningStatement()
+                let replied = waitUntilReadable(handle, until: .now + .seconds(5))
+                if replied { while let result = PQgetResult(handle) { PQclear(result) } } else { closeHandle() }
+                throw ReplyDeadlineExceeded(node: node, statement: Self.excerpt(statement), limit: limit, serverShowed: showed,
+                                            connectionClosed: !replied)
+            }
+            guard let result = PQgetResult(handle) else { break }
+            switch PQresultStatus(result) {
+            case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+                keep(nil, in: &last)
+                keep(nil, in: &failure)
+                return result
+            case PGRES_FATAL_ERROR, PGRES_BAD_RESPONSE, PGRES_NONFATAL_ERROR:
+                if failure == nil { failure = result } else { PQclear(result) }
+            default:
+                keep(result, in: &last)
+            }
+        }
+        if let failure {
+            keep(nil, in: &last)
+            return failure
+        }
+        guard let last else { throw lastError(statement: statement) }
+        return last
+    }
+
+    /// Waits until a whole reply can be read without blocking (true), or `expires` passes (false).
+    /// A broken connection counts as readable: `PQgetResult` then reports the failure.
+    private func waitUntilReadable(_ handle: OpaquePointer, until expires: ContinuousClock.Instant) -> Bool {
+        let socket = PQsocket(handle)
+        while PQisBusy(handle) == 1 {
+            let remaining = ContinuousClock.now.duration(to: expires)
+            guard remaining > .zero else { return false }
+            var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            let milliseconds = Int32(min(1_000, max(1, remaining.seconds * 1_000)))
+            _ = poll(&descriptor, 1, milliseconds)
+            if PQconsumeInput(handle) == 0 { return true }
+        }
+        return true
+    }
+
+    /// What the server shows of backend `pid`, read on a short-lived connection of its own with a
+    /// short deadline (no further diagnosis if that one hangs too): its state, what it waits on,
+    /// and the sessions blocking it.
+    private func serverActivity(of pid: Int32) -> String {
+        guard pid > 0 else { return "no backend (the connection had no server process)" }
+        do {
+            let probe = try Connection(label: "\(node.split(separator: " ").first ?? "node") (deadline probe)", address: address,
+                                       database: credentials.database, user: credentials.user, password: credentials.password,
+                                       connectTimeoutSeconds: 3)
+            probe.deadline = .seconds(5)
+            defer { probe.close() }
+            let rows = try probe.query("""
+                SELECT a.state, coalesce(a.wait_event_type || ':' || a.wait_event, 'no wait event') AS wait,
+                       (SELECT string_agg(format('%s (%s: %s)', b.pid, b.state, left(b.query, 80)), '; ')
+                        FROM pg_stat_activity b WHERE b.pid = ANY (pg_blocking_pids(a.pid))) AS blockers
+                FROM pg_stat_activity a WHERE a.pid = $1
+                """, [Int(pid)]).rows
+            guard let row = rows.first else { return "backend \(pid) is gone from pg_stat_activity" }
+            let state: String = (try? row.optional("state", as: String.self)).flatMap { $0 } ?? "unknown"
+            let wait: String = (try? row.get("wait", as: String.self)) ?? "?"
+            let blockers: String? = (try? row.optional("blockers", as: String.self)).flatMap { $0 }
+            return "backend \(pid) \(state), waiting on \(wait)" + (blockers.map { ", blocked by \($0)" } ?? "")
+        } catch {
+            return "backend \(pid): could not be read (\(error))"
+        }
     }
 
     private func consume(_ result: OpaquePointer?, statement: String) throws -> QueryResult {
@@ -168,6 +300,18 @@ public final class Connection: @unchecked Sendable {
         let flat = statement.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty && !$0.hasPrefix("--") }.joined(separator: " ")
         return flat.count > 120 ? "query \"\(flat.prefix(117))...\"" : "query \"\(flat)\""
+    }
+}
+
+/// libpq's cancel object, sent from a thread of its own (see `cancelRunningStatement`) and freed
+/// there once sent.
+private final class CancelRequest: @unchecked Sendable {
+    private let cancel: OpaquePointer
+    init(_ cancel: OpaquePointer) { self.cancel = cancel }
+    func send() {
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(cancel, &buffer, Int32(buffer.count))
+        PQfreeCancel(cancel)
     }
 }
 

@@ -13,6 +13,14 @@ public struct JUnitResults: Sendable {
     public var outcomes: [String: Outcome]
     /// Why each skipped test was skipped, by the same key.
     public var skipReasons: [String: String] = [:]
+    /// How long each test took (its `time` attribute), by the same key.
+    public var seconds: [String: Double] = [:]
+
+    /// Seconds per suite (`Phase1Tests.Phase1Tests`), the longest first.
+    public var secondsBySuite: [(suite: String, seconds: Double)] {
+        seconds.reduce(into: [String: Double]()) { $0[String($1.key.prefix { $0 != "/" }), default: 0] += $1.value }
+            .map { (suite: $0.key, seconds: $0.value) }.sorted { $0.seconds > $1.seconds }
+    }
 
     public init(outcomes: [String: Outcome]) { self.outcomes = outcomes }
 
@@ -26,6 +34,7 @@ public struct JUnitResults: Sendable {
         }
         outcomes = reader.outcomes
         skipReasons = reader.skipReasons
+        seconds = reader.seconds
     }
 
     /// Marks the tests of `records` `<skipped message="reason"/>` in the JUnit file at `url`:
@@ -85,6 +94,7 @@ public struct JUnitResults: Sendable {
     private final class Reader: NSObject, XMLParserDelegate {
         var outcomes: [String: Outcome] = [:]
         var skipReasons: [String: String] = [:]
+        var seconds: [String: Double] = [:]
         private var current: String?
         private var skipText: String?
 
@@ -95,6 +105,7 @@ public struct JUnitResults: Sendable {
                 let key = "\(attributes["classname"] ?? "")/\(attributes["name"] ?? "")"
                 current = key
                 if outcomes[key] == nil { outcomes[key] = .passed }
+                seconds[key, default: 0] += attributes["time"].flatMap(Double.init) ?? 0
             case "failure", "error":
                 if let current { outcomes[current] = .failed }
             case "skipped":

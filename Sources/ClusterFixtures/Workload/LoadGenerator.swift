@@ -222,7 +222,7 @@ public final class LoadGenerator: @unchecked Sendable {
         }
 
         private func failed(_ error: Error) {
-            let state = (error as? DatabaseError)?.sqlState ?? "connection"
+            let state = (error as? DatabaseError)?.sqlState ?? (error is ReplyDeadlineExceeded ? "client deadline" : "connection")
             errors[state, default: 0] += 1
             if errorExamples[state] == nil { errorExamples[state] = (error as? DatabaseError)?.message ?? "\(error)" }
             if !connection.isOpen { reconnect() }

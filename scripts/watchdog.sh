@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs a command under a bound on its whole run, its output shown and kept in LOG:
+#   scripts/watchdog.sh SECONDS LOG command [argument ...]
+# When the command has not ended after SECONDS, the watchdog prints what is stuck (the tests that
+# started and never ended, from LOG, and every node's sessions that are not idle, from
+# `citus-verify activity`), then stops the command and exits 124. Otherwise it exits with the
+# command's status. Used by `make test` (TEST_WATCHDOG) so that a run never outlives CI's limit
+# silently.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+[[ $# -ge 3 && $1 =~ ^[0-9]+$ ]] || { echo "usage: scripts/watchdog.sh SECONDS LOG command [argument ...]" >&2; exit 2; }
+limit=$1 log=$2
+shift 2
+mkdir -p "$(dirname "$log")"
+: >"$log"
+
+set -m  # the command in a process group of its own, stopped whole
+"$@" > >(tee -a "$log") 2>&1 &
+pid=$!
+set +m
+started=$SECONDS
+while kill -0 "$pid" 2>/dev/null; do
+  if (( SECONDS - started >= limit )); then
+    echo "watchdog: '$*' still running after $limit s; stopping it. Tests started and not ended:"
+    # Swift Testing prints `◇ Test "name" started.` and, at the end, `✔`/`✘`/`➜ Test "name" …`.
+    sed -n 's/^◇ Test \(.*\) started\.$/\1/p' "$log" | sort >"$log.started"
+    sed -n 's/^[✔✘➜] Test \(.*\) \(passed\|failed\|skipped\).*/\1/p' "$log" | sort -u >"$log.ended"
+    comm -23 "$log.started" "$log.ended" | sed 's/^/watchdog:   /'
+    rm -f "$log.started" "$log.ended"
+    echo "watchdog: what every node is doing:"
+    if [[ -x .build/debug/citus-verify ]]; then
+      .build/debug/citus-verify activity --deadline 10 2>&1 | sed 's/^/watchdog:   /'
+    fi
+    kill -TERM -- "-$pid" 2>/dev/null
+    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    kill -KILL -- "-$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    exit 124
+  fi
+  sleep 2
+done
+wait "$pid"
