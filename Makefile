@@ -14,7 +14,7 @@ BENCH_ARGS ?=
 # Every target works on the one cluster and the one build folder: `make -j` must not run two of them
 # at once (tests before the cluster is up, two suites on one database).
 .NOTPARALLEL:
-.PHONY: help check preflight cluster-up cluster-down cluster-status cluster-destroy build tool test unit all phase1 phase2 phase3 phase4 tool-tests \
+.PHONY: help check docs preflight cluster-up cluster-down cluster-status cluster-destroy build tool test unit all phase1 phase2 phase3 phase4 tool-tests \
         setup load demo stats reshard signoff bench bench-scale bench-suite bench-lifecycle mutate mutate-generated targets-alone own-cluster-check psql-walkthrough clean
 
 help: ## List the targets
@@ -24,14 +24,16 @@ help: ## List the targets
 cluster-up: ## Start the embedded cluster (coordinator + 3 workers on 127.0.0.1); harmless when running
 	@scripts/cluster.sh up
 
-cluster-down: ## Stop the embedded cluster (data kept in .cluster/)
+cluster-down: ## Stop the embedded cluster and make test's lane clusters (data kept in .cluster/, .cluster-laneN/)
 	@scripts/cluster.sh down
+	@for lane in .cluster-lane*/; do [[ -d $$lane ]] && CLUSTER_DIR=$$PWD/$${lane%/} scripts/cluster.sh down; done; true
 
 cluster-status: ## One line per node of the embedded cluster
 	@scripts/cluster.sh status
 
-cluster-destroy: ## Stop the embedded cluster and delete its data folder
+cluster-destroy: ## Stop the embedded cluster and the lane clusters and delete their data folders
 	@scripts/cluster.sh destroy
+	@for lane in .cluster-lane*/; do [[ -d $$lane ]] && CLUSTER_DIR=$$PWD/$${lane%/} scripts/cluster.sh destroy; done; true
 
 clean: ## Delete the build folder, the reports and the mutation copy (the cluster's data stays: make cluster-destroy)
 	@if [[ -d /tmp/citus-verify-mutate/cluster ]]; then CLUSTER_DIR=/tmp/citus-verify-mutate/cluster CLUSTER_PORT=9800 scripts/cluster.sh down >/dev/null || true; fi
@@ -63,8 +65,9 @@ reshard: tool ## One resharding step (SCENARIO=enable-citus|add-worker|rebalance
 	@$(TOOL) reshard $(SCENARIO)
 
 # The whole suite with JUnit XML and the closing summary line; leaves swift test's status in $$status.
-# It starts by saying how long the last run took here (reports/timing.json, written at the end) and
-# runs under a watchdog (TEST_WATCHDOG seconds): past it, what is stuck is printed and the run stopped.
+# It starts by saying how long the last run took here (reports/timing.json, written at the end), builds,
+# then runs the suites in lanes on clusters of their own (scripts/test-lanes.sh; TEST_LANES=1: one
+# lane) under a watchdog (TEST_WATCHDOG seconds): past it, what is stuck is printed and the run stopped.
 # Suites skipped at run time record their tests in skips.jsonl; test-summary marks them <skipped> in
 # the JUnit file (Swift Testing lists a cancelled test as passed) and prints the closing line.
 # The run's read log (reads.log) is judged by read-coverage: a labelled SQL result or column that no
@@ -74,13 +77,14 @@ RUN_SUITE = mkdir -p $(REPORTS); rm -f $(REPORTS)/junit-swift-testing.xml $(REPO
   if [[ -x $(TOOL) ]]; then $(TOOL) test-summary --announce --timing $(REPORTS)/timing.json; \
   else echo "tests: the first run in this folder builds everything first (a few minutes)"; fi; \
   started=$$SECONDS; \
-  CITUS_VERIFY_SKIPS=$(CURDIR)/$(REPORTS)/skips.jsonl CITUS_VERIFY_READ_LOG=$(CURDIR)/$(REPORTS)/reads.log \
-    scripts/watchdog.sh $(TEST_WATCHDOG) $(REPORTS)/test-output.log $(SWIFT_TEST) --xunit-output $(REPORTS)/junit.xml; status=$$?; \
+  swift build --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Linking|Applying)'; status=$${PIPESTATUS[0]}; \
+  if [[ $$status == 0 ]]; then WATCHDOG_LOGS="$(REPORTS)/lanes/*/output.log" \
+    scripts/watchdog.sh $(TEST_WATCHDOG) $(REPORTS)/test-output.log scripts/test-lanes.sh $(REPORTS); status=$$?; fi; \
   if [[ -x $(TOOL) && $$status == 0 ]]; then $(TOOL) read-coverage --log $(REPORTS)/reads.log --skips $(REPORTS)/skips.jsonl || status=1; fi; \
   if [[ -x $(TOOL) && -f $(REPORTS)/junit-swift-testing.xml ]]; then $(TOOL) test-summary --junit $(REPORTS)/junit-swift-testing.xml --skips $(REPORTS)/skips.jsonl --status $$status \
     --timing $(REPORTS)/timing.json --wall-seconds $$(( SECONDS - started )) || status=$$(( status != 0 ? status : 1 )); \
   else echo "tests: the run did not finish (the build failed, or the watchdog stopped it: see above)"; status=$$(( status != 0 ? status : 1 )); fi; \
-  echo "reports: $(REPORTS)/index.html (the page), $(REPORTS)/junit.xml; the checklist sign-off: make signoff ($(REPORTS)/signoff.md)"
+  echo "reports: $(REPORTS)/junit-swift-testing.xml, each lane's log in $(REPORTS)/lanes/; the checklist sign-off and the report page: make signoff ($(REPORTS)/signoff.md, $(REPORTS)/index.html)"
 
 test: ## Every test (unit, Phase 1 to 4, resilience, benchmark report, tool) against the configured cluster; JUnit XML in reports/
 	@$(RUN_SUITE); exit $$status
@@ -148,6 +152,9 @@ targets-alone: ## Each test target alone, in a shuffled order (TARGETS_SEED), on
 
 own-cluster-check: ## A first run against a cluster set up unlike the embedded one (other user, no TLS, workers registered as localhost, no suite database yet)
 	@scripts/own-cluster-check.sh
+
+docs: tool ## Rewrite the figure blocks of README.md and docs/ from the last run's reports (docs/figures/)
+	@$(TOOL) docs --reports $(REPORTS)
 
 psql-walkthrough: ## The README's walk-through: every SQL file run by psql alone, empty database to Phase 4 (WALKTHROUGH_DATABASE)
 	@scripts/psql-walkthrough.sh

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a command under a bound on its whole run, its output shown and kept in LOG:
 #   scripts/watchdog.sh SECONDS LOG command [argument ...]
+# WATCHDOG_LOGS (a glob, default LOG) names the files the command's tests print to, when not LOG.
 # When the command has not ended after SECONDS, the watchdog prints what is stuck (the tests that
 # started and never ended, from LOG, and every node's sessions that are not idle, from
 # `citus-verify activity`), then stops the command and exits 124. Otherwise it exits with the
@@ -23,13 +24,24 @@ while kill -0 "$pid" 2>/dev/null; do
   if (( SECONDS - started >= limit )); then
     echo "watchdog: '$*' still running after $limit s; stopping it. Tests started and not ended:"
     # Swift Testing prints `◇ Test "name" started.` and, at the end, `✔`/`✘`/`➜ Test "name" …`.
-    sed -n 's/^◇ Test \(.*\) started\.$/\1/p' "$log" | sort >"$log.started"
-    sed -n 's/^[✔✘➜] Test \(.*\) \(passed\|failed\|skipped\).*/\1/p' "$log" | sort -u >"$log.ended"
+    # shellcheck disable=SC2086
+    logs=$(ls ${WATCHDOG_LOGS:-$log} 2>/dev/null || true)
+    [[ -n $logs ]] || logs=$log
+    # shellcheck disable=SC2086
+    cat $logs | sed -n 's/^◇ Test \(.*\) started\.$/\1/p' | sort >"$log.started"
+    # shellcheck disable=SC2086
+    cat $logs | sed -n 's/^[✔✘➜] Test \(.*\) \(passed\|failed\|skipped\).*/\1/p' | sort -u >"$log.ended"
     comm -23 "$log.started" "$log.ended" | sed 's/^/watchdog:   /'
     rm -f "$log.started" "$log.ended"
     echo "watchdog: what every node is doing:"
     if [[ -x .build/debug/citus-verify ]]; then
       .build/debug/citus-verify activity --deadline 10 2>&1 | sed 's/^/watchdog:   /'
+      # make test's lane clusters (scripts/test-lanes.sh), when there are any.
+      for lane in "${CLUSTER_DIR:-$PWD/.cluster}"-lane*; do
+        [[ -f $lane/cluster.env ]] || continue
+        echo "watchdog: $lane:"
+        CLUSTER_DIR=$lane .build/debug/citus-verify activity --deadline 10 2>&1 | sed 's/^/watchdog:   /'
+      done
     fi
     kill -TERM -- "-$pid" 2>/dev/null
     for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 1; done

@@ -148,7 +148,7 @@ public struct Signoff: Sendable {
         let scenarios = faultScenarios
         var out = ["", "## Fault scenarios", ""]
         guard !scenarios.isEmpty else {
-            return out + ["No fault scenario ran in this run (they stop nodes, which only the embedded cluster allows: see the README's \"Writes during resharding, faults and bad input\")."]
+            return out + ["No fault scenario ran in this run (they stop nodes, which only the embedded cluster allows: see docs/faults.md)."]
         }
         let passed = scenarios.filter(\.passed).count
         out.append("\(scenarios.count) scenarios, \(passed) passed" + (passed == scenarios.count ? "." : ", **\(scenarios.count - passed) not passed**."))
