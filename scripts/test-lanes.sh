@@ -15,7 +15,11 @@
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 reports=${1:?usage: scripts/test-lanes.sh REPORTS}
-swift_test=(swift test --skip-build --no-parallel)
+# The built test bundle, run directly: `swift test` holds a lock on .build for its whole run, so
+# lanes started through it would wait for each other. `make test` builds first.
+bundle=$(swift build --show-bin-path)/citus-verifyPackageTests.xctest
+[[ -x $bundle ]] || { echo "test-lanes: $bundle is missing: build the tests first (swift build --build-tests)" >&2; exit 1; }
+swift_test=(env NO_COLOR=1 "$bundle" --testing-library swift-testing --no-parallel)
 
 # The suites of lanes 1-3 (test ids read `Target.Suite/test()`), balanced by the time each took
 # here (reports/timing.json shows it).
@@ -54,7 +58,7 @@ for (( n = 0; n < ${#lanes[@]}; n++ )); do
     fi
     # shellcheck disable=SC2046
     env $(lane_env "$n") CITUS_VERIFY_SKIPS="$PWD/$dir/skips.jsonl" CITUS_VERIFY_READ_LOG="$PWD/$dir/reads.log" \
-      "${swift_test[@]}" "${filter[@]}" --xunit-output "$dir/junit.xml" >"$dir/output.log" 2>&1
+      "${swift_test[@]}" "${filter[@]}" --xunit-output "$dir/junit-swift-testing.xml" >"$dir/output.log" 2>&1
     status=$?
     if (( n > 0 )); then env $(lane_env "$n") scripts/cluster.sh down >>"$dir/cluster.log" 2>&1; fi
     summary=$(grep -E '^(✔|✘|━) Test run' "$dir/output.log" | tail -1)
@@ -71,18 +75,28 @@ echo "tests: ${#lanes[@]} lane(s) at once, each on a cluster of its own (logs in
 status=0
 for pid in "${pids[@]}"; do wait "$pid" || status=1; done
 
-# One JUnit file, one skips file and one read log for the summary, the sign-off and read coverage.
-python3 - "$reports" <<'PY'
-import glob, sys, xml.etree.ElementTree as ET
+# One JUnit file, one skips file and one read log for the summary, the sign-off and read coverage;
+# and every test the bundle lists must have run in exactly one lane (a lane's pattern that misses a
+# suite, or two that both take it, fail the run here instead of passing it short).
+"$bundle" --testing-library swift-testing --list-tests 2>/dev/null | grep / >"$reports/lanes/listed.txt"
+python3 - "$reports" <<'PY' || status=1
+import collections, glob, sys, xml.etree.ElementTree as ET
 reports = sys.argv[1]
 merged = ET.Element("testsuites")
 suite = ET.SubElement(merged, "testsuite", name="citus-verify")
+ran = collections.Counter()
 for path in sorted(glob.glob(f"{reports}/lanes/*/junit-swift-testing.xml")):
     for case in ET.parse(path).getroot().iter("testcase"):
         suite.append(case)
-cases = suite.findall("testcase")
-suite.set("tests", str(len(cases)))
+        ran[f"{case.get('classname')}/{case.get('name')}"] += 1
+suite.set("tests", str(sum(ran.values())))
 ET.ElementTree(merged).write(f"{reports}/junit-swift-testing.xml", encoding="UTF-8", xml_declaration=True)
+listed = {line.strip() for line in open(f"{reports}/lanes/listed.txt") if line.strip()}
+missing = sorted(listed - set(ran))
+twice = sorted(test for test, count in ran.items() if count > 1)
+for test in missing: print(f"test-lanes: {test} ran in no lane")
+for test in twice: print(f"test-lanes: {test} ran in more than one lane")
+sys.exit(1 if missing or twice else 0)
 PY
 cat "$reports"/lanes/*/skips.jsonl >"$reports/skips.jsonl" 2>/dev/null || : >"$reports/skips.jsonl"
 cat "$reports"/lanes/*/reads.log >"$reports/reads.log" 2>/dev/null || : >"$reports/reads.log"

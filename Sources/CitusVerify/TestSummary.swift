@@ -46,7 +46,7 @@ struct TestSummary: ParsableCommand {
             if let timing, let wallSeconds {
                 let record = RunTiming(results: results, wallSeconds: wallSeconds)
                 try record.write(to: URL(fileURLWithPath: timing))
-                print("where the time went (\(RunTiming.text(seconds: wallSeconds)) wall, build included; seconds per suite):")
+                print("where the time went (\(RunTiming.text(seconds: wallSeconds)) wall, build included; summed test seconds per suite):")
                 record.breakdown().forEach { print($0) }
             }
             results.summaryLines(status: status).forEach { print($0) }
