@@ -26,14 +26,14 @@ cluster-up: ## Start the embedded cluster (coordinator + 3 workers on 127.0.0.1)
 
 cluster-down: ## Stop the embedded cluster and make test's lane clusters (data kept in .cluster/, .cluster-laneN/)
 	@scripts/cluster.sh down
-	@for lane in .cluster-lane*/; do [[ -d $$lane ]] && CLUSTER_DIR=$$PWD/$${lane%/} scripts/cluster.sh down; done; true
+	@for lane in "$${CLUSTER_DIR:-$$PWD/.cluster}"-lane*; do [[ -d $$lane ]] && CLUSTER_DIR=$$lane scripts/cluster.sh down; done; true
 
 cluster-status: ## One line per node of the embedded cluster
 	@scripts/cluster.sh status
 
 cluster-destroy: ## Stop the embedded cluster and the lane clusters and delete their data folders
 	@scripts/cluster.sh destroy
-	@for lane in .cluster-lane*/; do [[ -d $$lane ]] && CLUSTER_DIR=$$PWD/$${lane%/} scripts/cluster.sh destroy; done; true
+	@for lane in "$${CLUSTER_DIR:-$$PWD/.cluster}"-lane*; do [[ -d $$lane ]] && CLUSTER_DIR=$$lane scripts/cluster.sh destroy; done; true
 
 clean: ## Delete the build folder, the reports and the mutation copy (the cluster's data stays: make cluster-destroy)
 	@if [[ -d /tmp/citus-verify-mutate/cluster ]]; then CLUSTER_DIR=/tmp/citus-verify-mutate/cluster CLUSTER_PORT=9800 scripts/cluster.sh down >/dev/null || true; fi

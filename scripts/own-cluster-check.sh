@@ -3,7 +3,7 @@
 # with conventions other than the embedded cluster's (another superuser name, workers registered
 # as "localhost" while the tests reach them at 127.0.0.1, no TLS between nodes, ports 9900-9903,
 # PostgreSQL's and Citus's default settings, 32 shards, read from the server), and a suite database that does not exist
-# yet. The whole suite runs once against it, configured only through the environment, as the
+# yet. The whole suite but its measurement suites runs once against it, configured only through the environment, as the
 # README's "Your own cluster" says; it must end with 0 failed. The cluster is deleted afterwards.
 #   scripts/own-cluster-check.sh     (make own-cluster-check; .ci/run runs it where Citus is installed)
 set -euo pipefail
@@ -22,6 +22,10 @@ trap cleanup EXIT
 cluster up
 
 password=$(cat "$dir/password")
+# The measurement suites (the benchmark report, bench-scale) are left out here: they judge the
+# report's shape, which does not depend on whose cluster it is, and the main run has them; at
+# PostgreSQL's and Citus's default settings they take most of this run's time.
+measurements='^(BenchmarkTests\.|ToolTests\.ToolBenchScaleTests(/|$))'
 database="first_run_$(date +%s)"
 # Only what a user sets: no CITUS_LOCAL_CLUSTER_DIR and no CITUS_VERIFY_REQUIRE_FAULTS (the embedded-only fault tests skip, with the
 # reason), no CITUS_VERIFY_SHARD_COUNT (the server's citus.shard_count is the expectation).
@@ -31,4 +35,5 @@ env -u CITUS_VERIFY_SHARD_COUNT -u CITUS_LOCAL_CLUSTER_DIR -u CLUSTER_DIR -u CIT
   CITUS_WORKER2_ADDR="localhost:$((port + 2))" CITUS_WORKER2_TEST_ADDR="127.0.0.1:$((port + 2))" \
   CITUS_WORKER3_ADDR="localhost:$((port + 3))" CITUS_WORKER3_TEST_ADDR="127.0.0.1:$((port + 3))" \
   CITUS_VERIFY_RESET=allow CITUS_VERIFY_START_CLUSTER=no CITUS_VERIFY_REQUIRE_CITUS=1 REPORTS=reports/own-cluster \
+  TEST_SKIP="$measurements" \
   make test REPORTS=reports/own-cluster

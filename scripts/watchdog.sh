@@ -19,33 +19,39 @@ set -m  # the command in a process group of its own, stopped whole
 "$@" > >(tee -a "$log") 2>&1 &
 pid=$!
 set +m
+# Stopped itself (Ctrl-C, CI cancelling the job): the command's group goes with it.
+stop_command() {
+  kill -TERM -- "-$pid" 2>/dev/null
+  for _ in 1 2 3 4 5; do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+  kill -KILL -- "-$pid" 2>/dev/null
+}
+trap 'stop_command; exit 130' INT TERM HUP
 started=$SECONDS
 while kill -0 "$pid" 2>/dev/null; do
   if (( SECONDS - started >= limit )); then
     echo "watchdog: '$*' still running after $limit s; stopping it. Tests started and not ended:"
-    # Swift Testing prints `◇ Test "name" started.` and, at the end, `✔`/`✘`/`➜ Test "name" …`.
+    # Swift Testing prints `◇ Test "name" started.` and, at the end, `✔`/`✘`/`➜ Test "name" …`
+    # (`… with N test cases passed` for a parameterized test; its cases' own lines are left out).
     # shellcheck disable=SC2086
     logs=$(ls ${WATCHDOG_LOGS:-$log} 2>/dev/null || true)
     [[ -n $logs ]] || logs=$log
     # shellcheck disable=SC2086
-    cat $logs | sed -n 's/^◇ Test \(.*\) started\.$/\1/p' | sort >"$log.started"
+    cat $logs | sed -n 's/^◇ Test \(".*"\) started\.$/\1/p' | sort >"$log.started"
     # shellcheck disable=SC2086
-    cat $logs | sed -n 's/^[✔✘➜] Test \(.*\) \(passed\|failed\|skipped\).*/\1/p' | sort -u >"$log.ended"
+    cat $logs | sed -n 's/^\(✔\|✘\|➜\) Test \(".*"\)\( with [0-9]* test cases\)\{0,1\} \(passed\|failed\|skipped\).*/\2/p' | sort -u >"$log.ended"
     comm -23 "$log.started" "$log.ended" | sed 's/^/watchdog:   /'
     rm -f "$log.started" "$log.ended"
     echo "watchdog: what every node is doing:"
     if [[ -x .build/debug/citus-verify ]]; then
-      .build/debug/citus-verify activity --deadline 10 2>&1 | sed 's/^/watchdog:   /'
+      timeout 30 .build/debug/citus-verify activity --deadline 5 2>&1 | sed 's/^/watchdog:   /'
       # make test's lane clusters (scripts/test-lanes.sh), when there are any.
       for lane in "${CLUSTER_DIR:-$PWD/.cluster}"-lane*; do
         [[ -f $lane/cluster.env ]] || continue
         echo "watchdog: $lane:"
-        CLUSTER_DIR=$lane .build/debug/citus-verify activity --deadline 10 2>&1 | sed 's/^/watchdog:   /'
+        CLUSTER_DIR=$lane timeout 30 .build/debug/citus-verify activity --deadline 5 2>&1 | sed 's/^/watchdog:   /'
       done
     fi
-    kill -TERM -- "-$pid" 2>/dev/null
-    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-    kill -KILL -- "-$pid" 2>/dev/null
+    stop_command
     wait "$pid" 2>/dev/null
     exit 124
   fi

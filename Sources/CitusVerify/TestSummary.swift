@@ -44,7 +44,7 @@ struct TestSummary: ParsableCommand {
             print(try JSONOutput.encode(["passed": counts[.passed] ?? 0, "failed": counts[.failed] ?? 0, "skipped": counts[.skipped] ?? 0]))
         } else {
             if let timing, let wallSeconds {
-                let record = RunTiming(results: results, wallSeconds: wallSeconds)
+                let record = RunTiming(results: results, wallSeconds: wallSeconds, status: status)
                 try record.write(to: URL(fileURLWithPath: timing))
                 print("where the time went (\(RunTiming.text(seconds: wallSeconds)) wall, build included; summed test seconds per suite):")
                 record.breakdown().forEach { print($0) }

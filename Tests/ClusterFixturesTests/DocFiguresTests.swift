@@ -28,11 +28,11 @@ struct DocFiguresTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("doc-figures-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let timing = RunTiming(results: JUnitResults(outcomes: ["A.B/one()": .passed, "A.B/two()": .failed]), wallSeconds: 75)
+        let timing = RunTiming(results: JUnitResults(outcomes: ["A.B/one()": .passed, "A.B/two()": .passed]), wallSeconds: 75)
         try timing.write(to: folder.appendingPathComponent("test-run.json"))
         let edited = "intro\n<!-- figures:test-run -->\ntests: 999 passed, 0 failed, 0 skipped\n<!-- /figures -->\nend"
         let rewritten = try DocFigures.rewrite(edited, file: "README.md", figures: folder)
-        #expect(rewritten.contains("tests: 1 passed, 1 failed, 0 skipped") && rewritten.contains("1 min 15 s wall"), "\(rewritten)")
+        #expect(rewritten.contains("tests: 2 passed, 0 failed, 0 skipped") && rewritten.contains("1 min 15 s wall"), "\(rewritten)")
         #expect(!rewritten.contains("999") && rewritten.hasPrefix("intro\n") && rewritten.hasSuffix("\nend"), "\(rewritten)")
         #expect(try DocFigures.rewrite(rewritten, file: "README.md", figures: folder) == rewritten, "rewriting twice changes nothing")
 
@@ -44,5 +44,33 @@ struct DocFiguresTests {
             try DocFigures.blocks(in: "<!-- figures:test-run -->\ntext", file: "README.md")
         }
         #expect(unclosed.location == "README.md:1", "\(unclosed)")
+    }
+}
+
+/// The run's timing, read from a JUnit file as Swift Testing writes it.
+@Suite("Where the time went: seconds per suite from the JUnit file")
+struct RunTimingTests {
+    @Test("Seconds are summed per suite from each test's time, longest first; a failed run is never a figure for the docs")
+    func secondsPerSuite() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("timing-\(UUID().uuidString).xml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <testsuites><testsuite name="TestResults" tests="3">
+            <testcase classname="A.Short" name="one()" time="1.25" />
+            <testcase classname="B.Long" name="two()" time="10.5" />
+            <testcase classname="B.Long" name="three()" time="4.5"><failure message="x" /></testcase>
+            </testsuite></testsuites>
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let timing = RunTiming(results: try JUnitResults(contentsOf: file), wallSeconds: 125, status: 1)
+        #expect(timing.suites.map(\.suite) == ["B.Long", "A.Short"] && timing.suites.map(\.seconds) == [15, 1.3], "\(timing.suites)")
+        #expect(timing.breakdown() == ["    15.0 s  B.Long", "     1.3 s  A.Short"], "\(timing.breakdown())")
+        #expect(timing.passed == 2 && timing.failed == 1 && !timing.passedWhole)
+        #expect(timing.announcement.hasPrefix("the last run on this machine took 2 min 5 s (2 passed, 1 failed"), "\(timing.announcement)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("figures-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try timing.write(to: folder.appendingPathComponent("test-run.json"))
+        #expect(throws: ReportFileError.self) { try DocFigures.render("test-run", figures: folder) }
     }
 }

@@ -23,6 +23,11 @@ public final class Connection: @unchecked Sendable {
     private let notices: NoticeBox
     /// Held for a whole exchange (send, every reply); `cancelRunningStatement` does not take it.
     private let calls = NSLock()
+    /// Guards freeing `handle` against a cancel read from another thread.
+    private let handleLock = NSLock()
+    /// False for the short-lived probe that reads what the server shows of a late reply: a probe
+    /// that is late itself is not diagnosed again.
+    private var diagnoses = true
     private let address: NodeAddress
     private let credentials: (database: String, user: String, password: String)
 
@@ -100,8 +105,10 @@ public final class Connection: @unchecked Sendable {
     }
 
     private func closeHandle() {
-        if let handle { PQfinish(handle) }
-        handle = nil
+        handleLock.withLock {
+            if let handle { PQfinish(handle) }
+            handle = nil
+        }
     }
 
     /// NOTICE and WARNING messages received since the last call; Citus's hints arrive this way.
@@ -165,7 +172,8 @@ public final class Connection: @unchecked Sendable {
     /// Bounded too: libpq's cancel opens a connection of its own with no timeout, which a silent
     /// network would hold forever, so it runs on a thread of its own and is given up after 5 s.
     public func cancelRunningStatement() {
-        guard let handle, let cancel = PQgetCancel(handle) else { return }
+        let cancel = handleLock.withLock { handle.flatMap { PQgetCancel($0) } }
+        guard let cancel else { return }
         let request = CancelRequest(cancel)
         _ = BlockingWork("cancel on \(node)") { request.send() }.wait(.seconds(5))
     }
@@ -201,12 +209,15 @@ public final class Connection: @unchecked Sendable {
             if !waitUntilReadable(handle, until: expires) {
                 keep(nil, in: &last)
                 keep(nil, in: &failure)
-                let showed = serverActivity(of: PQbackendPID(handle))
+                let showed = diagnoses ? serverActivity(of: PQbackendPID(handle)) : "nothing read (a probe is not diagnosed again)"
                 cancelRunningStatement()
-                let replied = waitUntilReadable(handle, until: .now + .seconds(5))
-                if replied { while let result = PQgetResult(handle) { PQclear(result) } } else { closeHandle() }
+                // Kept open only when the server says the statement was cancelled: then nothing of it
+                // holds. Any other ending (it finished after all, no reply, a COPY) leaves its outcome
+                // unknown, and the connection is closed so that callers treat it as in doubt.
+                let cancelled = drainAfterCancel(handle, until: .now + .seconds(5))
+                if !cancelled { closeHandle() }
                 throw ReplyDeadlineExceeded(node: node, statement: Self.excerpt(statement), limit: limit, serverShowed: showed,
-                                            connectionClosed: !replied)
+                                            connectionClosed: !cancelled)
             }
             guard let result = PQgetResult(handle) else { break }
             switch PQresultStatus(result) {
@@ -226,6 +237,22 @@ public final class Connection: @unchecked Sendable {
         }
         guard let last else { throw lastError(statement: statement) }
         return last
+    }
+
+    /// The replies left after a cancel, each waited for until `expires`. True only when one of them
+    /// is the cancel's own error (57014) and the connection is idle and usable again.
+    private func drainAfterCancel(_ handle: OpaquePointer, until expires: ContinuousClock.Instant) -> Bool {
+        var cancelled = false
+        while true {
+            guard waitUntilReadable(handle, until: expires), PQstatus(handle) == CONNECTION_OK else { return false }
+            guard let result = PQgetResult(handle) else { return cancelled }
+            defer { PQclear(result) }
+            let status = PQresultStatus(result)
+            if status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH { return false }
+            if let code = PQresultErrorField(result, Int32(Character("C").asciiValue!)), String(cString: code) == "57014" {
+                cancelled = true
+            }
+        }
     }
 
     /// Waits until a whole reply can be read without blocking (true), or `expires` passes (false).
@@ -253,6 +280,7 @@ public final class Connection: @unchecked Sendable {
                                        database: credentials.database, user: credentials.user, password: credentials.password,
                                        connectTimeoutSeconds: 3)
             probe.deadline = .seconds(5)
+            probe.diagnoses = false
             defer { probe.close() }
             let rows = try probe.query("""
                 SELECT a.state, coalesce(a.wait_event_type || ':' || a.wait_event, 'no wait event') AS wait,

@@ -10,14 +10,16 @@ public struct ReplyDeadlineExceeded: Error, CustomStringConvertible, Sendable {
     public var limit: Duration
     /// `backend 1234 active, waiting on Lock:relation, blocked by 5678 (idle in transaction: …)`.
     public var serverShowed: String
-    /// The cancel got no reply either, so the connection was closed.
+    /// The server did not confirm the cancel (no reply, or the statement ended some other way), so
+    /// the statement's outcome is unknown and the connection was closed: a write sent on it is in
+    /// doubt, never acknowledged.
     public var connectionClosed: Bool
     public var location: String?
 
     public var description: String {
         (location.map { "\($0): " } ?? "") + "\(node): no reply within \(Int(limit.seconds)) s (client-side deadline, "
             + "CITUS_VERIFY_QUERY_DEADLINE) to \(statement); the server showed \(serverShowed); the statement was cancelled"
-            + (connectionClosed ? " and, without a reply to that either, the connection closed" : "")
+            + (connectionClosed ? "; the server did not confirm the cancel, so its outcome is unknown and the connection was closed" : "")
     }
 
     func located(at location: String) -> ReplyDeadlineExceeded {

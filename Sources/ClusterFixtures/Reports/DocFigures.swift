@@ -29,6 +29,10 @@ public enum DocFigures {
                 guard let timing = try? JSONDecoder().decode(RunTiming.self, from: data) else {
                     throw ReportFileError(path: source, problem: "not a run timing (reports/timing.json, written by make test)")
                 }
+                guard timing.passedWhole else {
+                    throw ReportFileError(path: source, problem: "the run it records failed (status \(timing.status ?? 0), "
+                                          + "\(timing.failed) failed): the docs show a passing run's figures")
+                }
                 return ["```text",
                         "tests: \(timing.passed) passed, \(timing.failed) failed, \(timing.skipped) skipped",
                         "where the time went (\(RunTiming.text(seconds: timing.wallSeconds)) wall, build included; summed test seconds per suite):"]

@@ -18,8 +18,14 @@ public struct RunTiming: Codable, Sendable, Equatable {
     public var skipped: Int
     /// Every suite's summed test time, the longest first.
     public var suites: [Suite]
+    /// The run's exit status (non-zero: it failed, even where no single test did).
+    public var status: Int32?
 
-    public init(results: JUnitResults, wallSeconds: Int, finished: Date = Date()) {
+    /// Whether the run passed: a figure for the docs comes only from such a run.
+    public var passedWhole: Bool { failed == 0 && (status ?? 0) == 0 }
+
+    public init(results: JUnitResults, wallSeconds: Int, status: Int32 = 0, finished: Date = Date()) {
+        self.status = status
         self.wallSeconds = wallSeconds
         self.finished = ISO8601DateFormatter().string(from: finished)
         let counts = results.counts
