@@ -211,14 +211,25 @@ public final class LoadGenerator: @unchecked Sendable {
                 updates += 1
                 return true
             } catch {
-                // A statement the server refused changed nothing; one whose connection broke may have landed.
-                if !connection.isOpen {
+                // A statement the server refused changed nothing; one whose outcome is unknown may have landed.
+                if outcomeUnknown(error) {
                     acknowledged[position].maybeStatus = status
                     acknowledged[position].maybeUpdatedAt = now
                 }
                 failed(error)
                 return false
             }
+        }
+
+        /// Whether a failed statement may still have changed the data, so that its write is in doubt
+        /// rather than refused: its own connection broke (or a client deadline closed it), or the
+        /// coordinator says its connection to a worker broke mid-statement (SQLSTATE class 08, or
+        /// XX000 "server closed the connection unexpectedly"): the worker may have committed before
+        /// the reply was lost.
+        private func outcomeUnknown(_ error: Error) -> Bool {
+            if !connection.isOpen { return true }
+            guard let database = error as? DatabaseError, let state = database.sqlState else { return error is ReplyDeadlineExceeded }
+            return state.hasPrefix("08") || (state == "XX000" && database.message.contains("closed the connection"))
         }
 
         private func failed(_ error: Error) {
