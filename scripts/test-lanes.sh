@@ -5,7 +5,7 @@
 # independent ones overlap even on two cores. Lane 0 runs on the configured cluster and takes every
 # suite no other lane names (the unit tests, the four phases, the tool); lanes 1-3 take the fault
 # and benchmark suites, each on its own embedded cluster (folder `<CLUSTER_DIR>-laneN`, port
-# 9700 + 10 N), started here and stopped at the end with its data kept. Against a user's own
+# CLUSTER_PORT + 10 N, 9700 + 10 N by default), started here and stopped at the end with its data kept. Against a user's own
 # cluster (CITUS_COORDINATOR set), or with TEST_LANES=1, everything runs in lane 0, one suite at a
 # time, printed as it goes.
 #
@@ -41,10 +41,12 @@ if [[ -n ${CITUS_COORDINATOR:-} ]]; then lanes=(''); fi
 rm -rf "$reports/lanes"
 mkdir -p "$reports/lanes"
 base=${CLUSTER_DIR:-$PWD/.cluster}
+# Lane clusters take the ports 10, 20 and 30 above the embedded cluster's (9710, 9720, 9730 by default).
+port_base=${CLUSTER_PORT:-9700}
 lane_env() {  # the environment of lane $1 into the array `lane`: its own embedded cluster, except lane 0
   local n=$1
   lane=()
-  (( n == 0 )) || lane=("CLUSTER_DIR=$base-lane$n" "CLUSTER_PORT=$((9700 + 10 * n))" "CITUS_VERIFY_START_CLUSTER=no")
+  (( n == 0 )) || lane=("CLUSTER_DIR=$base-lane$n" "CLUSTER_PORT=$((port_base + 10 * n))" "CITUS_VERIFY_START_CLUSTER=no")
   # The sign-off's claims: a file per lane (appends from several processes would interleave), merged below.
   [[ -z ${CITUS_VERIFY_CLAIMS:-} ]] || lane+=("CITUS_VERIFY_CLAIMS=$reports/lanes/$n/claims.jsonl")
 }

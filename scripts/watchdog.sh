@@ -43,12 +43,11 @@ while kill -0 "$pid" 2>/dev/null; do
     rm -f "$log.started" "$log.ended"
     echo "watchdog: what every node is doing:"
     if [[ -x .build/debug/citus-verify ]]; then
-      timeout 30 .build/debug/citus-verify activity --deadline 5 2>&1 | sed 's/^/watchdog:   /'
-      # make test's lane clusters (scripts/test-lanes.sh), when there are any.
-      for lane in "${CLUSTER_DIR:-$PWD/.cluster}"-lane*; do
-        [[ -f $lane/cluster.env ]] || continue
-        echo "watchdog: $lane:"
-        CLUSTER_DIR=$lane timeout 30 .build/debug/citus-verify activity --deadline 5 2>&1 | sed 's/^/watchdog:   /'
+      # The configured cluster, then make test's lane clusters (scripts/test-lanes.sh), if any.
+      for cluster in "" "${CLUSTER_DIR:-$PWD/.cluster}"-lane*; do
+        [[ -z $cluster || -f $cluster/cluster.env ]] || continue
+        [[ -z $cluster ]] || echo "watchdog: $cluster:"
+        env ${cluster:+CLUSTER_DIR=$cluster} timeout 30 .build/debug/citus-verify activity --deadline 5 2>&1 | sed 's/^/watchdog:   /'
       done
     fi
     stop_command

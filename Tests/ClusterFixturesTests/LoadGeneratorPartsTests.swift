@@ -17,6 +17,17 @@ struct LoadGeneratorPartsTests {
         #expect(abs(fromFirstFifth - (0.8 + 0.2 * 0.2)) < 0.02, "80% from the heavy fifth, plus its share of the rest: \(fromFirstFifth)")
     }
 
+    @Test("A failed write is in doubt when its outcome is unknown (a broken connection, the coordinator's to a worker), refused otherwise")
+    func outcomeUnknown() {
+        func error(_ state: String?, _ message: String) -> DatabaseError { DatabaseError(node: "coordinator", sqlState: state, message: message) }
+        let brokenToWorker = error("XX000", "server closed the connection unexpectedly")
+        #expect(LoadGenerator.outcomeUnknown(after: brokenToWorker, connectionOpen: true))
+        #expect(LoadGenerator.outcomeUnknown(after: error("08006", "connection to the remote node failed"), connectionOpen: true))
+        #expect(LoadGenerator.outcomeUnknown(after: error("23505", "duplicate key"), connectionOpen: false), "its own connection broke")
+        #expect(!LoadGenerator.outcomeUnknown(after: error("23505", "duplicate key"), connectionOpen: true), "refused: nothing changed")
+        #expect(!LoadGenerator.outcomeUnknown(after: error("XX000", "could not find shard placement"), connectionOpen: true))
+    }
+
     @Test("The same seed writes the same orders")
     func deterministic() {
         var a = SeededGenerator(seed: 3), b = SeededGenerator(seed: 3)

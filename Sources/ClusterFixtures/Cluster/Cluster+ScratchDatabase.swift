@@ -8,10 +8,10 @@ extension Cluster {
         let quoted = SQLIdentifier.quote(configuration.database)
         let admin = try connect("coordinator (scratch database)", database: "postgres")
         defer {
-            _ = try? admin.execute("DROP DATABASE IF EXISTS \(quoted) WITH (FORCE)")
+            _ = try? admin.dropDatabase(configuration.database)
             admin.close()
         }
-        try admin.execute("DROP DATABASE IF EXISTS \(quoted) WITH (FORCE)")
+        try admin.dropDatabase(configuration.database)
         try admin.execute("CREATE DATABASE \(quoted)")
         let scratch = Cluster(configuration: configuration)
         defer { scratch.disconnectAll() }

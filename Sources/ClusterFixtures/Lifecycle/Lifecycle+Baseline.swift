@@ -70,16 +70,7 @@ extension Lifecycle {
         for (label, address) in nodes {
             let admin = try cluster.connect(label, at: address, database: "postgres")
             defer { admin.close() }
-            // FORCE ends the database's sessions and waits 5 s for them to exit; on a loaded machine
-            // some take longer (55006, "being accessed by other users"): asked again, 6 times at most.
-            for attempt in 1...7 {
-                do {
-                    try admin.execute("DROP DATABASE IF EXISTS \(SQLIdentifier.quote(configuration.database)) WITH (FORCE)")
-                    break
-                } catch let error as DatabaseError where error.sqlState == "55006" && attempt < 7 {
-                    Thread.sleep(forTimeInterval: 1)
-                }
-            }
+            try admin.dropDatabase(configuration.database)
             try admin.execute("CREATE DATABASE \(SQLIdentifier.quote(configuration.database))")
             if citus && label != "coordinator" {
                 // Citus needs the extension in a worker's database before the coordinator registers it.

@@ -12,8 +12,9 @@ public final class Connection: @unchecked Sendable {
     /// `coordinator (127.0.0.1:9700)`: every error carries it.
     public let node: String
     /// How long a call waits for the server's reply before it cancels the statement and fails
-    /// naming what the server showed of it. `CITUS_VERIFY_QUERY_DEADLINE` (seconds) sets the
-    /// default; long operations that bound themselves (`runWatched`) set theirs from their limit.
+    /// naming what the server showed of it. `Cluster.connect` sets the configured one
+    /// (`CITUS_VERIFY_QUERY_DEADLINE`); long operations that bound themselves (`runWatched`) set
+    /// theirs from their limit.
     public var replyDeadline: Duration {
         get { calls.withLock { deadline } }
         set { calls.withLock { deadline = newValue } }
@@ -38,7 +39,7 @@ public final class Connection: @unchecked Sendable {
         notices = NoticeBox()
         self.address = address
         credentials = (database, user, password)
-        deadline = ReplyDeadline.default
+        deadline = ReplyDeadline.fallback
         let settings: [(String, String)] = [
             ("host", address.host),
             ("port", String(address.port)),

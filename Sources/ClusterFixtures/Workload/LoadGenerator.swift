@@ -7,6 +7,17 @@ import Foundation
 /// the concurrency pool here is two threads wide. A writer whose connection breaks counts the
 /// error, reconnects and goes on, so a node restarting mid-run shows up as errors, not as an end.
 public final class LoadGenerator: @unchecked Sendable {
+    /// Whether a failed statement may still have changed the data, so that its write is in doubt
+    /// rather than refused: its own connection broke (or a client deadline closed it), or the
+    /// coordinator says its connection to a worker broke mid-statement (SQLSTATE class 08, or
+    /// XX000 "server closed the connection unexpectedly"): the worker may have committed before
+    /// the reply was lost.
+    public static func outcomeUnknown(after error: Error, connectionOpen: Bool) -> Bool {
+        if !connectionOpen { return true }
+        guard let database = error as? DatabaseError, let state = database.sqlState else { return error is ReplyDeadlineExceeded }
+        return state.hasPrefix("08") || (state == "XX000" && database.message.contains("closed the connection"))
+    }
+
     public struct Options: Sendable {
         /// Concurrent connections, each writing one order at a time.
         public var connections: Int
@@ -212,24 +223,13 @@ public final class LoadGenerator: @unchecked Sendable {
                 return true
             } catch {
                 // A statement the server refused changed nothing; one whose outcome is unknown may have landed.
-                if outcomeUnknown(error) {
+                if LoadGenerator.outcomeUnknown(after: error, connectionOpen: connection.isOpen) {
                     acknowledged[position].maybeStatus = status
                     acknowledged[position].maybeUpdatedAt = now
                 }
                 failed(error)
                 return false
             }
-        }
-
-        /// Whether a failed statement may still have changed the data, so that its write is in doubt
-        /// rather than refused: its own connection broke (or a client deadline closed it), or the
-        /// coordinator says its connection to a worker broke mid-statement (SQLSTATE class 08, or
-        /// XX000 "server closed the connection unexpectedly"): the worker may have committed before
-        /// the reply was lost.
-        private func outcomeUnknown(_ error: Error) -> Bool {
-            if !connection.isOpen { return true }
-            guard let database = error as? DatabaseError, let state = database.sqlState else { return error is ReplyDeadlineExceeded }
-            return state.hasPrefix("08") || (state == "XX000" && database.message.contains("closed the connection"))
         }
 
         private func failed(_ error: Error) {
