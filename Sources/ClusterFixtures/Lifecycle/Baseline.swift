@@ -39,10 +39,17 @@ public struct Baseline: Sendable {
 
 extension Cluster {
     /// How the tables' schema differs from `expected` (default: the designed one), both sorted;
-    /// both empty when it is the same.
+    /// both empty when it is the same. `expected` is written as PostgreSQL 15 prints it; for a newer
+    /// server it is read the way that server records the same schema (`BaselineSchema.lines(_:serverVersionNum:)`).
     public func schemaDifferences(from expected: Set<String> = BaselineSchema.lines) throws -> (missing: [String], extra: [String]) {
         let now = try schemaSignature()
+        let expected = BaselineSchema.lines(expected, serverVersionNum: try serverVersionNum())
         return (expected.subtracting(now).sorted(), now.subtracting(expected).sorted())
+    }
+
+    /// The coordinator's `server_version_num` (150020 for 15.20, 180006 for 18.6).
+    public func serverVersionNum() throws -> Int {
+        try sqlValue("SELECT current_setting('server_version_num')::int AS version", as: Int.self)
     }
 
     /// The schema of the lifecycle's tables as comparable lines.

@@ -56,4 +56,21 @@ public enum BaselineSchema {
         "regions table persistence=p kind=r options=- rowsecurity=false owner=the suite's user",
         "users table persistence=p kind=r options=- rowsecurity=false owner=the suite's user",
     ]
+
+    /// `expected` as a server of `serverVersionNum` prints it. PostgreSQL 18 records every NOT NULL
+    /// as a constraint of its own in `pg_constraint` (contype `n`, named `<table>_<column>_not_null`),
+    /// beside `pg_attribute.attnotnull`; older servers record only the latter. The constraint lines
+    /// are derived from the expected columns (`null=NO`), so the expectation still comes from the
+    /// written-out schema, and a NOT NULL lost on 18 shows in both places.
+    public static func lines(_ expected: Set<String> = lines, serverVersionNum: Int) -> Set<String> {
+        guard serverVersionNum >= 180_000 else { return expected }
+        let notNull = expected.compactMap { line -> String? in
+            // "orders.user_id bigint null=NO default=-" → "orders constraint orders_user_id_not_null NOT NULL user_id"
+            guard line.contains(" null=NO "), let name = line.split(separator: " ").first, !line.contains(" constraint "),
+                  let dot = name.firstIndex(of: ".") else { return nil }
+            let table = name[..<dot], column = name[name.index(after: dot)...]
+            return "\(table) constraint \(table)_\(column)_not_null NOT NULL \(column)"
+        }
+        return expected.union(notNull)
+    }
 }
