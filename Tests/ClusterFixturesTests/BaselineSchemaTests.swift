@@ -25,3 +25,32 @@ struct BaselineSchemaTests {
         #expect(BaselineSchema.lines(nullable, serverVersionNum: 180_006).subtracting(nullable) == ["t constraint t_d_not_null NOT NULL d"])
     }
 }
+
+/// The one difference undistributing shows on PostgreSQL 18 is told apart from every other one.
+@Suite("NOT NULL constraints named after undistribute's temporary table")
+struct TemporaryNotNullNameTests {
+    let missing = ["orders constraint orders_amount_not_null NOT NULL amount"]
+
+    @Test("A NOT NULL constraint named <table>_<digits>_<column>_not_null is the renamed one, nothing else left")
+    func renamedIsToldApart() {
+        let split = BaselineSchema.notNullNamedAfterTemporaryTable(
+            missing: missing, extra: ["orders constraint orders_1108812256_amount_not_null NOT NULL amount"])
+        #expect(split.renamed == ["orders constraint orders_amount_not_null NOT NULL amount → "
+                                  + "orders constraint orders_1108812256_amount_not_null NOT NULL amount"])
+        #expect(split.missing.isEmpty && split.extra.isEmpty)
+    }
+
+    @Test("Another column, another table, a constraint of another kind or a lost one stays a difference")
+    func otherDifferencesStay() {
+        for extra in ["orders constraint orders_1108812256_quantity_not_null NOT NULL quantity",
+                      "users constraint users_1108812256_amount_not_null NOT NULL amount",
+                      "orders constraint orders_1108812256_amount_check CHECK ((amount >= (0)::numeric))",
+                      "orders constraint orders_amount_nn NOT NULL amount"] {
+            let split = BaselineSchema.notNullNamedAfterTemporaryTable(missing: missing, extra: [extra])
+            #expect(split.renamed.isEmpty, "\(extra)")
+            #expect(split.missing == missing && split.extra == [extra])
+        }
+        let lost = BaselineSchema.notNullNamedAfterTemporaryTable(missing: missing, extra: [])
+        #expect(lost.renamed.isEmpty && lost.missing == missing)
+    }
+}

@@ -73,4 +73,30 @@ public enum BaselineSchema {
         }
         return expected.union(notNull)
     }
+
+    /// Splits schema differences into NOT NULL constraints that are only named after a temporary
+    /// table (`renamed`, as "expected → found") and everything else. `undistribute_table` builds each
+    /// table anew under a temporary name (`<table>_<hash of the name>`) and renames it back;
+    /// PostgreSQL 18 names a NOT NULL constraint after the table it is created on, so the
+    /// constraints keep the temporary name (`orders_1108812256_amount_not_null`). The column stays
+    /// NOT NULL; only the name differs, which a migration that names the constraint trips over.
+    public static func notNullNamedAfterTemporaryTable(missing: [String], extra: [String])
+        -> (renamed: [String], missing: [String], extra: [String]) {
+        let expectedName = /^(\w+) constraint (\w+)_not_null NOT NULL (\w+)$/
+        let foundName = /^(\w+) constraint (\w+)_[0-9]+_(\w+)_not_null NOT NULL (\w+)$/
+        var renamed: [String] = [], leftMissing: [String] = [], leftExtra = extra
+        for line in missing {
+            guard let wanted = line.wholeMatch(of: expectedName),
+                  let index = leftExtra.firstIndex(where: { candidate in
+                      guard let found = candidate.wholeMatch(of: foundName) else { return false }
+                      return found.1 == wanted.1 && found.2 == wanted.1 && found.3 == wanted.3 && found.4 == wanted.3
+                          && wanted.2 == "\(wanted.1)_\(wanted.3)"
+                  }) else {
+                leftMissing.append(line)
+                continue
+            }
+            renamed.append("\(line) → \(leftExtra.remove(at: index))")
+        }
+        return (renamed, leftMissing, leftExtra)
+    }
 }
