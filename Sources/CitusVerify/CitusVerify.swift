@@ -22,7 +22,7 @@ struct CitusVerify: ParsableCommand {
               citus-verify stats --json
             """,
         version: TestedVersions.summary,
-        subcommands: [PreflightCommand.self, Setup.self, Load.self, Reshard.self, Demo.self, Stats.self, Activity.self, Docs.self, Bench.self, BenchScale.self, SignoffCommand.self, Mutate.self, TestSummary.self, ReadCoverageCommand.self]
+        subcommands: [PreflightCommand.self, Setup.self, Load.self, Reshard.self, Demo.self, Stats.self, Activity.self, Docs.self, Bench.self, BenchScale.self, SignoffCommand.self, Mutate.self, TestSummary.self, ReadCoverageCommand.self, MatrixCommand.self]
     )
 
     /// The tool prints what it reads; printing is not judging, so its reads never count in a test

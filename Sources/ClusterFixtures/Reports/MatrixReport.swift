@@ -1,0 +1,107 @@
+import Foundation
+
+/// The suite on every server with Citus (`make matrix`): one row per pair with its versions, its
+/// tests' outcomes, the lifecycle's time and the known issues it recorded, read from each pair's
+/// own reports (`pair.json` written by `scripts/matrix.sh`, the JUnit file and lane logs of its run).
+public struct MatrixReport: Codable, Sendable {
+    public struct Pair: Codable, Sendable {
+        public var label: String
+        public var bindir: String
+        public var postgres: String
+        /// Citus's version as installed for this server (`citus.control`), empty when none is.
+        public var citus: String
+        /// `test` (every suite) or `lifecycle` (unit tests and Phases 1-4).
+        public var scope: String
+        /// `passed`, `failed` or `not run`.
+        public var status: String
+        public var wallSeconds: Int
+        /// Why it did not run, or how it failed.
+        public var reason: String
+        public var passed = 0, failed = 0, skipped = 0
+        /// Seconds the Phase 1-4 suites took together.
+        public var lifecycleSeconds = 0.0
+        /// The tests that recorded a known issue, with the issue's text where the log has it.
+        public var knownIssues: [String] = []
+    }
+
+    public var pairs: [Pair]
+
+    public init(pairs: [Pair]) { self.pairs = pairs }
+
+    /// Reads `<reports>/matrix/<label>/` for every pair the run wrote, in the order they ran.
+    public init(reports: URL) throws {
+        let folder = reports.appendingPathComponent("matrix")
+        let labels = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
+        var pairs: [Pair] = []
+        for label in labels {
+            let pairFile = folder.appendingPathComponent(label).appendingPathComponent("pair.json")
+            guard FileManager.default.fileExists(atPath: pairFile.path) else { continue }
+            var pair: Pair
+            do { pair = try JSONDecoder().decode(Pair.self, from: Data(contentsOf: pairFile)) } catch {
+                throw ReportFileError(path: pairFile.path, problem: "not a pair record of scripts/matrix.sh: \(error)")
+            }
+            let junit = folder.appendingPathComponent(label).appendingPathComponent("junit-swift-testing.xml")
+            if pair.status != "not run", FileManager.default.fileExists(atPath: junit.path) {
+                let results = try JUnitResults(contentsOf: junit)
+                pair.passed = results.counts[.passed, default: 0]
+                pair.failed = results.counts[.failed, default: 0]
+                pair.skipped = results.counts[.skipped, default: 0]
+                pair.lifecycleSeconds = results.secondsBySuite.filter { $0.suite.range(of: #"^Phase[1-4]Tests\."#, options: .regularExpression) != nil }
+                    .reduce(0) { $0 + $1.seconds }
+                pair.knownIssues = Self.knownIssues(inLogsUnder: folder.appendingPathComponent(label).appendingPathComponent("lanes"))
+            } else if pair.status != "not run" {
+                pair.reason += pair.reason.isEmpty ? "no JUnit file: the run did not finish" : "; no JUnit file"
+            }
+            pairs.append(pair)
+        }
+        self.pairs = pairs
+    }
+
+    /// `Test "…" recorded a known issue at …` lines of Swift Testing's output, by test name.
+    static func knownIssues(inLogsUnder lanes: URL) -> [String] {
+        let logs = (FileManager.default.enumerator(atPath: lanes.path)?.allObjects as? [String] ?? []).filter { $0.hasSuffix("output.log") }
+        var names = Set<String>()
+        for log in logs {
+            guard let text = try? String(contentsOf: lanes.appendingPathComponent(log), encoding: .utf8) else { continue }
+            for line in text.split(separator: "\n") where line.contains("recorded a known issue") {
+                if let match = line.firstMatch(of: /Test "(.+?)" recorded a known issue/) { names.insert(String(match.1)) }
+            }
+        }
+        return names.sorted()
+    }
+
+    /// Known issues seen on some pairs that ran but not on all of them: what differs by version.
+    public var knownIssuesThatDiffer: [(issue: String, on: [String])] {
+        let ran = pairs.filter { $0.status != "not run" }
+        let all = Set(ran.flatMap(\.knownIssues))
+        return all.sorted().compactMap { issue in
+            let on = ran.filter { $0.knownIssues.contains(issue) }.map(\.label)
+            return on.count == ran.count ? nil : (issue, on)
+        }
+    }
+
+    public var failed: Bool { pairs.contains { $0.status == "failed" } || pairs.allSatisfy { $0.status == "not run" } }
+
+    public var markdown: String {
+        var lines = ["# The suite per PostgreSQL and Citus pair", "",
+                     "| pair | PostgreSQL | Citus | scope | result | passed | failed | skipped | lifecycle (Phases 1-4) | wall |",
+                     "|---|---|---|---|---|---|---|---|---|---|"]
+        for p in pairs {
+            let result = p.status == "not run" ? "not run: \(p.reason)" : (p.reason.isEmpty ? p.status : "\(p.status): \(p.reason)")
+            let ran = p.status != "not run"
+            lines.append("| \(p.label) | \(p.postgres) | \(p.citus.isEmpty ? "none" : p.citus) | \(p.scope) | \(result) | "
+                         + (ran ? "\(p.passed) | \(p.failed) | \(p.skipped) | \(String(format: "%.0f s", p.lifecycleSeconds)) | \(p.wallSeconds) s |"
+                                : "- | - | - | - | - |"))
+        }
+        lines += ["", "## Known issues recorded", ""]
+        for p in pairs where p.status != "not run" {
+            lines.append("- \(p.label): " + (p.knownIssues.isEmpty ? "none" : p.knownIssues.joined(separator: "; ")))
+        }
+        lines += ["", "## Known issues that differ between pairs", ""]
+        let differ = knownIssuesThatDiffer
+        lines += differ.isEmpty ? ["None: every pair that ran recorded the same known issues."]
+                                : differ.map { "- \($0.issue): only on \($0.on.joined(separator: ", "))" }
+        lines += ["", "Server folders: " + pairs.map { "\($0.label) \($0.bindir)" }.joined(separator: "; "), ""]
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The suite once per PostgreSQL server with Citus, one after another, each on an embedded cluster of
+# its own (folder .cluster-matrix-<label>, ports from 9500 + 50 n; the lanes of `make test` take
+# the next 30), then `citus-verify matrix` writes REPORTS/matrix.md and .json from the runs.
+#
+#   scripts/matrix.sh REPORTS
+#
+# MATRIX_BINDIRS: the servers' bin folders, comma-separated (default: every server
+#   scripts/servers.sh installed, then the system's, the one cluster.sh takes without PG_BINDIR).
+# MATRIX_SCOPE: test (default: every suite, as `make test`) or lifecycle (unit tests and Phases 1-4,
+#   one lane: the answer to "does the lifecycle hold on this pair?" in a few minutes).
+# A server without Citus is listed as not run, with what is missing; it never counts as passed.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+reports=${1:?usage: scripts/matrix.sh REPORTS}
+mkdir -p "$reports/matrix" && reports=$(cd "$reports" && pwd)
+scope=${MATRIX_SCOPE:-test}
+[[ $scope == test || $scope == lifecycle ]] || { echo "matrix: MATRIX_SCOPE must be test or lifecycle, got '$scope'" >&2; exit 2; }
+
+system_bindir() {
+  local dir
+  if command -v pg_config >/dev/null && [[ -x $(pg_config --bindir)/initdb ]]; then pg_config --bindir; return; fi
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+  [[ -n $dir ]] && echo "$dir"
+}
+if [[ -n ${MATRIX_BINDIRS:-} ]]; then IFS=',' read -r -a bindirs <<< "$MATRIX_BINDIRS"
+else mapfile -t bindirs < <(scripts/servers.sh list; system_bindir); fi
+(( ${#bindirs[@]} > 0 )) || { echo "matrix: no server: install some (make servers) or set MATRIX_BINDIRS" >&2; exit 1; }
+
+rm -rf "${reports:?}/matrix/"*
+status=0
+n=0
+for bin in "${bindirs[@]}"; do
+  bin=${bin%/}
+  [[ -x $bin/postgres && -x $bin/pg_config ]] || { echo "matrix: $bin has no postgres and pg_config (MATRIX_BINDIRS names bin folders of PostgreSQL servers)" >&2; exit 2; }
+  version=$("$bin/postgres" --version | awk '{print $NF}')
+  label=pg${version%%.*}
+  [[ ! -d $reports/matrix/$label ]] || label=$label-$n
+  out=$reports/matrix/$label
+  mkdir -p "$out"
+  pkglib=$("$bin/pg_config" --pkglibdir)
+  citus=$(sed -n "s/^default_version = '\(.*\)'/\1/p" "$("$bin/pg_config" --sharedir)/extension/citus.control" 2>/dev/null)
+  record() {  # pair.json: what citus-verify matrix reads besides the JUnit file
+    printf '{"label":"%s","bindir":"%s","postgres":"%s","citus":"%s","scope":"%s","status":"%s","wallSeconds":%d,"reason":"%s"}\n' \
+      "$label" "$bin" "$version" "$citus" "$scope" "$1" "$2" "$3" > "$out/pair.json"
+  }
+  if [[ ! -f $pkglib/citus.so ]]; then
+    echo "matrix: $label (PostgreSQL $version in $bin): not run, no Citus installed for it (citus.so not in $pkglib; build it: docs/citus.md)"
+    record "not run" 0 "no Citus installed for PostgreSQL $version (citus.so not in $pkglib): build it for this server, docs/citus.md"
+    n=$((n + 1)); continue
+  fi
+  port=$((9500 + 50 * n))
+  cluster=$PWD/.cluster-matrix-$label
+  echo "matrix: $label: PostgreSQL $version with Citus $citus ($bin), scope $scope, cluster $cluster on ports $port-"
+  pair=(env -u CITUS_COORDINATOR -u CLUSTER_TLS PG_BINDIR="$bin" CLUSTER_DIR="$cluster" CLUSTER_PORT="$port" CITUS_VERIFY_REQUIRE_CITUS=1)
+  [[ $scope == test ]] || pair+=(TEST_LANES=1 TEST_SKIP='^(ResilienceTests|ToolTests|BenchmarkTests)\.')
+  started=$SECONDS
+  if "${pair[@]}" scripts/cluster.sh up; then
+    "${pair[@]}" make --no-print-directory test REPORTS="$out"; result=$?
+  else
+    result=1; echo "matrix: $label: the cluster did not start" >&2
+  fi
+  "${pair[@]}" scripts/cluster.sh down >/dev/null 2>&1 || true
+  if (( result == 0 )); then record passed $((SECONDS - started)) ""
+  else record failed $((SECONDS - started)) "make test ended with status $result"; status=1; fi
+  n=$((n + 1))
+done
+.build/debug/citus-verify matrix --reports "$reports" || status=1
+exit $status

