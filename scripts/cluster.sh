@@ -312,6 +312,8 @@ cmd_up() {
   if [[ $(id -u) == 0 ]] && ! id "$CLUSTER_OS_USER" >/dev/null 2>&1; then
     die "running as root, but the account CLUSTER_OS_USER=$CLUSTER_OS_USER does not exist (PostgreSQL refuses to run as root)"
   fi
+  as_server test -x "$BIN/initdb" \
+    || die "the servers' account ($CLUSTER_OS_USER) cannot run $BIN/initdb: a folder on that path is not open to it (a server installed under root's home?)"
   prepare_shared
   [[ -f $CLUSTER_DIR/workers ]] || echo "$WORKER_COUNT" > "$CLUSTER_DIR/workers"
   echo "$CLUSTER_PORT" > "$CLUSTER_DIR/port"

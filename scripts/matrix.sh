@@ -33,7 +33,7 @@ n=0
 for bin in "${bindirs[@]}"; do
   bin=${bin%/}
   [[ -x $bin/postgres && -x $bin/pg_config ]] || { echo "matrix: $bin has no postgres and pg_config (MATRIX_BINDIRS names bin folders of PostgreSQL servers)" >&2; exit 2; }
-  version=$("$bin/postgres" --version | awk '{print $NF}')
+  version=$("$bin/pg_config" --version | awk '{print $2}')  # "PostgreSQL 15.20 (Debian …)" → 15.20
   label=pg${version%%.*}
   [[ ! -d $reports/matrix/$label ]] || label=$label-$n
   out=$reports/matrix/$label

@@ -8,13 +8,16 @@
 #   scripts/servers.sh list      the bin folder of every installed server, one per line
 #   scripts/servers.sh status    each server: version, TLS, Citus (or what is missing)
 #
-# SERVERS_DIR defaults to ~/.local/share/citus-verify/servers, outside the clone: the servers and
-# the Citus built into them (docs/citus.md) serve every clone and survive `make clean` and a fresh
-# checkout, the way a toolchain does. Neither wheel has TLS: the embedded cluster runs them with
-# CLUSTER_TLS=off by itself.
+# SERVERS_DIR is outside the clone: the servers and the Citus built into them (docs/citus.md)
+# serve every clone and survive `make clean` and a fresh checkout, the way a toolchain does. As root
+# it is /opt/citus-verify/servers (the servers run as another account, CLUSTER_OS_USER, which cannot
+# read root's home); otherwise ~/.local/share/citus-verify/servers. Neither wheel has TLS: the
+# embedded cluster runs them with CLUSTER_TLS=off by itself.
 set -euo pipefail
 
-SERVERS_DIR=${SERVERS_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/citus-verify/servers}
+if [[ $(id -u) == 0 ]]; then default_dir=/opt/citus-verify/servers
+else default_dir=${XDG_DATA_HOME:-$HOME/.local/share}/citus-verify/servers; fi
+SERVERS_DIR=${SERVERS_DIR:-$default_dir}
 die() { echo "servers: $*" >&2; exit 1; }
 
 # name | pip requirement | package folder in the wheel

@@ -17,7 +17,7 @@ struct PreflightTests {
         let cluster = try Cluster.shared()
         let nodes = ["coordinator"] + cluster.configuration.workers.map(\.name)
         for node in nodes {
-            for check in ["reachable", "PostgreSQL major", "Citus version", "shared_preload_libraries", "wal_level", "max_replication_slots"] {
+            for check in ["reachable", "PostgreSQL major", "Citus version", "Citus supports the PostgreSQL major", "shared_preload_libraries", "wal_level", "max_replication_slots"] {
                 #expect(report.check(check, on: node)?.verdict == .pass, "\(node): \(check)")
             }
         }

@@ -92,6 +92,13 @@ extension Cluster {
                 add(node.name, "Citus version", version + (f.citusInDatabase.map { ", \($0) in \(configuration.database)" } ?? ""),
                     version == coordinatorVersion && (f.citusInDatabase ?? version) == version ? .pass : .fail,
                     must: "\(coordinatorVersion ?? "?"), the coordinator's, installed and created")
+                if let majors = CitusSupport.postgresMajors(forCitus: version) {
+                    add(node.name, "Citus supports the PostgreSQL major", "Citus \(version) supports PostgreSQL \(majors.lowerBound)-\(majors.upperBound)",
+                        Int(major).map(majors.contains) == true ? .pass : .fail,
+                        must: "a PostgreSQL major Citus \(CitusSupport.releaseLine(of: version) ?? version) supports, or a Citus release that supports \(major)")
+                } else {
+                    add(node.name, "Citus supports the PostgreSQL major", "Citus \(version): a release line this tool does not know", .unknown)
+                }
             }
             let preload = f.setting("shared_preload_libraries") ?? ""
             let first = preload.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
