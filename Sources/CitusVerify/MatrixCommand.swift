@@ -24,7 +24,7 @@ struct MatrixCommand: ParsableCommand {
         try JSONOutput.encode(report).write(to: folder.appendingPathComponent("matrix.json"), atomically: true, encoding: .utf8)
         for pair in report.pairs {
             let figures = pair.status == "not run" ? pair.reason
-                : "\(pair.passed) passed, \(pair.failed) failed, \(pair.skipped) skipped, lifecycle \(Int(pair.lifecycleSeconds)) s, wall \(pair.wallSeconds) s"
+                : "\(pair.passed) passed, \(pair.failed) failed, \(pair.skipped) skipped, lifecycle \(String(format: "%.0f", pair.lifecycleSeconds)) s, wall \(pair.wallSeconds) s"
             print("matrix: \(pair.label) PostgreSQL \(pair.postgres) + Citus \(pair.citus.isEmpty ? "none" : pair.citus): \(pair.status), \(figures)")
         }
         print("matrix: \(reports)/matrix.md, \(reports)/matrix.json")

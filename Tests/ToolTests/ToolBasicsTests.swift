@@ -25,7 +25,9 @@ struct ToolBasicsTests {
         let run = try citusVerify("--version")
         #expect(run.status == 0, "\(run)")
         #expect(run.output.trimmingCharacters(in: .whitespacesAndNewlines) == TestedVersions.summary, "\(run)")
-        #expect(run.output.contains("Citus \(TestedVersions.citusReleaseLine)"), "\(run)")
+        for pair in TestedVersions.pairs {
+            #expect(run.output.contains("Citus \(pair.citus)") && run.output.contains(pair.postgres), "\(run)")
+        }
     }
 
     @Test("Bad arguments exit non-zero with a usage message naming the problem",

@@ -2,13 +2,34 @@
 /// `citus-verify --version` say the same.
 public enum TestedVersions {
     /// This tool's own version.
-    public static let tool = "0.7.0"
-    /// The Citus release line the whole suite ran green on (13.2.2; 12.1.12 as a second version).
-    public static let citusReleaseLine = "13.2"
-    /// The PostgreSQL major it ran on (15.20).
-    public static let postgresMajor = 15
+    public static let tool = "0.8.0"
 
-    public static var summary: String {
-        "citus-verify \(tool) (tested on Citus \(citusReleaseLine) with PostgreSQL \(postgresMajor))"
+    /// A Citus release and the PostgreSQL release it ran on.
+    public struct Pair: Sendable, Equatable {
+        public var citus: String
+        public var postgres: String
+
+        public var citusReleaseLine: String { CitusSupport.releaseLine(of: citus) ?? citus }
+        public var postgresMajor: Int { Int(postgres.prefix { $0 != "." }) ?? 0 }
     }
+
+    /// Every pair the whole suite ran green on (`make matrix`, reports/matrix.md), the default
+    /// server's first.
+    public static let pairs = [
+        Pair(citus: "13.2.2", postgres: "15.20"),
+        Pair(citus: "13.2.2", postgres: "16.2"),
+        Pair(citus: "14.0.1", postgres: "18.6"),
+    ]
+
+    /// "Citus 13.2.2 with PostgreSQL 15.20 and 16.2, Citus 14.0.1 with PostgreSQL 18.6".
+    public static var pairsDescription: String {
+        var groups: [(citus: String, postgres: [String])] = []
+        for pair in pairs {
+            if let index = groups.firstIndex(where: { $0.citus == pair.citus }) { groups[index].postgres.append(pair.postgres) }
+            else { groups.append((pair.citus, [pair.postgres])) }
+        }
+        return groups.map { "Citus \($0.citus) with PostgreSQL \($0.postgres.joined(separator: " and "))" }.joined(separator: ", ")
+    }
+
+    public static var summary: String { "citus-verify \(tool) (tested on \(pairsDescription))" }
 }
