@@ -6,6 +6,7 @@
 #
 #   scripts/servers.sh install   download and unpack the servers not installed yet
 #   scripts/servers.sh list      the bin folder of every installed server, one per line
+#   scripts/servers.sh with-citus  the same, only those with Citus installed
 #   scripts/servers.sh status    each server: version, TLS, Citus (or what is missing)
 #
 # SERVERS_DIR is outside the clone: the servers and the Citus built into them (docs/citus.md)
@@ -77,9 +78,10 @@ case ${1:-} in
     for entry in "${SERVERS[@]}"; do IFS='|' read -r name requirement package <<< "$entry"; install_one "$name" "$requirement" "$package"; done
     installed | while read -r bin; do status_one "$bin"; done ;;
   list) installed ;;
+  with-citus) installed | while read -r bin; do [[ ! -f $("$bin/pg_config" --pkglibdir)/citus.so ]] || echo "$bin"; done ;;
   status)
     found=$(installed)
     [[ -n $found ]] || { echo "servers: none installed in $SERVERS_DIR (scripts/servers.sh install)"; exit 0; }
     while read -r bin; do status_one "$bin"; done <<< "$found" ;;
-  *) echo "usage: $0 install|list|status" >&2; exit 2 ;;
+  *) echo "usage: $0 install|list|with-citus|status" >&2; exit 2 ;;
 esac
