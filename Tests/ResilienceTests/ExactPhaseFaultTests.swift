@@ -30,8 +30,17 @@ struct ExactPhaseFaultTests {
     var source: ClusterConfiguration.Worker { cluster.configuration.workers[0] }
     var target: ClusterConfiguration.Worker { cluster.configuration.addedWorker }
 
+    /// Every step with every fault; `CITUS_VERIFY_SCENARIO` (text of "<fault>, <step>", e.g. "source
+    /// worker stopped abruptly, before cutover") keeps the matching cases only: `make repeat-fault`
+    /// runs one scenario many times with it.
+    static let cases: [(MovePause.Point, Fault)] = {
+        let all = MovePause.Point.allCases.flatMap { point in Fault.allCases.map { (point, $0) } }
+        guard let wanted = ProcessInfo.processInfo.environment["CITUS_VERIFY_SCENARIO"], !wanted.isEmpty else { return all }
+        return all.filter { "\($0.1), \($0.0)".contains(wanted) }
+    }()
+
     @Test("A fault at an exact step of a shard move: a clear outcome, every acknowledged write holds, the audit finds nothing, the re-run completes",
-          .faultScenario, arguments: MovePause.Point.allCases, Fault.allCases)
+          .faultScenario, arguments: cases)
     func faultAtStep(_ point: MovePause.Point, _ fault: Fault) throws {
         try cluster.lifecycle.ensure(.distributed)
         let shard = try cluster.lifecycle.prepareHeldMove(from: source)
