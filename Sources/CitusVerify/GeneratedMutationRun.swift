@@ -30,8 +30,10 @@ struct GeneratedMutationRun {
     }
 
     /// The unit target (no cluster) and the lifecycle, in order, then the one fault suite that
-    /// runs the single-move file (35): the suites of the mutation run. The other fault, tool and
-    /// benchmark suites take minutes each and are left out (docs/mutation.md).
+    /// runs the single-move file (35) and the tool's reshard suite, the only one that runs the
+    /// resharding files with the operator's choices (a tenant named by `--tenant`, a worker named by
+    /// `--worker`): the suites of the mutation run. The other fault, tool and benchmark suites take
+    /// minutes each and are left out (docs/mutation.md).
     static let unitTarget = Target(name: "ClusterFixturesTests", filter: "^ClusterFixturesTests\\.", usesCluster: false)
     static let phaseTargets = [
         Target(name: "Phase1Tests", filter: "^Phase1Tests\\.", resetsItself: true),
@@ -39,6 +41,7 @@ struct GeneratedMutationRun {
         Target(name: "Phase3Tests", filter: "^Phase3Tests\\."),
         Target(name: "Phase4Tests", filter: "^Phase4Tests\\."),
         Target(name: "FaultTests", filter: "^ResilienceTests\\.FaultTests"),
+        Target(name: "ToolReshardTests", filter: "^ToolTests\\.ToolReshardTests"),
     ]
     static var targets: [Target] { [unitTarget] + phaseTargets }
 
