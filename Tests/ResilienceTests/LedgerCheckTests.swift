@@ -13,7 +13,12 @@ struct LedgerCheckTests {
         defer { _ = try? cluster.lifecycle.removeLoadRows() }
         let run = try cluster.lifecycle.withWriters(.ledger(seed: 5)) {
             // Writer 1's first order disappears, writer 2's first order changes, and an order appears
-            // under a writer that does not exist.
+            // under a writer that does not exist. Both orders must exist first: planted before the
+            // writers committed them, the DELETE and UPDATE would change nothing (seen on a loaded
+            // machine: the check then found no loss, rightly).
+            _ = try Polling.until(timeLimit: .seconds(30), what: "writers 1 and 2 committing their first orders") {
+                try cluster.sqlValue("SELECT count(*) FROM orders WHERE metadata ->> 'token' IN ('w1-1', 'w2-1')", as: Int.self) == 2 ? true : nil
+            }
             try cluster.coordinator.execute("""
                 DELETE FROM order_items i USING orders o
                 WHERE o.user_id = i.user_id AND o.id = i.order_id AND o.metadata ->> 'token' = 'w1-1';

@@ -41,8 +41,15 @@ struct PreflightTests {
         let ready = try citusVerify("preflight", "--json", environment: environment)
         #expect(ready.status == 0, "freshly started, it is ready: \(ready)")
 
+        // A server built without TLS (the PyPI wheels of 16 and 18) runs the cluster without it
+        // (CLUSTER_TLS=off, citus.node_conninfo asks for none): "TLS off where asked" cannot be
+        // planted there, so that one fault and its consequence are left out, and said so.
+        let probe = try environmentCluster.connect("coordinator", at: environmentCluster.configuration.coordinator)
+        let hasTLS = try probe.query("SHOW ssl").single().get("ssl", as: String.self) == "on"
+        probe.close()
+        if !hasTLS { print("preflight test: the server has no TLS, so the planted fault 'ssl off on worker2' is left out") }
         // The planted faults, one per node, each a mistake seen on real clusters.
-        let faults: [(node: String, sql: [String], check: String)] = [
+        var faults: [(node: String, sql: [String], check: String)] = [
             ("worker1", ["ALTER SYSTEM SET wal_level = replica"], "wal_level"),
             ("worker2", ["ALTER SYSTEM SET ssl = off"], "ssl"),
             ("worker3", ["ALTER SYSTEM SET max_replication_slots = 1"], "max_replication_slots"),
@@ -50,6 +57,7 @@ struct PreflightTests {
             ("coordinator", ["ALTER SYSTEM SET max_worker_processes = 4",
                              "CREATE TABLE audit_log (happened_at timestamptz, note text)"], "max_worker_processes"),
         ]
+        if !hasTLS { faults.removeAll { $0.check == "ssl" } }
         let configuration = environmentCluster.configuration
         for fault in faults {
             let address = fault.node == "coordinator" ? configuration.coordinator
@@ -72,7 +80,9 @@ struct PreflightTests {
             #expect(run.errorOutput.contains("preflight: FAIL \(fault.node): \(fault.check) is "), "one line naming node and setting: \(run.errorOutput)")
         }
         #expect(report.check("tables without primary key or replica identity", on: "coordinator")?.value == "public.audit_log")
-        #expect(report.check("connection to worker2", on: "worker1")?.verdict == .fail, "TLS off on worker2: Citus on worker1 cannot reach it")
+        if hasTLS {
+            #expect(report.check("connection to worker2", on: "worker1")?.verdict == .fail, "TLS off on worker2: Citus on worker1 cannot reach it")
+        }
         // Nothing else failed: the checks name the faults planted, not everything.
         let planted = Set(faults.map { "\($0.node)/\($0.check)" })
             .union(["coordinator/tables without primary key or replica identity"])
