@@ -68,7 +68,9 @@ extension Lifecycle {
         // Phase 3: what the audit's own cleanup then found to do is judged, not only removed.
         #expect(after.beforeCleanup.isEmpty, "left for Citus's cleanup by the re-run of \(operation) (\(fault)): \(after.beforeCleanup)")
         let baseline = try #require(try store.recordedBaseline())
-        #expect(try cluster.checksums() == baseline.checksums, "every table equals the baseline after \(fault)")
+        let checksums = try cluster.checksums()
+        let differences = checksums == baseline.checksums ? [] : try cluster.tableDifferences(from: baseline.data)
+        #expect(checksums == baseline.checksums, "every table equals the baseline after \(fault): \(differences)")
         return ledger
     }
 }

@@ -9,15 +9,40 @@ extension SeedData {
     /// One checksum per table, in `Cluster.tables` order. The rows are hashed in slices on every
     /// core (the digest is a sum, so slices add up): 3 million rows at scale 100.
     public var expectedChecksums: [TableChecksum] {
+        expectedRows.map { Self.checksum($0.name, count: $0.count, fields: $0.fields) }
+    }
+
+    /// Every table's generated rows as the checksum renders them: how many, and each row's column
+    /// texts by index (the first is the table's key: code, or id).
+    var expectedRows: [(name: String, count: Int, fields: @Sendable (Int) -> [String])] {
         let users = users, orders = orders, items = items
-        let tables: [(name: String, count: Int, fields: @Sendable (Int) -> [String])] = [
+        return [
             ("regions", Self.regions.count, { i in let r = Self.regions[i]; return [r.code, r.name, r.timezone, r.currency] }),
             ("users", users.count, { i in let u = users[i]
                 return [String(u.id), u.email, u.name, u.regionCode, u.tier, String(u.createdAt)] }),
             ("orders", orders.count, { i in Self.checksumFields(of: orders[i]) }),
             ("order_items", items.count, { i in Self.checksumFields(of: items[i]) }),
         ]
-        return tables.map { Self.checksum($0.name, count: $0.count, fields: $0.fields) }
+    }
+
+    /// Which rows of `table` differ from the generated ones, by key (its first column): the rows
+    /// missing, the rows no generator made, the rows whose columns differ, each list sorted and cut
+    /// at `limit`. What a checksum mismatch cannot say: where it is.
+    public func rowDifferences(of table: String, found: [String: String], limit: Int = 20)
+        -> (missing: [String], extra: [String], changed: [String]) {
+        guard let rows = expectedRows.first(where: { $0.name == table }) else { return ([], found.keys.sorted(), []) }
+        var expected: [String: String] = [:]
+        for index in 0..<rows.count {
+            let fields = rows.fields(index)
+            expected[fields[0]] = fields.joined(separator: "|")
+        }
+        let missing = expected.keys.filter { found[$0] == nil }.sorted()
+        let extra = found.keys.filter { expected[$0] == nil }.sorted()
+        let changed = expected.compactMap { key, text -> String? in
+            guard let now = found[key], now != text else { return nil }
+            return "\(key): expected \(text), found \(now)"
+        }.sorted()
+        return (Array(missing.prefix(limit)), Array(extra.prefix(limit)), Array(changed.prefix(limit)))
     }
 
     /// An order's columns as the checksum renders them (timestamps as epoch seconds).
@@ -74,4 +99,27 @@ struct DigestSum {
     mutating func merge(_ other: DigestSum) { sum += other.sum }
 
     var text: String { "\(sum)" }
+}
+
+
+extension Cluster {
+    /// Each row of `table` as the checksum renders it, by key (its first checksum column).
+    public func renderedRows(of table: String) throws -> [String: String] {
+        guard let key = TableChecksum.columns[table]?.first?.name else { return [:] }
+        let rows = try sqlRows("SELECT t.\(SQLIdentifier.quote(key))::text AS key, \(try TableChecksum.rowText(for: table)) AS row FROM \(SQLIdentifier.quote(table)) AS t")
+        var found: [String: String] = [:]
+        for row in rows { found[try row.get("key", as: String.self)] = try row.get("row", as: String.self) }
+        return found
+    }
+
+    /// The tables whose checksum differs from `data`'s, each with its rows missing, extra and
+    /// changed (at most 20 of each): empty when every table equals the generated rows.
+    public func tableDifferences(from data: SeedData) throws -> [String] {
+        let now = try checksums(), expected = data.expectedChecksums
+        return try expected.compactMap { want -> String? in
+            guard now.first(where: { $0.table == want.table }) != want else { return nil }
+            let d = data.rowDifferences(of: want.table, found: try renderedRows(of: want.table))
+            return "\(want.table): missing \(d.missing), extra \(d.extra), changed \(d.changed)"
+        }
+    }
 }
