@@ -34,5 +34,11 @@ struct LedgerCheckTests {
         #expect(check.changed.count == 1 && check.changed[0].hasPrefix("w2-1: amount (cents)"), "\(check)")
         #expect(check.unknown == ["w9-1"], "\(check)")
         #expect(!check.holds)
+        // The evidence a loss gets, read both ways: the deleted order is on no node; one that is
+        // there is found where it is (the baseline's plain table on the coordinator).
+        let evidence = try LostWriteEvidence.collect(on: cluster, lost: ["w1-1", "w2-1"], acknowledged: run.writes.acknowledged)
+        #expect(try #require(evidence.orders.first { $0.token == "w1-1" }).copies.isEmpty, "\(evidence)")
+        #expect(try #require(evidence.orders.first { $0.token == "w2-1" }).copies == ["coordinator: orders"], "\(evidence)")
+        #expect(evidence.orders.allSatisfy { $0.shardID == nil }, "orders is a plain table here: \(evidence)")
     }
 }
