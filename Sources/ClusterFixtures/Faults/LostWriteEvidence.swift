@@ -46,7 +46,9 @@ public struct LostWriteEvidence: Sendable, CustomStringConvertible {
         let wanted = Set(lost)
         let lostOrders = acknowledged.filter { wanted.contains($0.token) }
         let coordinator = try cluster.coordinator
-        let distributed = try coordinator.query("SELECT count(*) AS n FROM pg_dist_partition WHERE logicalrelid = 'orders'::regclass")
+        // Before Phase 2 the database has no Citus, and no pg_dist_partition to ask.
+        let citus = try coordinator.query("SELECT count(*) AS n FROM pg_extension WHERE extname = 'citus'").single().get("n", as: Int.self) > 0
+        let distributed = try citus && coordinator.query("SELECT count(*) AS n FROM pg_dist_partition WHERE logicalrelid = 'orders'::regclass")
             .single().get("n", as: Int.self) > 0
         let workers = cluster.configuration.workers
         var nodes: [(name: String, connection: Connection)] = [("coordinator", coordinator)]
