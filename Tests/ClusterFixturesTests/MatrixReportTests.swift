@@ -54,4 +54,18 @@ struct MatrixReportTests {
         pair.status = "not run"
         #expect(MatrixReport(pairs: [pair]).failed)
     }
+
+    @Test("The docs' matrix block shows a passing matrix's pairs and refuses a failed one")
+    func docFigure() throws {
+        var pair = MatrixReport.Pair(.init(label: "pg18", bindir: "/b", postgres: "18.6", citus: "14.0-1", scope: "test",
+                                           status: "passed", wallSeconds: 367, reason: ""))
+        pair.passed = 209
+        pair.lifecycleSeconds = 120.4
+        let lines = try DocFigures.Figure.matrix.render(try JSONEncoder().encode(MatrixReport(pairs: [pair])), source: "m.json")
+        #expect(lines.contains("| 18.6 | 14.0-1 | test | 209 passed, 0 failed, 0 skipped | 120 s | 367 s |"), "\(lines)")
+        pair.status = "failed"
+        #expect(throws: ReportFileError.self) {
+            try DocFigures.Figure.matrix.render(try JSONEncoder().encode(MatrixReport(pairs: [pair])), source: "m.json")
+        }
+    }
 }
