@@ -21,10 +21,20 @@ struct LoadGeneratorTests {
         let cluster = try Cluster.shared()
         try cluster.lifecycle.ensure(.baseline)
         defer { _ = try? cluster.lifecycle.removeLoadRows() }
-        var options = LoadGenerator.Options(connections: 2, duration: 2, seed: 11, updateShare: 0.2)
+        // The writers run until they have committed more than they can keep (four windows, the
+        // database's count, within 60 s), not for a fixed time: on a loaded machine 2 s held
+        // fewer commits than the windows, and the test judged the machine's speed.
+        var options = LoadGenerator.Options(connections: 2, duration: 60, seed: 11, updateShare: 0.2)
         options.keepsLedger = false
         options.recentOrders = 50
-        let report = try run(options)
+        let generator = LoadGenerator(cluster: cluster, options: options)
+        let writers = BlockingWork("writers") { try generator.run() }
+        _ = try? Polling.until(timeLimit: .seconds(60), every: .milliseconds(200), what: "writers past four kept windows") {
+            try cluster.sqlValue("SELECT count(*) FROM orders WHERE metadata ->> 'source' = 'load'", as: Int.self)
+                > 4 * options.recentOrders ? true : nil
+        }
+        generator.stop()
+        let report = try writers.value()
         #expect(report.acknowledged.isEmpty, "no list of acknowledged orders is handed back without a ledger")
         #expect(report.committed > 2 * 2 * options.recentOrders, "more orders than the writers kept: \(report.committed)")
         let landed = try cluster.sqlValue("SELECT count(*) FROM orders WHERE metadata ->> 'source' = 'load'", as: Int.self)
