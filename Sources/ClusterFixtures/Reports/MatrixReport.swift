@@ -17,6 +17,8 @@ public struct MatrixReport: Codable, Sendable {
         public var wallSeconds: Int
         /// Why it did not run, or how it failed.
         public var reason: String
+        /// When the pair's run ended (UTC, ISO 8601): pairs can be run again one at a time.
+        public var finished: String?
         public var passed = 0, failed = 0, skipped = 0
         /// Seconds the Phase 1-4 suites took together, their setup (the lifecycle's steps) included.
         public var lifecycleSeconds = 0.0
@@ -28,11 +30,12 @@ public struct MatrixReport: Codable, Sendable {
             var label, bindir, postgres, citus, scope, status: String
             var wallSeconds: Int
             var reason: String
+            var finished: String?
         }
 
         init(_ record: Record) {
             (label, bindir, postgres, citus, scope, status) = (record.label, record.bindir, record.postgres, record.citus, record.scope, record.status)
-            (wallSeconds, reason) = (record.wallSeconds, record.reason)
+            (wallSeconds, reason, finished) = (record.wallSeconds, record.reason, record.finished)
         }
     }
 
@@ -106,14 +109,14 @@ public struct MatrixReport: Codable, Sendable {
 
     public var markdown: String {
         var lines = ["# The suite per PostgreSQL and Citus pair", "",
-                     "| pair | PostgreSQL | Citus (extension) | scope | result | passed | failed | skipped | lifecycle (Phases 1-4) | wall |",
-                     "|---|---|---|---|---|---|---|---|---|---|"]
+                     "| pair | PostgreSQL | Citus (extension) | scope | result | passed | failed | skipped | lifecycle (Phases 1-4) | wall | finished |",
+                     "|---|---|---|---|---|---|---|---|---|---|---|"]
         for p in pairs {
             let result = p.status == "not run" ? "not run: \(p.reason)" : (p.reason.isEmpty ? p.status : "\(p.status): \(p.reason)")
             let ran = p.status != "not run"
             lines.append("| \(p.label) | \(p.postgres) | \(p.citus.isEmpty ? "none" : p.citus) | \(p.scope) | \(result) | "
                          + (ran ? "\(p.passed) | \(p.failed) | \(p.skipped) | \(String(format: "%.0f s", p.lifecycleSeconds)) | \(p.wallSeconds) s |"
-                                : "- | - | - | - | - |"))
+                                : "- | - | - | - | - |") + " \(p.finished ?? "-") |")
         }
         lines += ["", "## Known issues recorded", ""]
         for p in pairs where p.status != "not run" {
