@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The suite once per PostgreSQL server with Citus, one after another, each on an embedded cluster of
 # its own (folder .cluster-matrix-<label>, ports from 9500 + 50 n; the lanes of `make test` take
-# the next 30), then `citus-verify matrix` writes REPORTS/matrix.md and .json from the runs.
+# the next 30), then `citus-verify matrix` writes REPORTS/matrix.md and .json from every pair's
+# last run (a pair run again alone replaces its own row only).
 #
 #   scripts/matrix.sh REPORTS
 #
@@ -27,22 +28,25 @@ if [[ -n ${MATRIX_BINDIRS:-} ]]; then IFS=',' read -r -a bindirs <<< "$MATRIX_BI
 else mapfile -t bindirs < <(scripts/servers.sh list; system_bindir); fi
 (( ${#bindirs[@]} > 0 )) || { echo "matrix: no server: install some (make servers) or set MATRIX_BINDIRS" >&2; exit 1; }
 
-rm -rf "${reports:?}/matrix/"*
+# Each pair's folder is replaced when that pair runs; pairs not named this time keep their last
+# results (pair.json says when), so one pair can be run again alone.
 status=0
 n=0
+used=()
 for bin in "${bindirs[@]}"; do
   bin=${bin%/}
   [[ -x $bin/postgres && -x $bin/pg_config ]] || { echo "matrix: $bin has no postgres and pg_config (MATRIX_BINDIRS names bin folders of PostgreSQL servers)" >&2; exit 2; }
   version=$("$bin/pg_config" --version | awk '{print $2}')  # "PostgreSQL 15.20 (Debian …)" → 15.20
   label=pg${version%%.*}
-  [[ ! -d $reports/matrix/$label ]] || label=$label-$n
+  [[ " ${used[*]} " != *" $label "* ]] || label=$label-$n
+  used+=("$label")
   out=$reports/matrix/$label
-  mkdir -p "$out"
+  rm -rf "$out" && mkdir -p "$out"
   pkglib=$("$bin/pg_config" --pkglibdir)
   citus=$(sed -n "s/^default_version = '\(.*\)'/\1/p" "$("$bin/pg_config" --sharedir)/extension/citus.control" 2>/dev/null)
   record() {  # pair.json: what citus-verify matrix reads besides the JUnit file
-    printf '{"label":"%s","bindir":"%s","postgres":"%s","citus":"%s","scope":"%s","status":"%s","wallSeconds":%d,"reason":"%s"}\n' \
-      "$label" "$bin" "$version" "$citus" "$scope" "$1" "$2" "$3" > "$out/pair.json"
+    printf '{"label":"%s","bindir":"%s","postgres":"%s","citus":"%s","scope":"%s","status":"%s","wallSeconds":%d,"reason":"%s","finished":"%s"}\n' \
+      "$label" "$bin" "$version" "$citus" "$scope" "$1" "$2" "$3" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$out/pair.json"
   }
   if [[ ! -f $pkglib/citus.so ]]; then
     echo "matrix: $label (PostgreSQL $version in $bin): not run, no Citus installed for it (citus.so not in $pkglib; build it: docs/citus.md)"

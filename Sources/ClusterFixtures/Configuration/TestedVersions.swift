@@ -8,13 +8,16 @@ public enum TestedVersions {
     public struct Pair: Sendable, Equatable {
         public var citus: String
         public var postgres: String
+        /// The whole suite ran green on it; false: the lifecycle (unit tests and Phases 1-4) did,
+        /// the whole suite not yet (docs/citus.md says what is open).
+        public var wholeSuite = true
 
         public var citusReleaseLine: String { CitusSupport.releaseLine(of: citus) ?? citus }
         public var postgresMajor: Int { Int(postgres.prefix { $0 != "." }) ?? 0 }
     }
 
-    /// Every pair the whole suite ran green on (`make matrix`, reports/matrix.md), the default
-    /// server's first.
+    /// Every pair the suite ran green on (`make matrix`, reports/matrix.md), the default server's
+    /// first.
     public static let pairs = [
         Pair(citus: "13.2.2", postgres: "15.20"),
         Pair(citus: "13.2.2", postgres: "16.2"),
@@ -29,6 +32,8 @@ public enum TestedVersions {
             else { groups.append((pair.citus, [pair.postgres])) }
         }
         return groups.map { "Citus \($0.citus) with PostgreSQL \($0.postgres.joined(separator: " and "))" }.joined(separator: ", ")
+            + (pairs.contains { !$0.wholeSuite } ? " (" + pairs.filter { !$0.wholeSuite }.map { "\($0.citus)/\($0.postgres)" }
+                .joined(separator: ", ") + ": the lifecycle; the whole suite not yet green)" : "")
     }
 
     public static var summary: String { "citus-verify \(tool) (tested on \(pairsDescription))" }
