@@ -27,7 +27,8 @@ struct MatrixCommand: ParsableCommand {
                 : "\(pair.passed) passed, \(pair.failed) failed, \(pair.skipped) skipped, lifecycle \(String(format: "%.0f", pair.lifecycleSeconds)) s, wall \(pair.wallSeconds) s"
             print("matrix: \(pair.label) PostgreSQL \(pair.postgres) + Citus \(pair.citus.isEmpty ? "none" : pair.citus): \(pair.status), \(figures)")
         }
-        print("matrix: \(reports)/matrix.md, \(reports)/matrix.json")
+        let page = try ReportIndex.write(in: folder)
+        print("matrix: \(reports)/matrix.md, \(reports)/matrix.json; the report page: \(page.path)")
         if report.failed { throw ExitCode(1) }
     }
 }

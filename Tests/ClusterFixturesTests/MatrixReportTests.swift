@@ -68,4 +68,21 @@ struct MatrixReportTests {
             try DocFigures.Figure.matrix.render(try JSONEncoder().encode(MatrixReport(pairs: [pair])), source: "m.json")
         }
     }
+
+    @Test("The report page shows every pair, a failed one in red, and the known issues seen on that pair only")
+    func reportPageSection() {
+        var pg18 = MatrixReport.Pair(.init(label: "pg18", bindir: "/b", postgres: "18.6", citus: "14.0-1", scope: "test",
+                                           status: "failed", wallSeconds: 1, reason: ""))
+        pg18.knownIssues = ["The schema matches"]
+        let pg16 = MatrixReport.Pair(.init(label: "pg16", bindir: "/c", postgres: "16.2", citus: "", scope: "test",
+                                           status: "not run", wallSeconds: 0, reason: "no Citus"))
+        let pg15 = MatrixReport.Pair(.init(label: "pg15", bindir: "/d", postgres: "15.20", citus: "13.2-1", scope: "test",
+                                           status: "passed", wallSeconds: 1, reason: ""))
+        let html = ReportIndex.html(signoff: nil, bench: nil, chart: nil, matrix: MatrixReport(pairs: [pg15, pg18, pg16]))
+        #expect(html.contains("<table id=\"matrix\">"))
+        #expect(html.contains("<tr class=\"fail\"><td>18.6</td><td>14.0-1</td>"))
+        #expect(html.contains("<td>The schema matches</td>"))
+        #expect(html.contains("<td>not run: no Citus</td>"))
+        #expect(!ReportIndex.html(signoff: nil, bench: nil, chart: nil).contains("id=\"matrix\""))
+    }
 }

@@ -84,7 +84,7 @@ public enum ReportIndex {
     }
 
     /// The page. `signoff` nil: no sign-off run yet; `bench`/`chart` nil: no benchmark yet.
-    public static func html(signoff: SignoffSummary?, bench: BenchReport?, chart: String?) -> String {
+    public static func html(signoff: SignoffSummary?, bench: BenchReport?, chart: String?, matrix: MatrixReport? = nil) -> String {
         var body: [String] = []
         if let signoff {
             let verdict = signoff.complete ? "COMPLETE: every verification line proved" : "NOT COMPLETE"
@@ -129,6 +129,20 @@ public enum ReportIndex {
             body.append("</ul>")
         } else {
             body.append("<div id=\"verdict\" class=\"banner none\">NO SIGN-OFF YET: run <code>make signoff</code></div>")
+        }
+        if let matrix {
+            // One row per PostgreSQL and Citus pair of the last `make matrix`; a failed pair in red.
+            body.append("<h2>Versions</h2><table id=\"matrix\"><tr><th>PostgreSQL</th><th>Citus</th><th>scope</th><th>result</th>"
+                        + "<th>passed</th><th>failed</th><th>skipped</th><th>lifecycle (s)</th><th>known issues only here</th></tr>"
+                        + matrix.pairs.map { p in
+                            let only = matrix.knownIssuesThatDiffer.filter { $0.on.contains(p.label) }.map(\.issue)
+                            let ran = p.status != "not run"
+                            return "<tr\(p.status == "failed" ? " class=\"fail\"" : "")><td>\(escape(p.postgres))</td><td>\(escape(p.citus.isEmpty ? "none" : p.citus))</td>"
+                                + "<td>\(escape(p.scope))</td><td>\(escape(ran ? p.status : "not run: \(p.reason)"))</td>"
+                                + (ran ? "<td class=\"n\">\(p.passed)</td><td class=\"n\">\(p.failed)</td><td class=\"n\">\(p.skipped)</td>"
+                                    + "<td class=\"n\">\(String(format: "%.0f", p.lifecycleSeconds))</td>" : "<td></td><td></td><td></td><td></td>")
+                                + "<td>\(escape(only.joined(separator: "; ")))</td></tr>"
+                        }.joined() + "</table>")
         }
         body.append("<h2>Benchmark</h2>")
         if let bench {
@@ -188,7 +202,7 @@ public enum ReportIndex {
         return "<div class=\"scroll\"><table id=\"\(id)\"><tr>\(head)</tr>" + rows.joined() + "</table></div>"
     }
 
-    /// Writes `reports/index.html` from what `folder` holds (signoff.json, bench/bench.json, bench/bench.svg).
+    /// Writes `reports/index.html` from what `folder` holds (signoff.json, bench/bench.json, bench/bench.svg, matrix.json).
     @discardableResult
     public static func write(in folder: URL) throws -> URL {
         let decoder = JSONDecoder()
@@ -196,8 +210,9 @@ public enum ReportIndex {
         let signoff = (try? Data(contentsOf: folder.appendingPathComponent("signoff.json"))).flatMap { try? decoder.decode(SignoffSummary.self, from: $0) }
         let bench = (try? Data(contentsOf: folder.appendingPathComponent("bench/bench.json"))).flatMap { try? decoder.decode(BenchReport.self, from: $0) }
         let chart = try? String(contentsOf: folder.appendingPathComponent("bench/bench.svg"), encoding: .utf8)
+        let matrix = (try? Data(contentsOf: folder.appendingPathComponent("matrix.json"))).flatMap { try? decoder.decode(MatrixReport.self, from: $0) }
         let target = folder.appendingPathComponent("index.html")
-        try html(signoff: signoff, bench: bench, chart: chart).write(to: target, atomically: true, encoding: .utf8)
+        try html(signoff: signoff, bench: bench, chart: chart, matrix: matrix).write(to: target, atomically: true, encoding: .utf8)
         return target
     }
 
