@@ -45,7 +45,15 @@ public struct FaultAudit: Sendable {
         }
         if citus {
             let records = try cluster.pendingCleanupRecords()
-            if records > 0 { beforeCleanup.append(.init(node: "coordinator", what: "\(records) record(s) in pg_dist_cleanup")) }
+            if records > 0 {
+                // Which objects, and why Citus keeps them: what tells a record of a failed operation
+                // from one of a move that only just succeeded (policy 'deferred on success').
+                let objects = try cluster.sqlValue("""
+                    SELECT coalesce(string_agg(format('%s %s on group %s, policy %s', object_type, object_name, node_group_id, policy_type),
+                                               '; ' ORDER BY record_id), 'gone since') AS objects FROM pg_dist_cleanup
+                    """, as: String.self)
+                beforeCleanup.append(.init(node: "coordinator", what: "\(records) record(s) in pg_dist_cleanup: \(objects)"))
+            }
             // Citus's cleanup, again each second for a bounded while: a record whose operation's
             // locks are still being released is cleaned on a later call. What is left after that
             // is a finding.
