@@ -41,4 +41,28 @@ struct LedgerCheckTests {
         #expect(try #require(evidence.orders.first { $0.token == "w2-1" }).copies == ["coordinator: orders"], "\(evidence)")
         #expect(evidence.orders.allSatisfy { $0.shardID == nil }, "orders is a plain table here: \(evidence)")
     }
+
+    @Test("On distributed tables, a lost write's evidence names its shard, the shard's placement, and finds a present row only there")
+    func evidenceOnDistributedTables() throws {
+        let cluster = try Cluster.shared()
+        try cluster.lifecycle.ensure(.distributed)
+        // A seeded order stands in for a present write, a key no order has for a lost one.
+        let row = try cluster.sqlRow("SELECT id, user_id FROM orders ORDER BY id LIMIT 1")
+        func order(_ token: String, id: Int, user: Int) -> AcknowledgedOrder {
+            AcknowledgedOrder(id: id, userID: user, region: "x", productID: 1, quantity: 1, amountCents: 1, token: token,
+                              status: "pending", createdAt: 0, updatedAt: 0, items: [])
+        }
+        let user: Int = try row.get("user_id")
+        let present = order("present", id: try row.get("id"), user: user), lost = order("lost", id: -1, user: user)
+        let evidence = try LostWriteEvidence.collect(on: cluster, lost: ["present", "lost"], acknowledged: [present, lost])
+        let shard = try cluster.sqlValue("SELECT get_shard_id_for_distribution_column('orders', $1::bigint)", [user], as: Int.self)
+        let holder = try cluster.sqlValue("""
+            SELECT n.nodename || ':' || n.nodeport FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid) WHERE p.shardid = $1
+            """, [shard], as: String.self)
+        let worker = try #require(cluster.configuration.workers.first { "\($0.registeredAddress)" == holder })
+        let found = try #require(evidence.orders.first { $0.token == "present" })
+        #expect(found.shardID == shard && found.placements == ["\(worker.name) (\(holder))"], "\(evidence)")
+        #expect(found.copies == ["\(worker.name): orders_\(shard)"], "\(evidence)")
+        #expect(try #require(evidence.orders.first { $0.token == "lost" }).copies.isEmpty, "\(evidence)")
+    }
 }

@@ -74,16 +74,24 @@ public struct LostWriteEvidence: Sendable, CustomStringConvertible {
             }
             var copies: [String] = []
             for node in nodes {
-                // Every table of orders on the node: the table itself (plain, or the coordinator's
-                // shell) and every shard table, orphans included.
-                let tables = try node.connection.query("""
+                // Every table of orders on the node: the plain table (not the coordinator's shell of
+                // a distributed one, which a query would read through the shards) and every shard
+                // table, orphans included. Citus hides shards from catalog queries
+                // (`citus.show_shards_for_app_name_prefixes`): lifted for this one transaction.
+                let connection = node.connection
+                try connection.execute("BEGIN")
+                defer { _ = try? connection.execute("COMMIT") }
+                if try cluster.hasExtension("citus", on: connection) {
+                    try connection.execute("SET LOCAL citus.show_shards_for_app_name_prefixes = '*'")
+                }
+                let tables = try connection.query("""
                     SELECT c.oid::regclass::text AS name FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
-                    WHERE s.nspname = 'public' AND c.relkind = 'r' AND (c.relname = 'orders' OR c.relname ~ '^orders_[0-9]+$')
+                    WHERE s.nspname = 'public' AND c.relkind = 'r' AND (c.relname ~ '^orders_[0-9]+$' OR (c.relname = 'orders' AND NOT $1))
                     ORDER BY 1
-                    """).rows.map { try $0.get("name", as: String.self) }
+                    """, [distributed]).rows.map { try $0.get("name", as: String.self) }
                 for table in tables {
-                    let found = try node.connection.query("SELECT count(*) AS n FROM ONLY \(table) WHERE id = $1 AND user_id = $2",
-                                                          [order.id, order.userID]).single().get("n", as: Int.self)
+                    let found = try connection.query("SELECT count(*) AS n FROM ONLY \(table) WHERE id = $1 AND user_id = $2",
+                                                     [order.id, order.userID]).single().get("n", as: Int.self)
                     if found > 0 { copies.append("\(node.name): \(table)" + (found > 1 ? " (\(found) rows)" : "")) }
                 }
             }
