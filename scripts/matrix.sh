@@ -36,14 +36,14 @@ used=()
 for bin in "${bindirs[@]}"; do
   bin=${bin%/}
   [[ -x $bin/postgres && -x $bin/pg_config ]] || { echo "matrix: $bin has no postgres and pg_config (MATRIX_BINDIRS names bin folders of PostgreSQL servers)" >&2; exit 2; }
-  version=$("$bin/pg_config" --version | awk '{print $2}')  # "PostgreSQL 15.20 (Debian …)" → 15.20
+  read -r version citus <<< "$(scripts/servers.sh versions "$bin")"
+  [[ $citus != - ]] || citus=""
   label=pg${version%%.*}
   [[ " ${used[*]} " != *" $label "* ]] || label=$label-$n
   used+=("$label")
   out=$reports/matrix/$label
   rm -rf "$out" && mkdir -p "$out"
   pkglib=$("$bin/pg_config" --pkglibdir)
-  citus=$(sed -n "s/^default_version = '\(.*\)'/\1/p" "$("$bin/pg_config" --sharedir)/extension/citus.control" 2>/dev/null)
   record() {  # pair.json: what citus-verify matrix reads besides the JUnit file
     printf '{"label":"%s","bindir":"%s","postgres":"%s","citus":"%s","scope":"%s","status":"%s","wallSeconds":%d,"reason":"%s","finished":"%s"}\n' \
       "$label" "$bin" "$version" "$citus" "$scope" "$1" "$2" "$3" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$out/pair.json"

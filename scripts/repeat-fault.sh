@@ -24,8 +24,8 @@ log=$reports/repeat/$slug.log
 
 cluster_dir=${CLUSTER_DIR:-$PWD/.cluster}
 bin=$(cat "$cluster_dir/bindir" 2>/dev/null || pg_config --bindir)
-postgres=$("$bin/pg_config" --version | awk '{print $2}')
-citus=$(sed -n "s/^default_version = '\(.*\)'/\1/p" "$("$bin/pg_config" --sharedir)/extension/citus.control" 2>/dev/null)
+read -r postgres citus <<< "$(scripts/servers.sh versions "$bin")"
+[[ $citus != - ]] || citus=""
 echo "repeat-fault: '$scenario' $repeat times on PostgreSQL $postgres with Citus ${citus:-none} ($cluster_dir); output in $log"
 
 CITUS_VERIFY_SCENARIO=$scenario CITUS_VERIFY_REQUIRE_CITUS=1 CITUS_VERIFY_REQUIRE_FAULTS=1 \

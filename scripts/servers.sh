@@ -8,6 +8,8 @@
 #   scripts/servers.sh list      the bin folder of every installed server, one per line
 #   scripts/servers.sh with-citus  the same, only those with Citus installed
 #   scripts/servers.sh status    each server: version, TLS, Citus (or what is missing)
+#   scripts/servers.sh versions BIN  "<PostgreSQL version> <Citus extension version or ->" of one bin
+#                                folder (the matrix and repeat-fault read versions through it)
 #
 # SERVERS_DIR is outside the clone: the servers and the Citus built into them (docs/citus.md)
 # serve every clone and survive `make clean` and a fresh checkout, the way a toolchain does. As root
@@ -60,13 +62,20 @@ installed() {
   return 0
 }
 
+# "15.20 13.2-1": the server's version (pg_config) and the Citus it can create (citus.control), "-" when none.
+versions() {
+  local bin=$1 citus
+  citus=$(sed -n "s/^default_version = '\(.*\)'/\1/p" "$("$bin/pg_config" --sharedir)/extension/citus.control" 2>/dev/null)
+  echo "$("$bin/pg_config" --version | awk '{print $2}') ${citus:--}"
+}
+
 status_one() {
   local bin=$1 pkglib version tls citus
   version=$("$bin/postgres" --version)
   if "$bin/pg_config" --configure | grep -Eq -- "--with-(ssl=openssl|openssl)"; then tls="TLS"; else tls="no TLS (CLUSTER_TLS=off)"; fi
   pkglib=$("$bin/pg_config" --pkglibdir)
   if [[ -f $pkglib/citus.so ]]; then
-    citus="Citus $(sed -n "s/^default_version = '\(.*\)'/\1/p" "$("$bin/pg_config" --sharedir)/extension/citus.control")"
+    citus="Citus $(versions "$bin" | cut -d' ' -f2)"
   else
     citus="no Citus: build it for this server with PG_CONFIG=$bin/pg_config (docs/citus.md)"
   fi
@@ -78,10 +87,11 @@ case ${1:-} in
     for entry in "${SERVERS[@]}"; do IFS='|' read -r name requirement package <<< "$entry"; install_one "$name" "$requirement" "$package"; done
     installed | while read -r bin; do status_one "$bin"; done ;;
   list) installed ;;
+  versions) versions "${2:?usage: $0 versions BIN}" ;;
   with-citus) installed | while read -r bin; do [[ ! -f $("$bin/pg_config" --pkglibdir)/citus.so ]] || echo "$bin"; done ;;
   status)
     found=$(installed)
     [[ -n $found ]] || { echo "servers: none installed in $SERVERS_DIR (scripts/servers.sh install)"; exit 0; }
     while read -r bin; do status_one "$bin"; done <<< "$found" ;;
-  *) echo "usage: $0 install|list|with-citus|status" >&2; exit 2 ;;
+  *) echo "usage: $0 install|list|with-citus|status|versions BIN" >&2; exit 2 ;;
 esac

@@ -51,13 +51,10 @@ public struct LostWriteEvidence: Sendable, CustomStringConvertible {
         let distributed = try citus && coordinator.query("SELECT count(*) AS n FROM pg_dist_partition WHERE logicalrelid = 'orders'::regclass")
             .single().get("n", as: Int.self) > 0
         let workers = cluster.configuration.workers
-        var nodes: [(name: String, connection: Connection)] = [("coordinator", coordinator)]
-        for worker in workers {
-            if let connection = try? cluster.connect("\(worker.name) (lost-write evidence)", at: worker.testAddress) {
-                nodes.append((worker.name, connection))
-            }
+        // Every node reachable now (a worker still down after the fault is left out).
+        let nodes: [(name: String, connection: Connection)] = ([cluster.coordinatorNode] + cluster.workerNodes).compactMap { node in
+            (try? node.connection).map { (node.name, $0) }
         }
-        defer { for node in nodes.dropFirst() { node.connection.close() } }
 
         var orders: [Order] = []
         for order in lostOrders {
