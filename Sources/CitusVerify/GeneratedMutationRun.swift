@@ -10,6 +10,8 @@ import Mutants
 ///    saved before each phase (a snapshot per stage).
 /// 2. An SQL mutant runs the targets that read its file, each alone from the snapshot it starts
 ///    from, the quickest first, until one fails; it needs no build (the tests read `sql/` at run time).
+///    Where only some tests of a target load the file, those run first, then the rest; every run
+///    stops at its first failure.
 /// 3. A Swift mutant is built incrementally, then runs the unit target and the phases the same way.
 struct GeneratedMutationRun {
     let workspace: MutationWorkspace
@@ -78,14 +80,28 @@ struct GeneratedMutationRun {
         return GeneratedMutationReport(outcomes: outcomes, seconds: Date().timeIntervalSince(started), generated: generated, sampleSeed: sampleSeed)
     }
 
+    /// Who loads a file within one target.
+    enum Readers: Sendable {
+        /// A suite's own setup (a phase's operations) or a reader nobody could name: every test.
+        case wholeTarget
+        /// Only these tests (ids in `swift test --filter` form).
+        case tests(Set<String>)
+
+        mutating func add(_ reader: String?) {
+            guard case .tests(let known) = self, let reader, !reader.hasPrefix("suite:") else { self = .wholeTarget; return }
+            self = .tests(known.union([reader]))
+        }
+    }
+
     /// Runs the unmutated targets, saving a snapshot before each one that uses the cluster and
-    /// recording which SQL files each reads and how long each takes. Returns file → target names.
-    private func prepare() throws -> (readers: [String: [String]], seconds: [String: Double]) {
+    /// recording which SQL files each reads (and which of its tests read them) and how long each
+    /// takes. Returns file → target name → readers.
+    private func prepare() throws -> (readers: [String: [String: Readers]], seconds: [String: Double]) {
         var seconds: [String: Double] = [:]
         _ = try workspace.cluster("destroy")
         try? FileManager.default.removeItem(at: snapshots)
         try FileManager.default.createDirectory(at: snapshots, withIntermediateDirectories: true)
-        var readers: [String: [String]] = [:]
+        var readers: [String: [String: Readers]] = [:]
         for target in Self.targets {
             if target.usesCluster {
                 try saveSnapshot(before: target.name)
@@ -98,8 +114,13 @@ struct GeneratedMutationRun {
             let outcome = try workspace.test(filter: target.filter, extraEnvironment: ["CITUS_VERIFY_READ_LOG": readLog.path])
             seconds[target.name] = Date().timeIntervalSince(began)
             guard outcome.status == 0, !MutationWorkspace.verdict(of: outcome).ranNothing else { throw unmutatedFailure(target.name, outcome) }
-            let files = Set(((try? ReadLog.entries(at: readLog)) ?? []).compactMap { if case .file(let path) = $0 { path } else { nil } })
-            for file in files.sorted() { readers[file, default: []].append(target.name) }
+            for entry in (try? ReadLog.entries(at: readLog)) ?? [] {
+                switch entry {
+                case .file(let path): readers[path, default: [:]][target.name, default: .tests([])].add(nil)
+                case .fileReadBy(let path, let reader): readers[path, default: [:]][target.name, default: .tests([])].add(reader)
+                default: break
+                }
+            }
         }
         _ = try workspace.cluster("down")
         log("unmutated targets passed: " + seconds.sorted { $0.value < $1.value }.map { "\($0.key) \(Int($0.value)) s" }.joined(separator: ", "))
@@ -136,12 +157,13 @@ struct GeneratedMutationRun {
         try startCluster()
     }
 
-    private func run(_ mutant: GeneratedMutant, readers: [String: [String]], durations: [String: Double]) throws -> GeneratedMutantOutcome {
+    private func run(_ mutant: GeneratedMutant, readers: [String: [String: Readers]], durations: [String: Double]) throws -> GeneratedMutantOutcome {
         let file = workspace.tree.appendingPathComponent(mutant.file)
         let original = try String(contentsOf: file, encoding: .utf8)
         try mutant.apply(to: original).write(to: file, atomically: true, encoding: .utf8)
         defer { try? original.write(to: file, atomically: true, encoding: .utf8) }
         let names: Set<String>
+        let readersHere = readers[mutant.file] ?? [:]
         if mutant.isSwift {
             do { try workspace.build() } catch {
                 return GeneratedMutantOutcome(mutant: mutant, verdict: .stillborn, detail: "does not compile", targets: [], seconds: 0)
@@ -149,7 +171,7 @@ struct GeneratedMutationRun {
             // The oracles judge the lifecycle: every target may read what the mutant changed.
             names = Set(Self.targets.map(\.name))
         } else {
-            names = Set(readers[mutant.file] ?? [])
+            names = Set(readersHere.keys)
         }
         guard !names.isEmpty else {
             return GeneratedMutantOutcome(mutant: mutant, verdict: .survived, detail: "no test target of the mutation run reads \(mutant.file)",
@@ -164,19 +186,32 @@ struct GeneratedMutationRun {
         var ran: [String] = []
         for target in ordered {
             ran.append(target.name)
-            if target.usesCluster {
-                if target.resetsItself { try startCluster() } else { try restoreSnapshot(before: target.name) }
+            // A file only some tests load: those tests first (most mutants die there), then the
+            // rest of the target, so that a survivor has passed every test of it all the same.
+            var runs: [(filter: String, skip: String?)] = [(target.filter, nil)]
+            if !mutant.isSwift, case .tests(let tests)? = readersHere[target.name], !tests.isEmpty {
+                let pattern = "^(" + tests.sorted().map { NSRegularExpression.escapedPattern(for: $0) }.joined(separator: "|") + ")"
+                runs = [(pattern, nil), (target.filter, pattern)]
             }
-            let outcome: ChildProcess.Outcome
-            do {
-                outcome = try workspace.test(filter: target.filter, timeLimit: .seconds(600))
-            } catch let timedOut as ChildProcess.TimedOut {
-                return GeneratedMutantOutcome(mutant: mutant, verdict: .killed, detail: "\(target.name) did not end: \(timedOut)", targets: ran, seconds: 0)
-            }
-            let verdict = MutationWorkspace.verdict(of: outcome)
-            if verdict.failed {
-                return GeneratedMutantOutcome(mutant: mutant, verdict: .killed, detail: "\(target.name): " + (verdict.firstFailure ?? ""), targets: ran,
-                                              seconds: 0)
+            for (filter, skip) in runs {
+                if target.usesCluster {
+                    if target.resetsItself { try startCluster() } else { try restoreSnapshot(before: target.name) }
+                }
+                let outcome: ChildProcess.Outcome
+                do {
+                    outcome = try workspace.test(filter: filter, skip: skip, timeLimit: .seconds(600), stopAtFirstFailure: true)
+                } catch let timedOut as ChildProcess.TimedOut {
+                    return GeneratedMutantOutcome(mutant: mutant, verdict: .killed, detail: "\(target.name) did not end: \(timedOut)", targets: ran,
+                                                  seconds: 0)
+                }
+                let verdict = MutationWorkspace.verdict(of: outcome)
+                if verdict.ranNothing && skip == nil {
+                    throw MutationCatalogueError(description: "the filter \(filter) for the tests that load \(mutant.file) matches no test")
+                }
+                if verdict.failed {
+                    return GeneratedMutantOutcome(mutant: mutant, verdict: .killed, detail: "\(target.name): " + (verdict.firstFailure ?? ""),
+                                                  targets: ran, seconds: 0)
+                }
             }
         }
         return GeneratedMutantOutcome(mutant: mutant, verdict: .survived, detail: "every test of \(ran.joined(separator: ", ")) passed",

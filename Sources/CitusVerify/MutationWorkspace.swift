@@ -38,10 +38,20 @@ struct MutationWorkspace {
     /// `swift test`, prebuilt, serial, on the tests `filter` selects, reading the copy's files. The
     /// test binary is the copy's own (`builtIn` = the copy, for a mutant of Swift code) or the
     /// project's (for a mutant of `sql/`, which the tests read at run time: no build needed).
-    func test(filter: String, builtIn: URL? = nil, extraEnvironment: [String: String] = [:],
-              timeLimit: Duration = .seconds(900)) throws -> ChildProcess.Outcome {
-        try ChildProcess("/bin/bash", ["-c", "cd \(quote((builtIn ?? tree).path)) && swift test --skip-build --no-parallel --filter \(quote(filter)) 2>&1"],
-                         environment: environment.merging(extraEnvironment) { $1 }).run(timeLimit: timeLimit)
+    /// With `skip`, the tests it matches are left out; with `stopAtFirstFailure`, the run is stopped
+    /// (its whole process group) at the first issue a test records: enough for a verdict.
+    func test(filter: String, skip: String? = nil, builtIn: URL? = nil, extraEnvironment: [String: String] = [:],
+              timeLimit: Duration = .seconds(900), stopAtFirstFailure: Bool = false) throws -> ChildProcess.Outcome {
+        let skipping = skip.map { " --skip \(quote($0))" } ?? ""
+        return try ChildProcess("/bin/bash", ["-c", "cd \(quote((builtIn ?? tree).path)) && exec swift test --skip-build --no-parallel --filter \(quote(filter))\(skipping) 2>&1"],
+                                environment: environment.merging(extraEnvironment) { $1 })
+            .run(timeLimit: timeLimit, stopWhen: stopAtFirstFailure ? Self.isFailureLine : nil)
+    }
+
+    /// A line of Swift Testing's output that says a test or suite recorded an issue (a known issue
+    /// is "recorded a known issue" and does not count).
+    @Sendable static func isFailureLine(_ line: Substring) -> Bool {
+        line.hasPrefix("✘") && line.contains("recorded an issue")
     }
 
     func shell(_ command: String, environment extra: [String: String] = [:]) throws {
@@ -58,7 +68,7 @@ struct MutationWorkspace {
     static func verdict(of run: ChildProcess.Outcome) -> (failed: Bool, ranNothing: Bool, firstFailure: String?) {
         let lines = run.output.split(separator: "\n").map(String.init)
         let ranNothing = lines.contains { $0.contains("Test run with 0 tests") && $0.contains("passed") }
-        let first = lines.first { $0.hasPrefix("✘") && $0.contains("recorded an issue") }
+        let first = lines.first { isFailureLine($0[...]) }
             ?? lines.first { $0.hasPrefix("✘") && !$0.hasPrefix("✘ Test run") }
             ?? (run.status != 0 ? lines.suffix(3).joined(separator: " ") : nil)
         return (run.status != 0 && !ranNothing, ranNothing, first)

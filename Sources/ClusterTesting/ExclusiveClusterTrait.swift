@@ -8,6 +8,7 @@ public struct ExclusiveClusterTrait: SuiteTrait, TestScoping {
 
     public func provideScope(for test: Test, testCase: Test.Case?,
                              performing function: @Sendable () async throws -> Void) async throws {
+        ReadAttribution.installed
         try await ClusterLock.shared.withLock { try await function() }
     }
 }

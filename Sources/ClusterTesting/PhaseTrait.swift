@@ -15,6 +15,7 @@ public struct PhaseTrait: SuiteTrait, TestScoping {
 
     public func provideScope(for test: Test, testCase: Test.Case?,
                              performing function: @Sendable () async throws -> Void) async throws {
+        ReadAttribution.installed
         // A suite skipped at run time (SkipUnlessTrait) does not bring the cluster to its stage.
         if SkipReason.current != nil || (phase.needsCitus && CitusAvailability.skipReason != nil) {
             return try await SkipReason.$current.withValue(SkipReason.current ?? CitusAvailability.skipReason) { try await function() }

@@ -17,6 +17,14 @@ struct ReadCoverageTests {
 
     static var entries: [ReadLog.Entry] { log.split(separator: "\n").compactMap(ReadLog.Entry.init(line:)) }
 
+    @Test("A file line names its reader when the run knows it: a test, or a suite's own setup")
+    func fileReaders() {
+        let entries = ["file\tsql/a.sql", "file\tsql/b.sql\tPhase2Tests.Phase2Tests/demoQueries()", "file\tsql/c.sql\tsuite:Phase2Tests.Phase2Tests"]
+            .compactMap { ReadLog.Entry(line: $0[...]) }
+        #expect(entries == [.file("sql/a.sql"), .fileReadBy(file: "sql/b.sql", reader: "Phase2Tests.Phase2Tests/demoQueries()"),
+                            .fileReadBy(file: "sql/c.sql", reader: "suite:Phase2Tests.Phase2Tests")])
+    }
+
     @Test("A column no test looked at is unjudged; a result only counted leaves its columns unjudged; a label never run is unjudged")
     func unjudged() {
         let coverage = ReadCoverage(entries: Self.entries, labels: ["sql/a.sql": ["placed", "counted", "never_run"]], peopleOnly: [])

@@ -10,8 +10,10 @@ public final class BlockingWork<T>: @unchecked Sendable {
 
     /// Starts `body` at once on a new thread named `name`.
     public init(_ name: String, _ body: @escaping @Sendable () throws -> T) {
+        // Files the work loads are the starting test's reads (ReadLog).
+        let reader = ReadLog.currentReader()
         let thread = Thread { [self] in
-            let result = Result { try body() }
+            let result = ReadLog.$inheritedReader.withValue(reader) { Result { try body() } }
             lock.withLock { outcome = result }
             done.signal()
         }

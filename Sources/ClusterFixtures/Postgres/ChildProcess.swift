@@ -28,6 +28,8 @@ public struct ChildProcess: Sendable {
         public var signaled: Bool
         public var output: String
         public var errorOutput: String
+        /// Stopped by `stopWhen` (its process group killed) rather than ended by itself.
+        public var stoppedEarly = false
     }
 
     public struct TimedOut: Error, CustomStringConvertible {
@@ -46,7 +48,11 @@ public struct ChildProcess: Sendable {
     /// With `interruptAfter`, sends it SIGINT (Ctrl-C) that long after the start. With
     /// `interruptWhen`, sends one SIGINT each time its standard error first contains the next text
     /// of the list, in order (Ctrl-C at a point the child reports, not at a guessed time).
-    public func run(timeLimit: Duration = .seconds(600), interruptAfter: Duration? = nil, interruptWhen: [String] = []) throws -> Outcome {
+    /// With `stopWhen`, the child runs in a process group of its own, and the whole group is killed
+    /// as soon as a line of its standard output satisfies `stopWhen` (a mutation run ends a test
+    /// run at its first failure: the verdict is known, the rest would only cost time).
+    public func run(timeLimit: Duration = .seconds(600), interruptAfter: Duration? = nil, interruptWhen: [String] = [],
+                    stopWhen: (@Sendable (Substring) -> Bool)? = nil) throws -> Outcome {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("citus-verify-child-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -75,7 +81,14 @@ public struct ChildProcess: Sendable {
         sigfillset(&all)
         posix_spawnattr_setsigmask(&attributes, &none)
         posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if stopWhen != nil {
+            // A group of its own (its id the child's pid): what it starts (swift test starts the
+            // test binary) is stopped with it, never left running against the cluster.
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
 
         var pid: pid_t = 0
         let command = ([executable] + arguments).joined(separator: " ")
@@ -86,9 +99,19 @@ public struct ChildProcess: Sendable {
         let deadline = Date().addingTimeInterval(timeLimit.seconds)
         var interruptAt = interruptAfter.map { Date().addingTimeInterval($0.seconds) }
         var waitingFor = interruptWhen[...]
+        var watched = stopWhen.map { OutputWatch(path: out, matches: $0) }
+        var stoppedEarly = false
+        // The whole group when it has one of its own, else the child alone.
+        let target = stopWhen != nil ? -pid : pid
         while true {
             let result = waitpid(pid, &status, WNOHANG)
             if result == pid { break }
+            if watched?.sawMatch() == true {
+                kill(target, SIGKILL)
+                _ = waitpid(pid, &status, 0)
+                stoppedEarly = true
+                break
+            }
             if let text = waitingFor.first, let seen = try? String(contentsOfFile: err, encoding: .utf8), seen.contains(text) {
                 kill(pid, SIGINT)
                 waitingFor = waitingFor.dropFirst()
@@ -99,7 +122,7 @@ public struct ChildProcess: Sendable {
             }
             if result == -1 && errno != EINTR { throw SpawnFailed(command: command, code: errno) }
             if Date() > deadline {
-                kill(pid, SIGKILL)
+                kill(target, SIGKILL)
                 _ = waitpid(pid, &status, 0)
                 throw TimedOut(command: command, timeLimit: timeLimit)
             }
@@ -110,6 +133,26 @@ public struct ChildProcess: Sendable {
         let signaled = signal != 0 && signal != 0x7f
         return Outcome(status: signaled ? signal : (status >> 8) & 0xff, signaled: signaled,
                        output: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
-                       errorOutput: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+                       errorOutput: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "", stoppedEarly: stoppedEarly)
+    }
+
+    /// Reads what a child has written to a file since the last look, a whole line at a time.
+    private struct OutputWatch {
+        let path: String
+        let matches: @Sendable (Substring) -> Bool
+        var offset: UInt64 = 0
+        var partial = ""
+
+        mutating func sawMatch() -> Bool {
+            guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+            defer { try? handle.close() }
+            guard (try? handle.seek(toOffset: offset)) != nil, let data = try? handle.readToEnd(), !data.isEmpty else { return false }
+            offset += UInt64(data.count)
+            partial += String(decoding: data, as: UTF8.self)
+            guard let lastBreak = partial.lastIndex(of: "\n") else { return false }
+            let complete = partial[..<lastBreak]
+            defer { partial = String(partial[partial.index(after: lastBreak)...]) }
+            return complete.split(separator: "\n").contains(where: matches)
+        }
     }
 }

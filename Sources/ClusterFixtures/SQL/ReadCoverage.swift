@@ -57,7 +57,7 @@ public struct ReadCoverage: Sendable {
             case .read(let file, let label, let column):
                 read.insert(Item(file: file, label: label, column: column == "*" ? nil : column))
                 read.insert(Item(file: file, label: label))
-            case .file:
+            case .file, .fileReadBy:
                 break
             }
         }
