@@ -197,12 +197,17 @@ struct GeneratedMutationRun {
                 if target.usesCluster {
                     if target.resetsItself { try startCluster() } else { try restoreSnapshot(before: target.name) }
                 }
+                // As mutation tools do: a run far slower than the unmutated one is a kill (a mutant
+                // that turns a seed's join into minutes of nested loops would otherwise cost the
+                // 600 s bound each time).
+                let bound = min(600, Int(3 * durations[target.name, default: 200]) + 60)
                 let outcome: ChildProcess.Outcome
                 do {
-                    outcome = try workspace.test(filter: filter, skip: skip, timeLimit: .seconds(600), stopAtFirstFailure: true)
-                } catch let timedOut as ChildProcess.TimedOut {
-                    return GeneratedMutantOutcome(mutant: mutant, verdict: .killed, detail: "\(target.name) did not end: \(timedOut)", targets: ran,
-                                                  seconds: 0)
+                    outcome = try workspace.test(filter: filter, skip: skip, timeLimit: .seconds(bound), stopAtFirstFailure: true)
+                } catch is ChildProcess.TimedOut {
+                    return GeneratedMutantOutcome(mutant: mutant, verdict: .killed,
+                                                  detail: "\(target.name) did not end within \(bound) s (3 times its unmutated \(Int(durations[target.name, default: 0])) s, plus 60 s)",
+                                                  targets: ran, seconds: 0)
                 }
                 let verdict = MutationWorkspace.verdict(of: outcome)
                 if verdict.ranNothing && skip == nil {

@@ -180,7 +180,16 @@ struct Phase1Tests {
             try scratch.lifecycle.runSeedFile(seed: 42, scale: 1, on: again)
             try again.execute("TRUNCATE order_items, orders, users, regions")
             try scratch.lifecycle.runSeedFile(seed: 42, scale: 1, on: again)
-            #expect(try scratch.checksums() == SeedData(seed: 42, scale: 1).expectedChecksums)
+            let seeded = SeedData(seed: 42, scale: 1)
+            #expect(try scratch.checksums() == seeded.expectedChecksums)
+            // What a failed checksum names: nothing here, and exactly the rows changed below.
+            #expect(try scratch.tableDifferences(from: seeded).isEmpty)
+            try again.execute("DELETE FROM order_items WHERE id = 3")
+            try again.execute("UPDATE users SET name = 'Someone Else' WHERE id = 7")
+            let differences = try scratch.tableDifferences(from: seeded)
+            #expect(differences.count == 2, "\(differences)")
+            #expect(differences.contains { $0.hasPrefix("order_items: missing [\"3\"], extra [], changed []") }, "\(differences)")
+            #expect(differences.contains { $0.hasPrefix("users: missing [], extra [], changed [\"7: expected") && $0.contains("Someone Else") }, "\(differences)")
         }
     }
 

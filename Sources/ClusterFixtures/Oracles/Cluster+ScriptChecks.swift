@@ -46,8 +46,17 @@ extension Cluster {
         // The caller says whether the tables are distributed now; the catalog says where.
         let router: PlanExpectation = distributed ? .router(tenant: tenant, node: try placementNode(ofTenant: tenant)) : .plain
         let allShards: PlanExpectation = distributed ? .allShards(try shardIDs(of: "orders").count) : .plain
-        return try [planMismatch(results, "router_plan", router), planMismatch(results, "all_shards_plan", allShards),
-                    planMismatch(results, "colocated_join_plan", allShards)].compactMap { $0 }
+        var mismatches = try [planMismatch(results, "router_plan", router), planMismatch(results, "all_shards_plan", allShards),
+                              planMismatch(results, "colocated_join_plan", allShards)].compactMap { $0 }
+        // The join is each item with its own order: on the order's id and tenant, as the schema's
+        // foreign key has it, and on nothing else, in whichever join the planner chose.
+        let join = ExplainPlan(lines: try results.named("colocated_join_plan").rows.map { try $0.get("QUERY PLAN") })
+        let itemToOrder: Set = ["id = order_id", "user_id = user_id"]
+        if join.joinConditions != itemToOrder {
+            mismatches.append("\(results.location(of: "colocated_join_plan")) (colocated_join_plan): joins on \(join.joinConditions.sorted()), "
+                              + "expected each item's order: \(itemToOrder.sorted())\n\(join)")
+        }
+        return mismatches
     }
 
     /// `queries/24_distribution_stats.sql`: shards per worker as the placement catalog has them,
@@ -79,6 +88,14 @@ extension Cluster {
             .reduce(into: [String: Int]()) { $0[$1.node, default: 0] += 1 }
         if perNode != catalog {
             mismatches.append("\(results.location(of: "shards_per_worker")): \(perNode), the placement catalog has \(catalog)")
+        }
+        // In node order (host name, then port), as the file says it lists them.
+        let listedNodes = try results.named("shards_per_worker").rows.map {
+            NodeAddress(host: try $0.get("nodename", as: String.self), port: try $0.get("nodeport", as: Int.self))
+        }
+        let nodeOrder = listedNodes.sorted { ($0.host, $0.port) < ($1.host, $1.port) }
+        if listedNodes != nodeOrder {
+            mismatches.append("\(results.location(of: "shards_per_worker")): nodes listed as \(listedNodes), not in node order \(nodeOrder)")
         }
         let rowsPerShard = try results.named("rows_per_shard").rows
         let rows = try Dictionary(uniqueKeysWithValues: rowsPerShard.map {

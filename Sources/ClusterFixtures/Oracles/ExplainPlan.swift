@@ -31,6 +31,27 @@ public struct ExplainPlan: Sendable, CustomStringConvertible {
     /// Whether part of the query is planned as a separate distributed subplan.
     public var hasSubplan: Bool { lines.contains { $0.contains("Distributed Subplan") } }
 
+    /// The conditions the plan joins or looks rows up on (`Hash Cond`, `Merge Cond`, `Join Filter`,
+    /// `Index Cond`), each `a op b` with table aliases dropped and the two sides of `=` in name
+    /// order: `o.id = i.order_id` and an index's `(id = i.order_id)` both read `id = order_id`,
+    /// whichever join the planner picked.
+    public var joinConditions: Set<String> {
+        var conditions = Set<String>()
+        for line in lines {
+            // At the start of the line only: "Rows Removed by Join Filter: 2425" is no condition.
+            let trimmed = line.drop { $0 == " " }
+            guard let prefix = ["Hash Cond: ", "Merge Cond: ", "Join Filter: ", "Index Cond: "].first(where: { trimmed.hasPrefix($0) }) else { continue }
+            let text = trimmed.dropFirst(prefix.count).filter { $0 != "(" && $0 != ")" }
+            for part in text.components(separatedBy: " AND ") {
+                let words = part.split(separator: " ").map { word in String(word.split(separator: ".").last ?? word) }
+                guard words.count == 3 else { conditions.insert(words.joined(separator: " ")); continue }
+                let (a, op, b) = (words[0], words[1], words[2])
+                conditions.insert(op == "=" && b < a ? "\(b) = \(a)" : "\(a) \(op) \(b)")
+            }
+        }
+        return conditions
+    }
+
     private func value(after prefix: String) -> String? {
         for line in lines {
             if let range = line.range(of: prefix) { return String(line[range.upperBound...]).trimmingCharacters(in: .whitespaces) }
