@@ -136,7 +136,17 @@ struct Mutate: ParsableCommand {
             chosen = chosen.sample(sample, seed: sampleSeed)
         }
         if list {
-            for mutant in chosen { print("\(mutant.id)\t\(mutant.file):\(mutant.line)\t\(mutant.operator)\t\(mutant.summary)") }
+            for mutant in chosen {
+                print("\(mutant.id)\t\(mutant.file):\(mutant.line)\t\(mutant.operator)\t\(mutant.summary)")
+                // Mutants named one by one: their line before and after, to tell apart two edits
+                // that read alike (each key of one ORDER BY reversed, say).
+                if !(env["MUTATE_ONLY"] ?? "").isEmpty {
+                    let text = try String(contentsOf: root.appendingPathComponent(mutant.file), encoding: .utf8)
+                    let before = text.components(separatedBy: "\n"), after = try mutant.apply(to: text).components(separatedBy: "\n")
+                    if before.indices.contains(mutant.line - 1) { print("    - " + before[mutant.line - 1]) }
+                    if after.indices.contains(mutant.line - 1) { print("    + " + after[mutant.line - 1]) }
+                }
+            }
             print("\(chosen.count) of \(all.count) generated mutants")
             return
         }
