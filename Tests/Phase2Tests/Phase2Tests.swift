@@ -32,6 +32,14 @@ struct Phase2Tests {
             cluster.workerName(host: try $0.get("node_name"), port: try $0.get("node_port"))
         }
         #expect(active.sorted() == initial)
+        // 11 registers the workers in the configured order, and lists the active ones in node order.
+        let configured = cluster.configuration.initialWorkers.map(\.registeredAddress)
+        let registered = try cluster.sqlRows("SELECT nodename, nodeport FROM pg_dist_node WHERE groupid <> 0 ORDER BY nodeid").map {
+            NodeAddress(host: try $0.get("nodename"), port: try $0.get("nodeport"))
+        }
+        #expect(registered == configured, "registered in the order of the configuration")
+        let nodeOrder = try cluster.inNodeOrder(configured).map { cluster.workerName(host: $0.host, port: $0.port) }
+        #expect(try evidence.activeWorkers == nodeOrder, "11's active_workers in node order")
         let kept = cluster.configuration.addedWorker.registeredAddress
         #expect(try cluster.sqlValue("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
                                      [kept.host, kept.port], as: Int.self) == 0)

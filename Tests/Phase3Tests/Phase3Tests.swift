@@ -132,11 +132,8 @@ struct Phase3Tests {
         })
         #expect(before == evidence.beforeRebalance.shardsByNode)
         // Listed in node order (nodename, then port), as PostgreSQL orders those same nodes.
-        let listedNodes = try rebalance.named("shards_before").rows.map { (try $0.get("nodename", as: String.self), try $0.get("nodeport", as: Int.self)) }
-        let inOrder = try cluster.sqlRows("SELECT n || ':' || p AS node FROM unnest($1::text[], $2::int[]) AS t(n, p) ORDER BY n, p",
-                                          ["{" + listedNodes.map(\.0).joined(separator: ",") + "}", "{" + listedNodes.map { String($0.1) }.joined(separator: ",") + "}"])
-            .map { try $0.get("node", as: String.self) }
-        #expect(listedNodes.map { "\($0.0):\($0.1)" } == inOrder, "31's shards_before in node order")
+        let listedNodes = try rebalance.named("shards_before").rows.map { NodeAddress(host: try $0.get("nodename"), port: try $0.get("nodeport")) }
+        #expect(try listedNodes == cluster.inNodeOrder(listedNodes), "31's shards_before in node order")
         let planned = try rebalance.named("planned_moves").rows.filter { try $0.get("table_name", as: String.self) == "orders" }
         #expect(try Set(planned.map { cluster.workerName(host: try $0.get("targetname"), port: try $0.get("targetport")) }) == [added])
         #expect(planned.count == evidence.afterRebalance.shards(on: added), "planned moves of orders vs shards on \(added) after")

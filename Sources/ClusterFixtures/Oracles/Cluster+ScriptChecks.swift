@@ -93,7 +93,7 @@ extension Cluster {
         let listedNodes = try results.named("shards_per_worker").rows.map {
             NodeAddress(host: try $0.get("nodename", as: String.self), port: try $0.get("nodeport", as: Int.self))
         }
-        let nodeOrder = listedNodes.sorted { ($0.host, $0.port) < ($1.host, $1.port) }
+        let nodeOrder = try inNodeOrder(listedNodes)
         if listedNodes != nodeOrder {
             mismatches.append("\(results.location(of: "shards_per_worker")): nodes listed as \(listedNodes), not in node order \(nodeOrder)")
         }
@@ -131,6 +131,12 @@ extension Cluster {
         var mismatches: [String] = []
         var partitions: [String: Row] = [:]
         for row in try results.named("partitions").rows { partitions[try row.get("table_name")] = row }
+        // In table-name order, as the catalog orders its own tables.
+        let listedTables = try results.named("partitions").rows.map { try $0.get("table_name", as: String.self) }
+        let tableOrder = try sqlRows("SELECT logicalrelid::text AS name FROM pg_dist_partition ORDER BY 1").map { try $0.get("name", as: String.self) }
+        if listedTables != tableOrder {
+            mismatches.append("\(results.location(of: "partitions")): tables listed as \(listedTables), the catalog orders them \(tableOrder)")
+        }
         // users stays a plain coordinator table: it is not added to Citus's metadata.
         let citusTables = ["order_items", "orders", "regions"]
         if partitions.keys.sorted() != citusTables {
@@ -193,6 +199,15 @@ extension Cluster {
     }
 
     // MARK: From the placement catalog
+
+    /// `nodes` in node order (host name, then port) as this server orders them: the order the SQL
+    /// files promise where they list nodes, under the database's own collation rather than Swift's.
+    public func inNodeOrder(_ nodes: [NodeAddress]) throws -> [NodeAddress] {
+        guard !nodes.isEmpty else { return [] }
+        return try sqlRows("SELECT n, p FROM unnest($1::text[], $2::int[]) AS t(n, p) ORDER BY n, p",
+                           ["{" + nodes.map { "\"\($0.host)\"" }.joined(separator: ",") + "}", "{" + nodes.map { String($0.port) }.joined(separator: ",") + "}"])
+            .map { NodeAddress(host: try $0.get("n"), port: try $0.get("p")) }
+    }
 
     /// The shard ids of `table`, from `pg_dist_shard`.
     public func shardIDs(of table: String) throws -> [Int64] {
