@@ -37,6 +37,9 @@ struct GeneratedMutationRun {
     /// `--worker`): the suites of the mutation run. The other fault, tool and benchmark suites take
     /// minutes each and are left out (docs/mutation.md).
     static let unitTarget = Target(name: "ClusterFixturesTests", filter: "^ClusterFixturesTests\\.", usesCluster: false)
+    /// The rules every SQL file keeps (statements split as psql does, labelled results in a stated
+    /// order): a few seconds, run first for every SQL mutant, before any cluster target.
+    static let sqlRulesTarget = Target(name: "SQLScriptTests", filter: "^ClusterFixturesTests\\.SQLScriptTests/", usesCluster: false)
     static let phaseTargets = [
         Target(name: "Phase1Tests", filter: "^Phase1Tests\\.", resetsItself: true),
         Target(name: "Phase2Tests", filter: "^Phase2Tests\\."),
@@ -178,11 +181,13 @@ struct GeneratedMutationRun {
                                           targets: [], seconds: 0)
         }
         // The quickest first, most mutants dying in the first target that reads what they touch;
-        // for an SQL mutant the unit target last (it only parses the files).
-        let ordered = Self.targets.filter { names.contains($0.name) }.sorted { a, b in
+        // for an SQL mutant the files' rules first, the rest of the unit target last (it only
+        // parses the files).
+        var ordered = Self.targets.filter { names.contains($0.name) }.sorted { a, b in
             if !mutant.isSwift, a.usesCluster != b.usesCluster { return a.usesCluster }
             return durations[a.name, default: 0] < durations[b.name, default: 0]
         }
+        if !mutant.isSwift { ordered.insert(Self.sqlRulesTarget, at: 0) }
         var ran: [String] = []
         for target in ordered {
             ran.append(target.name)

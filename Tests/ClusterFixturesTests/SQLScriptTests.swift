@@ -5,6 +5,68 @@ import Testing
 
 @Suite("Splitting SQL files the way psql does")
 struct SQLScriptTests {
+    /// Labelled results that are one row by construction (an aggregate without GROUP BY, one
+    /// named shard or job), or whose order is the function's own: nothing to order.
+    static let unorderedResults: [String: String] = [
+        "queries/21_cross_shard_query.sql order_totals": "one row: aggregates without GROUP BY",
+        "queries/22_join_queries.sql order_item_pairs": "one row: aggregates without GROUP BY",
+        "resharding/31_rebalance_shards.sql planned_moves": "the rebalancer's plan, in the order it would move the shards (the function's own order)",
+        "resharding/31_rebalance_shards.sql job_state": "one row: the one job the file started",
+        "resharding/32_isolate_tenant.sql tenant_before": "one row: the one tenant the file isolates",
+        "resharding/32_isolate_tenant.sql tenant_after": "one row: the one tenant the file isolated",
+        "resharding/34_undistribute_table.sql citus_tables_left": "one row: a count",
+        "resharding/34_undistribute_table.sql partitions_left": "one row: a count",
+        "resharding/34_undistribute_table.sql shards_left": "one row: a count",
+        "resharding/35_move_shard.sql placement_after": "one row: the moved shard's one placement",
+        "sharding/10_enable_citus.sql citus_version": "one row: citus_version()",
+    ]
+
+    /// A result of several rows comes in the order its `ORDER BY` states, never in the order the
+    /// rows happen to lie in: an order nobody asked for holds by luck until a plan changes.
+    @Test("Every labelled result of several rows states its order (ORDER BY), but EXPLAIN output and the listed one-row results")
+    func labelledResultsAreOrdered() throws {
+        var unordered: [String] = [], listed = Set<String>()
+        for file in SQLFile.allCases {
+            let url = ProjectLayout.root.appendingPathComponent("sql/" + file.rawValue)
+            let text = try String(contentsOf: url, encoding: .utf8)
+            // Any value will do for the psql variables: only the statements' shape matters here.
+            let names = try Regex(#"(?:^|[^:\w]):['"]?([A-Za-z_]\w*)"#)
+            let variables = Dictionary(text.matches(of: names).map { (String($0.output[1].substring!), "1") }) { a, _ in a }
+            for statement in try SQLScript(name: file.rawValue, text: text, variables: variables).statements {
+                guard let label = statement.label else { continue }
+                let key = "\(file.rawValue) \(label)"
+                if Self.unorderedResults[key] != nil { listed.insert(key); continue }
+                let upper = statement.text.uppercased()
+                if upper.hasPrefix("EXPLAIN") { continue }
+                if !Self.hasTopLevelOrderBy(upper) { unordered.append("sql/\(file.rawValue):\(statement.line) (\(label))") }
+            }
+        }
+        #expect(unordered.isEmpty, "labelled results without ORDER BY: \(unordered)")
+        #expect(listed == Set(Self.unorderedResults.keys), "listed as one row but no such result: \(Set(Self.unorderedResults.keys).subtracting(listed))")
+    }
+
+    /// `ORDER BY` outside every parenthesis (a window's or a subquery's does not order the result).
+    static func hasTopLevelOrderBy(_ text: String) -> Bool {
+        var depth = 0
+        var index = text.startIndex
+        while index < text.endIndex {
+            switch text[index] {
+            case "(": depth += 1
+            case ")": depth -= 1
+            default: if depth == 0 && text[index...].hasPrefix("ORDER BY") { return true }
+            }
+            index = text.index(after: index)
+        }
+        return false
+    }
+
+    @Test("ORDER BY is found at the top level only")
+    func topLevelOrderBy() {
+        #expect(Self.hasTopLevelOrderBy("SELECT A FROM T ORDER BY A"))
+        #expect(!Self.hasTopLevelOrderBy("SELECT ROW_NUMBER() OVER (ORDER BY A) FROM T"))
+        #expect(!Self.hasTopLevelOrderBy("SELECT * FROM (SELECT A FROM T ORDER BY A) S"))
+    }
+
     @Test("Semicolons inside strings, identifiers, comments and dollar quotes do not end a statement")
     func quoting() throws {
         let script = try SQLScript(name: "t.sql", text: """
