@@ -205,13 +205,15 @@ struct GeneratedMutationRun {
                 // As mutation tools do: a run far slower than the unmutated one is a kill (a mutant
                 // that turns a seed's join into minutes of nested loops would otherwise cost the
                 // 600 s bound each time).
-                let bound = min(600, Int(3 * durations[target.name, default: 200]) + 60)
+                // The files' rules were never timed alone: the unit target they belong to bounds them.
+                let unmutated = durations[target.name] ?? durations[Self.unitTarget.name] ?? 200
+                let bound = min(600, Int(3 * unmutated) + 60)
                 let outcome: ChildProcess.Outcome
                 do {
                     outcome = try workspace.test(filter: filter, skip: skip, timeLimit: .seconds(bound), stopAtFirstFailure: true)
                 } catch is ChildProcess.TimedOut {
                     return GeneratedMutantOutcome(mutant: mutant, verdict: .killed,
-                                                  detail: "\(target.name) did not end within \(bound) s (3 times its unmutated \(Int(durations[target.name, default: 0])) s, plus 60 s)",
+                                                  detail: "\(target.name) did not end within \(bound) s (3 times its unmutated \(Int(unmutated)) s, plus 60 s)",
                                                   targets: ran, seconds: 0)
                 }
                 let verdict = MutationWorkspace.verdict(of: outcome)

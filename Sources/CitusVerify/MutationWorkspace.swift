@@ -35,18 +35,27 @@ struct MutationWorkspace {
             .run(timeLimit: timeLimit)
     }
 
-    /// `swift test`, prebuilt, serial, on the tests `filter` selects, reading the copy's files. The
-    /// test binary is the copy's own (`builtIn` = the copy, for a mutant of Swift code) or the
-    /// project's (for a mutant of `sql/`, which the tests read at run time: no build needed).
-    /// With `skip`, the tests it matches are left out; with `stopAtFirstFailure`, the run is stopped
-    /// (its whole process group) at the first issue a test records: enough for a verdict.
-    func test(filter: String, skip: String? = nil, builtIn: URL? = nil, extraEnvironment: [String: String] = [:],
+    /// The copy's prebuilt test binary, serial, on the tests `filter` selects, reading the copy's
+    /// files (a mutant of `sql/` needs no build: the tests read the files at run time). With
+    /// `skip`, the tests it matches are left out; with `stopAtFirstFailure`, the run is stopped at
+    /// the first issue a test records: enough for a verdict.
+    ///
+    /// The binary is run itself, with the arguments `swift test` would give it, not through
+    /// `swift test`: that starts the binary in a process group of its own, which a stop of
+    /// `swift test`'s group does not reach (the binary would go on against the cluster while the
+    /// next mutant's state is restored). `NO_COLOR` keeps its lines plain for `isFailureLine`.
+    func test(filter: String, skip: String? = nil, extraEnvironment: [String: String] = [:],
               timeLimit: Duration = .seconds(900), stopAtFirstFailure: Bool = false) throws -> ChildProcess.Outcome {
         let skipping = skip.map { " --skip \(quote($0))" } ?? ""
-        return try ChildProcess("/bin/bash", ["-c", "cd \(quote((builtIn ?? tree).path)) && exec swift test --skip-build --no-parallel --filter \(quote(filter))\(skipping) 2>&1"],
-                                environment: environment.merging(extraEnvironment) { $1 })
+        let binary = ".build/debug/\(Self.testProduct).xctest"
+        return try ChildProcess("/bin/bash", ["-c", "cd \(quote(tree.path)) && exec \(binary) --testing-library swift-testing --no-parallel "
+                                              + "--filter \(quote(filter))\(skipping) 2>&1"],
+                                environment: environment.merging(["NO_COLOR": "1"]) { $1 }.merging(extraEnvironment) { $1 })
             .run(timeLimit: timeLimit, stopWhen: stopAtFirstFailure ? Self.isFailureLine : nil)
     }
+
+    /// SwiftPM's name for the package's test bundle: the package's name and `PackageTests`.
+    static let testProduct = "citus-verifyPackageTests"
 
     /// A line of Swift Testing's output that says a test or suite recorded an issue (a known issue
     /// is "recorded a known issue" and does not count).

@@ -45,15 +45,27 @@ struct SQLScriptTests {
         #expect(listed == Set(Self.unorderedResults.keys), "listed as one row but no such result: \(Set(Self.unorderedResults.keys).subtracting(listed))")
     }
 
-    /// `ORDER BY` outside every parenthesis (a window's or a subquery's does not order the result).
+    /// `ORDER BY` (any spacing) outside every parenthesis and every quoted text: a window's or a
+    /// subquery's does not order the result, nor does one inside a string.
     static func hasTopLevelOrderBy(_ text: String) -> Bool {
-        var depth = 0
+        let orderBy = try! Regex(#"ORDER\s+BY\b"#)
+        var depth = 0, quote: Character? = nil
         var index = text.startIndex
         while index < text.endIndex {
-            switch text[index] {
-            case "(": depth += 1
-            case ")": depth -= 1
-            default: if depth == 0 && text[index...].hasPrefix("ORDER BY") { return true }
+            let character = text[index]
+            if let open = quote {
+                if character == open { quote = nil }
+            } else {
+                switch character {
+                case "'", "\"": quote = character
+                case "(": depth += 1
+                case ")": depth -= 1
+                default:
+                    if depth == 0, text[index...].prefixMatch(of: orderBy) != nil,
+                       index == text.startIndex || !(text[text.index(before: index)].isLetter || text[text.index(before: index)] == "_") {
+                        return true
+                    }
+                }
             }
             index = text.index(after: index)
         }
@@ -65,6 +77,10 @@ struct SQLScriptTests {
         #expect(Self.hasTopLevelOrderBy("SELECT A FROM T ORDER BY A"))
         #expect(!Self.hasTopLevelOrderBy("SELECT ROW_NUMBER() OVER (ORDER BY A) FROM T"))
         #expect(!Self.hasTopLevelOrderBy("SELECT * FROM (SELECT A FROM T ORDER BY A) S"))
+        #expect(Self.hasTopLevelOrderBy("SELECT A FROM T\nORDER  BY A"))
+        #expect(!Self.hasTopLevelOrderBy("SELECT 'X ORDER BY A' FROM T"))
+        #expect(Self.hasTopLevelOrderBy("SELECT ')' AS P FROM T ORDER BY P"))
+        #expect(!Self.hasTopLevelOrderBy("SELECT REORDER BY FROM T"))
     }
 
     @Test("Semicolons inside strings, identifiers, comments and dollar quotes do not end a statement")

@@ -31,25 +31,40 @@ public struct ExplainPlan: Sendable, CustomStringConvertible {
     /// Whether part of the query is planned as a separate distributed subplan.
     public var hasSubplan: Bool { lines.contains { $0.contains("Distributed Subplan") } }
 
-    /// The conditions the plan joins or looks rows up on (`Hash Cond`, `Merge Cond`, `Join Filter`,
-    /// `Index Cond`), each `a op b` with table aliases dropped and the two sides of `=` in name
-    /// order: `o.id = i.order_id` and an index's `(id = i.order_id)` both read `id = order_id`,
-    /// whichever join the planner picked.
+    /// The conditions the plan joins, looks rows up or filters rows on (`Hash Cond`, `Merge Cond`,
+    /// `Join Filter`, `Index Cond`, `Filter`), each `a op b` with table aliases and casts dropped
+    /// and the two sides of `=` in name order: `o.id = i.order_id`, an index's `(id = i.order_id)`
+    /// and a nested loop's `Filter: (order_id = o.id)` all read `id = order_id`, whichever plan
+    /// the planner picked.
     public var joinConditions: Set<String> {
         var conditions = Set<String>()
         for line in lines {
             // At the start of the line only: "Rows Removed by Join Filter: 2425" is no condition.
-            let trimmed = line.drop { $0 == " " }
-            guard let prefix = ["Hash Cond: ", "Merge Cond: ", "Join Filter: ", "Index Cond: "].first(where: { trimmed.hasPrefix($0) }) else { continue }
+            let trimmed = line.drop { $0 == " " }.replacingOccurrences(of: "->  ", with: "")
+            guard let prefix = ["Hash Cond: ", "Merge Cond: ", "Join Filter: ", "Index Cond: ", "Filter: "]
+                .first(where: { trimmed.hasPrefix($0) }) else { continue }
             let text = trimmed.dropFirst(prefix.count).filter { $0 != "(" && $0 != ")" }
             for part in text.components(separatedBy: " AND ") {
-                let words = part.split(separator: " ").map { word in String(word.split(separator: ".").last ?? word) }
+                let words = part.split(separator: " ").map { word in
+                    String((word.split(separator: ".").last ?? word).components(separatedBy: "::")[0])
+                }
                 guard words.count == 3 else { conditions.insert(words.joined(separator: " ")); continue }
                 let (a, op, b) = (words[0], words[1], words[2])
                 conditions.insert(op == "=" && b < a ? "\(b) = \(a)" : "\(a) \(op) \(b)")
             }
         }
         return conditions
+    }
+
+    /// Whether the plan joins on every one of `required` and on no other condition that names a
+    /// column of them (a filter on something else, a tenant's id, say, does not count).
+    public func joins(on required: Set<String>) -> Bool {
+        let columns = Set(required.flatMap { $0.split(separator: " ").map(String.init) }.filter { $0 != "=" })
+        let others = joinConditions.subtracting(required).filter { condition in
+            let words = condition.split(separator: " ").map(String.init)
+            return words.count == 3 && (columns.contains(words[0]) || columns.contains(words[2]))
+        }
+        return required.isSubset(of: joinConditions) && others.isEmpty
     }
 
     private func value(after prefix: String) -> String? {

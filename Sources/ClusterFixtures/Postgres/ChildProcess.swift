@@ -136,22 +136,23 @@ public struct ChildProcess: Sendable {
                        errorOutput: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "", stoppedEarly: stoppedEarly)
     }
 
-    /// Reads what a child has written to a file since the last look, a whole line at a time.
+    /// Reads what a child has written to a file since the last look, a whole line at a time (bytes
+    /// kept until their line ends, so a character split between two looks is never cut).
     private struct OutputWatch {
         let path: String
         let matches: @Sendable (Substring) -> Bool
         var offset: UInt64 = 0
-        var partial = ""
+        var partial: [UInt8] = []
 
         mutating func sawMatch() -> Bool {
             guard let handle = FileHandle(forReadingAtPath: path) else { return false }
             defer { try? handle.close() }
             guard (try? handle.seek(toOffset: offset)) != nil, let data = try? handle.readToEnd(), !data.isEmpty else { return false }
             offset += UInt64(data.count)
-            partial += String(decoding: data, as: UTF8.self)
-            guard let lastBreak = partial.lastIndex(of: "\n") else { return false }
-            let complete = partial[..<lastBreak]
-            defer { partial = String(partial[partial.index(after: lastBreak)...]) }
+            partial += data
+            guard let lastBreak = partial.lastIndex(of: UInt8(ascii: "\n")) else { return false }
+            let complete = String(decoding: partial[..<lastBreak], as: UTF8.self)
+            partial.removeSubrange(...lastBreak)
             return complete.split(separator: "\n").contains(where: matches)
         }
     }
