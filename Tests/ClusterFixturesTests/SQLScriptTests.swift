@@ -5,6 +5,10 @@ import Testing
 
 @Suite("Splitting SQL files the way psql does")
 struct SQLScriptTests {
+    /// The psql variables the fixtures provide, each given a value: enough to split every file.
+    static let fixtureVariables = Dictionary(uniqueKeysWithValues: ["workers", "new_worker_host", "new_worker_port", "tenant_id", "drain_host",
+                                                                    "drain_port", "shard_id", "target_host", "target_port"].map { ($0, "1") })
+
     /// Labelled results that are one row by construction (an aggregate without GROUP BY, one
     /// named shard or job), or whose order is the function's own: nothing to order.
     static let unorderedResults: [String: String] = [
@@ -27,12 +31,8 @@ struct SQLScriptTests {
     func labelledResultsAreOrdered() throws {
         var unordered: [String] = [], listed = Set<String>()
         for file in SQLFile.allCases {
-            let url = ProjectLayout.root.appendingPathComponent("sql/" + file.rawValue)
-            let text = try String(contentsOf: url, encoding: .utf8)
-            // Any value will do for the psql variables: only the statements' shape matters here.
-            let names = try Regex(#"(?:^|[^:\w]):['"]?([A-Za-z_]\w*)"#)
-            let variables = Dictionary(text.matches(of: names).map { (String($0.output[1].substring!), "1") }) { a, _ in a }
-            for statement in try SQLScript(name: file.rawValue, text: text, variables: variables).statements {
+            let url = ProjectLayout.sqlDirectory.appendingPathComponent(file.rawValue)
+            for statement in try SQLScript(contentsOf: url, variables: Self.fixtureVariables).statements {
                 guard let label = statement.label else { continue }
                 let key = "\(file.rawValue) \(label)"
                 if Self.unorderedResults[key] != nil { listed.insert(key); continue }
@@ -124,9 +124,7 @@ struct SQLScriptTests {
 
     @Test("Every file under sql/ splits, and names only the psql variables the fixtures provide")
     func projectFiles() throws {
-        let provided = ["workers", "new_worker_host", "new_worker_port",
-                        "tenant_id", "drain_host", "drain_port", "shard_id", "target_host", "target_port"]
-        let variables = Dictionary(uniqueKeysWithValues: provided.map { ($0, "1") })
+        let variables = Self.fixtureVariables
         let files = FileManager.default.enumerator(at: ProjectLayout.sqlDirectory, includingPropertiesForKeys: nil)!
             .compactMap { $0 as? URL }.filter { $0.pathExtension == "sql" }
         let onDisk = Set(files.map { $0.path.replacingOccurrences(of: ProjectLayout.sqlDirectory.path + "/", with: "") })

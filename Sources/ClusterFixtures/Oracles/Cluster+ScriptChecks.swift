@@ -81,18 +81,15 @@ extension Cluster {
             let afterMismatches = try sizeMismatches(results, placements: placements, sizes: sizesAfter)
             if afterMismatches.count < mismatches.count { mismatches = afterMismatches }
         }
-        let perNode = try Dictionary(uniqueKeysWithValues: results.named("shards_per_worker").rows.map {
-            ("\(try $0.get("nodename", as: String.self)):\(try $0.get("nodeport", as: Int.self))", try $0.get("shards", as: Int.self))
-        })
+        let perWorkerRows = try results.named("shards_per_worker").rows
+        let listedNodes = try perWorkerRows.map { NodeAddress(host: try $0.get("nodename", as: String.self), port: try $0.get("nodeport", as: Int.self)) }
+        let perNode = try Dictionary(uniqueKeysWithValues: zip(listedNodes, perWorkerRows).map { ("\($0.0.host):\($0.0.port)", try $0.1.get("shards", as: Int.self)) })
         let catalog = placements.filter { ["orders", "order_items"].contains($0.table) }
             .reduce(into: [String: Int]()) { $0[$1.node, default: 0] += 1 }
         if perNode != catalog {
             mismatches.append("\(results.location(of: "shards_per_worker")): \(perNode), the placement catalog has \(catalog)")
         }
         // In node order (host name, then port), as the file says it lists them.
-        let listedNodes = try results.named("shards_per_worker").rows.map {
-            NodeAddress(host: try $0.get("nodename", as: String.self), port: try $0.get("nodeport", as: Int.self))
-        }
         let nodeOrder = try inNodeOrder(listedNodes)
         if listedNodes != nodeOrder {
             mismatches.append("\(results.location(of: "shards_per_worker")): nodes listed as \(listedNodes), not in node order \(nodeOrder)")
