@@ -41,6 +41,13 @@ public struct Node: Sendable, CustomStringConvertible {
         _ = try connection.execute(sql)
     }
 
+    /// Transactions prepared in the suite's database on this node (PREPARE TRANSACTION, Citus's
+    /// two-phase commit) and not yet committed or rolled back: what Citus's recovery, the audit and
+    /// the reset each ask about.
+    public func preparedTransactionCount() throws -> Int {
+        try value("SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()", as: Int.self)
+    }
+
     /// Asks `sql`'s single value again every `interval` until `condition` holds; returns that
     /// value. Past `timeLimit` an error names the node, the query and the last value seen.
     @discardableResult

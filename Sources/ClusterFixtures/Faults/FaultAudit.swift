@@ -38,7 +38,7 @@ public struct FaultAudit: Sendable {
         var beforeCleanup: [Finding] = []
         let citus = try cluster.hasExtension("citus")
         for node in [cluster.coordinatorNode] + cluster.workerNodes {
-            if let prepared = try? node.value("SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()", as: Int.self),
+            if let prepared = try? node.preparedTransactionCount(),
                prepared > 0 {
                 beforeCleanup.append(.init(node: node.name, what: "\(prepared) prepared transaction(s)"))
             }
@@ -79,7 +79,7 @@ public struct FaultAudit: Sendable {
         let distributed = citus ? try cluster.sqlValue("SELECT count(*) FROM pg_dist_partition WHERE partmethod = 'h'", as: Int.self) > 0 : false
         for node in [cluster.coordinatorNode] + cluster.workerNodes {
             do {
-                let prepared = try node.value("SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()", as: Int.self)
+                let prepared = try node.preparedTransactionCount()
                 if prepared > 0 { findings.append(.init(node: node.name, what: "\(prepared) prepared transaction(s)")) }
                 guard node.name != "coordinator" else { continue }
                 let tables = try cluster.shardTableCount(on: node)

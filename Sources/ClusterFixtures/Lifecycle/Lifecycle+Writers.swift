@@ -52,6 +52,31 @@ extension Lifecycle {
         return (value, check)
     }
 
+    /// The ledger of `writes` read before Citus's prepared-transaction recovery and again after it
+    /// (see `RecoveredLedger`, why both). Recovery may commit nothing yet: it skips a worker it
+    /// cannot reach ("transaction recovery cannot connect to …") and one still starting. So it is
+    /// asked again once a second until no node holds a prepared transaction, for at most
+    /// `timeLimit`; what is still prepared then is kept in the result, not hidden.
+    public func checkLedgerAcrossRecovery(_ writes: LoadReport, operation: String,
+                                          timeLimit: Duration = .seconds(30)) throws -> RecoveredLedger {
+        let beforeRecovery = try checkLedger(writes, operation: operation)
+        let nodes = [cluster.coordinatorNode] + cluster.workerNodes
+        var recovered = 0
+        var stillPrepared: [String: Int] = [:]
+        _ = try? Polling.until(timeLimit: timeLimit, every: .seconds(1), what: "no prepared transaction left on any node") { () -> Bool? in
+            recovered += try cluster.coordinatorNode.value("SELECT recover_prepared_transactions()", as: Int.self)
+            stillPrepared = [:]
+            for node in nodes {
+                // A node that does not answer yet may still hold some: counted as unknown (-1).
+                let count = (try? node.preparedTransactionCount()) ?? -1
+                if count != 0 { stillPrepared[node.name] = count }
+            }
+            return stillPrepared.isEmpty ? true : nil
+        }
+        let ledger = recovered > 0 ? try checkLedger(writes, operation: operation) : beforeRecovery
+        return RecoveredLedger(beforeRecovery: beforeRecovery, ledger: ledger, recovered: recovered, stillPrepared: stillPrepared)
+    }
+
     /// Checks every acknowledged write of `writes` against the database (see `LedgerCheck`): every
     /// column of every order the writers' token marks, and of each of its items.
     public func checkLedger(_ writes: LoadReport, operation: String) throws -> LedgerCheck {

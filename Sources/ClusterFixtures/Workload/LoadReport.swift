@@ -144,3 +144,12 @@ public struct LoadReport: Sendable {
                       errorText, inDoubt > 0 ? "; \(inDoubt) in doubt" : "")
     }
 }
+
+extension LoadReport {
+    /// Orders a test wrote itself, one writer (`w1`) whose every attempt was acknowledged: judged
+    /// by the same ledger as the load generator's.
+    public init(handWritten orders: [AcknowledgedOrder]) {
+        self.init(seconds: 0, connections: 1, acknowledged: orders, errorsBySQLState: [:], inDoubt: 0,
+                  attemptsByWriter: [orders.count], latency: LatencySummary(milliseconds: []))
+    }
+}
