@@ -11,6 +11,7 @@ public final class Evidence: @unchecked Sendable {
     private let lock = NSLock()
     private var lines: [String] = []
     private var records: [AvailabilityRecord] = []
+    private var known: [String] = []
 
     init() {}
 
@@ -27,6 +28,15 @@ public final class Evidence: @unchecked Sendable {
         current.lock.withLock { current.records.append(record) }
     }
 
+    /// Records a known issue the running test saw (`recordingKnownIssue` calls it for each issue it
+    /// absorbs): the sign-off lists it under "Known issues seen in this run", with the cluster's
+    /// versions, so whoever signs knows which defects of Citus or PostgreSQL this run met.
+    static func knownIssue(_ line: String) {
+        guard let current else { return }
+        current.lock.withLock { current.known.append(line) }
+    }
+
     var notes: [String] { lock.withLock { lines } }
+    var knownIssues: [String] { lock.withLock { known } }
     var availability: [AvailabilityRecord] { lock.withLock { records } }
 }

@@ -29,7 +29,7 @@ extension Lifecycle {
                       + (late.isEmpty ? "no acknowledged write was invisible before it" : "acknowledged writes visible only after it: \(late)")
                       + (across.stillPrepared.isEmpty ? "" : "; still prepared after 30 s: \(across.stillPrepared)"))
         if !late.isEmpty {
-            withKnownIssue("an acknowledged two-phase write is invisible until prepared-transaction recovery (citusdata/citus#3780)",
+            recordingKnownIssue("an acknowledged two-phase write is invisible until prepared-transaction recovery (citusdata/citus#3780)",
                            isIntermittent: true) {
                 let finding = "after \(fault): \(late.count) acknowledged write(s) \(late) appeared only after "
                     + "recover_prepared_transactions() committed \(across.recovered) prepared transaction(s)"
@@ -58,7 +58,7 @@ extension Lifecycle {
             // Seen here (not every run): the crashed move's copies on the target have no cleanup
             // record, so citus_cleanup_orphaned_resources cannot remove them; the next rebalance
             // does. A finding of Citus's behaviour, recorded with its evidence, never hidden.
-            withKnownIssue("a coordinator crash mid-move can leave the target's shard copies (and the move's subscription) without a cleanup record",
+            recordingKnownIssue("a coordinator crash mid-move can leave the target's shard copies (and the move's subscription) without a cleanup record",
                            isIntermittent: true) {
                 Issue.record("after \(fault), before the re-run: \(orphans.map(\.description).joined(separator: "; "))")
             }

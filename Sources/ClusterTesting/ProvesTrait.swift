@@ -22,7 +22,7 @@ public struct ProvesTrait: TestTrait, SuiteTrait, TestScoping {
                 let (suite, function) = TestIdentity.of(test)
                 let claim = ChecklistClaim(suite: suite, test: function, displayName: test.displayName ?? test.name,
                                            items: items, evidence: evidence.notes, seconds: start.duration(to: clock.now).seconds,
-                                           availability: evidence.availability)
+                                           availability: evidence.availability, knownIssues: evidence.knownIssues)
                 do { try claim.append(to: path) } catch { Issue.record("could not write the claim to \(path): \(error)") }
             }
         }

@@ -154,6 +154,23 @@ struct SignoffTests {
         #expect(none.contains("No operation of this run recorded writers' figures"))
     }
 
+    @Test("Known issues a test met are listed in the sign-off once per test, with the test; a run that met none says so")
+    func knownIssues() {
+        var late = Self.claim("late()", .tablesCreated)
+        late.knownIssues = ["a late write (citusdata/citus#3780): w1-1 invisible until recovery"]
+        var again = Self.claim("again()", .tablesCreated)
+        again.knownIssues = late.knownIssues! + late.knownIssues!
+        let results = JUnitResults(outcomes: ["Phase1Tests.Phase1Tests/late()": .passed, "Phase1Tests.Phase1Tests/again()": .passed])
+        let signoff = Signoff(checklist: Self.checklist, claims: [late, again, Self.claim("plain()", .tablesCreated)], results: results, cluster: [])
+        #expect(signoff.knownIssues.map(\.test) == ["late()", "again()"], "once per test, in the claims' order")
+        #expect(signoff.markdown.contains("## Known issues seen in this run"))
+        #expect(signoff.markdown.contains("- a late write (citusdata/citus#3780): w1-1 invisible until recovery (test \"late()\")"))
+        #expect(ReportIndex.summary(of: signoff).knownIssues?.count == 2)
+        let none = Signoff(checklist: Self.checklist, claims: [Self.claim("a()", .tablesCreated)], results: results, cluster: [])
+        #expect(none.knownIssues.isEmpty)
+        #expect(none.markdown.contains("None: no test of this run met a known issue"), "none is said, not left out")
+    }
+
     @Test("A claim written before availability was kept still reads, with none")
     func oldClaimLine() throws {
         let line = #"{"suite":"S","test":"t()","displayName":"t","items":["Tables created successfully"],"evidence":[],"seconds":1}"#

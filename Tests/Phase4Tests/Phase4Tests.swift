@@ -41,7 +41,7 @@ struct Phase4Tests {
         #expect(audit.beforeCleanup.isEmpty, "before Citus's cleanup ran: \(audit.beforeCleanup)")
         // Known Citus bug: while it exists this records it and stays green; the day Citus drops the
         // sequences, "known issue was not recorded" fails this test, so the note gets updated.
-        withKnownIssue("undistribute_table leaves the tables' id sequences on the workers (citusdata/citus#6695)") {
+        recordingKnownIssue("undistribute_table leaves the tables' id sequences on the workers (citusdata/citus#6695)") {
             #expect(audit.leftoverSequences.isEmpty, "\(audit.leftoverSequences)")
         }
         Evidence.note("after undistribute: \(audit.withoutLeftoverSequences.isEmpty ? "no shard table, cleanup record, replication object or prepared transaction on any node" : "\(audit.withoutLeftoverSequences)"); id sequences left on workers (citusdata/citus#6695): \(audit.leftoverSequences.isEmpty ? "none" : audit.leftoverSequences.map(\.description).joined(separator: "; "))")

@@ -52,7 +52,7 @@ struct KnownIssueTests {
         // stalled in every run on the embedded cluster, but completed in 2.3 s once on the
         // own-cluster check (no TLS): intermittent, so a completed split is recorded (outcome
         // "completed" in the sign-off's fault table) rather than failing the run.
-        withKnownIssue("a non-blocking split stalls under UPDATEs of the tenant it moves (citusdata/citus#6790)", isIntermittent: true) {
+        recordingKnownIssue("a non-blocking split stalls under UPDATEs of the tenant it moves (citusdata/citus#6790)", isIntermittent: true) {
             if case .failure(let error) = outcome {
                 Issue.record("stalled (citusdata/citus#6790): no result after \(Self.stallAfter); the split's subscriptions: \(seen.isEmpty ? "none seen" : seen.joined(separator: "; ")); then \(error)")
             }

@@ -13,12 +13,15 @@ public struct ChecklistClaim: Codable, Sendable, Equatable {
     /// How the writers fared in the operations the test ran (nil in claims written before these were
     /// kept).
     public var availability: [AvailabilityRecord]?
+    /// Known issues (of Citus or PostgreSQL) the test met, each as "<issue>: <what was seen>" (nil
+    /// in claims written before these were kept).
+    public var knownIssues: [String]?
 
     /// A claim that proves no checklist line: a fault scenario, listed in the sign-off's own section.
     public var isFaultScenario: Bool { items.isEmpty }
 
     public init(suite: String, test: String?, displayName: String, items: [ChecklistItem], evidence: [String], seconds: Double,
-                availability: [AvailabilityRecord]? = nil) {
+                availability: [AvailabilityRecord]? = nil, knownIssues: [String]? = nil) {
         self.suite = suite
         self.test = test
         self.displayName = displayName
@@ -26,6 +29,7 @@ public struct ChecklistClaim: Codable, Sendable, Equatable {
         self.evidence = evidence
         self.seconds = seconds
         self.availability = availability
+        self.knownIssues = knownIssues
     }
 
     /// Appends the claim as one JSON line to `path`.

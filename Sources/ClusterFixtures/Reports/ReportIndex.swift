@@ -27,6 +27,9 @@ public enum ReportIndex {
         public var availability: [AvailabilityRecord]?
         /// Each fault scenario's result and the writers' figures under it.
         public var faults: [Fault]?
+        /// The known issues of Citus or PostgreSQL the run met, as `Signoff.knownIssues` (nil in files
+        /// written before they were kept).
+        public var knownIssues: [String]?
 
         public struct Fault: Codable, Sendable {
             public var name: String
@@ -38,10 +41,10 @@ public enum ReportIndex {
         }
 
         public init(date: Date, complete: Bool, passed: Int, failed: Int, skipped: Int, cluster: [String], lines: [Line],
-                    availability: [AvailabilityRecord]? = nil, faults: [Fault]? = nil) {
+                    availability: [AvailabilityRecord]? = nil, faults: [Fault]? = nil, knownIssues: [String]? = nil) {
             self.date = date; self.complete = complete; self.passed = passed; self.failed = failed
             self.skipped = skipped; self.cluster = cluster; self.lines = lines
-            self.availability = availability; self.faults = faults
+            self.availability = availability; self.faults = faults; self.knownIssues = knownIssues
         }
     }
 
@@ -68,7 +71,8 @@ public enum ReportIndex {
                               failed: counts[.failed] ?? 0, skipped: counts[.skipped] ?? 0, cluster: signoff.cluster,
                               lines: signoff.verdicts.map { .init(label: $0.label, ticked: $0.ticked, reason: $0.reason, proof: $0.proof) },
                               availability: signoff.availability,
-                              faults: signoff.faultScenarios.map { .init(name: $0.name, result: $0.result, records: $0.records) })
+                              faults: signoff.faultScenarios.map { .init(name: $0.name, result: $0.result, records: $0.records) },
+                              knownIssues: signoff.knownIssues.map { "\($0.issue) (\($0.test))" })
     }
 
     /// Availability rows from evidence lines, first occurrence of each operation.
@@ -118,6 +122,10 @@ public enum ReportIndex {
                     let rows = faults.flatMap { fault in fault.records.map { (fault.result, $0) } }
                     body.append(recordTable(rows.map(\.1), id: "faults", faults: rows.map(\.0)))
                 }
+            }
+            if let known = signoff.knownIssues {
+                body.append("<h2>Known issues seen in this run</h2>")
+                body.append(known.isEmpty ? "<p>None.</p>" : "<ul id=\"known-issues\">" + known.map { "<li>\(escape($0))</li>" }.joined() + "</ul>")
             }
             body.append("<h2>Checklist</h2><ul id=\"checklist\">")
             for line in signoff.lines {

@@ -128,8 +128,27 @@ public struct Signoff: Sendable {
                 out += verdict.proof.map { "\(pad)    \($0)" }
             }
         }
-        out += availabilitySection + faultSection
+        out += availabilitySection + faultSection + knownIssueSection
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// Every known issue a test of this run met (`recordingKnownIssue`), once per test, in the
+    /// claims' order: defects of Citus or PostgreSQL on the versions in `cluster`.
+    public var knownIssues: [(issue: String, test: String)] {
+        var seen: Set<String> = []
+        return claims.flatMap { claim in (claim.knownIssues ?? []).map { (issue: $0, test: claim.displayName) } }
+            .filter { seen.insert("\($0.issue)\u{0}\($0.test)").inserted }
+    }
+
+    /// The known issues, with the versions they were seen on: what whoever signs must know of.
+    var knownIssueSection: [String] {
+        let known = knownIssues
+        var out = ["", "## Known issues seen in this run", ""]
+        guard !known.isEmpty else { return out + ["None: no test of this run met a known issue of Citus or PostgreSQL."] }
+        out.append("Defects of Citus or PostgreSQL that a check met on this run's cluster (its versions at the top) and recorded, each with "
+                   + "what was seen; docs/citus-issues.md says what each means and what the suite does about it.")
+        out.append("")
+        return out + known.map { "- \($0.issue) (test \"\($0.test)\")" }
     }
 
     /// The writers' availability in each online operation of the normal run.
