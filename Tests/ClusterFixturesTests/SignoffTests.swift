@@ -1,5 +1,5 @@
 @testable import ClusterFixtures
-import ClusterTesting
+@testable import ClusterTesting
 import Foundation
 import Testing
 
@@ -169,6 +169,16 @@ struct SignoffTests {
         let none = Signoff(checklist: Self.checklist, claims: [Self.claim("a()", .tablesCreated)], results: results, cluster: [])
         #expect(none.knownIssues.isEmpty)
         #expect(none.markdown.contains("None: no test of this run met a known issue"), "none is said, not left out")
+    }
+
+    @Test("A known issue recorded through recordingKnownIssue is kept as the test's evidence, with what was seen")
+    func knownIssueKept() {
+        let evidence = Evidence()
+        Evidence.$current.withValue(evidence) {
+            recordingKnownIssue("a defect (citusdata/citus#1)") { Issue.record("seen once") }
+            recordingKnownIssue("a defect not met this time", isIntermittent: true) {}
+        }
+        #expect(evidence.knownIssues == ["a defect (citusdata/citus#1): seen once"])
     }
 
     @Test("A claim written before availability was kept still reads, with none")
