@@ -102,5 +102,14 @@ struct AvailabilityLineTests {
         #expect(html.contains("<h2>Fault scenarios</h2>") && html.contains("<p>1 scenarios, 0 passed.</p>"))
         #expect(html.contains("<td>the coordinator crashed</td>") && html.contains("<td class=\"n bad\">3</td>") && html.contains("<td>failed</td></tr>"),
                 "lost or changed writes stand out, and the test's result is shown")
+        #expect(!html.contains("Known issues seen in this run"), "a sign-off written before known issues were kept shows no such section")
+        var known = summary
+        known.knownIssues = ["a late write (citusdata/citus#3780): w1-1 <invisible> (late())"]
+        let listed = ReportIndex.html(signoff: known, bench: nil, chart: nil)
+        #expect(listed.contains("<h2>Known issues seen in this run</h2>")
+                && listed.contains("<ul id=\"known-issues\"><li>a late write (citusdata/citus#3780): w1-1 &lt;invisible&gt; (late())</li></ul>"))
+        known.knownIssues = []
+        let none = ReportIndex.html(signoff: known, bench: nil, chart: nil)
+        #expect(none.contains("<h2>Known issues seen in this run</h2>") && none.contains("<p>None.</p>"))
     }
 }
