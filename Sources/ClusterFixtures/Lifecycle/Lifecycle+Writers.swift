@@ -53,9 +53,9 @@ extension Lifecycle {
     }
 
     /// The ledger of `writes` read before Citus's prepared-transaction recovery and again after it
-    /// (see `RecoveredLedger`, why both). Recovery may commit nothing yet: it skips a worker it
-    /// cannot reach ("transaction recovery cannot connect to …") and one still starting. So it is
-    /// asked again once a second until no node holds a prepared transaction, for at most
+    /// (see `RecoveredLedger`, why both). Recovery commits nothing on a worker it cannot reach yet
+    /// ("transaction recovery cannot connect to …", seen with docs/repro/late-two-phase-write.sh),
+    /// so it is asked again once a second until no node holds a prepared transaction, for at most
     /// `timeLimit`; what is still prepared then is kept in the result, not hidden.
     public func checkLedgerAcrossRecovery(_ writes: LoadReport, operation: String,
                                           timeLimit: Duration = .seconds(30)) throws -> RecoveredLedger {
