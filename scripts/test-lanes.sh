@@ -28,7 +28,7 @@ swift_test=(env NO_COLOR=1 "$bundle" --testing-library swift-testing --no-parall
 lanes=(
   ''
   '^ResilienceTests\.(ExactPhaseFaultTests|KnownIssueTests|RemovedWorkerTests|LedgerCheckTests|LoadGeneratorTests)(/|$)'
-  '^ResilienceTests\.(NetworkFaultTests|JobFaultTests|FaultAuditTests|BadInputTests|ReplyDeadlineTests)(/|$)'
+  '^ResilienceTests\.(NetworkFaultTests|JobFaultTests|FaultAuditTests|BadInputTests|ReplyDeadlineTests|LateTwoPhaseWriteTests)(/|$)'
   '^(BenchmarkTests\.|ToolTests\.ToolBenchScaleTests(/|$)|ResilienceTests\.(FaultTests|CitusBadInputTests)(/|$))'
 )
 case ${TEST_LANES:-4} in

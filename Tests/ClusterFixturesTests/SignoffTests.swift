@@ -172,13 +172,15 @@ struct SignoffTests {
     }
 
     @Test("A known issue recorded through recordingKnownIssue is kept as the test's evidence, with what was seen")
-    func knownIssueKept() {
+    func knownIssueKept() throws {
         let evidence = Evidence()
-        Evidence.$current.withValue(evidence) {
+        try Evidence.$current.withValue(evidence) {
             recordingKnownIssue("a defect (citusdata/citus#1)") { Issue.record("seen once") }
             recordingKnownIssue("a defect not met this time", isIntermittent: true) {}
+            try recordingKnownIssue("a defect that throws") { throw SeenError(description: "first line\nsecond line") }
         }
-        #expect(evidence.knownIssues == ["a defect (citusdata/citus#1): seen once"])
+        #expect(evidence.knownIssues == ["a defect (citusdata/citus#1): seen once", "a defect that throws: first line second line"],
+                "what was seen kept on one line, a thrown error's description too")
     }
 
     @Test("A claim written before availability was kept still reads, with none")
@@ -187,4 +189,9 @@ struct SignoffTests {
         let claim = try JSONDecoder().decode(ChecklistClaim.self, from: Data(line.utf8))
         #expect(claim.availability == nil && !claim.isFaultScenario)
     }
+}
+
+/// An error whose description spans lines, as a cluster's error output does.
+private struct SeenError: Error, CustomStringConvertible {
+    var description: String
 }

@@ -55,7 +55,14 @@ struct LateTwoPhaseWriteTests {
                 DROP FUNCTION IF EXISTS citus_verify_slow_prepare();
                 """)
         }
-        defer { _ = try? cluster.lifecycle.removeLoadRows() }
+        // Whatever happens below: nothing left prepared (else the daemon would commit this test's
+        // order into a later test once the interval is back), then this test's rows removed.
+        defer {
+            _ = cluster.lifecycle.recoverPreparedTransactions()
+            _ = try? cluster.lifecycle.removeLoadRows()
+        }
+        let preparedBefore = try ([cluster.coordinatorNode] + cluster.workerNodes).map { try $0.preparedTransactionCount() }
+        try #require(preparedBefore.allSatisfy { $0 == 0 }, "no prepared transaction on any node before the write: \(preparedBefore)")
 
         let time = Int(Date().timeIntervalSince1970)
         let orders = [(token: "w1-1", tenant: first), (token: "w1-2", tenant: second)]
@@ -78,6 +85,7 @@ struct LateTwoPhaseWriteTests {
         try killed.poll("SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()", as: Int.self,
                         every: .milliseconds(50), timeLimit: .seconds(30)) { $0 > 0 }
         try local.kill(killed.name)
+        defer { try? cluster.startAgain(cluster.configuration.workers[0], through: local) }
         let outcome = try #require(writer.wait(.seconds(60)), "the two-phase COMMIT answered within 60 s")
         try cluster.startAgain(cluster.configuration.workers[0], through: local)
         let committed = try outcome.get()
@@ -90,19 +98,21 @@ struct LateTwoPhaseWriteTests {
         }
         let writes = LoadReport(handWritten: acknowledged)
         let across = try cluster.lifecycle.checkLedgerAcrossRecovery(writes, operation: "a two-phase write")
-        // Before recovery the dead worker's order is nowhere to be read: what a ledger read at
-        // that moment calls lost.
-        #expect(across.beforeRecovery.lost == ["w1-1"], "\(across.beforeRecovery)")
-        #expect(across.late == ["w1-1"], "late: \(across.late); \(across.ledger)")
+        // After recovery every acknowledged write is there, whole, and nothing is left prepared:
+        // whatever was missing before it was late.
         #expect(across.ledger.holds, "\(across.ledger)")
-        #expect(across.recovered >= 1, "recover_prepared_transactions() committed \(across.recovered)")
-        #expect(across.stillPrepared.isEmpty, "still prepared: \(across.stillPrepared)")
+        #expect(across.late == across.beforeRecovery.lost, "late: \(across.late); \(across.ledger)")
+        #expect(across.recovery.stillPrepared.isEmpty && across.recovery.error == nil, "\(across.recovery)")
         Evidence.note("COMMIT acknowledged with: \(committed.notices.joined(separator: " / ")); before recovery: lost \(across.beforeRecovery.lost); "
-                      + "recover_prepared_transactions() committed \(across.recovered); after it: \(across.ledger)")
+                      + "\(across.recovery); after it: \(across.ledger)")
+        // Before recovery the dead worker's order is nowhere to be read (what a ledger read at that
+        // moment calls lost): Citus's behaviour today, recorded. The day a release makes it
+        // visible at once, "known issue was not recorded" fails this test and the note is updated.
         recordingKnownIssue("an acknowledged two-phase write is invisible until prepared-transaction recovery (citusdata/citus#3780)") {
-            Issue.record(Comment(rawValue: "w1-1 (user \(first.id), on \(killed.name)) acknowledged; invisible until "
-                                 + "recover_prepared_transactions() committed \(across.recovered) prepared transaction(s)"))
+            #expect(across.beforeRecovery.lost.isEmpty, Comment(rawValue: "w1-1 (user \(first.id), on \(killed.name)) acknowledged, "
+                    + "missing before recovery: \(across.beforeRecovery.lost); then \(across.recovery)"))
         }
+        #expect(across.beforeRecovery.lost == ["w1-1"], "only the order on the stopped worker is late: \(across.beforeRecovery)")
     }
 
     /// Sets (or, with nil, resets) the coordinator's `citus.recover_2pc_interval` and reloads.

@@ -53,28 +53,44 @@ extension Lifecycle {
     }
 
     /// The ledger of `writes` read before Citus's prepared-transaction recovery and again after it
-    /// (see `RecoveredLedger`, why both). Recovery commits nothing on a worker it cannot reach yet
-    /// ("transaction recovery cannot connect to …", seen with docs/repro/late-two-phase-write.sh),
-    /// so it is asked again once a second until no node holds a prepared transaction, for at most
-    /// `timeLimit`; what is still prepared then is kept in the result, not hidden.
+    /// (see `RecoveredLedger`, why both): read again whenever the first reading does not hold, since
+    /// the maintenance daemon may commit a late write between the two whatever this call recovers.
     public func checkLedgerAcrossRecovery(_ writes: LoadReport, operation: String,
                                           timeLimit: Duration = .seconds(30)) throws -> RecoveredLedger {
         let beforeRecovery = try checkLedger(writes, operation: operation)
+        let recovery = recoverPreparedTransactions(timeLimit: timeLimit)
+        let ledger = beforeRecovery.holds ? beforeRecovery : try checkLedger(writes, operation: operation)
+        return RecoveredLedger(beforeRecovery: beforeRecovery, ledger: ledger, recovery: recovery)
+    }
+
+    /// Asks Citus's `recover_prepared_transactions()` once a second until no node holds a prepared
+    /// transaction, for at most `timeLimit`. Recovery commits nothing on a worker it cannot reach yet
+    /// ("transaction recovery cannot connect to …", seen with docs/repro/late-two-phase-write.sh), so
+    /// one call is not enough. Never throws: what is still prepared at the end, and the last error,
+    /// are in the result.
+    public func recoverPreparedTransactions(timeLimit: Duration = .seconds(30)) -> PreparedTransactionRecovery {
         let nodes = [cluster.coordinatorNode] + cluster.workerNodes
-        var recovered = 0
-        var stillPrepared: [String: Int] = [:]
-        _ = try? Polling.until(timeLimit: timeLimit, every: .seconds(1), what: "no prepared transaction left on any node") { () -> Bool? in
-            recovered += try cluster.coordinatorNode.value("SELECT recover_prepared_transactions()", as: Int.self)
-            stillPrepared = [:]
+        var recovery = PreparedTransactionRecovery(timeLimit: timeLimit)
+        func countPrepared() {
+            recovery.stillPrepared = [:]
             for node in nodes {
-                // A node that does not answer yet may still hold some: counted as unknown (-1).
+                // A node that does not answer may still hold some: counted as unknown (-1).
                 let count = (try? node.preparedTransactionCount()) ?? -1
-                if count != 0 { stillPrepared[node.name] = count }
+                if count != 0 { recovery.stillPrepared[node.name] = count }
             }
-            return stillPrepared.isEmpty ? true : nil
         }
-        let ledger = recovered > 0 ? try checkLedger(writes, operation: operation) : beforeRecovery
-        return RecoveredLedger(beforeRecovery: beforeRecovery, ledger: ledger, recovered: recovered, stillPrepared: stillPrepared)
+        do {
+            try Polling.until(timeLimit: timeLimit, every: .seconds(1), what: "no prepared transaction left on any node") { () -> Bool? in
+                countPrepared()
+                if recovery.stillPrepared.isEmpty { return true }
+                recovery.recovered += try cluster.coordinatorNode.value("SELECT recover_prepared_transactions()", as: Int.self)
+                countPrepared()
+                return recovery.stillPrepared.isEmpty ? true : nil
+            }
+        } catch {
+            recovery.error = "\(error)"
+        }
+        return recovery
     }
 
     /// Checks every acknowledged write of `writes` against the database (see `LedgerCheck`): every

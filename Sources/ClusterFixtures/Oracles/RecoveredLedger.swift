@@ -14,16 +14,13 @@ public struct RecoveredLedger: Sendable {
     /// The ledger once no node holds a prepared transaction (or the wait for that ran out): the
     /// verdict on what was lost.
     public var ledger: LedgerCheck
-    /// Prepared transactions `recover_prepared_transactions()` committed or rolled back in the wait.
-    public var recovered: Int
-    /// Prepared transactions still held, per node, when the wait ended (empty when none).
-    public var stillPrepared: [String: Int]
+    /// What recovery did in between.
+    public var recovery: PreparedTransactionRecovery
 
-    public init(beforeRecovery: LedgerCheck, ledger: LedgerCheck, recovered: Int, stillPrepared: [String: Int]) {
+    public init(beforeRecovery: LedgerCheck, ledger: LedgerCheck, recovery: PreparedTransactionRecovery) {
         self.beforeRecovery = beforeRecovery
         self.ledger = ledger
-        self.recovered = recovered
-        self.stillPrepared = stillPrepared
+        self.recovery = recovery
     }
 
     /// Acknowledged writes invisible before recovery and there after it: late, not lost.
