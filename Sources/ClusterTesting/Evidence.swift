@@ -1,5 +1,6 @@
 import ClusterFixtures
 import Foundation
+import Testing
 
 /// What a test saw that proves its checklist line: counts, shards per node, EXPLAIN lines,
 /// checksums, ledger figures, durations. Tests call `Evidence.note(...)`; the `.proves(...)` trait
@@ -30,9 +31,14 @@ public final class Evidence: @unchecked Sendable {
 
     /// Records a known issue the running test saw (`recordingKnownIssue` calls it for each issue it
     /// absorbs): the sign-off lists it under "Known issues seen in this run", with the cluster's
-    /// versions, so whoever signs knows which defects of Citus or PostgreSQL this run met.
-    static func knownIssue(_ line: String) {
+    /// versions, so whoever signs knows which defects of Citus or PostgreSQL this run met. What was
+    /// seen (the issue's comments, or the error the body threw) is kept on one line: the sign-off
+    /// lists one issue a line.
+    static func knownIssue(_ comment: Comment, seen comments: [Comment], error: (any Error)?) {
         guard let current else { return }
+        let seen = (comments.map(\.rawValue) + [error.map { "\($0)" }].compactMap { $0 })
+            .joined(separator: "; ").split(whereSeparator: \.isNewline).joined(separator: " ")
+        let line = comment.rawValue + (seen.isEmpty ? "" : ": \(seen)")
         current.lock.withLock { current.known.append(line) }
     }
 

@@ -8,11 +8,7 @@ public func recordingKnownIssue(_ comment: Comment, isIntermittent: Bool = false
                                 _ body: () throws -> Void) rethrows {
     // Every issue matches (as withKnownIssue without a matcher): nothing is rethrown in practice.
     try withKnownIssue(comment, isIntermittent: isIntermittent, sourceLocation: sourceLocation, body, matching: { issue in
-        // What was seen, on one line (the sign-off lists one issue a line): the comments, or the
-        // error the body threw.
-        let seen = (issue.comments.map(\.rawValue) + [issue.error.map { "\($0)" }].compactMap { $0 })
-            .joined(separator: "; ").split(whereSeparator: \.isNewline).joined(separator: " ")
-        Evidence.knownIssue(comment.rawValue + (seen.isEmpty ? "" : ": \(seen)"))
+        Evidence.knownIssue(comment, seen: issue.comments, error: issue.error)
         return true
     })
 }

@@ -17,12 +17,6 @@ public struct RecoveredLedger: Sendable {
     /// What recovery did in between.
     public var recovery: PreparedTransactionRecovery
 
-    public init(beforeRecovery: LedgerCheck, ledger: LedgerCheck, recovery: PreparedTransactionRecovery) {
-        self.beforeRecovery = beforeRecovery
-        self.ledger = ledger
-        self.recovery = recovery
-    }
-
     /// Acknowledged writes invisible before recovery and there after it: late, not lost.
     public var late: [String] { Set(beforeRecovery.lost).subtracting(ledger.lost).sorted() }
 }
