@@ -1,0 +1,22 @@
+import ClusterFixtures
+import Foundation
+import Testing
+
+/// The planted-fault catalogue can only catch what its filters run: a filter that matches no test
+/// runs nothing, and `make mutate` could only count that fault missed (seven entries once ended in
+/// `\.` and matched nothing for sessions). So every filter is matched here against the tests this
+/// very bundle lists, in the form `--filter` reads them (`Target.Suite/test()`).
+@Suite("Mutation catalogue: every planted fault runs tests that exist")
+struct MutationCatalogueTests {
+    @Test("Every planted fault's test filter matches at least one test this bundle lists")
+    func filtersMatchListedTests() throws {
+        let listing = try ChildProcess(CommandLine.arguments[0], ["--testing-library", "swift-testing", "--list-tests"])
+            .run(timeLimit: .seconds(120))
+        let listed = listing.output.split(separator: "\n").map(String.init).filter { $0.contains("/") }
+        try #require(!listed.isEmpty, "the bundle listed no test: \(listing.errorOutput.suffix(400))")
+        for fault in try Mutation.catalogue() {
+            let filter = try Regex(fault.tests)
+            #expect(listed.contains { $0.contains(filter) }, "\(fault.id): no listed test matches \(fault.tests)")
+        }
+    }
+}
