@@ -56,7 +56,7 @@ extension Lifecycle {
             // record, so citus_cleanup_orphaned_resources cannot remove them; the next rebalance
             // does. A finding of Citus's behaviour, recorded with its evidence, never hidden.
             recordingKnownIssue("a coordinator crash mid-move can leave the target's shard copies (and the move's subscription) without a cleanup record",
-                           isIntermittent: true) {
+                                isIntermittent: true) {
                 Issue.record("after \(fault), before the re-run: \(orphans.map(\.description).joined(separator: "; "))")
             }
         }
