@@ -178,7 +178,6 @@ struct SignoffTests {
             Evidence.knownIssue("a defect (citusdata/citus#1)", seen: ["seen once"], error: nil)
             Evidence.knownIssue("a defect that throws", seen: [], error: SeenError(description: "first line\nsecond line"))
         }
-        Evidence.knownIssue("outside any proving test", seen: [], error: nil)
         #expect(evidence.knownIssues == ["a defect (citusdata/citus#1): seen once", "a defect that throws: first line second line"])
     }
 

@@ -17,7 +17,8 @@
 # and start it again; default: the embedded cluster's scripts/cluster.sh kill-node / start-node
 # worker1; PGDATABASE and PGUSER default to the embedded cluster's citus_verify). It creates and
 # drops a table of its own (late_demo) and turns the maintenance daemon's recovery off while it
-# runs; on any exit it starts the worker again, recovers, and drops what it made. Exit status 0
+# runs (ALTER SYSTEM RESET afterwards: a value set by ALTER SYSTEM before is not kept); on any exit
+# it starts the worker again if it stopped it, recovers, and drops what it made. Exit status 0
 # when the behaviour is reproduced, 1 when not, 2 when the setup failed.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -82,6 +83,8 @@ echo "prepared on port $kill_port: $(sql "$kill_port" -c "SELECT string_agg(gid,
 step "stop that worker abruptly: $stop_worker"
 stopped=1
 bash -c "$stop_worker" || exit 2
+for _ in $(seq 300); do kill -0 "$writer" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$writer" 2>/dev/null && { kill "$writer"; echo "the COMMIT did not answer within 30 s" >&2; exit 2; }
 wait "$writer"
 cat "$out/commit"
 acknowledged=$(grep -c '^COMMIT$' "$out/commit")
@@ -90,6 +93,7 @@ step "recovery while that worker is down"
 sql "$coordinator" -c "SELECT recover_prepared_transactions()" 2>&1
 step "start it again: $start_worker"
 bash -c "$start_worker" || exit 2
+stopped=0
 step "rows after the restart, before recovery"
 before=$(sql "$coordinator" -c "SELECT coalesce(string_agg(id::text, ' ' ORDER BY id), '') FROM late_demo")
 echo "${before:-none}"

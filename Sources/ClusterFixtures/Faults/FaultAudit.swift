@@ -52,17 +52,17 @@ public struct FaultAudit: Sendable {
                     SELECT coalesce(string_agg(format('%s %s on group %s, policy %s', object_type, object_name, node_group_id, policy_type),
                                                '; ' ORDER BY record_id), 'gone since') AS objects FROM pg_dist_cleanup
                     """, as: String.self)
-                // Citus's cleanup skips a record whose operation another session is cleaning at that
-                // moment (the maintenance daemon's deferred drop holds the operation's advisory lock,
-                // class 10 in Citus's resource_lock.h): said, so a record left that way is told apart
-                // from one no cleanup could remove.
+                // Citus's cleanup skips a record whose operation's advisory lock (class 10 in Citus's
+                // resource_lock.h) another session holds: the operation itself, still running, or
+                // another cleanup (the maintenance daemon's deferred drop). Said, so a record left
+                // that way is told apart from one no cleanup could remove.
                 let inFlight = try cluster.sqlValue("""
                     SELECT count(DISTINCT l.pid) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
                     WHERE l.locktype = 'advisory' AND l.objsubid = 10 AND l.granted
                       AND d.datname = current_database() AND l.pid <> pg_backend_pid()
                     """, as: Int.self)
                 beforeCleanup.append(.init(node: "coordinator", what: "\(records) record(s) in pg_dist_cleanup: \(objects)"
-                                           + (inFlight > 0 ? " (being cleaned by \(inFlight) other session(s) at that moment)" : "")))
+                                           + (inFlight > 0 ? " (\(inFlight) other session(s) held a Citus cleanup-operation lock at that moment)" : "")))
             }
             // Citus's cleanup, again each second for a bounded while: a record whose operation's
             // locks are still being released is cleaned on a later call. What is left after that
