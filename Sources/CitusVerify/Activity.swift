@@ -22,7 +22,7 @@ struct Activity: ParsableCommand {
     func run() throws {
         let cluster = try ClusterAccess.open()
         var rows: [[String]] = []
-        for node in [cluster.coordinatorNode] + cluster.workerNodes {
+        for node in cluster.nodes {
             do {
                 let connection = try cluster.connect("\(node.name) (activity)", at: node.address, database: "postgres")
                 defer { connection.close() }

@@ -29,7 +29,7 @@ struct FaultTests {
     private func expectNoDebris(_ context: String) throws {
         try cluster.coordinator.execute("CALL citus_cleanup_orphaned_resources()")
         #expect(try cluster.pendingCleanupRecords() == 0, "pg_dist_cleanup after \(context)")
-        for node in [cluster.coordinatorNode] + cluster.workerNodes {
+        for node in cluster.nodes {
             let leftovers = try node.value("""
                 SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'citus%')
                      + (SELECT count(*) FROM pg_subscription WHERE subname LIKE 'citus%')

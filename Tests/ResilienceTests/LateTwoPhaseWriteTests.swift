@@ -62,7 +62,7 @@ struct LateTwoPhaseWriteTests {
             if !left.stillPrepared.isEmpty { Issue.record("left prepared by this test after recovery: \(left)") }
             _ = try? cluster.lifecycle.removeLoadRows()
         }
-        let preparedBefore = try ([cluster.coordinatorNode] + cluster.workerNodes).map { try $0.preparedTransactionCount() }
+        let preparedBefore = try cluster.nodes.map { try $0.preparedTransactionCount() }
         try #require(preparedBefore.allSatisfy { $0 == 0 }, "no prepared transaction on any node before the write: \(preparedBefore)")
 
         let time = Int(Date().timeIntervalSince1970)
@@ -83,8 +83,9 @@ struct LateTwoPhaseWriteTests {
             try connection.execute("COMMIT")
             return (ids, connection.takeNotices())
         }
-        try killed.poll("SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()", as: Int.self,
-                        every: .milliseconds(50), timeLimit: .seconds(30)) { $0 > 0 }
+        _ = try Polling.until(timeLimit: .seconds(30), every: .milliseconds(50), what: "\(killed.name) holding the write's prepared part") {
+            try killed.preparedTransactionCount() > 0 ? true : nil
+        }
         try local.kill(killed.name)
         defer { try? cluster.startAgain(cluster.configuration.workers[0], through: local) }
         let outcome = try #require(writer.wait(.seconds(60)), "the two-phase COMMIT answered within 60 s")

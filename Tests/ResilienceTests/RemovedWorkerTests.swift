@@ -58,7 +58,7 @@ struct RemovedWorkerTests {
         #expect(balances.sum == 2 * TransferWorkload.openingBalance, "the total never changes: \(balances)")
         #expect(balances.firstOff <= report.inDoubt && balances.secondOff <= report.inDoubt,
                 "each balance is what the acknowledged transfers make it, give or take the \(report.inDoubt) in doubt: \(balances)")
-        for node in [cluster.coordinatorNode] + cluster.workerNodes {
+        for node in cluster.nodes {
             #expect(try node.value("SELECT count(*) FROM pg_prepared_xacts", as: Int.self) == 0, "prepared transactions left on \(node.name)")
         }
         #expect(try cluster.activeWorkers() == cluster.configuration.workers.map(\.name).filter { $0 != drained.name })

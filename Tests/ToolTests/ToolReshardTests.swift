@@ -72,7 +72,7 @@ struct ToolReshardTests {
             FROM pg_dist_shard s JOIN pg_dist_placement p USING (shardid) JOIN pg_dist_node n USING (groupid) ORDER BY 1
             """).map { try $0.get("line", as: String.self) }
         var nodes: [String] = []
-        for node in [cluster.coordinatorNode] + cluster.workerNodes {
+        for node in cluster.nodes {
             nodes += try node.rows("""
                 SELECT format('%s sees %s:%s active=%s shouldhaveshards=%s', $1::text, nodename, nodeport, isactive, shouldhaveshards) AS line
                 FROM pg_dist_node ORDER BY nodeid

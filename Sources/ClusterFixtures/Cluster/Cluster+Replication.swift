@@ -43,7 +43,7 @@ extension Cluster {
     /// `body` for each Citus replication object on each reachable node, on a connection of its own.
     private func eachReplicationObject(_ body: (Connection, String, String, String) throws -> String) throws -> [String] {
         var done: [String] = []
-        for node in [coordinatorNode] + workerNodes {
+        for node in nodes {
             guard let connection = try? connect("\(node.name) (leftovers)", at: node.address) else { continue }
             defer { connection.close() }
             for row in try connection.query(Self.replicationObjectsQuery).rows {

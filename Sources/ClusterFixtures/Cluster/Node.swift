@@ -79,6 +79,9 @@ extension Cluster {
         configuration.workers.map { Node(name: $0.name, address: $0.testAddress, registeredAddress: $0.registeredAddress, cluster: self) }
     }
 
+    /// The coordinator, then every configured worker: the nodes a per-node check walks.
+    public var nodes: [Node] { [coordinatorNode] + workerNodes }
+
     /// The node called `name` (`coordinator`, `worker1`, …): the one way to name a node.
     public func node(_ name: String) throws -> Node {
         if name == "coordinator" { return coordinatorNode }

@@ -37,7 +37,7 @@ public struct FaultAudit: Sendable {
         var findings: [Finding] = []
         var beforeCleanup: [Finding] = []
         let citus = try cluster.hasExtension("citus")
-        for node in [cluster.coordinatorNode] + cluster.workerNodes {
+        for node in cluster.nodes {
             if let prepared = try? node.preparedTransactionCount(),
                prepared > 0 {
                 beforeCleanup.append(.init(node: node.name, what: "\(prepared) prepared transaction(s)"))
@@ -87,7 +87,7 @@ public struct FaultAudit: Sendable {
             findings.append(.init(node: parts[0], what: "Citus \(parts.count > 1 ? parts[1] : leftover) left"))
         }
         let distributed = citus ? try cluster.sqlValue("SELECT count(*) FROM pg_dist_partition WHERE partmethod = 'h'", as: Int.self) > 0 : false
-        for node in [cluster.coordinatorNode] + cluster.workerNodes {
+        for node in cluster.nodes {
             do {
                 let prepared = try node.preparedTransactionCount()
                 if prepared > 0 { findings.append(.init(node: node.name, what: "\(prepared) prepared transaction(s)")) }

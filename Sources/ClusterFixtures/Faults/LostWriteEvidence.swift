@@ -52,7 +52,7 @@ public struct LostWriteEvidence: Sendable, CustomStringConvertible {
             .single().get("n", as: Int.self) > 0
         let workers = cluster.configuration.workers
         // Every node reachable now (a worker still down after the fault is left out).
-        let nodes: [(name: String, connection: Connection)] = ([cluster.coordinatorNode] + cluster.workerNodes).compactMap { node in
+        let nodes: [(name: String, connection: Connection)] = cluster.nodes.compactMap { node in
             (try? node.connection).map { (node.name, $0) }
         }
 

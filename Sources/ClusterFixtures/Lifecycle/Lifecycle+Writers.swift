@@ -69,7 +69,7 @@ extension Lifecycle {
     /// one call is not enough. Never throws: what is still prepared at the end, and the last error,
     /// are in the result.
     public func recoverPreparedTransactions(timeLimit: Duration = .seconds(30)) -> PreparedTransactionRecovery {
-        let nodes = [cluster.coordinatorNode] + cluster.workerNodes
+        let nodes = cluster.nodes
         var recovery = PreparedTransactionRecovery(timeLimit: timeLimit)
         func countPrepared() {
             recovery.stillPrepared = [:]

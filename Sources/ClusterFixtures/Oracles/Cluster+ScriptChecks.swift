@@ -228,7 +228,7 @@ extension Cluster {
         var sizes: [String: Int64] = [:]
         for (node, onNode) in Dictionary(grouping: placements, by: \.node) {
             let registered = NodeAddress(parsing: node)
-            let connection = try (([coordinatorNode] + workerNodes).first { $0.registeredAddress == registered } ?? coordinatorNode).connection
+            let connection = try (nodes.first { $0.registeredAddress == registered } ?? coordinatorNode).connection
             let rows = try connection.query("""
                 SELECT s.shardid, pg_total_relation_size(s.rel::regclass) AS bytes
                 FROM unnest($1::bigint[], $2::text[]) AS s(shardid, rel)
