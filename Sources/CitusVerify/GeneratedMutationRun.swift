@@ -12,7 +12,11 @@ import Mutants
 ///    from, the quickest first, until one fails; it needs no build (the tests read `sql/` at run time).
 ///    Where only some tests of a target load the file, those run first, then the rest; every run
 ///    stops at its first failure.
-/// 3. A Swift mutant is built incrementally, then runs the unit target and the phases the same way.
+/// 3. The Swift mutants are compiled in once, as schemas (`SwiftSchema`: each edit behind a switch
+///    set by `CITUS_VERIFY_MUTANT`), so the unmutated run of step 1 is also the schemas' proof that
+///    with no mutant active they change nothing; each Swift mutant then runs the unit target and the
+///    phases the same way, with its switch on. A mutant no schema can hold (a range's `..<` made
+///    `...` changes its type), or whose switch does not compile, is built alone, after the others.
 struct GeneratedMutationRun {
     let workspace: MutationWorkspace
     let mutants: [GeneratedMutant]
@@ -58,10 +62,12 @@ struct GeneratedMutationRun {
         let started = Date()
         try workspace.copyProject()
         log("building the copy in \(workspace.tree.path)")
-        try workspace.build()
+        let switched = try installSchemas()
         let (readers, durations) = try prepare()
         var outcomes: [GeneratedMutantOutcome] = []
-        for (number, mutant) in mutants.enumerated() {
+        // Mutants built alone come last: each leaves its build behind, which no other may run on.
+        let ordered = mutants.filter { !$0.isSwift || switched.contains($0.id) } + mutants.filter { $0.isSwift && !switched.contains($0.id) }
+        for (number, mutant) in ordered.enumerated() {
             let began = Date()
             log(String(format: "mutant %d of %d: %@ %@:%d %@, %.0f s elapsed", number + 1, mutants.count, mutant.id, mutant.file, mutant.line,
                        mutant.summary, Date().timeIntervalSince(started)))
@@ -71,7 +77,7 @@ struct GeneratedMutationRun {
             } else {
                 // An error of the run itself (a snapshot not restored, the cluster not starting) stops
                 // the whole run: a kill is counted only where a test failed or hung.
-                outcome = try run(mutant, readers: readers, durations: durations)
+                outcome = try run(mutant, switched: switched.contains(mutant.id), readers: readers, durations: durations)
                 outcome.seconds = Date().timeIntervalSince(began)
             }
             log("  \(outcome.verdict.rawValue) in \(Int(outcome.seconds)) s: \(outcome.detail.prefix(200))")
@@ -160,16 +166,76 @@ struct GeneratedMutationRun {
         try startCluster()
     }
 
-    private func run(_ mutant: GeneratedMutant, readers: [String: [String: Readers]], durations: [String: Double]) throws -> GeneratedMutantOutcome {
+    /// Writes the schema of every Swift file with mutants to run (each mutant that is neither
+    /// equivalent nor unswitchable), and the switch function into each module they are in, then
+    /// builds the copy. A switch that does not compile is found from the compiler's error position
+    /// and left out, and the copy built again (at most a few times; then no schema at all). Returns
+    /// the mutants switched in the build.
+    private func installSchemas() throws -> Set<String> {
+        let swift = mutants.filter { $0.isSwift && equivalent[$0.id] == nil }
+        var wanted = Set(swift.map(\.id))
+        let files = Set(swift.map(\.file)).sorted()
+        for attempt in 1...5 where !wanted.isEmpty {
+            var schemas: [String: SwiftSchema] = [:]
+            for file in files {
+                let text = try String(contentsOf: ProjectLayout.root.appendingPathComponent(file), encoding: .utf8)
+                let schema = SwiftSchema(file: file, text: text, ids: wanted)
+                try schema.text.write(to: workspace.tree.appendingPathComponent(file), atomically: true, encoding: .utf8)
+                schemas[file] = schema
+            }
+            for module in Set(files.map { $0.split(separator: "/").prefix(2).joined(separator: "/") }) {
+                try SwiftSchema.switchSource.write(to: workspace.tree.appendingPathComponent("\(module)/CitusVerifyMutantSwitch.swift"),
+                                                   atomically: true, encoding: .utf8)
+            }
+            let switchedNow = Set(schemas.values.flatMap(\.ids))
+            log("building the copy with \(switchedNow.count) Swift mutants switched in (attempt \(attempt))")
+            let built = try workspace.buildOutcome()
+            if built.status == 0 { return switchedNow }
+            // `path:line:column: error:` of a schema: the innermost switch around it stays out.
+            let prefix = workspace.tree.path + "/"
+            var culprits = Set<String>()
+            for line in built.output.split(separator: "\n") where line.contains(": error:") {
+                let parts = line.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
+                guard parts.count == 4, let row = Int(parts[1]), let column = Int(parts[2]) else { continue }
+                let path = parts[0].hasPrefix(prefix) ? String(parts[0].dropFirst(prefix.count)) : String(parts[0])
+                guard let schema = schemas[path], let offset = schema.offset(line: row, column: column),
+                      let culprit = schema.mutants(at: offset).first else { continue }
+                culprits.insert(culprit)
+            }
+            guard !culprits.isEmpty else {
+                log("the schemas do not compile, and no error is inside a switch: every Swift mutant is built alone\n"
+                    + built.output.suffix(1500))
+                break
+            }
+            log("switches that do not compile, built alone instead: \(culprits.sorted().joined(separator: ", "))")
+            wanted.subtract(culprits)
+        }
+        // No schema: the original files, built as they are.
+        try workspace.copyProject()
+        try workspace.build()
+        return []
+    }
+
+    private func run(_ mutant: GeneratedMutant, switched: Bool, readers: [String: [String: Readers]], durations: [String: Double]) throws
+        -> GeneratedMutantOutcome {
         let file = workspace.tree.appendingPathComponent(mutant.file)
-        let original = try String(contentsOf: file, encoding: .utf8)
-        try mutant.apply(to: original).write(to: file, atomically: true, encoding: .utf8)
-        defer { try? original.write(to: file, atomically: true, encoding: .utf8) }
+        let inTree = try String(contentsOf: file, encoding: .utf8)
+        var environment: [String: String] = [:]
+        if switched {
+            environment[SwiftSchema.environmentVariable] = mutant.id
+        } else {
+            // The edit is made on the file as written (the copy may hold its schema).
+            let original = try String(contentsOf: ProjectLayout.root.appendingPathComponent(mutant.file), encoding: .utf8)
+            try mutant.apply(to: original).write(to: file, atomically: true, encoding: .utf8)
+        }
+        defer { if !switched { try? inTree.write(to: file, atomically: true, encoding: .utf8) } }
         let names: Set<String>
         let readersHere = readers[mutant.file] ?? [:]
         if mutant.isSwift {
-            do { try workspace.build() } catch {
-                return GeneratedMutantOutcome(mutant: mutant, verdict: .stillborn, detail: "does not compile", targets: [], seconds: 0)
+            if !switched {
+                do { try workspace.build() } catch {
+                    return GeneratedMutantOutcome(mutant: mutant, verdict: .stillborn, detail: "does not compile", targets: [], seconds: 0)
+                }
             }
             // The oracles judge the lifecycle: every target may read what the mutant changed.
             names = Set(Self.targets.map(\.name))
@@ -210,7 +276,8 @@ struct GeneratedMutationRun {
                 let bound = min(600, Int(3 * unmutated) + 60)
                 let outcome: ChildProcess.Outcome
                 do {
-                    outcome = try workspace.test(filter: filter, skip: skip, timeLimit: .seconds(bound), stopAtFirstFailure: true)
+                    outcome = try workspace.test(filter: filter, skip: skip, extraEnvironment: environment, timeLimit: .seconds(bound),
+                                                 stopAtFirstFailure: true)
                 } catch is ChildProcess.TimedOut {
                     return GeneratedMutantOutcome(mutant: mutant, verdict: .killed,
                                                   detail: "\(target.name) did not end within \(bound) s (3 times its unmutated \(Int(unmutated)) s, plus 60 s)",

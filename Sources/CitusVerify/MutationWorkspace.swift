@@ -30,6 +30,13 @@ struct MutationWorkspace {
         try shell("cd \(quote(tree.path)) && swift build --build-tests -q")
     }
 
+    /// The build's outcome with the compiler's messages (both streams), for a caller that reads
+    /// the errors rather than failing on them.
+    func buildOutcome() throws -> ChildProcess.Outcome {
+        try ChildProcess("/bin/bash", ["-c", "cd \(quote(tree.path)) && swift build --build-tests -q 2>&1"], environment: environment)
+            .run(timeLimit: .seconds(1800))
+    }
+
     func cluster(_ command: String, timeLimit: Duration = .seconds(300)) throws -> ChildProcess.Outcome {
         try ChildProcess("/bin/bash", ["-c", "cd \(quote(tree.path)) && bash scripts/cluster.sh \(command)"], environment: environment)
             .run(timeLimit: timeLimit)

@@ -13,7 +13,10 @@ public struct SwiftMutator {
         self.text = text
     }
 
-    public func mutants() -> [GeneratedMutant] {
+    public func mutants() -> [GeneratedMutant] { placedMutants().map(\.mutant) }
+
+    /// Each mutant with the edit that makes it, in UTF-8 offsets, and where a schema can switch it.
+    func placedMutants() -> [(mutant: GeneratedMutant, edit: SwiftEdit)] {
         let tree = Parser.parse(source: text)
         let visitor = MutantVisitor(viewMode: .sourceAccurate)
         visitor.walk(tree)
@@ -23,48 +26,64 @@ public struct SwiftMutator {
             String(decoding: utf8[0..<utf8Offset], as: UTF8.self).count
         }
         var seen = Set<String>()
-        var result: [GeneratedMutant] = []
+        var result: [(mutant: GeneratedMutant, edit: SwiftEdit)] = []
         for edit in visitor.edits {
             let start = characterOffset(edit.start), end = characterOffset(edit.end)
             let original = String(decoding: utf8[edit.start..<edit.end], as: UTF8.self)
             let id = GeneratedMutant.makeID(prefix: "swift", file: file, operator: edit.op.rawValue, context: edit.context,
                                             offsetInContext: edit.start - edit.contextStart, replacement: edit.replacement)
             guard original != edit.replacement, seen.insert(id).inserted else { continue }
-            result.append(GeneratedMutant(id: id, file: file, line: text.line(atCharacterOffset: start), operator: edit.op.rawValue,
-                                          original: original, replacement: edit.replacement, start: start, end: end))
+            result.append((GeneratedMutant(id: id, file: file, line: text.line(atCharacterOffset: start), operator: edit.op.rawValue,
+                                           original: original, replacement: edit.replacement, start: start, end: end), edit))
         }
         return result
     }
 }
 
+/// One operator's edit of a Swift file (UTF-8 offsets), with where a schema switches it on.
+struct SwiftEdit {
+    /// How a schema (every mutant of a file compiled in at once) makes the edit only when its
+    /// mutant is the active one.
+    enum Switch {
+        /// The expression `start..<end` becomes `(active ? (mutated) : (original))`.
+        case choice(start: Int, end: Int)
+        /// A `where` clause's condition `start..<end` becomes `(active || (original))`: dropped.
+        case orTrue(start: Int, end: Int)
+        /// A body returns a constant first: `if active { return c }` before `at`; `returnAt` is a
+        /// single-expression body's expression, which then needs its `return` said.
+        case earlyReturn(at: Int, returnAt: Int?)
+    }
+
+    var op: MutationOperator
+    var start: Int
+    var end: Int
+    var replacement: String
+    var context: String
+    var contextStart: Int
+    /// Nil where no switch can hold both versions: `..<` and `...` make ranges of two types.
+    var schemaSwitch: Switch?
+}
+
 /// Walks a file and records each edit an operator makes, with the declaration it sits in (its
 /// text makes the mutant's id stable against edits elsewhere in the file).
 private final class MutantVisitor: SyntaxVisitor {
-    struct Edit {
-        var op: MutationOperator
-        var start: Int
-        var end: Int
-        var replacement: String
-        var context: String
-        var contextStart: Int
-    }
+    var edits: [SwiftEdit] = []
 
-    var edits: [Edit] = []
-
+    /// The node replaced; a schema chooses between the node and its replacement.
     private func add(_ op: MutationOperator, _ node: some SyntaxProtocol, _ replacement: String) {
-        add(op, start: node.positionAfterSkippingLeadingTrivia.utf8Offset, end: node.endPositionBeforeTrailingTrivia.utf8Offset,
-            replacement, near: Syntax(node))
+        let start = node.positionAfterSkippingLeadingTrivia.utf8Offset, end = node.endPositionBeforeTrailingTrivia.utf8Offset
+        add(op, start: start, end: end, replacement, near: Syntax(node), switch: .choice(start: start, end: end))
     }
 
-    private func add(_ op: MutationOperator, start: Int, end: Int, _ replacement: String, near node: Syntax) {
+    private func add(_ op: MutationOperator, start: Int, end: Int, _ replacement: String, near node: Syntax, switch schemaSwitch: SwiftEdit.Switch?) {
         // The enclosing declaration (function, property, type) names the context.
         var context: Syntax = node
         while let parent = context.parent,
               !(context.is(FunctionDeclSyntax.self) || context.is(VariableDeclSyntax.self) || context.is(InitializerDeclSyntax.self)) {
             context = parent
         }
-        edits.append(Edit(op: op, start: start, end: end, replacement: replacement,
-                          context: context.trimmedDescription, contextStart: context.positionAfterSkippingLeadingTrivia.utf8Offset))
+        edits.append(SwiftEdit(op: op, start: start, end: end, replacement: replacement, context: context.trimmedDescription,
+                               contextStart: context.positionAfterSkippingLeadingTrivia.utf8Offset, schemaSwitch: schemaSwitch))
     }
 
     // Conditions of if, guard and while: negated.
@@ -84,7 +103,12 @@ private final class MutantVisitor: SyntaxVisitor {
             "..<": (.offByOne, "..."), "...": (.offByOne, "..<"),
         ]
         if let (op, replacement) = swaps[node.operator.text] {
-            add(op, node.operator, replacement)
+            // The whole operator sequence the operator sits in is what a schema chooses between.
+            let sequence = node.parent?.parent?.as(SequenceExprSyntax.self).map(Syntax.init) ?? Syntax(node)
+            let choice = SwiftEdit.Switch.choice(start: sequence.positionAfterSkippingLeadingTrivia.utf8Offset,
+                                                 end: sequence.endPositionBeforeTrailingTrivia.utf8Offset)
+            add(op, start: node.operator.positionAfterSkippingLeadingTrivia.utf8Offset, end: node.operator.endPositionBeforeTrailingTrivia.utf8Offset,
+                replacement, near: Syntax(node), switch: op == .offByOne ? nil : choice)
         }
         return .visitChildren
     }
@@ -115,8 +139,15 @@ private final class MutantVisitor: SyntaxVisitor {
     private func constantBodies(_ statements: CodeBlockItemListSyntax, near node: Syntax) {
         guard let first = statements.first, let last = statements.last else { return }
         let start = first.positionAfterSkippingLeadingTrivia.utf8Offset, end = last.endPositionBeforeTrailingTrivia.utf8Offset
+        // A body of one expression returns it implicitly; with a statement before it, it must say
+        // `return` (unless it is an if or switch that returns from its branches).
+        var returnAt: Int?
+        if statements.count == 1, case .expr(let expression) = first.item,
+           !expression.tokens(viewMode: .sourceAccurate).contains(where: { $0.tokenKind == .keyword(.return) }) {
+            returnAt = start
+        }
         for constant in ["true", "false"] {
-            add(.constantBool, start: start, end: end, "return \(constant)", near: node)
+            add(.constantBool, start: start, end: end, "return \(constant)", near: node, switch: .earlyReturn(at: start, returnAt: returnAt))
         }
     }
 
@@ -132,8 +163,10 @@ private final class MutantVisitor: SyntaxVisitor {
     // `for … where …`: the where clause dropped.
     override func visit(_ node: ForStmtSyntax) -> SyntaxVisitorContinueKind {
         if let clause = node.whereClause {
+            let condition = clause.condition
             add(.dropFilter, start: clause.positionAfterSkippingLeadingTrivia.utf8Offset, end: clause.endPosition.utf8Offset, "",
-                near: Syntax(clause))
+                near: Syntax(clause), switch: .orTrue(start: condition.positionAfterSkippingLeadingTrivia.utf8Offset,
+                                                     end: condition.endPositionBeforeTrailingTrivia.utf8Offset))
         }
         return .visitChildren
     }
