@@ -33,6 +33,8 @@ struct GeneratedMutationRun {
         var usesCluster = true
         /// Rebuilds what it needs from any state (Phase 1 resets the baseline): no snapshot restored.
         var resetsItself = false
+        /// Tests of the target left out (`--skip`), run by another entry.
+        var skip: String?
     }
 
     /// The unit target (no cluster) and the lifecycle, in order, then the one fault suite that
@@ -53,6 +55,12 @@ struct GeneratedMutationRun {
         Target(name: "ToolReshardTests", filter: "^ToolTests\\.ToolReshardTests"),
     ]
     static var targets: [Target] { [unitTarget] + phaseTargets }
+    /// For a Swift mutant, the unit target in two parts: the oracles' own unit tests first (a few
+    /// seconds, where most Swift mutants die), the report page's browser tests (most of the
+    /// target's time, and far from the oracles) after every phase.
+    static let unitTargetWithoutPage = Target(name: "ClusterFixturesTests", filter: "^ClusterFixturesTests\\.", usesCluster: false,
+                                              skip: "^ClusterFixturesTests\\.ReportPageTests")
+    static let pageTarget = Target(name: "ReportPageTests", filter: "^ClusterFixturesTests\\.ReportPageTests", usesCluster: false)
 
     private var snapshots: URL { workspace.work.appendingPathComponent("snapshots") }
 
@@ -253,13 +261,17 @@ struct GeneratedMutationRun {
             if !mutant.isSwift, a.usesCluster != b.usesCluster { return a.usesCluster }
             return durations[a.name, default: 0] < durations[b.name, default: 0]
         }
-        if !mutant.isSwift { ordered.insert(Self.sqlRulesTarget, at: 0) }
+        if mutant.isSwift {
+            ordered = [Self.unitTargetWithoutPage] + ordered.filter { $0.name != Self.unitTarget.name } + [Self.pageTarget]
+        } else {
+            ordered.insert(Self.sqlRulesTarget, at: 0)
+        }
         var ran: [String] = []
         for target in ordered {
             ran.append(target.name)
             // A file only some tests load: those tests first (most mutants die there), then the
             // rest of the target, so that a survivor has passed every test of it all the same.
-            var runs: [(filter: String, skip: String?)] = [(target.filter, nil)]
+            var runs: [(filter: String, skip: String?)] = [(target.filter, target.skip)]
             if !mutant.isSwift, case .tests(let tests)? = readersHere[target.name], !tests.isEmpty {
                 let pattern = "^(" + tests.sorted().map { NSRegularExpression.escapedPattern(for: $0) }.joined(separator: "|") + ")"
                 runs = [(pattern, nil), (target.filter, pattern)]
