@@ -206,9 +206,13 @@ struct GeneratedMutationRun {
                 let parts = line.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
                 guard parts.count == 4, let row = Int(parts[1]), let column = Int(parts[2]) else { continue }
                 let path = parts[0].hasPrefix(prefix) ? String(parts[0].dropFirst(prefix.count)) : String(parts[0])
-                guard let schema = schemas[path], let offset = schema.offset(line: row, column: column),
-                      let culprit = schema.mutants(at: offset).first else { continue }
-                culprits.insert(culprit)
+                guard let schema = schemas[path], let offset = schema.offset(line: row, column: column) else { continue }
+                // Inside a switch: that switch. Elsewhere in a schema: every switch of the statement.
+                if let culprit = schema.mutants(at: offset).first {
+                    culprits.insert(culprit)
+                } else {
+                    culprits.formUnion(schema.mutants(inStatementAt: offset))
+                }
             }
             guard !culprits.isEmpty else {
                 log("the schemas do not compile, and no error is inside a switch: every Swift mutant is built alone\n"
@@ -226,17 +230,25 @@ struct GeneratedMutationRun {
 
     private func run(_ mutant: GeneratedMutant, switched: Bool, readers: [String: [String: Readers]], durations: [String: Double]) throws
         -> GeneratedMutantOutcome {
+        if switched {
+            return try run(mutant, environment: [SwiftSchema.environmentVariable: mutant.id], readers: readers, durations: durations)
+        }
+        // The edit is made on the file as written (the copy may hold its schema), and undone
+        // after, or the run stops: a later mutant must never run with this one still in.
         let file = workspace.tree.appendingPathComponent(mutant.file)
         let inTree = try String(contentsOf: file, encoding: .utf8)
-        var environment: [String: String] = [:]
-        if switched {
-            environment[SwiftSchema.environmentVariable] = mutant.id
-        } else {
-            // The edit is made on the file as written (the copy may hold its schema).
-            let original = try String(contentsOf: ProjectLayout.root.appendingPathComponent(mutant.file), encoding: .utf8)
-            try mutant.apply(to: original).write(to: file, atomically: true, encoding: .utf8)
-        }
-        defer { if !switched { try? inTree.write(to: file, atomically: true, encoding: .utf8) } }
+        let original = try String(contentsOf: ProjectLayout.root.appendingPathComponent(mutant.file), encoding: .utf8)
+        try mutant.apply(to: original).write(to: file, atomically: true, encoding: .utf8)
+        let outcome = Result { try run(mutant, environment: [:], readers: readers, durations: durations) }
+        try inTree.write(to: file, atomically: true, encoding: .utf8)
+        return try outcome.get()
+    }
+
+    /// Runs the targets that read what `mutant` touches, its edit in place (or switched on by
+    /// `environment`), until one fails.
+    private func run(_ mutant: GeneratedMutant, environment: [String: String], readers: [String: [String: Readers]], durations: [String: Double])
+        throws -> GeneratedMutantOutcome {
+        let switched = !environment.isEmpty
         let names: Set<String>
         let readersHere = readers[mutant.file] ?? [:]
         if mutant.isSwift {

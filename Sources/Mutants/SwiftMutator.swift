@@ -142,12 +142,25 @@ private final class MutantVisitor: SyntaxVisitor {
         // A body of one expression returns it implicitly; with a statement before it, it must say
         // `return` (unless it is an if or switch that returns from its branches).
         var returnAt: Int?
-        if statements.count == 1, case .expr(let expression) = first.item,
-           !expression.tokens(viewMode: .sourceAccurate).contains(where: { $0.tokenKind == .keyword(.return) }) {
+        if statements.count == 1, case .expr(let expression) = first.item, !Self.returnsItself(expression) {
             returnAt = start
         }
         for constant in ["true", "false"] {
             add(.constantBool, start: start, end: end, "return \(constant)", near: node, switch: .earlyReturn(at: start, returnAt: returnAt))
+        }
+    }
+
+    /// Whether an expression has a `return` of its own (an if or switch whose branches return), not
+    /// counting the returns of closures inside it.
+    static func returnsItself(_ expression: ExprSyntax) -> Bool {
+        expression.tokens(viewMode: .sourceAccurate).contains { token in
+            guard token.tokenKind == .keyword(.return) else { return false }
+            var node = token.parent
+            while let current = node, current.id != expression.id {
+                if current.is(ClosureExprSyntax.self) { return false }
+                node = current.parent
+            }
+            return true
         }
     }
 

@@ -1,3 +1,6 @@
+import SwiftParser
+import SwiftSyntax
+
 /// A Swift file with many of its generated mutants compiled in at once, each switched on at run
 /// time by its id (a mutant schema): one build serves every mutant of the run, where building each
 /// mutant alone costs most of its time.
@@ -65,6 +68,21 @@ public struct SwiftSchema: Sendable {
     /// a compiler error there comes from.
     public func mutants(at offset: Int) -> [String] {
         placements.filter { $0.start <= offset && offset < $0.end }.sorted { $0.end - $0.start < $1.end - $1.start }.map(\.id)
+    }
+
+    /// The mutants switched inside the statement (or declaration) around the UTF-8 offset `offset`
+    /// of `text`: where an error outside every switch (an expression too complex to type-check in
+    /// time, a body that no longer returns) comes from.
+    public func mutants(inStatementAt offset: Int) -> [String] {
+        let tree = Parser.parse(source: text)
+        guard let token = tree.token(at: AbsolutePosition(utf8Offset: min(max(offset, 0), max(text.utf8.count - 1, 0)))) else { return [] }
+        var node = token.parent
+        while let current = node, !(current.is(CodeBlockItemSyntax.self) || current.is(MemberBlockItemSyntax.self)) {
+            node = current.parent
+        }
+        guard let statement = node else { return [] }
+        let start = statement.positionAfterSkippingLeadingTrivia.utf8Offset, end = statement.endPositionBeforeTrailingTrivia.utf8Offset
+        return placements.filter { start <= $0.start && $0.end <= end }.map(\.id)
     }
 
     /// The UTF-8 offset of a compiler position (1-based line and column, the column in bytes).

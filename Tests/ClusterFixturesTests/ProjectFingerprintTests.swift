@@ -22,7 +22,11 @@ struct ProjectFingerprintTests {
         try "x".write(to: root.appendingPathComponent("docs/notes.md"), atomically: true, encoding: .utf8)
         #expect(ProjectFingerprint.compute(root: root) == edited, "docs/ is not a step")
         try "x".write(to: root.appendingPathComponent("scripts/new.sh"), atomically: true, encoding: .utf8)
-        #expect(ProjectFingerprint.compute(root: root) != edited)
+        let withScript = ProjectFingerprint.compute(root: root)
+        #expect(withScript != edited)
+        // A generated mutant switched on in a schema is code that builds the stage, as an edit is.
+        #expect(ProjectFingerprint.compute(root: root, activeMutant: "swift-X-swap-equality-1") != withScript)
+        #expect(ProjectFingerprint.compute(root: root, activeMutant: "") == withScript, "none on")
     }
 
     @Test("A stage's fingerprint covers the steps up to it: a later step's file or a query file leaves it as it was")

@@ -93,10 +93,32 @@ struct SwiftSchemaTests {
         let schema = SwiftSchema(file: Self.file, text: Self.source, ids: [negation.id, swap.id])
         let lines = schema.text.split(separator: "\n", omittingEmptySubsequences: false)
         let row = try #require(lines.firstIndex { $0.contains("guard") }) + 1
-        let column = try #require(lines[row - 1].range(of: "||")).lowerBound.utf16Offset(in: lines[row - 1]) + 1
+        // Columns in UTF-8 bytes, as the compiler gives them.
+        let line = lines[row - 1]
+        let column = line.utf8.distance(from: line.utf8.startIndex, to: try #require(line.range(of: "||")).lowerBound) + 1
         let offset = try #require(schema.offset(line: row, column: column))
         #expect(schema.mutants(at: offset).first == swap.id)
         #expect(schema.mutants(at: offset).contains(negation.id))
         #expect(schema.mutants(at: 0).isEmpty)
+        // Outside every switch (`guard` itself): the switches of that statement, no other.
+        let guardColumn = 1 + line.utf8.distance(from: line.utf8.startIndex, to: try #require(line.range(of: "guard")).lowerBound)
+        let guardOffset = try #require(schema.offset(line: row, column: guardColumn))
+        #expect(schema.mutants(at: guardOffset).isEmpty)
+        #expect(Set(schema.mutants(inStatementAt: guardOffset)) == [negation.id, swap.id])
+    }
+
+    @Test("a Bool body of one expression gets its `return` said before the early returns, not when its branches return; a closure's return is its own")
+    func earlyReturns() throws {
+        let source = """
+            struct S {
+                var xs: [Int]
+                var any: Bool { xs.contains { x in return x > 0 } }
+                func branch(_ b: Bool) -> Bool { if b { return true } else { return xs.isEmpty } }
+            }
+            """
+        let all = SwiftMutator(file: Self.file, text: source).mutants().filter { $0.operator == MutationOperator.constantBool.rawValue }
+        let text = SwiftSchema(file: Self.file, text: source, ids: Set(all.map(\.id))).text
+        #expect(text.contains("return xs.contains { x in return x > 0 }"))
+        #expect(!text.contains("return if b"))
     }
 }

@@ -7,12 +7,18 @@ import Foundation
 /// built it, it is rebuilt. An edit to a later step's file (or to a query file, which builds no
 /// stage) leaves the earlier stages valid: a phase run alone after such an edit starts from the
 /// stage before it instead of rebuilding the whole lifecycle.
+///
+/// The generated mutant a mutation run switches on (`CITUS_VERIFY_MUTANT`, in code compiled as a
+/// schema) is code that builds the stage too: it is part of the fingerprint, so a stage built with
+/// no mutant on is rebuilt under one, as it would be with that mutant's file edited.
 public enum ProjectFingerprint {
     public static let folders = ["sql", "Sources", "scripts"]
 
     /// Computed once per process and stage: the files do not change under a running suite.
     private static let stages: [LifecycleStage: String] = Dictionary(
-        uniqueKeysWithValues: LifecycleStage.allCases.map { ($0, compute(root: ProjectLayout.root, stage: $0)) })
+        uniqueKeysWithValues: LifecycleStage.allCases.map {
+            ($0, compute(root: ProjectLayout.root, stage: $0, activeMutant: ProcessInfo.processInfo.environment["CITUS_VERIFY_MUTANT"]))
+        })
 
     /// The fingerprint of what builds `stage`.
     public static func of(_ stage: LifecycleStage) -> String { stages[stage]! }
@@ -27,8 +33,9 @@ public enum ProjectFingerprint {
     }
 
     /// Every file of `folders` when `stage` is nil.
-    static func compute(root: URL, stage: LifecycleStage? = nil) -> String {
+    static func compute(root: URL, stage: LifecycleStage? = nil, activeMutant: String? = nil) -> String {
         var hasher = SHA256()
+        if let activeMutant, !activeMutant.isEmpty { hasher.update(data: Array("mutant \(activeMutant)".utf8) + [0]) }
         let manager = FileManager.default
         for folder in folders {
             let base = root.appendingPathComponent(folder)
