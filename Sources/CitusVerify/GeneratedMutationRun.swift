@@ -23,6 +23,9 @@ struct GeneratedMutationRun {
     let generated: Int
     let equivalent: [String: EquivalentMutant]
     let sampleSeed: String?
+    /// Called with the outcomes so far after each mutant: the report is written as the run goes,
+    /// so a run stopped half-way can be resumed (`--resume`) from what it judged.
+    var progress: ([GeneratedMutantOutcome], Double) throws -> Void = { _, _ in }
 
     /// What a mutant can be run against: a test target, or one suite of a long target.
     struct Target: Sendable {
@@ -90,6 +93,7 @@ struct GeneratedMutationRun {
             }
             log("  \(outcome.verdict.rawValue) in \(Int(outcome.seconds)) s: \(outcome.detail.prefix(200))")
             outcomes.append(outcome)
+            try progress(outcomes, Date().timeIntervalSince(started))
         }
         // The copy ends as it began: the original files, the cluster stopped.
         try workspace.copyProject()
@@ -273,13 +277,21 @@ struct GeneratedMutationRun {
             if !mutant.isSwift, a.usesCluster != b.usesCluster { return a.usesCluster }
             return durations[a.name, default: 0] < durations[b.name, default: 0]
         }
+        // A Swift mutant may change how every stage is built (the seed's hashing, a check a step
+        // runs): a stage saved without it is not reused under it (its fingerprint differs), so the
+        // phases run as a whole lifecycle does, in order on one cluster, each from where the one
+        // before left it; the other targets then from their snapshots, quickest first.
+        let lifecycle = Self.phaseTargets.prefix(4).map(\.name)
         if mutant.isSwift {
-            ordered = [Self.unitTargetWithoutPage] + ordered.filter { $0.name != Self.unitTarget.name } + [Self.pageTarget]
+            let phases = lifecycle.compactMap { name in ordered.first { $0.name == name } }
+            ordered = [Self.unitTargetWithoutPage] + phases
+                + ordered.filter { $0.name != Self.unitTarget.name && !lifecycle.contains($0.name) } + [Self.pageTarget]
         } else {
             ordered.insert(Self.sqlRulesTarget, at: 0)
         }
         var ran: [String] = []
         for target in ordered {
+            let continuesLifecycle = mutant.isSwift && lifecycle.firstIndex(of: target.name).map { $0 > 0 && ran.last == lifecycle[$0 - 1] } == true
             ran.append(target.name)
             // A file only some tests load: those tests first (most mutants die there), then the
             // rest of the target, so that a survivor has passed every test of it all the same.
@@ -289,7 +301,7 @@ struct GeneratedMutationRun {
                 runs = [(pattern, nil), (target.filter, pattern)]
             }
             for (filter, skip) in runs {
-                if target.usesCluster {
+                if target.usesCluster && !continuesLifecycle {
                     if target.resetsItself { try startCluster() } else { try restoreSnapshot(before: target.name) }
                 }
                 // As mutation tools do: a run far slower than the unmutated one is a kill (a mutant

@@ -27,6 +27,11 @@ struct Mutate: ParsableCommand {
     @Flag(help: "With --generated: write the report and exit 0 even when mutants survive (a sample run that reports).")
     var reportOnly = false
     @Flag(help: "With --generated: list the mutants (id, file:line, operator, edit) and run nothing.") var list = false
+    @Flag(help: """
+        With --generated: continue the last report (reports/mutate/generated.json): mutants it records as killed are not run \
+        again, and its outcomes of mutants not chosen now are kept, so the whole set can be judged in parts.
+        """)
+    var resume = false
 
     func run() throws {
         if generated || list { return try runGenerated() }
@@ -158,14 +163,37 @@ struct Mutate: ParsableCommand {
         guard unknown.isEmpty else {
             throw ValidationError("mutations/equivalent.json names mutants the generators no longer make: \(unknown.sorted().joined(separator: ", ")) (remove them)")
         }
-        let report = try GeneratedMutationRun(
-            workspace: MutationWorkspace(work: URL(fileURLWithPath: work), port: port), mutants: chosen, generated: all.count,
-            equivalent: Dictionary(uniqueKeysWithValues: equivalentList.map { ($0.id, $0) }),
-            sampleSeed: sample == nil ? nil : sampleSeed).run()
         let folder = root.appendingPathComponent("reports/mutate")
+        var carried: [GeneratedMutantOutcome] = []
+        if resume, let data = FileManager.default.contents(atPath: folder.appendingPathComponent("generated.json").path) {
+            let previous: GeneratedMutationReport
+            do { previous = try JSONDecoder().decode(GeneratedMutationReport.self, from: data) } catch {
+                throw ValidationError("--resume: reports/mutate/generated.json is not a generated-mutant report (\(error)); remove it or run without --resume")
+            }
+            carried = previous.carried(generated: Set(all.map(\.id)), chosen: Set(chosen.map(\.id)))
+            let killedBefore = Set(carried.map(\.mutant.id))
+            chosen = chosen.filter { !killedBefore.contains($0.id) }
+            print("mutate: resuming: \(carried.count) outcomes carried from reports/mutate/generated.json, \(chosen.count) mutants to run")
+        }
+        // In the generators' order: the whole set reads file by file whichever parts ran when.
+        let position = Dictionary(uniqueKeysWithValues: all.enumerated().map { ($0.element.id, $0.offset) })
+        let seed = sample == nil ? nil : sampleSeed
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try JSONOutput.encode(report).write(to: folder.appendingPathComponent("generated.json"), atomically: true, encoding: .utf8)
-        try report.markdown.write(to: folder.appendingPathComponent("generated.md"), atomically: true, encoding: .utf8)
+        func write(_ outcomes: [GeneratedMutantOutcome], seconds: Double, finished: Bool) throws -> GeneratedMutationReport {
+            var report = GeneratedMutationReport(
+                outcomes: (carried + outcomes).sorted { position[$0.mutant.id, default: 0] < position[$1.mutant.id, default: 0] },
+                seconds: seconds, generated: all.count, sampleSeed: seed)
+            report.finished = finished ? ISO8601DateFormatter().string(from: Date()) : nil
+            try JSONOutput.encode(report).write(to: folder.appendingPathComponent("generated.json"), atomically: true, encoding: .utf8)
+            try report.markdown.write(to: folder.appendingPathComponent("generated.md"), atomically: true, encoding: .utf8)
+            return report
+        }
+        var run = GeneratedMutationRun(
+            workspace: MutationWorkspace(work: URL(fileURLWithPath: work), port: port), mutants: chosen, generated: all.count,
+            equivalent: Dictionary(uniqueKeysWithValues: equivalentList.map { ($0.id, $0) }), sampleSeed: seed)
+        run.progress = { outcomes, seconds in _ = try write(outcomes, seconds: seconds, finished: false) }
+        let finished = chosen.isEmpty ? GeneratedMutationReport(outcomes: [], seconds: 0, generated: all.count, sampleSeed: nil) : try run.run()
+        let report = try write(finished.outcomes, seconds: finished.seconds, finished: true)
         let (killed, counted) = GeneratedMutationReport.score(report.outcomes)
         print("mutate: \(killed) of \(counted) generated mutants killed, \(report.survivors.count) survived, "
               + "\(report.outcomes.count - counted) equivalent or stillborn, in \(Int(report.seconds)) s; reports/mutate/generated.md")

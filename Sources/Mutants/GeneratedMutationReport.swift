@@ -20,6 +20,9 @@ public struct GeneratedMutantOutcome: Codable, Sendable {
     /// The test targets run against it.
     public var targets: [String]
     public var seconds: Double
+    /// When the run that judged it ended, if that was an earlier run than the report's (a resumed
+    /// run carries the outcomes it did not run again).
+    public var carriedFrom: String?
 
     public init(mutant: GeneratedMutant, verdict: Verdict, detail: String, targets: [String], seconds: Double) {
         self.mutant = mutant
@@ -39,6 +42,8 @@ public struct GeneratedMutationReport: Codable, Sendable {
     public var generated: Int
     /// The sample's seed, when the run was a sample.
     public var sampleSeed: String?
+    /// When the run ended (ISO 8601).
+    public var finished: String?
 
     public init(outcomes: [GeneratedMutantOutcome], seconds: Double, generated: Int, sampleSeed: String?) {
         self.outcomes = outcomes
@@ -56,6 +61,19 @@ public struct GeneratedMutationReport: Codable, Sendable {
 
     public var survivors: [GeneratedMutantOutcome] { outcomes.filter { $0.verdict == .survived } }
 
+    /// What a resumed run takes from this (an earlier) report, given the ids the generators make
+    /// now and those the new run chose: every outcome of a mutant still generated that the new run
+    /// will not judge again, marked with when it was judged. A chosen mutant is judged again
+    /// unless it was killed (a survivor or an equivalent one is always looked at anew).
+    public func carried(generated: Set<String>, chosen: Set<String>) -> [GeneratedMutantOutcome] {
+        outcomes.filter { generated.contains($0.mutant.id) && (!chosen.contains($0.mutant.id) || $0.verdict == .killed) }
+            .map { outcome in
+                var carried = outcome
+                carried.carriedFrom = outcome.carriedFrom ?? finished ?? "a run stopped before its end"
+                return carried
+            }
+    }
+
     public var markdown: String {
         func rate(_ group: [GeneratedMutantOutcome]) -> String {
             let (killed, counted) = Self.score(group)
@@ -64,14 +82,17 @@ public struct GeneratedMutationReport: Codable, Sendable {
         func count(_ verdict: GeneratedMutantOutcome.Verdict, in group: [GeneratedMutantOutcome]) -> Int {
             group.filter { $0.verdict == verdict }.count
         }
-        let run = outcomes.filter { $0.verdict != .equivalent }
+        let run = outcomes.filter { $0.verdict != .equivalent && $0.carriedFrom == nil }
+        let carried = outcomes.filter { $0.carriedFrom != nil }
         let perMinute = seconds > 0 ? Double(run.count) / (seconds / 60) : 0
         var md = "# Generated mutants\n\n"
         md += "Killed: \(rate(outcomes)); survived \(survivors.count), equivalent \(count(.equivalent, in: outcomes)) "
             + "(mutations/equivalent.json), stillborn \(count(.stillborn, in: outcomes)) (do not compile).\n\n"
-        md += "Run: \(outcomes.count) of \(generated) generated mutants"
+        md += "Run: \(outcomes.count - carried.count) of \(generated) generated mutants"
             + (sampleSeed.map { ", a sample drawn with seed \($0)" } ?? "")
-            + ", in \(Int(seconds)) s (\((perMinute * 10).rounded() / 10) mutants per minute).\n\n"
+            + ", in \(Int(seconds)) s (\((perMinute * 10).rounded() / 10) mutants per minute)"
+            + (carried.isEmpty ? "" : "; \(carried.count) more carried from earlier runs (`--resume`: killed there, or not chosen now)")
+            + (finished.map { "; ended \($0)" } ?? "; still running, or stopped before its end (`--resume` continues it)") + ".\n\n"
         for (title, key) in [("file", { (o: GeneratedMutantOutcome) in o.mutant.file }), ("operator", { $0.mutant.operator })] {
             md += "| \(title) | killed | survived | equivalent |\n|---|---|---|---|\n"
             for (name, group) in Dictionary(grouping: outcomes, by: key).sorted(by: { $0.key < $1.key }) {
@@ -84,7 +105,7 @@ public struct GeneratedMutationReport: Codable, Sendable {
             func cell(_ s: String) -> String {
                 s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
             }
-            let verdict = o.verdict == .survived ? "**survived**" : o.verdict.rawValue
+            let verdict = (o.verdict == .survived ? "**survived**" : o.verdict.rawValue) + (o.carriedFrom.map { " (\($0))" } ?? "")
             md += "| \(o.mutant.id) | \(o.mutant.file):\(o.mutant.line) | \(o.mutant.operator) | \(cell(o.mutant.summary)) | \(verdict) "
                 + "| \(cell(String(o.detail.prefix(300)))) | \(Int(o.seconds)) |\n"
         }

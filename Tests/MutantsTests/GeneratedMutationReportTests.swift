@@ -30,4 +30,26 @@ struct GeneratedMutationReportTests {
         #expect(report.markdown.contains("a sample drawn with seed s"))
         #expect(report.markdown.contains("| \(m[1].id) | sql/x.sql:\(m[1].line) | \(m[1].operator) |"))
     }
+
+    @Test("A resumed run carries the kills it will not run again and every outcome it did not choose; a chosen survivor is judged anew")
+    func resume() {
+        let m = Self.mutants
+        var previous = GeneratedMutationReport(outcomes: [
+            GeneratedMutantOutcome(mutant: m[0], verdict: .killed, detail: "Phase1Tests: ✘", targets: ["Phase1Tests"], seconds: 5),
+            GeneratedMutantOutcome(mutant: m[1], verdict: .survived, detail: "every test passed", targets: ["Phase1Tests"], seconds: 9),
+            GeneratedMutantOutcome(mutant: m[2], verdict: .survived, detail: "every test passed", targets: ["Phase1Tests"], seconds: 9),
+            GeneratedMutantOutcome(mutant: m[3], verdict: .killed, detail: "Phase2Tests: ✘", targets: ["Phase2Tests"], seconds: 5),
+        ], seconds: 28, generated: m.count, sampleSeed: nil)
+        previous.finished = "2026-11-28T04:00:00Z"
+        // m[3] is no longer generated; m[0] and m[1] are chosen again, m[2] is not.
+        let carried = previous.carried(generated: Set(m[0...2].map(\.id)), chosen: [m[0].id, m[1].id])
+        #expect(carried.map(\.mutant.id) == [m[0].id, m[2].id])
+        #expect(carried.allSatisfy { $0.carriedFrom == "2026-11-28T04:00:00Z" })
+        let report = GeneratedMutationReport(outcomes: carried + [
+            GeneratedMutantOutcome(mutant: m[1], verdict: .killed, detail: "Phase1Tests: ✘", targets: ["Phase1Tests"], seconds: 6),
+        ], seconds: 60, generated: m.count, sampleSeed: nil)
+        #expect(report.markdown.contains("Run: 1 of \(m.count) generated mutants"))
+        #expect(report.markdown.contains("2 more carried from earlier runs"))
+        #expect(report.markdown.contains("**survived** (2026-11-28T04:00:00Z)"))
+    }
 }
