@@ -47,6 +47,28 @@ struct DocFiguresTests {
     }
 }
 
+/// The generated mutants' figure, from the report `citus-verify mutate --generated` writes.
+@Suite("The generated mutants judged so far: per folder, with the last run's speed")
+struct GeneratedMutantFigureTests {
+    @Test("Killed, survived, equivalent and stillborn are counted per folder and in all; an unfinished run says so")
+    func countsPerFolder() throws {
+        func outcome(_ file: String, _ verdict: String, carried: Bool = false) -> String {
+            "{\"mutant\": {\"file\": \"\(file)\", \"id\": \"x\"}, \"verdict\": \"\(verdict)\""
+                + (carried ? ", \"carriedFrom\": \"2026-11-27T00:00:00Z\"" : "") + "}"
+        }
+        let outcomes = [outcome("sql/a.sql", "killed"), outcome("sql/a.sql", "survived"), outcome("sql/b.sql", "equivalent"),
+                        outcome("Sources/X/A.swift", "killed", carried: true), outcome("Sources/X/A.swift", "stillborn")]
+        let report = "{\"outcomes\": [\(outcomes.joined(separator: ","))], \"seconds\": 120, \"generated\": 9}"
+        let lines = try DocFigures.Figure.mutateGenerated.render(Data(report.utf8), source: "generated.json")
+        #expect(lines.contains("| sql/ | 3 | 1 | 1 | 1 | 0 | 50% |"), "\(lines)")
+        #expect(lines.contains("| Swift (oracles, seed, audit) | 2 | 1 | 0 | 0 | 1 | 100% |"), "\(lines)")
+        #expect(lines.contains("| all | 5 | 2 | 1 | 1 | 1 | 66% |"), "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("5 of the 9 generated mutants judged; the last run judged 3 in 2 min") && $0.contains("stopped before its end") },
+                "\(lines)")
+        #expect(throws: ReportFileError.self) { try DocFigures.Figure.mutateGenerated.render(Data("{}".utf8), source: "x.json") }
+    }
+}
+
 /// The run's timing, read from a JUnit file as Swift Testing writes it.
 @Suite("Where the time went: seconds per suite from the JUnit file")
 struct RunTimingTests {

@@ -74,12 +74,9 @@ extension Cluster {
         let sizesBefore = try measuredSizes(of: placements)
         let results = try run(.distributionStats)
         let sizesAfter = try measuredSizes(of: placements)
-        var mismatches: [String] = []
-        mismatches += try sizeMismatches(results, placements: placements, sizes: sizesBefore)
-        if !mismatches.isEmpty && sizesAfter != sizesBefore {
-            // A size changed while the file ran: the file may have seen either state.
-            let afterMismatches = try sizeMismatches(results, placements: placements, sizes: sizesAfter)
-            if afterMismatches.count < mismatches.count { mismatches = afterMismatches }
+        var mismatches = try Self.sizeMismatches(before: try sizeMismatches(results, placements: placements, sizes: sizesBefore),
+                                                 sizesBefore: sizesBefore, sizesAfter: sizesAfter) {
+            try sizeMismatches(results, placements: placements, sizes: sizesAfter)
         }
         let perWorkerRows = try results.named("shards_per_worker").rows
         let listedNodes = try perWorkerRows.map { NodeAddress(host: try $0.get("nodename", as: String.self), port: try $0.get("nodeport", as: Int.self)) }
@@ -241,6 +238,17 @@ extension Cluster {
 
     /// 24's size columns against the nodes' own measures: each worker's total over the
     /// distributed tables' placements, and the ten largest placements, largest first.
+    /// The sizes' mismatches, given those against the sizes measured before the file ran: when
+    /// there are some and a size changed while the file ran, the file may have seen either state,
+    /// so the reading against the sizes after it is kept if it has fewer. Nothing is judged again
+    /// when the sizes before hold, or when nothing changed.
+    static func sizeMismatches<Sizes: Equatable>(before: [String], sizesBefore: Sizes, sizesAfter: Sizes,
+                                                 judgedAfter: () throws -> [String]) rethrows -> [String] {
+        guard !before.isEmpty && sizesAfter != sizesBefore else { return before }
+        let after = try judgedAfter()
+        return after.count < before.count ? after : before
+    }
+
     func sizeMismatches(_ results: ScriptResults, placements: [CatalogPlacement], sizes: [String: Int64]) throws -> [String] {
         var mismatches: [String] = []
         func pretty(_ bytes: [Int64]) throws -> [String] {
