@@ -22,3 +22,20 @@ struct SizeReadingTests {
         #expect(Cluster.sizeMismatches(before: before, sizesBefore: ["a": 1], sizesAfter: ["a": 2]) { other + before } == before)
     }
 }
+
+/// 24's rows per shard: a difference names the shards that differ, and only those.
+@Suite("Distribution stats' rows per shard: a mismatch names the shards that differ")
+struct RowsPerShardTests {
+    @Test("Equal counts: no mismatch; a shard off, missing or extra is named, the shards that agree are not")
+    func namesTheShardsThatDiffer() throws {
+        let expected: [Int64: Int] = [101: 10, 102: 20, 103: 30, 104: 40]
+        #expect(Cluster.rowsPerShardMismatch(expected, expected: expected) == nil)
+        var rows = expected
+        rows[103] = 31
+        #expect(Cluster.rowsPerShardMismatch(rows, expected: expected) == "4 shards, expected 4; shard 103: 31, expected 30")
+        rows[104] = nil
+        rows[105] = 5
+        #expect(Cluster.rowsPerShardMismatch(rows, expected: expected)
+                == "4 shards, expected 4; shard 103: 31, expected 30; shard 104: missing, expected 40; shard 105: 5, expected none")
+    }
+}

@@ -100,12 +100,8 @@ extension Cluster {
         if listedOrder != (try shardIDs(of: "orders")) {
             mismatches.append("\(results.location(of: "rows_per_shard")): shards listed as \(listedOrder), not in shard order")
         }
-        let expected = try expectedOrdersPerShard(data)
-        if rows != expected {
-            let wrong = expected.keys.sorted().filter { rows[$0] != expected[$0] }.prefix(3)
-                .map { "shard \($0): \(rows[$0].map(String.init) ?? "missing"), expected \(expected[$0]!)" }
-            mismatches.append("\(results.location(of: "rows_per_shard")): \(rows.count) shards, expected \(expected.count); "
-                              + wrong.joined(separator: "; "))
+        if let wrong = Self.rowsPerShardMismatch(rows, expected: try expectedOrdersPerShard(data)) {
+            mismatches.append("\(results.location(of: "rows_per_shard")): \(wrong)")
         }
         let largest = try results.named("largest_shards").rows
         if largest.count != min(10, placements.count) {
@@ -238,6 +234,15 @@ extension Cluster {
 
     /// 24's size columns against the nodes' own measures: each worker's total over the
     /// distributed tables' placements, and the ten largest placements, largest first.
+    /// Rows per shard against the generated orders per shard: nil when they agree, else the counts
+    /// and the first three shards that differ (a shard missing or extra included), in shard order.
+    static func rowsPerShardMismatch(_ rows: [Int64: Int], expected: [Int64: Int]) -> String? {
+        guard rows != expected else { return nil }
+        let wrong = Set(rows.keys).union(expected.keys).sorted().filter { rows[$0] != expected[$0] }.prefix(3)
+            .map { "shard \($0): \(rows[$0].map(String.init) ?? "missing"), expected \(expected[$0].map(String.init) ?? "none")" }
+        return "\(rows.count) shards, expected \(expected.count); " + wrong.joined(separator: "; ")
+    }
+
     /// The sizes' mismatches, given those against the sizes measured before the file ran: when
     /// there are some and a size changed while the file ran, the file may have seen either state,
     /// so the reading against the sizes after it is kept if it has fewer. Nothing is judged again
