@@ -39,3 +39,47 @@ struct RowsPerShardTests {
                 == "4 shards, expected 4; shard 103: 31, expected 30; shard 104: missing, expected 40; shard 105: 5, expected none")
     }
 }
+
+/// 14's `partitions` result: every property of the design is a mismatch when it alone is wrong.
+@Suite("Verify distribution's partitions: each table's method, column, colocation and replication judged alone")
+struct PartitionMismatchTests {
+    static func row(_ table: String, _ method: String, _ column: String?, colocation: Int, replication: String) -> Row {
+        Row(columns: ["table_name", "partmethod", "distribution_column", "colocationid", "repmodel"],
+            values: [table, method, column, String(colocation), replication], source: "test")
+    }
+
+    static let design: [String: Row] = [
+        "orders": row("orders", "h", "user_id", colocation: 2, replication: "s"),
+        "order_items": row("order_items", "h", "user_id", colocation: 2, replication: "s"),
+        "regions": row("regions", "n", nil, colocation: 1, replication: "t"),
+    ]
+
+    func mismatches(_ change: (inout [String: Row]) -> Void) throws -> [String] {
+        var partitions = Self.design
+        change(&partitions)
+        return try Cluster.partitionMismatches(partitions, at: "14:2 (partitions)")
+    }
+
+    @Test("The design holds: no mismatch")
+    func designHolds() throws {
+        #expect(try mismatches { _ in }.isEmpty)
+    }
+
+    @Test("One property wrong at a time: one mismatch, naming it")
+    func eachPropertyAlone() throws {
+        let cases: [(String, (inout [String: Row]) -> Void)] = [
+            ("orders is not hash-distributed by user_id", { $0["orders"] = Self.row("orders", "h", "id", colocation: 2, replication: "s") }),
+            ("orders is not hash-distributed by user_id", { $0["orders"] = Self.row("orders", "r", "user_id", colocation: 2, replication: "s") }),
+            ("order_items is not hash-distributed by user_id", { $0["order_items"] = Self.row("order_items", "h", nil, colocation: 2, replication: "s") }),
+            ("different colocation groups", { $0["order_items"] = Self.row("order_items", "h", "user_id", colocation: 3, replication: "s") }),
+            ("regions is not a reference table", { $0["regions"] = Self.row("regions", "n", nil, colocation: 1, replication: "s") }),
+            ("regions is not a reference table", { $0["regions"] = Self.row("regions", "h", nil, colocation: 1, replication: "t") }),
+            ("tables [\"order_items\", \"orders\", \"regions\", \"users\"]", { $0["users"] = Self.row("users", "n", nil, colocation: 1, replication: "t") }),
+            ("tables [\"order_items\", \"orders\"]", { $0["regions"] = nil }),
+        ]
+        for (expected, change) in cases {
+            let found = try mismatches(change)
+            #expect(found.count == 1 && found[0].hasPrefix("14:2 (partitions): ") && found[0].contains(expected), "\(expected): \(found)")
+        }
+    }
+}

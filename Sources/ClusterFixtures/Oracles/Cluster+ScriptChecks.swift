@@ -127,24 +127,7 @@ extension Cluster {
         if listedTables != tableOrder {
             mismatches.append("\(results.location(of: "partitions")): tables listed as \(listedTables), the catalog orders them \(tableOrder)")
         }
-        // users stays a plain coordinator table: it is not added to Citus's metadata.
-        let citusTables = ["order_items", "orders", "regions"]
-        if partitions.keys.sorted() != citusTables {
-            mismatches.append("\(results.location(of: "partitions")): tables \(partitions.keys.sorted()), expected \(citusTables)")
-        }
-        for table in ["orders", "order_items"] {
-            guard let row = partitions[table] else { continue }
-            if try row.get("partmethod", as: String.self) != "h" || row.optional("distribution_column", as: String.self) != "user_id" {
-                mismatches.append("\(results.location(of: "partitions")): \(table) is not hash-distributed by user_id: \(row)")
-            }
-        }
-        if let orders = partitions["orders"], let items = partitions["order_items"],
-           try orders.get("colocationid", as: Int.self) != items.get("colocationid", as: Int.self) {
-            mismatches.append("\(results.location(of: "partitions")): orders and order_items are in different colocation groups")
-        }
-        if let regions = partitions["regions"], try regions.get("partmethod", as: String.self) != "n" || regions.get("repmodel", as: String.self) != "t" {
-            mismatches.append("\(results.location(of: "partitions")): regions is not a reference table: \(regions)")
-        }
+        mismatches += try Self.partitionMismatches(partitions, at: results.location(of: "partitions"))
         var listed: [String: Int] = [:]
         let placementRows = try results.named("placements").rows
         for row in placementRows { listed[try row.get("table_name"), default: 0] += 1 }
@@ -234,6 +217,31 @@ extension Cluster {
 
     /// 24's size columns against the nodes' own measures: each worker's total over the
     /// distributed tables' placements, and the ten largest placements, largest first.
+    /// 14's `partitions` rows by table name, against the design: orders and order_items
+    /// hash-distributed by user_id in one colocation group, regions a reference table, users not in
+    /// Citus's metadata. Each mismatch starts with `location`.
+    static func partitionMismatches(_ partitions: [String: Row], at location: String) throws -> [String] {
+        var mismatches: [String] = []
+        let citusTables = ["order_items", "orders", "regions"]
+        if partitions.keys.sorted() != citusTables {
+            mismatches.append("\(location): tables \(partitions.keys.sorted()), expected \(citusTables)")
+        }
+        for table in ["orders", "order_items"] {
+            guard let row = partitions[table] else { continue }
+            if try row.get("partmethod", as: String.self) != "h" || row.optional("distribution_column", as: String.self) != "user_id" {
+                mismatches.append("\(location): \(table) is not hash-distributed by user_id: \(row)")
+            }
+        }
+        if let orders = partitions["orders"], let items = partitions["order_items"],
+           try orders.get("colocationid", as: Int.self) != items.get("colocationid", as: Int.self) {
+            mismatches.append("\(location): orders and order_items are in different colocation groups")
+        }
+        if let regions = partitions["regions"], try regions.get("partmethod", as: String.self) != "n" || regions.get("repmodel", as: String.self) != "t" {
+            mismatches.append("\(location): regions is not a reference table: \(regions)")
+        }
+        return mismatches
+    }
+
     /// Rows per shard against the generated orders per shard: nil when they agree, else the counts
     /// and the first three shards that differ (a shard missing or extra included), in shard order.
     static func rowsPerShardMismatch(_ rows: [Int64: Int], expected: [Int64: Int]) -> String? {
