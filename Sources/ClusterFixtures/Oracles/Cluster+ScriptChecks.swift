@@ -141,10 +141,8 @@ extension Cluster {
             FROM pg_dist_shard s JOIN pg_dist_placement p USING (shardid) JOIN pg_dist_node n USING (groupid)
             ORDER BY s.logicalrelid::text, s.shardid, n.nodename, n.nodeport
             """).map { try $0.get("placement", as: String.self) }
-        if listedPlacements != catalogPlacementsInOrder {
-            let first = zip(listedPlacements, catalogPlacementsInOrder).first { $0 != $1 }
-            mismatches.append("\(results.location(of: "placements")): \(listedPlacements.count) placements, the catalog has "
-                              + "\(catalogPlacementsInOrder.count)" + (first.map { "; '\($0.0)' where the catalog has '\($0.1)'" } ?? ""))
+        if let wrong = Self.placementListMismatch(listedPlacements, catalog: catalogPlacementsInOrder) {
+            mismatches.append("\(results.location(of: "placements")): \(wrong)")
         }
         let placements = try catalogPlacements()
         let catalogCounts = placements.reduce(into: [String: Int]()) { $0[$1.table, default: 0] += 1 }
@@ -240,6 +238,14 @@ extension Cluster {
             mismatches.append("\(location): regions is not a reference table: \(regions)")
         }
         return mismatches
+    }
+
+    /// The placements a file lists against the catalog's, in order: nil when they agree, else both
+    /// counts and the first placement listed where the catalog has another.
+    static func placementListMismatch(_ listed: [String], catalog: [String]) -> String? {
+        guard listed != catalog else { return nil }
+        let first = zip(listed, catalog).first { $0 != $1 }
+        return "\(listed.count) placements, the catalog has \(catalog.count)" + (first.map { "; '\($0.0)' where the catalog has '\($0.1)'" } ?? "")
     }
 
     /// Rows per shard against the generated orders per shard: nil when they agree, else the counts

@@ -1,4 +1,7 @@
 @testable import ClusterFixtures
+
+// The parts of the distribution checks (14 and 24) that judge without a database, each seen in
+// both directions.
 import Testing
 
 /// 24's sizes are read twice, before and after the file runs; the second reading may only excuse
@@ -81,5 +84,19 @@ struct PartitionMismatchTests {
             let found = try mismatches(change)
             #expect(found.count == 1 && found[0].hasPrefix("14:2 (partitions): ") && found[0].contains(expected), "\(expected): \(found)")
         }
+    }
+}
+
+/// 14's `placements` result: a difference names the first placement that differs.
+@Suite("Verify distribution's placements: a list that differs from the catalog names where")
+struct PlacementListTests {
+    @Test("The same list: no mismatch; another order or another node: the first placement that differs; one missing: the counts")
+    func namesTheFirstDifference() {
+        let catalog = ["orders 102008 127.0.0.1:9701", "orders 102009 127.0.0.1:9702", "orders 102010 127.0.0.1:9701"]
+        #expect(Cluster.placementListMismatch(catalog, catalog: catalog) == nil)
+        let moved = [catalog[0], "orders 102009 127.0.0.1:9703", catalog[2]]
+        #expect(Cluster.placementListMismatch(moved, catalog: catalog)
+                == "3 placements, the catalog has 3; 'orders 102009 127.0.0.1:9703' where the catalog has 'orders 102009 127.0.0.1:9702'")
+        #expect(Cluster.placementListMismatch(Array(catalog.prefix(2)), catalog: catalog) == "2 placements, the catalog has 3")
     }
 }
