@@ -1,8 +1,8 @@
 @testable import ClusterFixtures
+import Testing
 
 // The parts of the distribution checks (14 and 24) that judge without a database, each seen in
 // both directions.
-import Testing
 
 /// 24's sizes are read twice, before and after the file runs; the second reading may only excuse
 /// a mismatch a size change explains, never hide one.
