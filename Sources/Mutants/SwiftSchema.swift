@@ -46,22 +46,17 @@ public struct SwiftSchema: Sendable {
                 continue
             case .earlyReturn(let at, let returnAt):
                 let constant = edit.replacement.hasSuffix("true") ? "true" : "false"
-                builder.insertions.append((at, 0, "if \(Self.switchFunction)(\"\(mutant.id)\") { return \(constant) }\n"))
+                builder.insertions.append((at, 0, "if \(Self.switchFunction)(\"\(mutant.id)\") { return \(constant) }\n", mutant.id))
                 if let returnAt, !builder.insertions.contains(where: { $0.position == returnAt && $0.order == 1 }) {
-                    builder.insertions.append((returnAt, 1, "return "))
+                    builder.insertions.append((returnAt, 1, "return ", nil))
                 }
             }
         }
         let rendered = builder.render()
         text = String(decoding: rendered.bytes, as: UTF8.self)
         placements = rendered.placements
-        let switched = Set(placements.map(\.id)).union(builder.insertions.compactMap { Self.earlyReturnID($0.text) })
+        let switched = Set(placements.map(\.id))
         ids = placed.map(\.mutant.id).filter { switched.contains($0) }
-    }
-
-    fileprivate static func earlyReturnID(_ insertion: String) -> String? {
-        guard insertion.hasPrefix("if \(switchFunction)(\"") else { return nil }
-        return insertion.dropFirst("if \(switchFunction)(\"".count).split(separator: "\"").first.map(String.init)
     }
 
     /// The mutants whose switch spans the UTF-8 offset `offset` of `text`, innermost first: where
@@ -109,11 +104,11 @@ public struct SwiftSchema: Sendable {
         let source: [UInt8]
         var units: [Unit] = []
         /// Text inserted before a position (an early return, then the `return` it needs).
-        var insertions: [(position: Int, order: Int, text: String)] = []
+        var insertions: [(position: Int, order: Int, text: String, id: String?)] = []
 
         private var output: [UInt8] = []
         private var placements: [(id: String, start: Int, end: Int)] = []
-        private var pending: [(position: Int, order: Int, text: String)] = []
+        private var pending: [(position: Int, order: Int, text: String, id: String?)] = []
 
         init(source: [UInt8]) { self.source = source }
 
@@ -149,7 +144,7 @@ public struct SwiftSchema: Sendable {
             while let first = pending.first, first.position <= position {
                 let begin = output.count
                 output += Array(first.text.utf8)
-                if let id = SwiftSchema.earlyReturnID(first.text) { placements.append((id, begin, output.count)) }
+                if let id = first.id { placements.append((id, begin, output.count)) }
                 pending.removeFirst()
             }
         }
