@@ -100,3 +100,17 @@ struct PlacementListTests {
         #expect(Cluster.placementListMismatch(Array(catalog.prefix(2)), catalog: catalog) == "2 placements, the catalog has 3")
     }
 }
+
+/// The demo queries' rows: a difference names the first row that differs.
+@Suite("Demo query rows: a result that differs names its first differing row")
+struct DemoRowsMismatchTests {
+    @Test("The same rows: no mismatch; a row changed: that row, as it is and as expected; a row missing: the counts")
+    func namesTheFirstDifferingRow() {
+        let expected = [["EU", "10"], ["US", "20"], ["APAC", "30"]]
+        #expect(Cluster.rowsMismatch(expected, expected: expected) == nil)
+        var rows = expected
+        rows[1] = ["US", "21"]
+        #expect(Cluster.rowsMismatch(rows, expected: expected) == "3 rows, expected 3; row 2 is [\"US\", \"21\"], expected [\"US\", \"20\"]")
+        #expect(Cluster.rowsMismatch(Array(expected.prefix(2)), expected: expected) == "2 rows, expected 3")
+    }
+}

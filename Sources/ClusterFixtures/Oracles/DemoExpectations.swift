@@ -128,13 +128,19 @@ extension Cluster {
             for expected in expectations where expected.file == file {
                 let result = try results.named(expected.label)
                 let rows = try result.rows.map { row in try expected.columns.map { try row.optional($0, as: String.self) ?? "NULL" } }
-                if rows != expected.rows {
-                    let first = zip(rows, expected.rows).enumerated().first { $0.element.0 != $0.element.1 }
-                    mismatches.append("\(results.location(of: expected.label)) (\(expected.label)): \(rows.count) rows, expected \(expected.rows.count)"
-                        + (first.map { "; row \($0.offset + 1) is \($0.element.0), expected \($0.element.1)" } ?? ""))
+                if let wrong = Self.rowsMismatch(rows, expected: expected.rows) {
+                    mismatches.append("\(results.location(of: expected.label)) (\(expected.label)): \(wrong)")
                 }
             }
         }
         return mismatches
+    }
+
+    /// A result's rows against the expected rows, in order: nil when they agree, else both counts
+    /// and the first row that differs (1-based), as it is and as expected.
+    static func rowsMismatch(_ rows: [[String]], expected: [[String]]) -> String? {
+        guard rows != expected else { return nil }
+        let first = zip(rows, expected).enumerated().first { $0.element.0 != $0.element.1 }
+        return "\(rows.count) rows, expected \(expected.count)" + (first.map { "; row \($0.offset + 1) is \($0.element.0), expected \($0.element.1)" } ?? "")
     }
 }
