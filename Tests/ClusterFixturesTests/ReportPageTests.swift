@@ -24,8 +24,9 @@ struct ReportPageTests {
     }
 
     /// Renders `html` with the browser: the screenshot's banner colours in the top rows, and the DOM.
-    func render(_ html: String) throws -> (counts: [String: Int], dom: String) {
-        let browser = try #require(HeadlessBrowser.path, "chromium is required (CITUS_VERIFY_REQUIRE_BROWSER=1) but not installed")
+    func render(_ html: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> (counts: [String: Int], dom: String) {
+        let browser = try #require(HeadlessBrowser.path, "chromium is required (CITUS_VERIFY_REQUIRE_BROWSER=1) but not installed",
+                                   sourceLocation: sourceLocation)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("citus-verify-page-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -33,14 +34,14 @@ struct ReportPageTests {
         try html.write(to: page, atomically: true, encoding: .utf8)
         let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1200,900"]
         let screenshot = try ChildProcess(browser, flags + ["--screenshot=\(shot.path)", page.absoluteString]).run(timeLimit: .seconds(120))
-        try #require(screenshot.status == 0 && FileManager.default.fileExists(atPath: shot.path), "chromium: \(screenshot.errorOutput)")
+        try #require(screenshot.status == 0 && FileManager.default.fileExists(atPath: shot.path), "chromium: \(screenshot.errorOutput)", sourceLocation: sourceLocation)
         let colours = try ChildProcess("/usr/bin/env", ["python3", ProjectLayout.root.appendingPathComponent("scripts/png-colours.py").path,
                                                         shot.path, "250", Self.green, Self.red]).run(timeLimit: .seconds(60))
-        try #require(colours.status == 0, "png-colours.py: \(colours.errorOutput)")
+        try #require(colours.status == 0, "png-colours.py: \(colours.errorOutput)", sourceLocation: sourceLocation)
         let parsed = try JSONSerialization.jsonObject(with: Data(colours.output.utf8)) as? [String: Any]
-        let counts = try #require(parsed?["counts"] as? [String: Int])
+        let counts = try #require(parsed?["counts"] as? [String: Int], sourceLocation: sourceLocation)
         let dom = try ChildProcess(browser, flags + ["--dump-dom", page.absoluteString]).run(timeLimit: .seconds(120))
-        try #require(dom.status == 0, "chromium --dump-dom: \(dom.errorOutput)")
+        try #require(dom.status == 0, "chromium --dump-dom: \(dom.errorOutput)", sourceLocation: sourceLocation)
         return (counts, dom.output)
     }
 

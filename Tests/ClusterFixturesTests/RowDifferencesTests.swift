@@ -7,8 +7,8 @@ struct RowDifferencesTests {
     static let data = SeedData(seed: 7, scale: 1)
 
     /// The regions as the database would render them, taken from the generator itself.
-    func rendered(_ table: String) throws -> [String: String] {
-        let rows = try #require(Self.data.expectedRows.first { $0.name == table })
+    func rendered(_ table: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: String] {
+        let rows = try #require(Self.data.expectedRows.first { $0.name == table }, sourceLocation: sourceLocation)
         var found: [String: String] = [:]
         for index in 0..<rows.count {
             let fields = rows.fields(index)

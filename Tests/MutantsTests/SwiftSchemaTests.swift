@@ -19,11 +19,11 @@ struct SwiftSchemaTests {
         """
     }
 
-    func compile(_ program: String, in folder: URL, named name: String) throws -> URL {
+    func compile(_ program: String, in folder: URL, named name: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> URL {
         let sourceFile = folder.appendingPathComponent("\(name).swift"), binary = folder.appendingPathComponent(name)
         try program.write(to: sourceFile, atomically: true, encoding: .utf8)
         let (status, output) = try run("/usr/bin/env", ["swiftc", "-Onone", "-o", binary.path, sourceFile.path])
-        #expect(status == 0, "\(name) does not compile: \(output)")
+        #expect(status == 0, "\(name) does not compile: \(output)", sourceLocation: sourceLocation)
         return binary
     }
 

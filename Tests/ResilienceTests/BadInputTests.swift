@@ -104,12 +104,12 @@ struct CitusBadInputTests {
         try cluster.lifecycle.ensure(.distributed)
     }
 
-    private func refused(_ operation: () throws -> Void) throws -> String {
+    private func refused(sourceLocation: SourceLocation = #_sourceLocation, _ operation: () throws -> Void) throws -> String {
         let before = try ClusterFingerprint(of: cluster)
         let clock = ContinuousClock(), start = clock.now
-        let error = try #require(throws: (any Error).self) { try operation() }
+        let error = try #require(throws: (any Error).self, sourceLocation: sourceLocation) { try operation() }
         print("bad input: \(error) (answered in \(start.duration(to: clock.now)))")
-        #expect(try ClusterFingerprint(of: cluster) == before, "the cluster is as it was")
+        #expect(try ClusterFingerprint(of: cluster) == before, "the cluster is as it was", sourceLocation: sourceLocation)
         return "\(error)"
     }
 

@@ -26,20 +26,20 @@ struct FaultTests {
     /// Citus's cleanup has run and left nothing: no cleanup records, no replication slots,
     /// subscriptions or publications of its own on any node, and on every worker exactly the
     /// shard tables the metadata places there.
-    private func expectNoDebris(_ context: String) throws {
+    private func expectNoDebris(_ context: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         try cluster.coordinator.execute("CALL citus_cleanup_orphaned_resources()")
-        #expect(try cluster.pendingCleanupRecords() == 0, "pg_dist_cleanup after \(context)")
+        #expect(try cluster.pendingCleanupRecords() == 0, "pg_dist_cleanup after \(context)", sourceLocation: sourceLocation)
         for node in cluster.nodes {
             let leftovers = try node.value("""
                 SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'citus%')
                      + (SELECT count(*) FROM pg_subscription WHERE subname LIKE 'citus%')
                      + (SELECT count(*) FROM pg_publication WHERE pubname LIKE 'citus%')
                 """, as: Int.self)
-            #expect(leftovers == 0, "replication slots, subscriptions and publications left on \(node.name) after \(context)")
+            #expect(leftovers == 0, "replication slots, subscriptions and publications left on \(node.name) after \(context)", sourceLocation: sourceLocation)
         }
         for node in cluster.workerNodes {
             #expect(try cluster.shardTableCount(on: node) == cluster.distributedShards(on: node.name),
-                    "shard tables on \(node.name) match the metadata after \(context)")
+                    "shard tables on \(node.name) match the metadata after \(context)", sourceLocation: sourceLocation)
         }
     }
 

@@ -33,9 +33,9 @@ struct JobFaultTests {
             """, as: String.self)
     }
 
-    func expectBalanced() throws {
+    func expectBalanced(sourceLocation: SourceLocation = #_sourceLocation) throws {
         let counts = try cluster.placements(of: "orders").shardsByNode
-        #expect(counts.count == cluster.configuration.workers.count && counts.values.max()! - counts.values.min()! <= 1, "\(counts)")
+        #expect(counts.count == cluster.configuration.workers.count && counts.values.max()! - counts.values.min()! <= 1, "\(counts)", sourceLocation: sourceLocation)
     }
 
     @Test("A rebalance wait the suite gives up on: the job it leaves running is stopped, and no slot, subscription, publication or role is left on any node",

@@ -95,36 +95,37 @@ struct ToolReshardTests {
     /// job runs its plan's list as is, while citus_drain_node plans again and picks among equally
     /// good targets in its own order (seen here: same shards, same totals per node, shard groups
     /// paired with the other node).
-    private func planThenRun(_ scenario: String, _ extra: String..., exactTargets: Bool) throws {
+    private func planThenRun(_ scenario: String, _ extra: String..., exactTargets: Bool,
+                             sourceLocation: SourceLocation = #_sourceLocation) throws {
         let snapshot = try metadataSnapshot()
         let dry = try citusVerifyArray(["reshard", scenario, "--dry-run", "--json"] + extra)
-        #expect(dry.status == 0, "\(dry)")
-        let plan = try #require(try JSONDecoder().decode(PlannedPlan.self, from: Data(dry.output.utf8)).plannedMoves)
-        #expect(!plan.isEmpty, "there is something to move: \(dry)")
-        #expect(try metadataSnapshot() == snapshot, "the dry run changed nothing, on the coordinator or any worker")
+        #expect(dry.status == 0, "\(dry)", sourceLocation: sourceLocation)
+        let plan = try #require(try JSONDecoder().decode(PlannedPlan.self, from: Data(dry.output.utf8)).plannedMoves, sourceLocation: sourceLocation)
+        #expect(!plan.isEmpty, "there is something to move: \(dry)", sourceLocation: sourceLocation)
+        #expect(try metadataSnapshot() == snapshot, "the dry run changed nothing, on the coordinator or any worker", sourceLocation: sourceLocation)
 
         let before = try shardNodes()
         let run = try citusVerifyArray(["reshard", scenario] + extra)
-        #expect(run.status == 0, "\(run)")
+        #expect(run.status == 0, "\(run)", sourceLocation: sourceLocation)
         let after = try shardNodes()
         let moved = Dictionary(uniqueKeysWithValues: before.compactMap { shard, node in
             after[shard].flatMap { $0 != node ? (shard, $0) : nil }
         })
         let planned = Dictionary(uniqueKeysWithValues: plan.map { ($0.shardID, $0.target) })
-        #expect(Set(moved.keys) == Set(planned.keys), "the \(scenario) moved exactly the planned shards")
+        #expect(Set(moved.keys) == Set(planned.keys), "the \(scenario) moved exactly the planned shards", sourceLocation: sourceLocation)
         func perNode(_ targets: [Int64: String]) -> [String: Int] { targets.values.reduce(into: [:]) { $0[$1, default: 0] += 1 } }
         if exactTargets {
-            #expect(moved == planned, "the \(scenario) moved each planned shard to its planned node")
+            #expect(moved == planned, "the \(scenario) moved each planned shard to its planned node", sourceLocation: sourceLocation)
         } else if cluster.configuration.workers.count <= 3 {
-            #expect(perNode(moved) == perNode(planned), "each node received as many shards as planned")
+            #expect(perNode(moved) == perNode(planned), "each node received as many shards as planned", sourceLocation: sourceLocation)
         } else {
             // With more than two nodes to choose from, the drain's own choice among equally good
             // targets decides which nodes receive (seen with five workers: the plan said worker4
             // and worker5, the drain chose worker1 and worker3); the shares are the plan's.
-            #expect(perNode(moved).values.sorted() == perNode(planned).values.sorted(), "the nodes received the planned shares")
+            #expect(perNode(moved).values.sorted() == perNode(planned).values.sorted(), "the nodes received the planned shares", sourceLocation: sourceLocation)
         }
         #expect(run.errorOutput.contains("\(scenario) progress: ") && run.errorOutput.contains(" done"),
-                "live progress (tasks done of the total) on standard error: \(run)")
+                "live progress (tasks done of the total) on standard error: \(run)", sourceLocation: sourceLocation)
         Evidence.note("reshard \(scenario) --dry-run: \(plan.count) moves planned, \(plan.reduce(0) { $0 + $1.bytes }) bytes; the \(scenario) then moved exactly those")
     }
 
