@@ -61,7 +61,7 @@ struct BenchScale: ParsableCommand {
         }
         let scales = scaleList.sorted()
         let need = ScaleBenchmark.requirement(scale: scales.last!)
-        let folder = cluster.configuration.localClusterDirectory ?? (try? cluster.sqlValue("SHOW data_directory", as: String.self)) ?? "/"
+        let folder = cluster.configuration.localClusterDirectory ?? (try? cluster.coordinator.value("SHOW data_directory", as: String.self)) ?? "/"
         if let free = ScaleBenchmark.freeBytes(at: folder) {
             if let refusal = ScaleBenchmark.diskRefusal(scales: scales, free: free, where: folder) {
                 throw ToolError(refusal)

@@ -97,10 +97,8 @@ extension LoadReport {
             var seconds: Double, connections: Int, committed: Int, ordersPerSecond: Double
             var errorsBySQLState: [String: Int], inDoubt: Int, latencyMilliseconds: LatencySummary
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let summary = Summary(seconds: seconds, connections: connections, committed: committed, ordersPerSecond: ordersPerSecond,
                               errorsBySQLState: errorsBySQLState, inDoubt: inDoubt, latencyMilliseconds: latency)
-        return String(decoding: try encoder.encode(summary), as: UTF8.self)
+        return try JSONOutput.encode(summary)
     }
 }

@@ -160,9 +160,7 @@ struct Reshard: ParsableCommand {
             }
         } catch let error where cancellation.isCancelled {
             display.finish()
-            let state = scenario == .rebalance ? (try? cluster.sqlValue("""
-                SELECT coalesce((SELECT state::text FROM pg_dist_background_job WHERE job_type = 'rebalance' ORDER BY job_id DESC LIMIT 1), 'none')
-                """, as: String.self)) ?? "unknown" : nil
+            let state = scenario == .rebalance ? (try? cluster.lastRebalanceJobState()) ?? "unknown" : nil
             FileHandle.standardError.write(Data("\(scenario.rawValue): stopped on request\(state.map { "; the rebalance job is \($0)" } ?? ""); shards per node now as below; run it again to finish (\(error))\n".utf8))
             // A task of the stopped job may still run: citus_rebalance_stop() as a task starts
             // misses it (Cluster.runningRebalanceTasks). Wait for it a while; if it still runs,

@@ -22,9 +22,7 @@ struct Stats: ParsableCommand {
     func run() throws {
         let stats = try ClusterAccess.open().shardStatistics()
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(stats), as: UTF8.self))
+            print(try JSONOutput.encode(stats))
             return
         }
         print("Shards per node")

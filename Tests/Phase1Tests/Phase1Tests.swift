@@ -52,7 +52,7 @@ struct Phase1Tests {
     @Test("10 regions, 1,000 users and 10,000 orders seeded (per unit of scale), with their order items", .proves(.ordersSeeded))
     func rowCounts() throws {
         let counts = try Dictionary(uniqueKeysWithValues: Cluster.tables.map {
-            ($0, try cluster.sqlValue("SELECT count(*) FROM \(SQLIdentifier.quote($0))", as: Int.self))
+            ($0, try cluster.coordinator.value("SELECT count(*) FROM \(SQLIdentifier.quote($0))", as: Int.self))
         })
         // The checklist's figures, written here: not the generator's constants, which a change to
         // the generator would move along with the data.
@@ -60,7 +60,7 @@ struct Phase1Tests {
         #expect(counts["users"] == 1_000 * data.scale)
         #expect(counts["orders"] == 10_000 * data.scale)
         #expect(counts["order_items"] == data.items.count)
-        #expect(try cluster.sqlValue("SELECT count(DISTINCT region_code) FROM users", as: Int.self) == 10)
+        #expect(try cluster.coordinator.value("SELECT count(DISTINCT region_code) FROM users", as: Int.self) == 10)
         Evidence.note("rows: " + Cluster.tables.map { "\($0) \(counts[$0] ?? -1)" }.joined(separator: ", "))
     }
 
@@ -83,7 +83,7 @@ struct Phase1Tests {
         let expected = ["users": data.users.map(\.id).max()!, "orders": data.orders.map(\.id).max()!, "order_items": data.items.map(\.id).max()!]
         for (table, largest) in expected.sorted(by: { $0.key < $1.key }) {
             // NULL when the sequence was never advanced (setval with is_called false, or no setval).
-            let last = try cluster.sqlRow("SELECT pg_sequence_last_value(pg_get_serial_sequence($1, 'id')::regclass) AS last_value",
+            let last = try cluster.coordinator.row("SELECT pg_sequence_last_value(pg_get_serial_sequence($1, 'id')::regclass) AS last_value",
                                           [table]).optional("last_value", as: Int.self)
             #expect(last == largest, "\(table)'s sequence stands at \(last.map(String.init) ?? "nothing (never advanced)"), the seed's largest id is \(largest)")
         }
@@ -91,7 +91,7 @@ struct Phase1Tests {
 
     @Test("20% of users generate 80% of orders (measured in the database)", .proves(.ordersSeeded))
     func skew() throws {
-        let share = try cluster.sqlValue("""
+        let share = try cluster.coordinator.value("""
             WITH per_user AS (
                 SELECT u.id, count(o.id) AS orders FROM users u LEFT JOIN orders o ON o.user_id = u.id GROUP BY u.id
             ), ranked AS (
@@ -101,7 +101,7 @@ struct Phase1Tests {
             """, as: Double.self)
         #expect(share >= 0.78, "the busiest fifth of users placed \(share * 100)% of the orders")
         #expect(abs(share - data.shareOfOrdersFromTopFifthOfUsers) < 1e-9)
-        let heavyOrders = try cluster.sqlValue("SELECT count(*) FROM orders WHERE user_id = ANY($1::bigint[])",
+        let heavyOrders = try cluster.coordinator.value("SELECT count(*) FROM orders WHERE user_id = ANY($1::bigint[])",
                                                [data.heavyUserIDs.sorted()], as: Int.self)
         #expect(heavyOrders == Int(Double(data.orders.count) * SeedData.heavyOrderShare))
         Evidence.note(String(format: "the busiest 20%% of users placed %.1f%% of the orders", share * 100))
@@ -110,26 +110,26 @@ struct Phase1Tests {
     @Test("Citus extension NOT created yet on the coordinator", .proves(.citusNotCreated))
     func citusNotCreated() throws {
         #expect(try !cluster.hasExtension("citus"))
-        #expect(try cluster.sqlValue("SELECT count(*) FROM pg_extension WHERE extname LIKE 'citus%'", as: Int.self) == 0)
-        Evidence.note("extensions: " + (try cluster.sqlRows("SELECT extname FROM pg_extension ORDER BY 1").map { try $0.get("extname", as: String.self) }.joined(separator: ", ")))
+        #expect(try cluster.coordinator.value("SELECT count(*) FROM pg_extension WHERE extname LIKE 'citus%'", as: Int.self) == 0)
+        Evidence.note("extensions: " + (try cluster.coordinator.rows("SELECT extname FROM pg_extension ORDER BY 1").map { try $0.get("extname", as: String.self) }.joined(separator: ", ")))
     }
 
     @Test("Baseline queries work correctly: totals, per-region counts and the heaviest tenant match the generator", .proves(.baselineQueries, .queriesAtEachPhase))
     func baselineQueries() throws {
-        let revenueCents = try cluster.sqlValue("SELECT (sum(amount) * 100)::bigint FROM orders", as: Int.self)
+        let revenueCents = try cluster.coordinator.value("SELECT (sum(amount) * 100)::bigint FROM orders", as: Int.self)
         #expect(revenueCents == data.totalAmountCents)
 
-        let byRegion = try cluster.sqlRows("SELECT region, count(*) AS orders FROM orders GROUP BY region")
+        let byRegion = try cluster.coordinator.rows("SELECT region, count(*) AS orders FROM orders GROUP BY region")
         #expect(try Dictionary(uniqueKeysWithValues: byRegion.map { (try $0.get("region", as: String.self), try $0.get("orders", as: Int.self)) })
                 == data.orderCountByRegion)
 
-        let heaviest = try cluster.sqlRow("SELECT user_id, count(*) AS orders FROM orders GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT 1")
+        let heaviest = try cluster.coordinator.row("SELECT user_id, count(*) AS orders FROM orders GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT 1")
         #expect(try heaviest.get("user_id", as: Int.self) == data.heaviestUser.id)
         #expect(try heaviest.get("orders", as: Int.self) == data.heaviestUser.orders)
 
         // One pass over each table (a correlated sum per order scanned a heavy tenant's items once
         // per order: 35 s at scale 100). An order without items counts as a mismatch too.
-        let itemsMatchAmounts = try cluster.sqlValue("""
+        let itemsMatchAmounts = try cluster.coordinator.value("""
             SELECT count(*) FROM orders o
             LEFT JOIN (SELECT user_id, order_id, sum(quantity * unit_price) AS total FROM order_items GROUP BY user_id, order_id) i
                    ON i.user_id = o.user_id AND i.order_id = o.id
@@ -151,7 +151,7 @@ struct Phase1Tests {
 
     @Test("The checksum sees a change in every column of every table, and an added, a deleted and a duplicated row", .proves(.integrityAfterEachPhase))
     func checksumSeesEveryChange() throws {
-        let report = try ChecksumSelfTest.run(on: cluster.coordinator)
+        let report = try ChecksumSelfTest.run(on: cluster.coordinator.connection)
         #expect(report.unseen.isEmpty, "changes the checksum did not see: \(report.unseen)")
         #expect(report.seen >= 26 + 3 * Cluster.tables.count, "\(report.seen) planted changes seen")
         Evidence.note("checksum self-test: \(report.seen) planted changes (each column of each table, added, deleted and duplicated rows), all seen")
@@ -166,9 +166,9 @@ struct Phase1Tests {
             #expect(error.description.contains("citus_verify.scale must be a whole number of at least 1"), "\(error)")
             session.close()
             for table in Cluster.tables {
-                #expect(try scratch.sqlValue("SELECT count(*) FROM \(table)", as: Int.self) == 0, "\(table) after a refused seed run")
+                #expect(try scratch.coordinator.value("SELECT count(*) FROM \(table)", as: Int.self) == 0, "\(table) after a refused seed run")
             }
-            let left = try scratch.sqlRows("""
+            let left = try scratch.coordinator.rows("""
                 SELECT relname::text AS name FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'
                 ORDER BY 1
                 """).map { try $0.get("name", as: String.self) }
@@ -201,7 +201,7 @@ struct Phase1Tests {
         for loader in [SeedLoader.sqlFile, .copy] {
             try cluster.withScratchDatabase(loader == .sqlFile ? "sqlfile" : "copy") { scratch in
                 switch loader {
-                case .sqlFile: try scratch.lifecycle.runSeedFile(seed: 10, scale: 2, on: scratch.coordinator)
+                case .sqlFile: try scratch.lifecycle.runSeedFile(seed: 10, scale: 2, on: scratch.coordinator.connection)
                 case .copy: try scratch.lifecycle.load(SeedGenerator(seed: 10, scale: 2))
                 }
                 #expect(try scratch.checksums() == expected.expectedChecksums, "\(loader)")

@@ -19,7 +19,7 @@ struct Phase2Tests {
         let version = try evidence.citusVersion
         #expect(version.hasPrefix("Citus "))
         // The extension's SQL version (13.2-1) names the release series the library (13.2.x) belongs to.
-        let installed = try cluster.sqlValue("SELECT split_part(extversion, '-', 1) FROM pg_extension WHERE extname = 'citus'", as: String.self)
+        let installed = try cluster.coordinator.value("SELECT split_part(extversion, '-', 1) FROM pg_extension WHERE extname = 'citus'", as: String.self)
         #expect(version.hasPrefix("Citus \(installed)."), "citus_version() '\(version)' vs extension \(installed)")
         Evidence.note(version)
     }
@@ -28,30 +28,30 @@ struct Phase2Tests {
     func workersRegistered() throws {
         let initial = cluster.configuration.initialWorkers.map(\.name).sorted()
         #expect(try evidence.activeWorkers.sorted() == initial)
-        let active = try cluster.sqlRows("SELECT node_name, node_port FROM citus_get_active_worker_nodes()").map {
+        let active = try cluster.coordinator.rows("SELECT node_name, node_port FROM citus_get_active_worker_nodes()").map {
             cluster.workerName(host: try $0.get("node_name"), port: try $0.get("node_port"))
         }
         #expect(active.sorted() == initial)
         // 11 registers the workers in the configured order, and lists the active ones in node order.
         let configured = cluster.configuration.initialWorkers.map(\.registeredAddress)
-        let registered = try cluster.sqlRows("SELECT nodename, nodeport FROM pg_dist_node WHERE groupid <> 0 ORDER BY nodeid").map {
+        let registered = try cluster.coordinator.rows("SELECT nodename, nodeport FROM pg_dist_node WHERE groupid <> 0 ORDER BY nodeid").map {
             NodeAddress(host: try $0.get("nodename"), port: try $0.get("nodeport"))
         }
         #expect(registered == configured, "registered in the order of the configuration")
         let nodeOrder = try cluster.inNodeOrder(configured).map { cluster.workerName(host: $0.host, port: $0.port) }
         #expect(try evidence.activeWorkers == nodeOrder, "11's active_workers in node order")
         let kept = cluster.configuration.addedWorker.registeredAddress
-        #expect(try cluster.sqlValue("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
+        #expect(try cluster.coordinator.value("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
                                      [kept.host, kept.port], as: Int.self) == 0)
         // Every node can reach every other node (the check Citus itself offers).
-        let unhealthy = try cluster.sqlValue("SELECT count(*) FROM citus_check_cluster_node_health() WHERE result IS DISTINCT FROM true", as: Int.self)
+        let unhealthy = try cluster.coordinator.value("SELECT count(*) FROM citus_check_cluster_node_health() WHERE result IS DISTINCT FROM true", as: Int.self)
         #expect(unhealthy == 0)
         Evidence.note("active workers: \(active.sorted().joined(separator: ", ")); citus_check_cluster_node_health: \(unhealthy) unhealthy pairs")
     }
 
     @Test("Tables distributed across workers: orders and order_items hash-distributed on user_id, colocated", .proves(.tablesDistributed))
     func tablesDistributed() throws {
-        let rows = try cluster.sqlRows("""
+        let rows = try cluster.coordinator.rows("""
             SELECT logicalrelid::text AS table_name, partmethod, column_to_column_name(logicalrelid, partkey) AS column, colocationid
             FROM pg_dist_partition WHERE logicalrelid IN ('orders'::regclass, 'order_items'::regclass)
             ORDER BY 1
@@ -67,13 +67,13 @@ struct Phase2Tests {
 
     @Test("regions is a reference table with a placement on every node", .proves(.tablesDistributed))
     func regionsIsReference() throws {
-        #expect(try cluster.sqlValue("SELECT citus_table_type FROM citus_tables WHERE table_name = 'regions'::regclass", as: String.self) == "reference")
-        let nodesWithRegions = try cluster.sqlValue("""
+        #expect(try cluster.coordinator.value("SELECT citus_table_type FROM citus_tables WHERE table_name = 'regions'::regclass", as: String.self) == "reference")
+        let nodesWithRegions = try cluster.coordinator.value("""
             SELECT count(DISTINCT (nodename, nodeport)) FROM citus_shards WHERE table_name = 'regions'::regclass
             """, as: Int.self)
-        let nodes = try cluster.sqlValue("SELECT count(*) FROM pg_dist_node WHERE noderole = 'primary' AND isactive", as: Int.self)
+        let nodes = try cluster.coordinator.value("SELECT count(*) FROM pg_dist_node WHERE noderole = 'primary' AND isactive", as: Int.self)
         #expect(nodesWithRegions == nodes)
-        #expect(try cluster.sqlValue("SELECT count(*) FROM run_command_on_workers('SELECT count(*) FROM regions') WHERE result::int = 10", as: Int.self)
+        #expect(try cluster.coordinator.value("SELECT count(*) FROM run_command_on_workers('SELECT count(*) FROM regions') WHERE result::int = 10", as: Int.self)
                 == cluster.configuration.initialWorkers.count)
         Evidence.note("regions: reference table, a placement on each of \(nodes) nodes")
     }
@@ -87,12 +87,12 @@ struct Phase2Tests {
         for placements in [orders, items] {
             #expect(placements.total == shardCount, "\(placements)")
             #expect(Set(placements.shardsByNode.keys) == Set(cluster.configuration.initialWorkers.map(\.name)), "\(placements)")
-            #expect(try cluster.sqlValue("SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = $1::regclass", [placements.table], as: Int.self) == shardCount)
+            #expect(try cluster.coordinator.value("SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = $1::regclass", [placements.table], as: Int.self) == shardCount)
         }
         #expect(orders.shardsByNode == items.shardsByNode)
         // Colocation, shard by shard: the i-th shards of orders and order_items cover the same hash
         // range and sit on the same node.
-        let misplaced = try cluster.sqlValue("""
+        let misplaced = try cluster.coordinator.value("""
             SELECT count(*) FROM citus_shards o
             JOIN pg_dist_shard so ON so.shardid = o.shardid
             JOIN pg_dist_shard si ON si.logicalrelid = 'order_items'::regclass AND si.shardminvalue = so.shardminvalue
@@ -128,7 +128,7 @@ struct Phase2Tests {
         // regions' ten leftover rows stay: Citus refuses to truncate them while users references
         // regions (see sql/sharding/13_create_reference_table.sql).
         for table in ["orders", "order_items"] {
-            let bytes = try cluster.sqlValue("SELECT (pg_stat_file(pg_relation_filepath($1::regclass))).size", [table], as: Int.self)
+            let bytes = try cluster.coordinator.value("SELECT (pg_stat_file(pg_relation_filepath($1::regclass))).size", [table], as: Int.self)
             #expect(bytes == 0, "the coordinator's shell table \(table) still holds \(bytes) bytes of pre-distribution rows")
         }
     }
@@ -139,7 +139,7 @@ struct Phase2Tests {
         let plan = try cluster.plan("SELECT id, amount FROM orders WHERE user_id = \(tenant)", analyze: true)
         #expect(plan.citusExecutor == "Adaptive", "\(plan)")
         #expect(plan.taskCount == 1, "\(plan)")
-        let holder = try cluster.sqlRow("""
+        let holder = try cluster.coordinator.row("""
             SELECT nodename, nodeport FROM citus_shards
             WHERE shardid = get_shard_id_for_distribution_column('orders', $1::bigint)
             """, [tenant])
@@ -150,7 +150,7 @@ struct Phase2Tests {
 
     @Test("EXPLAIN shows a cross-shard aggregate fanning out to one task per shard", .proves(.explainDistributed))
     func multiShardExecution() throws {
-        let shards = try cluster.sqlValue("SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = 'orders'::regclass", as: Int.self)
+        let shards = try cluster.coordinator.value("SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = 'orders'::regclass", as: Int.self)
         let plan = try cluster.plan("SELECT status, count(*), sum(amount) FROM orders GROUP BY status", analyze: true)
         #expect(plan.citusExecutor == "Adaptive", "\(plan)")
         #expect(plan.taskCount == shards, "\(plan)")
@@ -159,7 +159,7 @@ struct Phase2Tests {
 
     @Test("Reference and colocated joins are pushed down to the shards without repartitioning", .proves(.explainDistributed))
     func pushedDownJoins() throws {
-        let shards = try cluster.sqlValue("SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = 'orders'::regclass", as: Int.self)
+        let shards = try cluster.coordinator.value("SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = 'orders'::regclass", as: Int.self)
         let reference = try cluster.plan("SELECT r.currency, count(*) FROM orders o JOIN regions r ON r.code = o.region GROUP BY r.currency")
         let colocated = try cluster.plan("SELECT count(*) FROM orders o JOIN order_items i ON i.user_id = o.user_id AND i.order_id = o.id")
         for plan in [reference, colocated] {

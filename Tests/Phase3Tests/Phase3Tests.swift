@@ -70,7 +70,7 @@ struct Phase3Tests {
     @Test("Isolation took order_items along: the tenant's items sit in a colocated single-tenant shard", .proves(.tenantIsolation))
     func isolationKeptColocation() throws {
         let tenant = evidence.isolation.tenant
-        let shards = try cluster.sqlRows("""
+        let shards = try cluster.coordinator.rows("""
             SELECT s.logicalrelid::text AS table_name, s.shardminvalue::bigint AS min, s.shardmaxvalue::bigint AS max, p.nodename, p.nodeport
             FROM pg_dist_shard s JOIN citus_shards p ON p.shardid = s.shardid
             WHERE s.shardid IN (get_shard_id_for_distribution_column('orders', $1::bigint),
@@ -82,7 +82,7 @@ struct Phase3Tests {
             #expect(try shard.get("max", as: Int64.self) == evidence.isolation.tenantHash, "\(shard)")
         }
         #expect(Set(try shards.map { "\(try $0.get("nodename", as: String.self)):\(try $0.get("nodeport", as: Int.self))" }).count == 1)
-        let items = try cluster.sqlValue("SELECT count(*) FROM order_items WHERE user_id = $1", [tenant], as: Int.self)
+        let items = try cluster.coordinator.value("SELECT count(*) FROM order_items WHERE user_id = $1", [tenant], as: Int.self)
         #expect(items == phase.seedData.items.filter { $0.userID == tenant }.count)
     }
 
@@ -90,9 +90,9 @@ struct Phase3Tests {
     func isolatedTenantQueries() throws {
         let data = phase.seedData
         let tenant = evidence.isolation.tenant
-        #expect(try cluster.sqlValue("SELECT count(*) FROM orders WHERE user_id <> $1", [tenant], as: Int.self)
+        #expect(try cluster.coordinator.value("SELECT count(*) FROM orders WHERE user_id <> $1", [tenant], as: Int.self)
                 == data.orders.count - data.heaviestUser.orders)
-        #expect(try cluster.sqlValue("SELECT count(DISTINCT user_id) FROM orders", as: Int.self) == Set(data.orders.map(\.userID)).count)
+        #expect(try cluster.coordinator.value("SELECT count(DISTINCT user_id) FROM orders", as: Int.self) == Set(data.orders.map(\.userID)).count)
         let plan = try cluster.plan("SELECT * FROM orders WHERE user_id = \(tenant)", analyze: true)
         #expect(plan.taskCount == 1, "\(plan)")
         #expect(plan.lines.contains { $0.contains("orders_\(evidence.isolation.shardAfter)") }, "\(plan)")
@@ -151,7 +151,7 @@ struct Phase3Tests {
         let job = try rebalance.row("job_state")
         #expect(try job.get("state", as: String.self) == "finished")
         // The job the file waited on is the last rebalance job Citus recorded, finished.
-        let lastJob = try cluster.sqlRow("""
+        let lastJob = try cluster.coordinator.row("""
             SELECT job_id, state::text AS state FROM pg_dist_background_job WHERE job_type = 'rebalance' ORDER BY job_id DESC LIMIT 1
             """)
         #expect(try job.get("job_id", as: Int64.self) == lastJob.get("job_id", as: Int64.self) && lastJob.get("state", as: String.self) == "finished",
@@ -202,7 +202,7 @@ struct Phase3Tests {
         #expect(evidence.afterDrain.shards(on: drained) == 0, "\(evidence.afterDrain)")
         #expect(evidence.afterDrain.total == evidence.isolation.orderShardCountAfter, "\(evidence.afterDrain)")
         let drained = try cluster.configuration.worker(evidence.drainedWorker).registeredAddress
-        #expect(try cluster.sqlValue("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
+        #expect(try cluster.coordinator.value("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
                                      [drained.host, drained.port], as: Int.self) == 0)
         #expect(!evidence.drain.progress.isEmpty, "the drain's moves showed in get_rebalance_progress()")
         Evidence.note("orders shards per node after draining \(evidence.drainedWorker): \(evidence.afterDrain); \(evidence.drain)")
@@ -234,7 +234,7 @@ struct Phase3Tests {
         for step in evidence.steps {
             #expect(step.pendingCleanup == 0, "pg_dist_cleanup records after \(step.step)")
         }
-        for worker in cluster.workerNodes {
+        for worker in cluster.workers {
             let row = try worker.row("""
                 SELECT (SELECT count(*) FROM pg_replication_slots) AS slots,
                        (SELECT count(*) FROM pg_subscription) AS subscriptions,

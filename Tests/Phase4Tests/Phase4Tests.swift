@@ -17,9 +17,9 @@ struct Phase4Tests {
     @Test("Table converted to regular PostgreSQL: no lifecycle table is a Citus table any more", .proves(.convertedToRegular))
     func tablesAreRegular() throws {
         for table in Cluster.tables {
-            #expect(try cluster.sqlValue("SELECT count(*) FROM pg_dist_partition WHERE logicalrelid = $1::regclass", [table], as: Int.self) == 0,
+            #expect(try cluster.coordinator.value("SELECT count(*) FROM pg_dist_partition WHERE logicalrelid = $1::regclass", [table], as: Int.self) == 0,
                     "\(table) is still in pg_dist_partition")
-            #expect(try cluster.sqlValue("SELECT relkind::text FROM pg_class WHERE oid = $1::regclass", [table], as: String.self) == "r")
+            #expect(try cluster.coordinator.value("SELECT relkind::text FROM pg_class WHERE oid = $1::regclass", [table], as: String.self) == "r")
         }
     }
 
@@ -27,10 +27,10 @@ struct Phase4Tests {
     func citusMetadataEmpty() throws {
         #expect(evidence.citusTablesLeft == 0)
         #expect(evidence.shardsLeft == 0)
-        #expect(try cluster.sqlValue("SELECT count(*) FROM citus_tables", as: Int.self) == 0)
-        #expect(try cluster.sqlValue("SELECT count(*) FROM pg_dist_shard", as: Int.self) == 0)
-        #expect(try cluster.sqlValue("SELECT count(*) FROM pg_dist_partition", as: Int.self) == 0)
-        Evidence.note("citus_tables: \(try cluster.sqlValue("SELECT count(*) FROM citus_tables", as: Int.self)) rows, pg_dist_shard: \(try cluster.sqlValue("SELECT count(*) FROM pg_dist_shard", as: Int.self)) rows")
+        #expect(try cluster.coordinator.value("SELECT count(*) FROM citus_tables", as: Int.self) == 0)
+        #expect(try cluster.coordinator.value("SELECT count(*) FROM pg_dist_shard", as: Int.self) == 0)
+        #expect(try cluster.coordinator.value("SELECT count(*) FROM pg_dist_partition", as: Int.self) == 0)
+        Evidence.note("citus_tables: \(try cluster.coordinator.value("SELECT count(*) FROM citus_tables", as: Int.self)) rows, pg_dist_shard: \(try cluster.coordinator.value("SELECT count(*) FROM pg_dist_shard", as: Int.self)) rows")
     }
 
     @Test("Nothing of the distributed tables is left on any node: no shard table, cleanup record, replication object or prepared transaction (the workers' id sequences are citusdata/citus#6695, known)", .proves(.citusTablesEmpty))
@@ -51,7 +51,7 @@ struct Phase4Tests {
     func dataConsolidated() throws {
         let checksums = try cluster.checksums()
         #expect(checksums == phase.baseline.checksums)
-        let bytes = try cluster.sqlValue("SELECT (pg_stat_file(pg_relation_filepath('orders'))).size", as: Int.self)
+        let bytes = try cluster.coordinator.value("SELECT (pg_stat_file(pg_relation_filepath('orders'))).size", as: Int.self)
         #expect(bytes > 0, "orders' rows are stored in the coordinator's own table file")
         Evidence.note("checksums on the coordinator: " + checksums.map(\.description).joined(separator: "; "))
     }
@@ -76,13 +76,13 @@ struct Phase4Tests {
 
     @Test("New rows still get fresh ids: the sequences kept counting through the lifecycle")
     func sequencesContinue() throws {
-        let c = try cluster.coordinator
+        let c = cluster.coordinator
         try c.execute("BEGIN")
         defer { _ = try? c.execute("ROLLBACK") }
-        let id = try c.query("""
+        let id = try c.value("""
             INSERT INTO orders (user_id, region, product_id, quantity, amount, status, created_at, updated_at)
             VALUES (1, 'us-east', 1, 1, 1.00, 'pending', now(), now()) RETURNING id
-            """).single().get(0, as: Int.self)
+            """, as: Int.self)
         #expect(id > phase.seedData.orders.count)
     }
 

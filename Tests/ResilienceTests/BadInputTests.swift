@@ -21,15 +21,15 @@ struct BadInputTests {
     func seedLoadFailure() throws {
         try cluster.withScratchDatabase("seed_failure") { scratch in
             // A user already there: the slice holding user 1,500 (1,001-2,000) hits its key.
-            try scratch.coordinatorNode.execute("INSERT INTO regions VALUES ('zz-none', 'None', 'UTC', 'XXX')")
-            try scratch.coordinatorNode.execute("INSERT INTO users (id, email, name, region_code, tier, created_at) VALUES (1500, 'x', 'x', 'zz-none', 'free', now())")
+            try scratch.coordinator.execute("INSERT INTO regions VALUES ('zz-none', 'None', 'UTC', 'XXX')")
+            try scratch.coordinator.execute("INSERT INTO users (id, email, name, region_code, tier, created_at) VALUES (1500, 'x', 'x', 'zz-none', 'free', now())")
             let error = try #require(throws: SeedLoadFailed.self) {
                 try ParallelSeedLoad(streams: 2, sliceRows: 1_000).load(SeedGenerator(seed: 1, scale: 2), into: scratch)
             }
             #expect(error.slice == 1, "the second users slice, 1001...2000: \(error)")
             #expect(error.description.contains("slice 2 on COPY stream") && error.description.contains("duplicate key"), "\(error)")
             for table in Cluster.tables {
-                #expect(try scratch.coordinatorNode.value("SELECT count(*) FROM \(table)", as: Int.self) == 0, "\(table) emptied")
+                #expect(try scratch.coordinator.value("SELECT count(*) FROM \(table)", as: Int.self) == 0, "\(table) emptied")
             }
         }
     }
@@ -79,7 +79,7 @@ struct BadInputTests {
     func sqlSyntaxError() throws {
         let script = try SQLScript(name: "sql/broken.sql", text: "SELECT 1;\n\n-- a comment\nSELEC 2;\nSELECT 3;\n")
         let before = try ClusterFingerprint(of: cluster)
-        let error = try #require(throws: DatabaseError.self) { try timed("syntax error") { try cluster.coordinator.run(script) } }
+        let error = try #require(throws: DatabaseError.self) { try timed("syntax error") { try cluster.coordinator.connection.run(script) } }
         #expect(error.sqlState == "42601")
         #expect(error.description.hasPrefix("sql/broken.sql:4: coordinator"), "\(error)")
         #expect(try ClusterFingerprint(of: cluster) == before)
@@ -124,17 +124,17 @@ struct CitusBadInputTests {
     func drainingTheLastWorker() throws {
         let first = cluster.configuration.workers[0]
         // Only the first worker may hold shards: every other registered worker is marked as not taking any.
-        let others = try cluster.sqlRows("""
+        let others = try cluster.coordinator.rows("""
             SELECT nodename, nodeport FROM pg_dist_node WHERE groupid <> 0 AND NOT (nodename = $1 AND nodeport = $2)
             """, [first.registeredAddress.host, first.registeredAddress.port]).map {
             (try $0.get("nodename", as: String.self), try $0.get("nodeport", as: Int.self))
         }
         for (host, port) in others {
-            try cluster.sqlRow("SELECT citus_set_node_property($1, $2, 'shouldhaveshards', false)", [host, port])
+            try cluster.coordinator.execute("SELECT citus_set_node_property($1, $2, 'shouldhaveshards', false)", [host, port])
         }
         defer {
             for (host, port) in others {
-                _ = try? cluster.sqlRow("SELECT citus_set_node_property($1, $2, 'shouldhaveshards', true)", [host, port])
+                _ = try? cluster.coordinator.row("SELECT citus_set_node_property($1, $2, 'shouldhaveshards', true)", [host, port])
             }
         }
         let message = try refused { _ = try cluster.lifecycle.drain(first) }

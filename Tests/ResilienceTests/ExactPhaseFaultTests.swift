@@ -50,7 +50,7 @@ struct ExactPhaseFaultTests {
             run = try cluster.lifecycle.moveHeld(shard, to: target, at: point, writers: .ledger(seed: 20)) { pid in
                 switch fault {
                 case .targetStopped, .sourceStopped: try local.kill(stopped!.name)
-                case .moveTerminated: _ = try cluster.sqlValue("SELECT pg_terminate_backend($1::int)", [pid], as: Bool.self)
+                case .moveTerminated: _ = try cluster.coordinator.value("SELECT pg_terminate_backend($1::int)", [pid], as: Bool.self)
                 }
             }
         } catch {

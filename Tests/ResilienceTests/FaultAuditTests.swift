@@ -14,7 +14,7 @@ struct FaultAuditTests {
     func seesEachPlantedLeftover() throws {
         try cluster.lifecycle.ensure(.distributed)
         #expect(try FaultAudit.run(on: cluster).isClean, "clean before anything is planted")
-        let nodes = cluster.workerNodes
+        let nodes = cluster.workers
         let (a, b) = (nodes[0], nodes[1 % nodes.count])
         let plants: [(node: Node, plant: String, undo: String, expect: String)] = [
             (a, "CREATE TABLE public.orders_999999 (id int)", "DROP TABLE public.orders_999999", "shard tables of orders/order_items"),

@@ -37,7 +37,7 @@ struct FaultTests {
                 """, as: Int.self)
             #expect(leftovers == 0, "replication slots, subscriptions and publications left on \(node.name) after \(context)", sourceLocation: sourceLocation)
         }
-        for node in cluster.workerNodes {
+        for node in cluster.workers {
             #expect(try cluster.shardTableCount(on: node) == cluster.distributedShards(on: node.name),
                     "shard tables on \(node.name) match the metadata after \(context)", sourceLocation: sourceLocation)
         }
@@ -94,7 +94,7 @@ struct FaultTests {
                 try cluster.lifecycle.rebalance(timeLimit: .seconds(120), settings: ["application_name": application]) { line in
                     guard line.hasPrefix("move"), !dropped.withLock({ $0 }) else { return }
                     dropped.withLock { $0 = true }
-                    _ = try? cluster.sqlValue("SELECT bool_or(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1",
+                    _ = try? cluster.coordinator.value("SELECT bool_or(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1",
                                               [application], as: Bool.self)
                 }
             }

@@ -27,12 +27,6 @@ struct JobFaultTests {
         try cluster.lifecycle.prepareHeldMove(from: cluster.configuration.workers[0])
     }
 
-    func jobState() throws -> String {
-        try cluster.sqlValue("""
-            SELECT coalesce((SELECT state::text FROM pg_dist_background_job WHERE job_type = 'rebalance' ORDER BY job_id DESC LIMIT 1), 'none')
-            """, as: String.self)
-    }
-
     func expectBalanced(sourceLocation: SourceLocation = #_sourceLocation) throws {
         let counts = try cluster.placements(of: "orders").shardsByNode
         #expect(counts.count == cluster.configuration.workers.count && counts.values.max()! - counts.values.min()! <= 1, "\(counts)", sourceLocation: sourceLocation)
@@ -52,13 +46,13 @@ struct JobFaultTests {
             try pause.waitUntilReached(timeLimit: .seconds(60))
             let outcome = waited.wait(.seconds(60)) ?? .failure(StepHung(step: "the rebalance wait"))
             // The wait is over; the job is not (citusdata/citus#7896). The suite stops it.
-            state.withLock { $0 = (try? jobState()) ?? "?" }
+            state.withLock { $0 = (try? cluster.lastRebalanceJobState()) ?? "?" }
             // The held move's executor is seen running (what the tool and the reset look for).
             let executors = try cluster.runningRebalanceTasks()
             #expect(executors.count == 1 && executors[0].query.hasPrefix("Citus Background Task Queue Executor"), "the held move's task: \(executors)")
-            try cluster.sqlRow("SELECT citus_rebalance_stop()")
+            try cluster.coordinator.execute("SELECT citus_rebalance_stop()")
             pause.release()
-            try cluster.coordinatorNode.poll("""
+            try cluster.coordinator.poll("""
                 SELECT count(*) FROM pg_dist_background_job WHERE job_type = 'rebalance' AND state NOT IN ('finished', 'cancelled', 'failed')
                 """, as: Int.self, every: .milliseconds(200), timeLimit: .seconds(60)) { $0 == 0 }
             // The job reads stopped; no task of it may still run (a stop as a task starts misses it).
@@ -70,7 +64,7 @@ struct JobFaultTests {
         #expect { try outcome.get() } throws: { error in
             error is OperationStalled || "\(error)".contains("57014")
         }
-        print("fault: after the timed-out wait the job was \(state.withLock { $0 }); then \(try jobState()) once stopped")
+        print("fault: after the timed-out wait the job was \(state.withLock { $0 }); then \(try cluster.lastRebalanceJobState()) once stopped")
         #expect(state.withLock { $0 } == "running", "the job outlived the wait (citusdata/citus#7896)")
         try cluster.lifecycle.expectRecovered(from: "the suite's wait timed out (4 s), before cutover", operation: "rebalance",
                                               outcome: outcome, writes: run.writes) {
@@ -95,12 +89,12 @@ struct JobFaultTests {
             let outcome = rebalance.wait(.seconds(60)) ?? .failure(StepHung(step: "the rebalance"))
             try local.start("coordinator")
             cluster.disconnectAll()
-            try cluster.coordinatorNode.poll("SELECT 1", as: Int.self, every: .milliseconds(200), timeLimit: .seconds(60)) { $0 == 1 }
+            try cluster.coordinator.poll("SELECT 1", as: Int.self, every: .milliseconds(200), timeLimit: .seconds(60)) { $0 == 1 }
             return outcome
         }
         let outcome = try run.get()
         #expect(throws: (any Error).self, "the client saw the crash") { try outcome.get() }
-        let state = try jobState()
+        let state = try cluster.lastRebalanceJobState()
         print("fault: after the coordinator's restart the rebalance job is \(state)")
         try cluster.lifecycle.expectRecovered(from: "the coordinator crashed (immediate shutdown), before cutover", operation: "rebalance",
                                               outcome: outcome, writes: run.writes, orphansAreAFinding: true) {
@@ -135,7 +129,7 @@ struct JobFaultTests {
         }
         let outcome = try run.get()
         #expect(throws: OperationCancelled.self, "the drain was stopped") { try outcome.get() }
-        let marked = try cluster.sqlValue("SELECT NOT shouldhaveshards FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
+        let marked = try cluster.coordinator.value("SELECT NOT shouldhaveshards FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
                                           [drained.registeredAddress.host, drained.registeredAddress.port], as: Bool.self)
         print("fault: the stopped drain left \(drained.name) \(marked ? "marked to hold no shards" : "still taking shards")")
         try cluster.lifecycle.expectRecovered(from: "the drain cancelled, before a cutover", operation: "drain \(drained.name)",

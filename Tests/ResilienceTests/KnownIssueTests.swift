@@ -33,7 +33,7 @@ struct KnownIssueTests {
             }
             if let finished = isolation.wait(Self.stallAfter) { return finished }
             // The watchdog: no result in time. What the split's subscriptions were doing, then stop it.
-            for node in cluster.workerNodes {
+            for node in cluster.workers {
                 let rows = (try? node.rows("""
                     SELECT subname::text AS subscription, coalesce(received_lsn::text, '-') AS received,
                            coalesce(latest_end_lsn::text, '-') AS applied, coalesce(last_msg_receipt_time::text, '-') AS last_message

@@ -28,11 +28,11 @@ struct LateTwoPhaseWriteTests {
         let slowed = try cluster.node(cluster.configuration.workers[1].name)
         // One tenant whose orders shard is on each worker: an order for each is a write to two nodes.
         func tenant(on node: Node) throws -> (id: Int, region: String, shard: String) {
-            let row = try cluster.coordinator.query("""
+            let row = try cluster.coordinator.row("""
                 SELECT u.id, u.region_code, shard_name('orders', p.shardid) AS shard
                 FROM users u JOIN pg_dist_shard_placement p ON p.shardid = get_shard_id_for_distribution_column('orders', u.id)
                 WHERE p.nodename = $1 AND p.nodeport = $2 ORDER BY u.id LIMIT 1
-                """, [node.registeredAddress.host, node.registeredAddress.port]).single()
+                """, [node.registeredAddress.host, node.registeredAddress.port])
             return (try row.get("id"), try row.get("region_code"), try row.get("shard"))
         }
         let first = try tenant(on: killed), second = try tenant(on: slowed)

@@ -17,7 +17,7 @@ struct LedgerCheckTests {
             // writers committed them, the DELETE and UPDATE would change nothing (seen on a loaded
             // machine: the check then found no loss, rightly).
             _ = try Polling.until(timeLimit: .seconds(30), what: "writers 1 and 2 committing their first orders") {
-                try cluster.sqlValue("SELECT count(*) FROM orders WHERE metadata ->> 'token' IN ('w1-1', 'w2-1')", as: Int.self) == 2 ? true : nil
+                try cluster.coordinator.value("SELECT count(*) FROM orders WHERE metadata ->> 'token' IN ('w1-1', 'w2-1')", as: Int.self) == 2 ? true : nil
             }
             try cluster.coordinator.execute("""
                 DELETE FROM order_items i USING orders o
@@ -47,7 +47,7 @@ struct LedgerCheckTests {
         let cluster = try Cluster.shared()
         try cluster.lifecycle.ensure(.distributed)
         // A seeded order stands in for a present write, a key no order has for a lost one.
-        let row = try cluster.sqlRow("SELECT id, user_id FROM orders ORDER BY id LIMIT 1")
+        let row = try cluster.coordinator.row("SELECT id, user_id FROM orders ORDER BY id LIMIT 1")
         func order(_ token: String, id: Int, user: Int) -> AcknowledgedOrder {
             AcknowledgedOrder(id: id, userID: user, region: "x", productID: 1, quantity: 1, amountCents: 1, token: token,
                               status: "pending", createdAt: 0, updatedAt: 0, items: [])
@@ -55,8 +55,8 @@ struct LedgerCheckTests {
         let user: Int = try row.get("user_id")
         let present = order("present", id: try row.get("id"), user: user), lost = order("lost", id: -1, user: user)
         let evidence = try LostWriteEvidence.collect(on: cluster, lost: ["present", "lost"], acknowledged: [present, lost])
-        let shard = try cluster.sqlValue("SELECT get_shard_id_for_distribution_column('orders', $1::bigint)", [user], as: Int.self)
-        let holder = try cluster.sqlValue("""
+        let shard = try cluster.coordinator.value("SELECT get_shard_id_for_distribution_column('orders', $1::bigint)", [user], as: Int.self)
+        let holder = try cluster.coordinator.value("""
             SELECT n.nodename || ':' || n.nodeport FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid) WHERE p.shardid = $1
             """, [shard], as: String.self)
         let worker = try #require(cluster.configuration.workers.first { "\($0.registeredAddress)" == holder })

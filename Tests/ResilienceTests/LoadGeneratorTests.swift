@@ -30,14 +30,14 @@ struct LoadGeneratorTests {
         let generator = LoadGenerator(cluster: cluster, options: options)
         let writers = BlockingWork("writers") { try generator.run() }
         _ = try? Polling.until(timeLimit: .seconds(60), every: .milliseconds(200), what: "writers past four kept windows") {
-            try cluster.sqlValue("SELECT count(*) FROM orders WHERE metadata ->> 'source' = 'load'", as: Int.self)
+            try cluster.coordinator.value("SELECT count(*) FROM orders WHERE metadata ->> 'source' = 'load'", as: Int.self)
                 > 4 * options.recentOrders ? true : nil
         }
         generator.stop()
         let report = try writers.value()
         #expect(report.acknowledged.isEmpty, "no list of acknowledged orders is handed back without a ledger")
         #expect(report.committed > 2 * 2 * options.recentOrders, "more orders than the writers kept: \(report.committed)")
-        let landed = try cluster.sqlValue("SELECT count(*) FROM orders WHERE metadata ->> 'source' = 'load'", as: Int.self)
+        let landed = try cluster.coordinator.value("SELECT count(*) FROM orders WHERE metadata ->> 'source' = 'load'", as: Int.self)
         #expect(landed == report.committed, "the count is the database's, not the kept window's")
         Evidence.note("load without ledger: \(report.committed) orders committed and found, at most \(2 * options.recentOrders) kept per writer")
     }

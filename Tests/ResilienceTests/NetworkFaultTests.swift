@@ -45,12 +45,12 @@ struct NetworkFaultTests {
         if scenario == .silentDuringCatchUp {
             // Citus's own bound on a catch-up that makes no progress (default two hours).
             try cluster.coordinator.execute("ALTER SYSTEM SET citus.logical_replication_timeout = '5s'")
-            try cluster.coordinator.query("SELECT pg_reload_conf()")
+            try cluster.coordinator.execute("SELECT pg_reload_conf()")
         }
         defer {
             if scenario == .silentDuringCatchUp {
                 _ = try? cluster.coordinator.execute("ALTER SYSTEM RESET citus.logical_replication_timeout")
-                _ = try? cluster.coordinator.query("SELECT pg_reload_conf()")
+                _ = try? cluster.coordinator.execute("SELECT pg_reload_conf()")
             }
         }
         let run = try cluster.lifecycle.moveHeld(shard, to: target, at: scenario.point, writers: .ledger(seed: 40),

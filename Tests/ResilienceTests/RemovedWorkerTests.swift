@@ -22,11 +22,11 @@ struct RemovedWorkerTests {
         try cluster.lifecycle.rebalance(timeLimit: .seconds(300))
         let drained = cluster.configuration.drainedWorker
         // One account on the worker about to be drained, the other on another worker.
-        let onDrained = try cluster.sqlValue("""
+        let onDrained = try cluster.coordinator.value("""
             SELECT min(u.id) FROM users u JOIN citus_shards s ON s.shardid = get_shard_id_for_distribution_column('orders', u.id)
             WHERE s.nodename = $1 AND s.nodeport = $2
             """, [drained.registeredAddress.host, drained.registeredAddress.port], as: Int.self)
-        let elsewhere = try cluster.sqlValue("""
+        let elsewhere = try cluster.coordinator.value("""
             SELECT min(u.id) FROM users u JOIN citus_shards s ON s.shardid = get_shard_id_for_distribution_column('orders', u.id)
             WHERE NOT (s.nodename = $1 AND s.nodeport = $2)
             """, [drained.registeredAddress.host, drained.registeredAddress.port], as: Int.self)
@@ -44,7 +44,7 @@ struct RemovedWorkerTests {
         let stall = String(format: "longest transfer stall %.2f s from %.2f s; the drain and removal ran from %.2f s to %.2f s",
                            report.longestGap, report.longestGapFrom, drainFrom, drainTo)
         print("removed worker: \(stall)")
-        try cluster.sqlRow("SELECT recover_prepared_transactions()")
+        try cluster.coordinator.execute("SELECT recover_prepared_transactions()")
         let balances = try transfers.check(report)
         // Writes not as acknowledged: 1 for a total that changed, plus how far each balance is off
         // beyond what the transfers in doubt allow.

@@ -28,7 +28,7 @@ struct ReplyDeadlineTests {
     @Test("A statement blocked by a held lock fails at its deadline naming the lock and the session holding it; the connection stays usable")
     func heldLock() throws {
         try cluster.withScratchDatabase("reply_deadline", baseTables: false) { scratch in
-            try scratch.coordinatorNode.execute("CREATE TABLE held (id int)")
+            try scratch.coordinator.execute("CREATE TABLE held (id int)")
             let holder = try scratch.connect("coordinator (lock holder)")
             defer { holder.close() }
             try holder.execute("BEGIN; LOCK TABLE held IN ACCESS EXCLUSIVE MODE")

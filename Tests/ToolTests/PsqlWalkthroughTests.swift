@@ -27,7 +27,7 @@ struct PsqlWalkthroughTests {
         let walked = Cluster(configuration: configuration)
         defer {
             walked.disconnectAll()
-            for address in [c.coordinator] + c.workers.map(\.testAddress) {
+            for address in cluster.nodes.map(\.address) {
                 if let admin = try? cluster.connect("cleanup", at: address, database: "postgres") {
                     _ = try? admin.execute("DROP DATABASE IF EXISTS \(SQLIdentifier.quote(configuration.database)) WITH (FORCE)")
                     admin.close()
@@ -36,7 +36,7 @@ struct PsqlWalkthroughTests {
         }
         // The files' defaults: seed 42, scale 1.
         #expect(try walked.checksums() == SeedData(seed: 42, scale: 1).expectedChecksums)
-        #expect(try walked.sqlValue("SELECT count(*) FROM citus_tables", as: Int.self) == 0)
+        #expect(try walked.coordinator.value("SELECT count(*) FROM citus_tables", as: Int.self) == 0)
         let (missing, extra) = try walked.schemaDifferences()
         let split = BaselineSchema.notNullNamedAfterTemporaryTable(missing: missing, extra: extra)
         #expect(split.missing.isEmpty && split.extra.isEmpty, "schema after the walk-through: missing \(split.missing), extra \(split.extra)")

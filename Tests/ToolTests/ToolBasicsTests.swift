@@ -64,7 +64,7 @@ struct ToolBasicsTests {
     @Test("load --duration 2 writes orders from several connections, and every acknowledged one is there afterwards", .proves(.npmLoad))
     func load() throws {
         let cluster = try Cluster.shared()
-        let before = try cluster.sqlValue("SELECT count(*) FROM orders", as: Int.self)
+        let before = try cluster.coordinator.value("SELECT count(*) FROM orders", as: Int.self)
         let ledger = FileManager.default.temporaryDirectory.appendingPathComponent("citus-verify-ledger-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: ledger) }
         let run = try citusVerify("load", "--duration", "2", "--connections", "3", "--json", "--ledger", ledger.path)
@@ -78,7 +78,7 @@ struct ToolBasicsTests {
             line.split(separator: ",").map { Int($0)! }
         }
         #expect(acknowledged.count == committed)
-        let found = try cluster.sqlRows("""
+        let found = try cluster.coordinator.rows("""
             SELECT o.id, o.user_id, (o.amount * 100)::bigint AS cents, count(i.id) AS items
             FROM orders o JOIN order_items i ON i.user_id = o.user_id AND i.order_id = o.id
             WHERE o.id = ANY($1::bigint[]) GROUP BY o.id, o.user_id, o.amount ORDER BY o.id
@@ -86,21 +86,21 @@ struct ToolBasicsTests {
             [try row.get("id", as: Int.self), try row.get("user_id", as: Int.self), try row.get("cents", as: Int.self), try row.get("items", as: Int.self)]
         }
         #expect(found == acknowledged.sorted { $0[0] < $1[0] }, "every acknowledged order, with its tenant, amount and items")
-        #expect(try cluster.sqlValue("SELECT count(*) FROM orders", as: Int.self) == before + committed, "no order nobody acknowledged")
+        #expect(try cluster.coordinator.value("SELECT count(*) FROM orders", as: Int.self) == before + committed, "no order nobody acknowledged")
         Evidence.note("citus-verify load --duration 2 -c 3: \(committed) orders acknowledged, every one found")
     }
 
     @Test("load until Ctrl-C: the interrupt stops it cleanly, with the summary and exit status 0", .proves(.npmLoad))
     func loadUntilInterrupted() throws {
         let cluster = try Cluster.shared()
-        let before = try cluster.sqlValue("SELECT count(*) FROM orders", as: Int.self)
+        let before = try cluster.coordinator.value("SELECT count(*) FROM orders", as: Int.self)
         let run = try citusVerifyArray(["load", "--connections", "2", "--json"], timeLimit: .seconds(60), interruptAfter: .milliseconds(1500))
         #expect(run.status == 0 && !run.killedBySignal, "\(run)")
         #expect(run.errorOutput.contains("interrupted: finishing the transactions in flight"), "\(run)")
         let report = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any]
         let committed = try #require(report?["committed"] as? Int, "\(run)")
         #expect(committed > 0)
-        #expect(try cluster.sqlValue("SELECT count(*) FROM orders", as: Int.self) == before + committed,
+        #expect(try cluster.coordinator.value("SELECT count(*) FROM orders", as: Int.self) == before + committed,
                 "every order the summary counts is there, and no other")
         Evidence.note("citus-verify load, Ctrl-C after 1.5 s: \(committed) orders acknowledged, all there")
     }

@@ -22,7 +22,7 @@ struct ToolBenchScaleTests {
             #expect(step.items == generator.firstItemIDs(of: [1...generator.orderCount]).items)
             if step.scale == report.steps.last?.scale {
                 // The last scale's tables are still there: the count the report gives is the database's.
-                #expect(try Cluster.shared().sqlValue("SELECT count(*) FROM order_items", as: Int.self) == step.items,
+                #expect(try Cluster.shared().coordinator.value("SELECT count(*) FROM order_items", as: Int.self) == step.items,
                         "the items the report counts are the items in the database")
             }
             #expect(step.rowsIntact)

@@ -21,7 +21,7 @@ struct ToolReshardTests {
         let run = try citusVerify("reshard", "enable-citus")
         #expect(run.status == 0, "\(run)")
         #expect(try cluster.activeWorkers() == cluster.configuration.initialWorkers.map(\.name))
-        #expect(try cluster.sqlRows("SELECT logicalrelid::text AS t, partmethod FROM pg_dist_partition ORDER BY 1").map {
+        #expect(try cluster.coordinator.rows("SELECT logicalrelid::text AS t, partmethod FROM pg_dist_partition ORDER BY 1").map {
             "\(try $0.get("t", as: String.self)):\(try $0.get("partmethod", as: String.self))"
         } == ["order_items:h", "orders:h", "regions:n"])
         #expect(run.output.contains(cluster.configuration.workers[0].name) && run.output.contains("shards after"), "\(run)")
@@ -34,12 +34,12 @@ struct ToolReshardTests {
         let run = try citusVerify("stats", "--json")
         #expect(run.status == 0, "\(run)")
         let stats = try JSONDecoder().decode(ShardStatistics.self, from: Data(run.output.utf8))
-        let perNode = try cluster.sqlRows("SELECT nodeport, count(*) AS shards FROM citus_shards GROUP BY nodeport ORDER BY nodeport")
+        let perNode = try cluster.coordinator.rows("SELECT nodeport, count(*) AS shards FROM citus_shards GROUP BY nodeport ORDER BY nodeport")
         #expect(stats.nodes.map { Int($0.address.split(separator: ":").last!)! } == (try perNode.map { try $0.get("nodeport", as: Int.self) }))
         #expect(stats.nodes.map(\.shards) == (try perNode.map { try $0.get("shards", as: Int.self) }))
-        #expect(Set(stats.shards.map(\.shardID)) == Set(try cluster.sqlRows("SELECT shardid FROM citus_shards").map { try $0.get("shardid", as: Int64.self) }))
+        #expect(Set(stats.shards.map(\.shardID)) == Set(try cluster.coordinator.rows("SELECT shardid FROM citus_shards").map { try $0.get("shardid", as: Int64.self) }))
         let orderRows = stats.shards.filter { $0.table == "orders" }.reduce(0) { $0 + $1.rows }
-        #expect(orderRows == Int64(try cluster.sqlValue("SELECT count(*) FROM orders", as: Int.self)))
+        #expect(orderRows == Int64(try cluster.coordinator.value("SELECT count(*) FROM orders", as: Int.self)))
         #expect(stats.colocationGroups.contains { $0.tables == ["order_items", "orders"] && $0.distributionColumn == "user_id" })
     }
 
@@ -67,7 +67,7 @@ struct ToolReshardTests {
     /// Every placement and every node's metadata row, on the coordinator and on each worker:
     /// what a dry run must leave exactly as it was.
     private func metadataSnapshot() throws -> [String] {
-        let placements = try cluster.sqlRows("""
+        let placements = try cluster.coordinator.rows("""
             SELECT format('%s %s %s:%s', s.logicalrelid, s.shardid, n.nodename, n.nodeport) AS line
             FROM pg_dist_shard s JOIN pg_dist_placement p USING (shardid) JOIN pg_dist_node n USING (groupid) ORDER BY 1
             """).map { try $0.get("line", as: String.self) }
@@ -84,7 +84,7 @@ struct ToolReshardTests {
     /// Each shard of orders and order_items with the node holding it.
     private func shardNodes() throws -> [Int64: String] {
         var nodes: [Int64: String] = [:]
-        for row in try cluster.sqlRows("SELECT shardid, nodename, nodeport FROM citus_shards WHERE citus_table_type = 'distributed'") {
+        for row in try cluster.coordinator.rows("SELECT shardid, nodename, nodeport FROM citus_shards WHERE citus_table_type = 'distributed'") {
             nodes[try row.get("shardid")] = cluster.workerName(host: try row.get("nodename"), port: try row.get("nodeport"))
         }
         return nodes
@@ -138,7 +138,7 @@ struct ToolReshardTests {
         #expect(run.status == 130 && !run.killedBySignal, "\(run)")
         #expect(run.errorOutput.contains("keeps running on the cluster without this command; stop it with SELECT citus_rebalance_stop();"), "\(run)")
         #expect(run.errorOutput.contains("stopped on request; the rebalance job is cancel"), "\(run)")
-        let state = try cluster.sqlValue("SELECT state::text FROM pg_dist_background_job WHERE job_type = 'rebalance' ORDER BY job_id DESC LIMIT 1", as: String.self)
+        let state = try cluster.lastRebalanceJobState()
         #expect(state == "cancelled", "Citus's own record of the job")
         #expect(run.errorOutput.contains("no replication slot, subscription or publication of the moves is left on any node")
                 || run.errorOutput.contains("left by the stopped moves: ") || run.errorOutput.contains("in use by the task still running: "),
@@ -172,10 +172,10 @@ struct ToolReshardTests {
 
     @Test("reshard isolate --tenant gives that tenant a shard of its own; a tenant without orders is refused")
     func isolate() throws {
-        let tenant = try cluster.sqlValue("SELECT min(user_id) FROM orders", as: Int.self)
+        let tenant = try cluster.coordinator.value("SELECT min(user_id) FROM orders", as: Int.self)
         let run = try citusVerify("reshard", "isolate", "--tenant", String(tenant))
         #expect(run.status == 0, "\(run)")
-        let range = try cluster.sqlRow("""
+        let range = try cluster.coordinator.row("""
             SELECT shardminvalue::bigint AS lo, shardmaxvalue::bigint AS hi, worker_hash($1::bigint) AS h FROM pg_dist_shard
             WHERE shardid = get_shard_id_for_distribution_column('orders', $1::bigint)
             """, [tenant])
@@ -199,7 +199,7 @@ struct ToolReshardTests {
         let baseline = try #require(try cluster.lifecycle.store.recordedBaseline(), "setup recorded the baseline")
         let run = try citusVerify("reshard", "undistribute")
         #expect(run.status == 0, "\(run)")
-        #expect(try cluster.sqlValue("SELECT count(*) FROM citus_tables", as: Int.self) == 0)
+        #expect(try cluster.coordinator.value("SELECT count(*) FROM citus_tables", as: Int.self) == 0)
         #expect(try cluster.checksums() == baseline.checksums, "nothing lost or changed through the tool's lifecycle")
         let again = try citusVerify("reshard", "undistribute")
         #expect(again.status == 1 && again.errorOutput.contains("not a distributed table"), "\(again)")

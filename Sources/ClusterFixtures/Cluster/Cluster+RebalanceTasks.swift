@@ -15,6 +15,14 @@ public struct RunningRebalanceTask: Sendable, Equatable, CustomStringConvertible
 /// it waiting for ever, holding the shard group's lock (every later move waited behind it). These
 /// read what still runs, so that nothing is taken for a leftover while a task still uses it.
 extension Cluster {
+    /// The state of the last rebalance job Citus recorded (`pg_dist_background_job`), or `none`:
+    /// what the tool says after a stopped rebalance and what the job's tests judge.
+    public func lastRebalanceJobState() throws -> String {
+        try coordinator.value("""
+            SELECT coalesce((SELECT state::text FROM pg_dist_background_job WHERE job_type = 'rebalance' ORDER BY job_id DESC LIMIT 1), 'none')
+            """, as: String.self)
+    }
+
     /// The rebalance task executors running in the suite's database now: Citus's background
     /// workers (`Citus Background Task Queue Executor: …`, which run a move themselves) and the
     /// sessions they open to run one (`citus_rebalancer gpid=…`; seen holding a move's copy).
@@ -57,7 +65,7 @@ extension Cluster {
     @discardableResult
     public func terminateRebalanceTasks() throws -> [RunningRebalanceTask] {
         let running = try runningRebalanceTasks()
-        for task in running { _ = try sqlValue("SELECT pg_terminate_backend($1::int)", [task.pid], as: Bool.self) }
+        for task in running { _ = try coordinator.value("SELECT pg_terminate_backend($1::int)", [task.pid], as: Bool.self) }
         return running
     }
 }

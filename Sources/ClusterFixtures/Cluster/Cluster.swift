@@ -1,7 +1,8 @@
 import Foundation
 
-/// A ready cluster handed to every test: its configuration, connections to each node, and the small
-/// helpers (`sqlValue`, `sqlRow`, `sqlRows`) that keep a test body to a few readable lines.
+/// A ready cluster handed to every test: its configuration and its nodes (`coordinator`, `workers`,
+/// `nodes`), each asked through the one vocabulary of `Node` (`value`, `row`, `rows`, `execute`,
+/// `poll`), so a test body is a few readable lines whichever node it is about.
 public final class Cluster: @unchecked Sendable {
     public let configuration: ClusterConfiguration
     private var cached: [String: Connection] = [:]
@@ -19,9 +20,6 @@ public final class Cluster: @unchecked Sendable {
     private static let sharedResult = Result { Cluster(configuration: try ClusterConfiguration.load()) }
 
     // MARK: Connections
-
-    /// The coordinator's kept connection to the suite's database (`coordinatorNode.connection`).
-    public var coordinator: Connection { get throws { try coordinatorNode.connection } }
 
     /// A fresh connection the caller owns (for work on another thread, or another database).
     public func connect(_ label: String = "coordinator", at address: NodeAddress? = nil, database: String? = nil) throws -> Connection {
@@ -51,25 +49,6 @@ public final class Cluster: @unchecked Sendable {
         }
     }
 
-    // MARK: Helpers
-
-    // The coordinator's vocabulary, kept short because most checks ask the coordinator
-    // (the same as `coordinatorNode.value/row/rows`).
-
-    /// The first column of the only row, on the coordinator, as `T`.
-    public func sqlValue<T: SQLDecodable>(_ sql: String, _ parameters: [any SQLParameter] = [], as type: T.Type = T.self) throws -> T {
-        try coordinatorNode.value(sql, parameters, as: type)
-    }
-
-    /// Exactly one row, on the coordinator; anything else is an error naming the query.
-    public func sqlRow(_ sql: String, _ parameters: [any SQLParameter] = []) throws -> Row {
-        try coordinatorNode.row(sql, parameters)
-    }
-
-    public func sqlRows(_ sql: String, _ parameters: [any SQLParameter] = []) throws -> [Row] {
-        try coordinatorNode.rows(sql, parameters)
-    }
-
     /// The psql variables the project's SQL files use, from the configuration: `workers` for
     /// Phase 2 (every worker but the last, host:port,…) and `new_worker_host`/`new_worker_port`
     /// for the worker Phase 3 adds.
@@ -85,12 +64,12 @@ public final class Cluster: @unchecked Sendable {
     @discardableResult
     public func run(_ file: SQLFile, variables: [String: String] = [:], on connection: Connection? = nil) throws -> ScriptResults {
         let script = try file.script(variables: sqlVariables.merging(variables) { _, given in given })
-        return try (connection ?? coordinator).run(script)
+        return try (connection ?? coordinator.connection).run(script)
     }
 
     /// Checksums of the lifecycle's tables, in `tables` order.
     public func checksums() throws -> [TableChecksum] {
-        try Self.tables.map { try TableChecksum.compute($0, on: coordinator) }
+        try Self.tables.map { try TableChecksum.compute($0, on: coordinator.connection) }
     }
 
     /// The expected shard count of a newly distributed table: the configuration's

@@ -36,9 +36,14 @@ public struct Node: Sendable, CustomStringConvertible {
         try connection.query(sql, parameters).rows
     }
 
-    /// Runs one or more statements that return nothing the caller needs.
-    public func execute(_ sql: String) throws {
-        _ = try connection.execute(sql)
+    /// Runs statements that return nothing the caller needs: one or more without parameters, or
+    /// one with `$1`, `$2`, … bound to `parameters`.
+    public func execute(_ sql: String, _ parameters: [any SQLParameter] = []) throws {
+        if parameters.isEmpty {
+            _ = try connection.execute(sql)
+        } else {
+            _ = try connection.query(sql, parameters)
+        }
     }
 
     /// Transactions prepared in the suite's database on this node (PREPARE TRANSACTION, Citus's
@@ -70,22 +75,22 @@ public struct UnknownNode: Error, CustomStringConvertible {
 
 extension Cluster {
     /// The coordinator, as a `Node`.
-    public var coordinatorNode: Node {
+    public var coordinator: Node {
         Node(name: "coordinator", address: configuration.coordinator, registeredAddress: configuration.coordinator, cluster: self)
     }
 
     /// Every configured worker, in order (`worker1`, `worker2`, …).
-    public var workerNodes: [Node] {
+    public var workers: [Node] {
         configuration.workers.map { Node(name: $0.name, address: $0.testAddress, registeredAddress: $0.registeredAddress, cluster: self) }
     }
 
     /// The coordinator, then every configured worker: the nodes a per-node check walks.
-    public var nodes: [Node] { [coordinatorNode] + workerNodes }
+    public var nodes: [Node] { [coordinator] + workers }
 
     /// The node called `name` (`coordinator`, `worker1`, …): the one way to name a node.
     public func node(_ name: String) throws -> Node {
-        if name == "coordinator" { return coordinatorNode }
-        guard let node = workerNodes.first(where: { $0.name == name }) else {
+        if name == "coordinator" { return coordinator }
+        guard let node = workers.first(where: { $0.name == name }) else {
             throw UnknownNode(name: name, known: ["coordinator"] + configuration.workers.map(\.name))
         }
         return node

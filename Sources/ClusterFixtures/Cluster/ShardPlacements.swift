@@ -16,7 +16,7 @@ public struct ShardPlacements: Sendable, Equatable, CustomStringConvertible {
 extension Cluster {
     /// Shards per node of `table`, or of every Citus table when it is nil.
     public func placements(of table: String? = nil) throws -> ShardPlacements {
-        let rows = try sqlRows("""
+        let rows = try coordinator.rows("""
             SELECT nodename, nodeport, count(*) AS shards
             FROM citus_shards WHERE $1::regclass IS NULL OR table_name = $1::regclass
             GROUP BY nodename, nodeport
@@ -30,7 +30,7 @@ extension Cluster {
 
     /// Records in Citus's deferred-cleanup table: moves and splits leave these behind until cleanup.
     public func pendingCleanupRecords() throws -> Int {
-        try sqlValue("SELECT count(*) FROM pg_dist_cleanup")
+        try coordinator.value("SELECT count(*) FROM pg_dist_cleanup")
     }
 }
 

@@ -47,7 +47,7 @@ extension Cluster {
     /// Reads the statistics; every table Citus knows is included.
     public func shardStatistics() throws -> ShardStatistics {
         guard try hasExtension("citus") else { throw CitusNotEnabled(node: "coordinator (\(configuration.coordinator))") }
-        let nodes = try sqlRows("""
+        let nodes = try coordinator.rows("""
             SELECT nodename, nodeport, count(*) AS shards, coalesce(sum(shard_size), 0)::bigint AS bytes
             FROM citus_shards GROUP BY nodename, nodeport ORDER BY nodeport, nodename
             """).map { row in
@@ -56,15 +56,15 @@ extension Cluster {
                                         shards: try row.get("shards"), bytes: try row.get("bytes"))
         }
         var rowCounts: [Int64: Int64] = [:]
-        for table in try sqlRows("SELECT table_name::text AS name FROM citus_tables ORDER BY 1") {
+        for table in try coordinator.rows("SELECT table_name::text AS name FROM citus_tables ORDER BY 1") {
             let name: String = try table.get("name")
-            for row in try sqlRows("""
+            for row in try coordinator.rows("""
                 SELECT shardid, result FROM run_command_on_shards($1::regclass, 'SELECT count(*) FROM %s')
                 """, [name]) {
                 rowCounts[try row.get("shardid")] = Int64(try row.get("result", as: String.self)) ?? -1
             }
         }
-        let shards = try sqlRows("""
+        let shards = try coordinator.rows("""
             SELECT s.table_name::text AS table_name, s.shardid, s.nodename, s.nodeport, s.shard_size,
                    d.shardminvalue::bigint AS min_hash, d.shardmaxvalue::bigint AS max_hash
             FROM citus_shards s JOIN pg_dist_shard d USING (shardid)
@@ -77,7 +77,7 @@ extension Cluster {
                 rows: rowCounts[id] ?? -1, bytes: try row.get("shard_size"),
                 minHash: try row.optional("min_hash"), maxHash: try row.optional("max_hash"))
         }
-        let groups = try sqlRows("""
+        let groups = try coordinator.rows("""
             SELECT colocation_id, citus_table_type, nullif(distribution_column, '<none>') AS distribution_column,
                    max(shard_count) AS shard_count, array_to_string(array_agg(table_name::text ORDER BY table_name::text), ',') AS tables
             FROM citus_tables GROUP BY colocation_id, citus_table_type, 3 ORDER BY colocation_id

@@ -48,7 +48,7 @@ public struct FaultAudit: Sendable {
             if records > 0 {
                 // Which objects, and why Citus keeps them: what tells a record of a failed operation
                 // from one of a move that only just succeeded (policy 'deferred on success').
-                let objects = try cluster.sqlValue("""
+                let objects = try cluster.coordinator.value("""
                     SELECT coalesce(string_agg(format('%s %s on group %s, policy %s', object_type, object_name, node_group_id, policy_type),
                                                '; ' ORDER BY record_id), 'gone since') AS objects FROM pg_dist_cleanup
                     """, as: String.self)
@@ -56,7 +56,7 @@ public struct FaultAudit: Sendable {
                 // resource_lock.h) another session holds: the operation itself, still running, or
                 // another cleanup (the maintenance daemon's deferred drop). Said, so a record left
                 // that way is told apart from one no cleanup could remove.
-                let inFlight = try cluster.sqlValue("""
+                let inFlight = try cluster.coordinator.value("""
                     SELECT count(DISTINCT l.pid) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
                     WHERE l.locktype = 'advisory' AND l.objsubid = 10 AND l.granted
                       AND d.datname = current_database() AND l.pid <> pg_backend_pid()
@@ -67,14 +67,14 @@ public struct FaultAudit: Sendable {
             // Citus's cleanup, again each second for a bounded while: a record whose operation's
             // locks are still being released is cleaned on a later call. What is left after that
             // is a finding.
-            try cluster.coordinator.query("SELECT recover_prepared_transactions()")
+            try cluster.coordinator.execute("SELECT recover_prepared_transactions()")
             _ = try? Polling.until(timeLimit: cleanupPatience, every: .seconds(1), what: "pg_dist_cleanup empty") { () -> Bool? in
                 try cluster.coordinator.execute("CALL citus_cleanup_orphaned_resources()")
                 return try cluster.pendingCleanupRecords() == 0 ? true : nil
             }
             let cleanup = try cluster.pendingCleanupRecords()
             if cleanup > 0 { findings.append(.init(node: "coordinator", what: "\(cleanup) record(s) in pg_dist_cleanup")) }
-            for row in try cluster.sqlRows("""
+            for row in try cluster.coordinator.rows("""
                 SELECT p.shardid, count(*) AS placements FROM pg_dist_placement p
                 JOIN pg_dist_shard s USING (shardid) JOIN pg_dist_partition t USING (logicalrelid)
                 WHERE t.partmethod = 'h' GROUP BY p.shardid HAVING count(*) <> 1 ORDER BY p.shardid
@@ -86,7 +86,7 @@ public struct FaultAudit: Sendable {
             let parts = leftover.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             findings.append(.init(node: parts[0], what: "Citus \(parts.count > 1 ? parts[1] : leftover) left"))
         }
-        let distributed = citus ? try cluster.sqlValue("SELECT count(*) FROM pg_dist_partition WHERE partmethod = 'h'", as: Int.self) > 0 : false
+        let distributed = citus ? try cluster.coordinator.value("SELECT count(*) FROM pg_dist_partition WHERE partmethod = 'h'", as: Int.self) > 0 : false
         for node in cluster.nodes {
             do {
                 let prepared = try node.preparedTransactionCount()

@@ -32,13 +32,13 @@ extension Lifecycle {
     @discardableResult
     public func prepareHeldMove(from source: ClusterConfiguration.Worker) throws -> Int64 {
         try addWorker()
-        try cluster.sqlRow("SELECT replicate_reference_tables(shard_transfer_mode => 'force_logical')")
+        try cluster.coordinator.execute("SELECT replicate_reference_tables(shard_transfer_mode => 'force_logical')")
         return try lowestOrdersShard(on: source)
     }
 
     /// The lowest `orders` shard placed on `worker`: the one a fault's move takes.
     public func lowestOrdersShard(on worker: ClusterConfiguration.Worker) throws -> Int64 {
-        try cluster.sqlValue("""
+        try cluster.coordinator.value("""
             SELECT min(shardid) FROM citus_shards WHERE table_name = 'orders'::regclass AND nodename = $1 AND nodeport = $2
             """, [worker.registeredAddress.host, worker.registeredAddress.port])
     }

@@ -45,11 +45,11 @@ public struct LostWriteEvidence: Sendable, CustomStringConvertible {
                                logLines: Int = 300) throws -> LostWriteEvidence {
         let wanted = Set(lost)
         let lostOrders = acknowledged.filter { wanted.contains($0.token) }
-        let coordinator = try cluster.coordinator
+        let coordinator = cluster.coordinator
         // Before Phase 2 the database has no Citus, and no pg_dist_partition to ask.
-        let citus = try coordinator.query("SELECT count(*) AS n FROM pg_extension WHERE extname = 'citus'").single().get("n", as: Int.self) > 0
-        let distributed = try citus && coordinator.query("SELECT count(*) AS n FROM pg_dist_partition WHERE logicalrelid = 'orders'::regclass")
-            .single().get("n", as: Int.self) > 0
+        let citus = try coordinator.value("SELECT count(*) FROM pg_extension WHERE extname = 'citus'", as: Int.self) > 0
+        let distributed = try citus
+            && coordinator.value("SELECT count(*) FROM pg_dist_partition WHERE logicalrelid = 'orders'::regclass", as: Int.self) > 0
         let workers = cluster.configuration.workers
         // Every node reachable now (a worker still down after the fault is left out).
         let nodes: [(name: String, connection: Connection)] = cluster.nodes.compactMap { node in
@@ -61,12 +61,11 @@ public struct LostWriteEvidence: Sendable, CustomStringConvertible {
             var shardID: Int?
             var placements: [String] = []
             if distributed {
-                shardID = try coordinator.query("SELECT get_shard_id_for_distribution_column('orders', $1::bigint) AS shard", [order.userID])
-                    .single().get("shard", as: Int.self)
-                placements = try coordinator.query("""
+                shardID = try coordinator.value("SELECT get_shard_id_for_distribution_column('orders', $1::bigint)", [order.userID], as: Int.self)
+                placements = try coordinator.rows("""
                     SELECT n.nodename || ':' || n.nodeport AS node FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid)
                     WHERE p.shardid = $1 ORDER BY 1
-                    """, [shardID!]).rows.map { try $0.get("node", as: String.self) }
+                    """, [shardID!]).map { try $0.get("node", as: String.self) }
                     .map { address in workers.first { "\($0.registeredAddress)" == address }.map { "\($0.name) (\(address))" } ?? address }
             }
             var copies: [String] = []
@@ -98,12 +97,12 @@ public struct LostWriteEvidence: Sendable, CustomStringConvertible {
 
         var state: [String] = []
         if distributed {
-            state += try coordinator.query("SELECT format('rebalance progress: shard %s %s → %s: %s', shardid, sourcename || ':' || sourceport, "
-                                           + "targetname || ':' || targetport, status) AS line FROM get_rebalance_progress()")
-                .rows.map { try $0.get("line", as: String.self) }
-            state += try coordinator.query("SELECT format('cleanup record: %s (type %s, group %s, policy %s)', object_name, object_type, "
-                                           + "node_group_id, policy_type) AS line FROM pg_dist_cleanup")
-                .rows.map { try $0.get("line", as: String.self) }
+            state += try coordinator.rows("SELECT format('rebalance progress: shard %s %s → %s: %s', shardid, sourcename || ':' || sourceport, "
+                                          + "targetname || ':' || targetport, status) AS line FROM get_rebalance_progress()")
+                .map { try $0.get("line", as: String.self) }
+            state += try coordinator.rows("SELECT format('cleanup record: %s (type %s, group %s, policy %s)', object_name, object_type, "
+                                          + "node_group_id, policy_type) AS line FROM pg_dist_cleanup")
+                .map { try $0.get("line", as: String.self) }
         }
         for node in nodes {
             state += try node.connection.query("SELECT format('%s prepared %s at %s', gid, owner, prepared) AS line FROM pg_prepared_xacts")

@@ -49,12 +49,12 @@ extension Cluster {
 
     /// The coordinator's `server_version_num` (150020 for 15.20, 180006 for 18.6).
     public func serverVersionNum() throws -> Int {
-        try sqlValue("SELECT current_setting('server_version_num')::int AS version", as: Int.self)
+        try coordinator.value("SELECT current_setting('server_version_num')::int AS version", as: Int.self)
     }
 
     /// The schema of the lifecycle's tables as comparable lines.
     public func schemaSignature() throws -> Set<String> {
-        let columns = try sqlRows("""
+        let columns = try coordinator.rows("""
             SELECT c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
                    || ' null=' || CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END
                    || ' default=' || coalesce(pg_get_expr(d.adbin, d.adrelid), '-') AS line
@@ -65,13 +65,13 @@ extension Cluster {
             WHERE n.nspname = 'public' AND c.relname = ANY($1::text[]) AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY 1
             """, [Self.tables])
-        let constraints = try sqlRows("""
+        let constraints = try coordinator.rows("""
             SELECT conrelid::regclass::text || ' constraint ' || conname || ' ' || pg_get_constraintdef(oid) AS line
             FROM pg_constraint
             WHERE conrelid = ANY (SELECT ('public.' || t)::regclass FROM unnest($1::text[]) t)
             ORDER BY 1
             """, [Self.tables])
-        let indexes = try sqlRows("""
+        let indexes = try coordinator.rows("""
             SELECT tablename || ' index ' || indexdef AS line
             FROM pg_indexes
             WHERE schemaname = 'public' AND tablename = ANY($1::text[])
@@ -79,7 +79,7 @@ extension Cluster {
             """, [Self.tables])
         // How each table is kept, beyond its columns: persistence (an UNLOGGED table loses its rows
         // in a crash), storage options, row security, and whether the suite's user owns it.
-        let tables = try sqlRows("""
+        let tables = try coordinator.rows("""
             SELECT c.relname || ' table persistence=' || c.relpersistence::text || ' kind=' || c.relkind::text
                    || ' options=' || coalesce(array_to_string(c.reloptions, ','), '-')
                    || ' rowsecurity=' || c.relrowsecurity || ' owner=' || CASE WHEN pg_get_userbyid(c.relowner) = current_user

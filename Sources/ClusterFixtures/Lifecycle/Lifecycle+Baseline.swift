@@ -23,7 +23,7 @@ extension Lifecycle {
         let expectation = BlockingWork("baseline generator") { Baseline.generated(seed: seed, scale: scale) }
         switch loader {
         case .sqlFile:
-            try runSeedFile(seed: seed, scale: scale, on: cluster.coordinator)
+            try runSeedFile(seed: seed, scale: scale, on: cluster.coordinator.connection)
         case .copy:
             try load(SeedGenerator(seed: seed, scale: scale))
         }

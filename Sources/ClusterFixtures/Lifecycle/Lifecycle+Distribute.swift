@@ -22,7 +22,7 @@ extension Lifecycle {
             throw StageMismatch(operation: "distributing (Phase 2)", needs: .baseline, found: try store.recordedStageText() ?? "no orders table")
         }
         // Any Citus table at all, not only orders: a half-done earlier distribute is refused too.
-        if try cluster.hasExtension("citus"), try cluster.sqlValue("SELECT count(*) FROM citus_tables", as: Int.self) > 0 {
+        if try cluster.hasExtension("citus"), try cluster.coordinator.value("SELECT count(*) FROM citus_tables", as: Int.self) > 0 {
             throw ReshardRefused(description: "Citus is already enabled and tables are distributed: nothing to distribute")
         }
         try store.recordStageChanging(to: .distributed)
@@ -31,10 +31,10 @@ extension Lifecycle {
         let workers = try cluster.run(.addWorkers).named("active_workers").rows.map {
             cluster.workerName(host: try $0.get("node_name"), port: try $0.get("node_port"))
         }
-        _ = try cluster.coordinator.takeNotices()
+        _ = try cluster.coordinator.connection.takeNotices()
         try cluster.run(.distributeTables)
         try cluster.run(.createReferenceTable)
-        let notices = try cluster.coordinator.takeNotices()
+        let notices = try cluster.coordinator.connection.takeNotices()
         let verification = try cluster.run(.verifyDistribution)
         try store.recordStage(.distributed)
         return DistributeEvidence(citusVersion: version, activeWorkers: workers, notices: notices,

@@ -112,7 +112,7 @@ extension Lifecycle {
 
         let heaviest = try cluster.heaviestTenant()
         let isolated = hotTenant ?? heaviest.id
-        let range = try cluster.sqlRow("""
+        let range = try cluster.coordinator.row("""
             SELECT s.shardminvalue::bigint AS min, s.shardmaxvalue::bigint AS max, worker_hash($1::bigint) AS hash
             FROM pg_dist_shard s WHERE s.shardid = get_shard_id_for_distribution_column('orders', $1::bigint)
             """, [isolated])
@@ -132,7 +132,7 @@ extension Lifecycle {
         try reverseWorkerRowOrder()
         let dryRunDrain = try planDrain(drained)
         let drainPlanOrder = try drainPlanFromCitus(drained)
-        let drainedTakesShards = try cluster.sqlValue(
+        let drainedTakesShards = try cluster.coordinator.value(
             "SELECT shouldhaveshards FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
             [drained.registeredAddress.host, drained.registeredAddress.port], as: Bool.self)
         let onDrained = Set(try cluster.catalogPlacements()
@@ -171,13 +171,13 @@ extension Lifecycle {
     /// of node-id order. A file that lists workers without its `ORDER BY` then prints them in an
     /// order the tests notice, instead of passing because the rows happen to lie in id order.
     func reverseWorkerRowOrder() throws {
-        let workers = try cluster.sqlRows("""
+        let workers = try cluster.coordinator.rows("""
             SELECT nodename, nodeport, shouldhaveshards FROM pg_dist_node WHERE groupid <> 0 AND noderole = 'primary' ORDER BY nodeid DESC
             """)
         for worker in workers {
-            try cluster.sqlRow("SELECT citus_set_node_property($1, $2, 'shouldhaveshards', $3)",
-                               [try worker.get("nodename", as: String.self), try worker.get("nodeport", as: Int.self),
-                                try worker.get("shouldhaveshards", as: Bool.self)])
+            try cluster.coordinator.execute("SELECT citus_set_node_property($1, $2, 'shouldhaveshards', $3)",
+                                            [try worker.get("nodename", as: String.self), try worker.get("nodeport", as: Int.self),
+                                             try worker.get("shouldhaveshards", as: Bool.self)])
         }
     }
 
@@ -190,7 +190,7 @@ extension Lifecycle {
     func addWorkerReporting() throws -> (active: [String], results: ScriptResults) {
         try requireDistributedTables()
         let added = configuration.addedWorker
-        let registered = try cluster.sqlValue("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
+        let registered = try cluster.coordinator.value("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
                                       [added.registeredAddress.host, added.registeredAddress.port], as: Int.self)
         guard registered == 0 else {
             throw ReshardRefused(description: "\(added.name) (\(added.registeredAddress)) is already registered")
@@ -216,7 +216,7 @@ extension Lifecycle {
                   after: [Int64: (node: String, min: Int64, max: Int64)]) throws -> (moved: Int, covered: Int) {
         let moved = before.filter { after[$0.key]?.node != $0.value.node }.map(\.value)
         let users = Array(Set(writes.acknowledged.map(\.userID))).sorted()
-        let hashes = try cluster.sqlRows("SELECT worker_hash(u) AS hash FROM unnest($1::bigint[]) AS u", [users])
+        let hashes = try cluster.coordinator.rows("SELECT worker_hash(u) AS hash FROM unnest($1::bigint[]) AS u", [users])
             .map { try $0.get("hash", as: Int64.self) }
         let covered = moved.filter { shard in hashes.contains { $0 >= shard.min && $0 <= shard.max } }
         return (moved.count, covered.count)
@@ -239,7 +239,7 @@ extension Lifecycle {
                               cancellation: OperationCancellation? = nil) throws -> TenantIsolation {
         try requireDistributedTables()
         if let tenant {
-            let orders = try cluster.sqlValue("SELECT count(*) FROM orders WHERE user_id = $1", [tenant], as: Int.self)
+            let orders = try cluster.coordinator.value("SELECT count(*) FROM orders WHERE user_id = $1", [tenant], as: Int.self)
             guard orders > 0 else { throw ReshardRefused(description: "tenant \(tenant) has no orders: nothing to isolate") }
         }
         try store.recordStageChanging(to: .resharded)
@@ -264,12 +264,12 @@ extension Lifecycle {
                       cancellation: OperationCancellation? = nil) throws -> OperationReport {
         try requireDistributedTables()
         let address = worker.registeredAddress
-        let others = try cluster.sqlValue("""
+        let others = try cluster.coordinator.value("""
             SELECT count(*) FROM pg_dist_node
             WHERE noderole = 'primary' AND isactive AND shouldhaveshards AND groupid <> 0
               AND NOT (nodename = $1 AND nodeport = $2)
             """, [address.host, address.port], as: Int.self)
-        guard try cluster.sqlValue("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
+        guard try cluster.coordinator.value("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
                            [address.host, address.port], as: Int.self) == 1 else {
             throw ReshardRefused(description: "\(worker.name) (\(address)) is not registered: nothing to drain")
         }

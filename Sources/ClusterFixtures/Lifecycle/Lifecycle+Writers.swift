@@ -83,7 +83,7 @@ extension Lifecycle {
             try Polling.until(timeLimit: timeLimit, every: .seconds(1), what: "no prepared transaction left on any node") { () -> Bool? in
                 countPrepared()
                 if recovery.stillPrepared.isEmpty { return true }
-                recovery.recovered += try cluster.coordinatorNode.value("SELECT recover_prepared_transactions()", as: Int.self)
+                recovery.recovered += try cluster.coordinator.value("SELECT recover_prepared_transactions()", as: Int.self)
                 countPrepared()
                 return recovery.stillPrepared.isEmpty ? true : nil
             }
@@ -97,7 +97,7 @@ extension Lifecycle {
     /// column of every order the writers' token marks, and of each of its items.
     public func checkLedger(_ writes: LoadReport, operation: String) throws -> LedgerCheck {
         var items: [Int: [LedgerCheck.FoundItem]] = [:]
-        for row in try cluster.sqlRows("""
+        for row in try cluster.coordinator.rows("""
             SELECT i.order_id, i.id, i.user_id, i.product_name, i.quantity, (i.unit_price * 100)::bigint AS cents
             FROM order_items i JOIN orders o ON o.user_id = i.user_id AND o.id = i.order_id
             WHERE o.metadata ->> 'source' = 'load'
@@ -106,7 +106,7 @@ extension Lifecycle {
                 id: try row.get("id"), userID: try row.get("user_id"), productName: try row.get("product_name"),
                 quantity: try row.get("quantity"), unitPriceCents: try row.get("cents")))
         }
-        let found = try cluster.sqlRows("""
+        let found = try cluster.coordinator.rows("""
             SELECT metadata ->> 'token' AS token, id, user_id, region, product_id, quantity, (amount * 100)::bigint AS cents,
                    status, metadata::text AS metadata, extract(epoch FROM created_at)::bigint AS created,
                    extract(epoch FROM updated_at)::bigint AS updated
@@ -119,7 +119,7 @@ extension Lifecycle {
                 status: try row.get("status"), metadata: try row.get("metadata"), createdAt: try row.get("created"),
                 updatedAt: try row.get("updated"), items: (items[id] ?? []).sorted { $0.id < $1.id })
         }
-        let orphans = try cluster.sqlValue("""
+        let orphans = try cluster.coordinator.value("""
             SELECT count(*) FROM order_items i LEFT JOIN orders o ON o.user_id = i.user_id AND o.id = i.order_id
             WHERE o.id IS NULL
             """, as: Int.self)

@@ -41,7 +41,7 @@ extension Lifecycle {
     /// Whether Citus is enabled and `orders` is one of its tables.
     func ordersIsDistributed() throws -> Bool {
         try cluster.hasExtension("citus")
-            && cluster.sqlValue("SELECT count(*) FROM citus_tables WHERE table_name = 'orders'::regclass", as: Int.self) == 1
+            && cluster.coordinator.value("SELECT count(*) FROM citus_tables WHERE table_name = 'orders'::regclass", as: Int.self) == 1
     }
 
     /// Throws `CitusNotEnabled` unless Citus is enabled and orders is distributed.

@@ -20,7 +20,7 @@ extension Lifecycle {
     public func planDrain(_ worker: ClusterConfiguration.Worker) throws -> [PlannedMove] {
         try requireDistributedTables()
         let address = worker.registeredAddress
-        guard try cluster.sqlValue("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
+        guard try cluster.coordinator.value("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
                            [address.host, address.port], as: Int.self) == 1 else {
             throw ReshardRefused(description: "\(worker.name) (\(address)) is not registered: nothing to drain")
         }

@@ -14,7 +14,7 @@ extension Cluster {
     /// (Citus's catalog, never the file's own output).
     public func expectedPlan(routedTo tenant: Int?) throws -> PlanExpectation {
         guard try hasExtension("citus"),
-              try sqlValue("SELECT count(*) FROM pg_dist_partition WHERE logicalrelid = 'orders'::regclass", as: Int.self) == 1 else {
+              try coordinator.value("SELECT count(*) FROM pg_dist_partition WHERE logicalrelid = 'orders'::regclass", as: Int.self) == 1 else {
             return .plain
         }
         if let tenant { return .router(tenant: tenant, node: try placementNode(ofTenant: tenant)) }
@@ -123,7 +123,7 @@ extension Cluster {
         for row in try results.named("partitions").rows { partitions[try row.get("table_name")] = row }
         // In table-name order, as the catalog orders its own tables.
         let listedTables = try results.named("partitions").rows.map { try $0.get("table_name", as: String.self) }
-        let tableOrder = try sqlRows("SELECT logicalrelid::text AS name FROM pg_dist_partition ORDER BY 1").map { try $0.get("name", as: String.self) }
+        let tableOrder = try coordinator.rows("SELECT logicalrelid::text AS name FROM pg_dist_partition ORDER BY 1").map { try $0.get("name", as: String.self) }
         if listedTables != tableOrder {
             mismatches.append("\(results.location(of: "partitions")): tables listed as \(listedTables), the catalog orders them \(tableOrder)")
         }
@@ -136,7 +136,7 @@ extension Cluster {
             "\(try $0.get("table_name", as: String.self)) \(try $0.get("shardid", as: Int64.self)) "
                 + "\(try $0.get("nodename", as: String.self)):\(try $0.get("nodeport", as: Int.self))"
         }
-        let catalogPlacementsInOrder = try sqlRows("""
+        let catalogPlacementsInOrder = try coordinator.rows("""
             SELECT s.logicalrelid::text || ' ' || s.shardid || ' ' || n.nodename || ':' || n.nodeport AS placement
             FROM pg_dist_shard s JOIN pg_dist_placement p USING (shardid) JOIN pg_dist_node n USING (groupid)
             ORDER BY s.logicalrelid::text, s.shardid, n.nodename, n.nodeport
@@ -157,7 +157,7 @@ extension Cluster {
             "\(try $0.get("nodename", as: String.self)):\(try $0.get("nodeport", as: Int.self))/\(try $0.get("table_name", as: String.self))"
                 + "=\(try $0.get("shards", as: Int.self))"
         }
-        let expectedPerWorker = try sqlRows("""
+        let expectedPerWorker = try coordinator.rows("""
             SELECT n.nodename || ':' || n.nodeport || '/' || s.logicalrelid::text || '=' || count(*) AS line
             FROM pg_dist_shard s JOIN pg_dist_placement p USING (shardid) JOIN pg_dist_node n USING (groupid)
             GROUP BY n.nodename, n.nodeport, s.logicalrelid
@@ -175,20 +175,20 @@ extension Cluster {
     /// files promise where they list nodes, under the database's own collation rather than Swift's.
     public func inNodeOrder(_ nodes: [NodeAddress]) throws -> [NodeAddress] {
         guard !nodes.isEmpty else { return [] }
-        return try sqlRows("SELECT n, p FROM unnest($1::text[], $2::int[]) AS t(n, p) ORDER BY n, p",
+        return try coordinator.rows("SELECT n, p FROM unnest($1::text[], $2::int[]) AS t(n, p) ORDER BY n, p",
                            ["{" + nodes.map { "\"\($0.host)\"" }.joined(separator: ",") + "}", "{" + nodes.map { String($0.port) }.joined(separator: ",") + "}"])
             .map { NodeAddress(host: try $0.get("n"), port: try $0.get("p")) }
     }
 
     /// The shard ids of `table`, from `pg_dist_shard`.
     public func shardIDs(of table: String) throws -> [Int64] {
-        try sqlRows("SELECT shardid FROM pg_dist_shard WHERE logicalrelid = $1::regclass ORDER BY shardid", [table])
+        try coordinator.rows("SELECT shardid FROM pg_dist_shard WHERE logicalrelid = $1::regclass ORDER BY shardid", [table])
             .map { try $0.get("shardid") }
     }
 
     /// The node (as Citus registered it) holding the shard of `orders` that `tenant` hashes into.
     public func placementNode(ofTenant tenant: Int) throws -> NodeAddress {
-        let row = try sqlRow("""
+        let row = try coordinator.row("""
             SELECT n.nodename, n.nodeport FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid)
             WHERE p.shardid = get_shard_id_for_distribution_column('orders', $1::bigint)
             """, [tenant])
@@ -202,7 +202,7 @@ extension Cluster {
         var sizes: [String: Int64] = [:]
         for (node, onNode) in Dictionary(grouping: placements, by: \.node) {
             let registered = NodeAddress(parsing: node)
-            let connection = try (nodes.first { $0.registeredAddress == registered } ?? coordinatorNode).connection
+            let connection = try (nodes.first { $0.registeredAddress == registered } ?? coordinator).connection
             let rows = try connection.query("""
                 SELECT s.shardid, pg_total_relation_size(s.rel::regclass) AS bytes
                 FROM unnest($1::bigint[], $2::text[]) AS s(shardid, rel)
@@ -271,7 +271,7 @@ extension Cluster {
     func sizeMismatches(_ results: ScriptResults, placements: [CatalogPlacement], sizes: [String: Int64]) throws -> [String] {
         var mismatches: [String] = []
         func pretty(_ bytes: [Int64]) throws -> [String] {
-            try sqlRows("SELECT pg_size_pretty(b) AS p FROM unnest($1::bigint[]) WITH ORDINALITY AS u(b, i) ORDER BY i",
+            try coordinator.rows("SELECT pg_size_pretty(b) AS p FROM unnest($1::bigint[]) WITH ORDINALITY AS u(b, i) ORDER BY i",
                         ["{" + bytes.map(String.init).joined(separator: ",") + "}"]).map { try $0.get("p") }
         }
         let perNode = Dictionary(grouping: placements.filter { ["orders", "order_items"].contains($0.table) }, by: \.node)
@@ -314,7 +314,7 @@ extension Cluster {
     /// Every placement from `pg_dist_placement` (with `pg_dist_shard` and `pg_dist_node`), read
     /// once for a whole check: the catalog the verification files are judged against.
     func catalogPlacements() throws -> [CatalogPlacement] {
-        try sqlRows("""
+        try coordinator.rows("""
             SELECT s.shardid, s.logicalrelid::text AS table_name, n.nodename || ':' || n.nodeport AS node,
                    s.shardminvalue::bigint AS min, s.shardmaxvalue::bigint AS max
             FROM pg_dist_shard s JOIN pg_dist_placement p USING (shardid) JOIN pg_dist_node n USING (groupid)
@@ -329,7 +329,7 @@ extension Cluster {
     func expectedOrdersPerShard(_ data: SeedData) throws -> [Int64: Int] {
         let perTenant = data.orderCountByUser
         let tenants = perTenant.keys.sorted()
-        let rows = try sqlRows("""
+        let rows = try coordinator.rows("""
             SELECT s.shardid, coalesce(sum(t.orders), 0)::bigint AS orders
             FROM pg_dist_shard s
             LEFT JOIN unnest($1::bigint[], $2::bigint[]) AS t(user_id, orders)

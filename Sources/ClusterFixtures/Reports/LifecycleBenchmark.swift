@@ -129,7 +129,7 @@ public struct LifecycleBenchmark: Sendable {
         let source = cluster.configuration.workers[0], target = cluster.configuration.addedWorker
         let shard = try cluster.lifecycle.prepareHeldMove(from: source)
         let run = try cluster.lifecycle.moveHeld(shard, to: target, at: .beforeCutover, writers: .ledger(seed: data.seed &+ 50)) { pid in
-            _ = try cluster.sqlValue("SELECT pg_terminate_backend($1::int)", [pid], as: Bool.self)
+            _ = try cluster.coordinator.value("SELECT pg_terminate_backend($1::int)", [pid], as: Bool.self)
         }
         let check = try cluster.lifecycle.checkLedger(run.writes, operation: "shard move \(source.name) → \(target.name)")
         report.availability.append(check.availability(outcome: AvailabilityRecord.outcome(of: run.outcome), fault: fault))
@@ -181,7 +181,7 @@ public struct LifecycleBenchmark: Sendable {
             let rows = Double(SeedData.regions.count + data.users.count + data.orders.count + data.items.count)
             let clock = ContinuousClock()
             let sqlStart = clock.now
-            try scratch.lifecycle.runSeedFile(seed: data.seed, scale: data.scale, on: scratch.coordinator)
+            try scratch.lifecycle.runSeedFile(seed: data.seed, scale: data.scale, on: scratch.coordinator.connection)
             let sqlSeconds = sqlStart.duration(to: clock.now).seconds
             try scratch.coordinator.execute("TRUNCATE order_items, orders, users, regions")
             let copyStart = clock.now

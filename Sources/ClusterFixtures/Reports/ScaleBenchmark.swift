@@ -71,7 +71,7 @@ public struct ScaleBenchmark: Sendable {
         let load = try timed("seed load (parallel COPY)") { try lifecycle.loadBaseline(generator) }
         rows = load.rows
         operations[operations.count - 1].rows = rows
-        let databaseBytes = try cluster.sqlValue("SELECT pg_database_size(current_database())", as: Int64.self)
+        let databaseBytes = try cluster.coordinator.value("SELECT pg_database_size(current_database())", as: Int64.self)
         var comparison: BenchReport.Anchor?
         if compareCopy {
             progress("scale \(scale): seed load, parallel COPY against psql \\copy of the same rows")

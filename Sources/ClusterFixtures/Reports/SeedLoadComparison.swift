@@ -21,7 +21,7 @@ public struct SeedLoadComparison: Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let rows = try writeFiles(to: folder)
-        let coordinator = try cluster.coordinator
+        let coordinator = cluster.coordinator
         let truncate = "TRUNCATE order_items, orders, users, regions"
         let clock = ContinuousClock()
 

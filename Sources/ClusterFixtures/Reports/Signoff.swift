@@ -193,10 +193,10 @@ extension Cluster {
     public func signoffDescription() -> [String] {
         var lines = ["coordinator \(configuration.coordinator), database \(configuration.database)"]
         do {
-            lines.append(try sqlValue("SELECT version()", as: String.self))
+            lines.append(try coordinator.value("SELECT version()", as: String.self))
             if try hasExtension("citus") {
-                lines.append(try sqlValue("SELECT citus_version()", as: String.self))
-                lines += try sqlRows("""
+                lines.append(try coordinator.value("SELECT citus_version()", as: String.self))
+                lines += try coordinator.rows("""
                     SELECT format('node %s:%s group %s, %s, %s', nodename, nodeport, groupid,
                                   CASE WHEN isactive THEN 'active' ELSE 'inactive' END,
                                   CASE WHEN shouldhaveshards THEN 'holds shards' ELSE 'holds no shards' END) AS line

@@ -32,7 +32,7 @@ public struct ParallelSeedLoad: Sendable {
     @discardableResult
     public func load(_ generator: SeedGenerator, into cluster: Cluster, finish: Bool = true) throws -> Report {
         let clock = ContinuousClock(), started = clock.now
-        let coordinator = try cluster.coordinator
+        let coordinator = try cluster.coordinator.connection
         var regions = ""
         for region in SeedData.regions { SeedData.appendCopyLine([region.code, region.name, region.timezone, region.currency], to: &regions) }
         try coordinator.copyIn("COPY regions (code, name, timezone, currency) FROM STDIN", data: regions)
@@ -70,9 +70,9 @@ public struct ParallelSeedLoad: Sendable {
     /// After a load: the id sequences moved past the loaded ids (later inserts must not collide),
     /// and the tables analysed.
     public static func finish(_ cluster: Cluster) throws {
-        let coordinator = try cluster.coordinator
+        let coordinator = cluster.coordinator
         for table in ["users", "orders", "order_items"] {
-            try coordinator.query("SELECT setval(pg_get_serial_sequence($1, 'id'), (SELECT max(id) FROM \(SQLIdentifier.quote(table))))", [table])
+            try coordinator.execute("SELECT setval(pg_get_serial_sequence($1, 'id'), (SELECT max(id) FROM \(SQLIdentifier.quote(table))))", [table])
         }
         try coordinator.execute("ANALYZE regions, users, orders, order_items")
     }

@@ -106,7 +106,7 @@ extension Cluster {
     /// Each row of `table` as the checksum renders it, by key (its first checksum column).
     public func renderedRows(of table: String) throws -> [String: String] {
         guard let key = TableChecksum.columns[table]?.first?.name else { return [:] }
-        let rows = try sqlRows("SELECT t.\(SQLIdentifier.quote(key))::text AS key, \(try TableChecksum.rowText(for: table)) AS row FROM \(SQLIdentifier.quote(table)) AS t")
+        let rows = try coordinator.rows("SELECT t.\(SQLIdentifier.quote(key))::text AS key, \(try TableChecksum.rowText(for: table)) AS row FROM \(SQLIdentifier.quote(table)) AS t")
         var found: [String: String] = [:]
         for row in rows { found[try row.get("key", as: String.self)] = try row.get("row", as: String.self) }
         return found

@@ -50,7 +50,7 @@ public struct NewOrder: Sendable, Equatable {
 extension Cluster {
     /// Every user, in id order: the tenants new orders are written for.
     public func tenants() throws -> [NewOrder.Tenant] {
-        try sqlRows("SELECT id, region_code FROM users ORDER BY id").map {
+        try coordinator.rows("SELECT id, region_code FROM users ORDER BY id").map {
             NewOrder.Tenant(id: try $0.get("id"), region: try $0.get("region_code"))
         }
     }

@@ -48,8 +48,8 @@ public final class TransferWorkload: @unchecked Sendable {
         self.accounts = accounts
         let table = Self.table
         try cluster.coordinator.execute("DROP TABLE IF EXISTS \(table); CREATE TABLE \(table) (user_id bigint PRIMARY KEY, balance bigint NOT NULL)")
-        try cluster.sqlRow("SELECT create_distributed_table('\(table)', 'user_id', colocate_with => 'orders')")
-        try cluster.coordinator.query("INSERT INTO \(table) VALUES ($1, $3), ($2, $3)", [accounts.0, accounts.1, Self.openingBalance])
+        try cluster.coordinator.execute("SELECT create_distributed_table('\(table)', 'user_id', colocate_with => 'orders')")
+        try cluster.coordinator.execute("INSERT INTO \(table) VALUES ($1, $3), ($2, $3)", [accounts.0, accounts.1, Self.openingBalance])
         writers = [(accounts.0, accounts.1), (accounts.1, accounts.0)].enumerated().map { index, pair in
             BlockingWork("transfer writer \(index + 1)") { [cluster, running, started] in
                 var connection = try cluster.connect("transfer writer \(index + 1)")
@@ -105,7 +105,7 @@ public final class TransferWorkload: @unchecked Sendable {
     /// The balances now, and how far each is from what the acknowledged transfers make it (0 when
     /// exact; at most the transfers in doubt).
     public func check(_ report: Report) throws -> (sum: Int, first: Int, second: Int, firstOff: Int, secondOff: Int) {
-        let rows = try cluster.sqlRows("SELECT user_id, balance FROM \(Self.table)")
+        let rows = try cluster.coordinator.rows("SELECT user_id, balance FROM \(Self.table)")
         let balance = Dictionary(uniqueKeysWithValues: try rows.map { (try $0.get("user_id", as: Int.self), try $0.get("balance", as: Int.self)) })
         let first = balance[accounts.0] ?? 0, second = balance[accounts.1] ?? 0
         let expectedFirst = Self.openingBalance - report.fromFirst + report.fromSecond
