@@ -54,9 +54,6 @@ extension Cluster {
             checks.append(.init(node: node, check: check, value: value, verdict: verdict,
                                 requirement: verdict == .fail ? requirement : nil))
         }
-        let nodes = [(name: "coordinator", address: configuration.coordinator)]
-            + configuration.workers.map { (name: $0.name, address: $0.testAddress) }
-
         // Settings first, from the maintenance database: they are the server's, and the suite's
         // database may not exist yet.
         var facts: [String: NodeFacts] = [:]

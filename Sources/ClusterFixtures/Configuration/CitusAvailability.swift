@@ -33,10 +33,8 @@ public enum CitusAvailability {
     /// parameter so a test can ask about an extension that is absent.
     public static func reason(on cluster: Cluster, extension name: String = "citus") throws -> String? {
         let shown = name == "citus" ? "Citus" : name
-        let nodes = [("coordinator", cluster.configuration.coordinator)]
-            + cluster.configuration.workers.map { ($0.name, $0.testAddress) }
-        for (label, address) in nodes {
-            let connection = try cluster.connect(label, at: address, database: "postgres")
+        for node in cluster.nodes {
+            let connection = try cluster.connect(node.name, at: node.address, database: "postgres")
             defer { connection.close() }
             let row = try connection.query("""
                 SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = $1) AS installed,
@@ -45,11 +43,11 @@ public enum CitusAvailability {
                 """, [name]).single()
             let version: String = try row.get("version")
             guard try row.get("installed", as: Bool.self) else {
-                return "\(shown) is not installed on the \(label) \(address) (PostgreSQL \(version) has no '\(name)' extension); install it for PostgreSQL \(version.prefix(2)) and restart the node"
+                return "\(shown) is not installed on the \(node.name) \(node.address) (PostgreSQL \(version) has no '\(name)' extension); install it for PostgreSQL \(version.prefix(2)) and restart the node"
             }
             let preload: String = try row.get("preload")
             guard preload.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }).contains(name) else {
-                return "\(shown) is installed but not loaded on the \(label) \(address): shared_preload_libraries is '\(preload)', it must list \(name)"
+                return "\(shown) is installed but not loaded on the \(node.name) \(node.address): shared_preload_libraries is '\(preload)', it must list \(name)"
             }
         }
         return nil

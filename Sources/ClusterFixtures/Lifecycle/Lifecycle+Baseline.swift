@@ -56,26 +56,23 @@ extension Lifecycle {
         // suite's own, as checked above).
         if citus { _ = try? cluster.dropLeftoverReplication() }
         cluster.disconnectAll()
-        let nodes = [("coordinator", configuration.coordinator)] + configuration.workers.map { ($0.name, $0.testAddress) }
         // A prepared transaction a killed node kept (a fault scenario's two-phase write that no
         // recovery has committed yet) holds the database: PostgreSQL refuses to drop it. The
         // database goes, so its prepared transactions are rolled back first, in that database.
-        for (label, address) in nodes {
-            guard let node = try? cluster.connect(label, at: address) else { continue }
-            defer { node.close() }
-            for gid in (try? node.query("SELECT gid FROM pg_prepared_xacts WHERE database = current_database()").rows) ?? [] {
-                try node.execute("ROLLBACK PREPARED \(SQLIdentifier.quoteLiteral(try gid.get("gid", as: String.self)))")
+        for node in cluster.nodes {
+            guard let connection = try? cluster.connect(node.name, at: node.address) else { continue }
+            defer { connection.close() }
+            for gid in (try? connection.query("SELECT gid FROM pg_prepared_xacts WHERE database = current_database()").rows) ?? [] {
+                try connection.execute("ROLLBACK PREPARED \(SQLIdentifier.quoteLiteral(try gid.get("gid", as: String.self)))")
             }
         }
-        for (label, address) in nodes {
-            let admin = try cluster.connect(label, at: address, database: "postgres")
+        for node in cluster.nodes {
+            let admin = try cluster.connect(node.name, at: node.address, database: "postgres")
             defer { admin.close() }
             try admin.dropDatabase(configuration.database)
             try admin.execute("CREATE DATABASE \(SQLIdentifier.quote(configuration.database))")
-            if citus && label != "coordinator" {
+            if citus && node.name != "coordinator" {
                 // Citus needs the extension in a worker's database before the coordinator registers it.
-                let node = try cluster.connect(label, at: address)
-                defer { node.close() }
                 try node.execute("SET client_min_messages = warning; CREATE EXTENSION citus")
             }
         }
