@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterFixtures
 import Foundation
+import Reports
 
 /// `citus-verify bench`: the performance report.
 struct Bench: ParsableCommand {

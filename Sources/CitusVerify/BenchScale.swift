@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterFixtures
 import Foundation
+import Reports
 
 /// `citus-verify bench-scale`: the scale curve.
 struct BenchScale: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterFixtures
 import Foundation
+import Reports
 
 /// `citus-verify docs`: fills the README's and docs/'s marked figure blocks from the last run's
 /// reports (`make docs`).

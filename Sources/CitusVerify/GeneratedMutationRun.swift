@@ -1,6 +1,7 @@
 import ClusterFixtures
 import Foundation
 import Mutants
+import Reports
 
 /// `citus-verify mutate --generated`: every generated mutant (or a sample) against the tests that
 /// read what it touches, each from a saved cluster state instead of a lifecycle rebuilt from Phase 1.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterFixtures
 import Foundation
+import Reports
 
 /// `citus-verify matrix`: the report of a `make matrix` run (scripts/matrix.sh runs the suite on
 /// each server): REPORTS/matrix.md and matrix.json, one row per PostgreSQL and Citus pair.

@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterFixtures
 import Foundation
 import Mutants
+import Reports
 
 /// The suite checks itself: every fault of `mutations/catalogue.json` is planted in a copy of the
 /// project, on an embedded cluster of its own, and the tests it concerns must fail.

@@ -1,5 +1,6 @@
 import ClusterFixtures
 import Foundation
+import Reports
 
 /// The copy of the project a mutation run edits, with its own build folder and its own embedded
 /// cluster (data folder and ports apart from the user's), so that the user's tree and cluster are

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterFixtures
 import Foundation
+import Reports
 
 /// `citus-verify signoff`: the sign-off document from a finished test run.
 struct SignoffCommand: ParsableCommand {

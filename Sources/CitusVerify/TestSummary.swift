@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterFixtures
 import Foundation
+import Reports
 
 /// `citus-verify test-summary`: the closing lines of `make test`, from the same reader the sign-off
 /// uses (`JUnitResults`). Marks the tests skipped at run time `<skipped>` in the JUnit file first

@@ -1,6 +1,7 @@
 import ClusterFixtures
 import ClusterTesting
 import Foundation
+import Reports
 import Testing
 
 /// The performance report has every measurement it promises. Its numbers are reported, never

@@ -1,6 +1,7 @@
 import ClusterFixtures
 import ClusterTesting
 import Foundation
+import Reports
 import SwiftCSV
 import Testing
 

@@ -1,5 +1,6 @@
 import ClusterFixtures
 import Foundation
+import Reports
 import Testing
 
 /// Figures from a run are generated into marked blocks (`make docs`), never typed: each block must
@@ -53,8 +54,10 @@ struct GeneratedMutantFigureTests {
     @Test("Killed, survived, equivalent and stillborn are counted per folder and in all; an unfinished run says so")
     func countsPerFolder() throws {
         func outcome(_ file: String, _ verdict: String, carried: Bool = false) -> String {
-            "{\"mutant\": {\"file\": \"\(file)\", \"id\": \"x\"}, \"verdict\": \"\(verdict)\""
-                + (carried ? ", \"carriedFrom\": \"2026-11-27T00:00:00Z\"" : "") + "}"
+            // As the run writes it (GeneratedMutationReport), every field present.
+            "{\"mutant\": {\"file\": \"\(file)\", \"id\": \"x\", \"line\": 1, \"operator\": \"o\", \"original\": \"a\", "
+                + "\"replacement\": \"b\", \"start\": 0, \"end\": 1}, \"verdict\": \"\(verdict)\", \"detail\": \"\", "
+                + "\"targets\": [], \"seconds\": 1" + (carried ? ", \"carriedFrom\": \"2026-11-27T00:00:00Z\"" : "") + "}"
         }
         let outcomes = [outcome("sql/a.sql", "killed"), outcome("sql/a.sql", "survived"), outcome("sql/b.sql", "equivalent"),
                         outcome("Sources/X/A.swift", "killed", carried: true), outcome("Sources/X/A.swift", "stillborn")]

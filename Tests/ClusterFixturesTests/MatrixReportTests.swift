@@ -1,5 +1,6 @@
 @testable import ClusterFixtures
 import Foundation
+@testable import Reports
 import Testing
 
 /// The matrix report is read from each pair's own files, never from what the script says of them.

@@ -1,5 +1,6 @@
 import ClusterFixtures
 import Foundation
+import Reports
 import Testing
 
 /// The planted-fault catalogue can only catch what its filters run: a filter that matches no test

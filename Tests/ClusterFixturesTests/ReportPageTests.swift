@@ -1,6 +1,7 @@
 import ClusterFixtures
 import ClusterTesting
 import Foundation
+import Reports
 import Testing
 
 /// reports/index.html as a person sees it: rendered by a real headless browser (Debian's chromium),

@@ -1,5 +1,6 @@
 import ClusterFixtures
 import Foundation
+import Reports
 #if canImport(FoundationXML)
 import FoundationXML
 #endif

@@ -1,6 +1,7 @@
 @testable import ClusterFixtures
 @testable import ClusterTesting
 import Foundation
+@testable import Reports
 import Testing
 
 @Suite("Sign-off: the checklist, its claims and the run's results")

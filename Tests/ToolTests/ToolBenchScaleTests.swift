@@ -1,6 +1,7 @@
 import ClusterFixtures
 import ClusterTesting
 import Foundation
+import Reports
 import Testing
 
 /// `citus-verify bench-scale`: the lifecycle at two small scales, each in its own process; the

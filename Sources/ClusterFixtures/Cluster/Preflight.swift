@@ -220,7 +220,7 @@ extension Cluster {
         WHERE t IS NOT NULL
         """
 
-    static func freeBytes(at path: String) -> Int64? {
+    public static func freeBytes(at path: String) -> Int64? {
         #if canImport(Glibc)
         var stats = statvfs()
         guard statvfs(path, &stats) == 0 else { return nil }

@@ -4,4 +4,9 @@ public struct ToolFailed: Error, CustomStringConvertible {
     public var program: String
     public var output: String
     public var description: String { "\(program) failed: \(output)" }
+
+    public init(program: String, output: String) {
+        self.program = program
+        self.output = output
+    }
 }

@@ -36,7 +36,7 @@ extension SeedData {
     /// COPY text format: tab-separated, with backslash, tab, newline and carriage return escaped.
     /// Appends to one growing string; a field is scanned for those four bytes and copied as it is
     /// when it has none (nearly always), which keeps building the text cheaper than loading it.
-    static func appendCopyLine(_ fields: [String], to text: inout String) {
+    public static func appendCopyLine(_ fields: [String], to text: inout String) {
         for (index, field) in fields.enumerated() {
             if index > 0 { text.append("\t") }
             if field.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {

@@ -1,3 +1,4 @@
+import ClusterFixtures
 import Foundation
 
 /// The migration checklist (`docs/seed-checklist.md`) read line by line: headings, deliverables

@@ -1,3 +1,4 @@
+import ClusterFixtures
 import Foundation
 
 /// One planted fault of `mutations/catalogue.json`: a realistic mistake in a lifecycle step, a

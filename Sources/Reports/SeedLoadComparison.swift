@@ -1,3 +1,4 @@
+import ClusterFixtures
 import Foundation
 
 /// The seed's rows loaded by `ParallelSeedLoad` and, in the same run, the very same rows by

@@ -1,3 +1,4 @@
+import ClusterFixtures
 import Foundation
 
 /// How long the last `make test` took on this machine, and where the time went, kept in

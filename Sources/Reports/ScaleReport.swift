@@ -1,3 +1,4 @@
+import ClusterFixtures
 import Foundation
 
 /// The scale curve: the lifecycle measured at each scale (`ScaleBenchmark.Step`), with the growth

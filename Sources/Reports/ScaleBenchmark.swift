@@ -1,3 +1,4 @@
+import ClusterFixtures
 import Foundation
 
 /// The lifecycle at one data scale, measured: the seed load (parallel COPY), distribute, add worker,

@@ -1,3 +1,4 @@
+import ClusterFixtures
 import Foundation
 
 /// The suite on every server with Citus (`make matrix`): one row per pair with its versions, its

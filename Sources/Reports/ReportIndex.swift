@@ -1,3 +1,4 @@
+import ClusterFixtures
 import Foundation
 
 /// `reports/index.html`: the one page a person looks at after a run. A verdict banner, the

@@ -1,3 +1,4 @@
+import ClusterFixtures
 import Foundation
 
 /// Runs the whole lifecycle on the configured cluster and measures it: query latencies in each

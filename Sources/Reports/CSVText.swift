@@ -1,4 +1,5 @@
 import CSV
+import ClusterFixtures
 import Foundation
 
 /// CSV text for the reports, written by CSV.swift's `CSVWriter` (RFC 4180: a field holding a

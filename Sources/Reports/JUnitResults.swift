@@ -1,3 +1,4 @@
+import ClusterFixtures
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML

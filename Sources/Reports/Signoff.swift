@@ -1,3 +1,4 @@
+import ClusterFixtures
 import Foundation
 
 /// The sign-off document: the checklist line by line, each verification line ticked only when

@@ -1,3 +1,4 @@
+import ClusterFixtures
 import Foundation
 
 /// What `citus-verify bench` measured: query latencies in each lifecycle stage, the duration of
