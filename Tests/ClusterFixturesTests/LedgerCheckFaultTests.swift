@@ -83,6 +83,37 @@ struct LedgerCheckFaultTests {
         #expect(check.unknown == ["w9-1"] && !check.holds, "\(check)")
     }
 
+    @Test("An attempted write with no acknowledgement that landed once is in doubt, not broken; landed twice it is duplicated")
+    func inDoubtLanded() {
+        // Writer 1 attempted 4 writes (attemptsByWriter) and 3 were acknowledged: w1-4's outcome is unknown.
+        var landed = Self.exact[0]
+        landed.token = "w1-4"
+        landed.id = 999
+        let once = Self.check(Self.exact + [landed])
+        #expect(once.holds && once.inDoubtLanded == 1 && once.duplicated.isEmpty, "\(once)")
+        let twice = Self.check(Self.exact + [landed, landed])
+        #expect(!twice.holds && twice.inDoubtLanded == 2 && twice.duplicated == ["w1-4"], "\(twice)")
+    }
+
+    @Test("An update whose outcome is unknown may have landed whole (its status and updated_at together), never in part")
+    func updateInDoubt() {
+        var writes = Self.writes
+        writes.acknowledged[0].maybeStatus = "paid"
+        writes.acknowledged[0].maybeUpdatedAt = 1_760_000_100
+        func check(status: String, updatedAt: Int) -> LedgerCheck {
+            var found = Self.exact
+            found[0].status = status
+            found[0].updatedAt = updatedAt
+            return LedgerCheck(operation: "self-test", writes: writes, found: found, orphanItems: 0)
+        }
+        #expect(check(status: "pending", updatedAt: 1_760_000_000).holds, "not landed: as acknowledged")
+        #expect(check(status: "paid", updatedAt: 1_760_000_100).holds, "landed: the update's status and updated_at")
+        let statusOnly = check(status: "paid", updatedAt: 1_760_000_000)
+        #expect(!statusOnly.holds && statusOnly.changed.count == 1, "the update's status with the acknowledged updated_at: \(statusOnly)")
+        let timeOnly = check(status: "pending", updatedAt: 1_760_000_100)
+        #expect(!timeOnly.holds && timeOnly.changed.count == 1, "the acknowledged status with the update's updated_at: \(timeOnly)")
+    }
+
     @Test("An orphan item breaks the ledger")
     func orphan() {
         let check = Self.check(Self.exact, orphans: 1)
