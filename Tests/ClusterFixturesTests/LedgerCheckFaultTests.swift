@@ -114,6 +114,15 @@ struct LedgerCheckFaultTests {
         #expect(!timeOnly.holds && timeOnly.changed.count == 1, "the acknowledged status with the update's updated_at: \(timeOnly)")
     }
 
+    @Test("The ledger's line names the shard groups the writes hit only when shard groups moved")
+    func coverageOnlyWhenMoved() {
+        var check = Self.check(Self.exact)
+        #expect(!check.description.contains("shard groups moved"), "\(check)")
+        check.movedShardGroups = 2
+        check.coveredShardGroups = 1
+        #expect(check.description.contains("; writes hit 1 of 2 shard groups moved;"), "\(check)")
+    }
+
     @Test("An orphan item breaks the ledger")
     func orphan() {
         let check = Self.check(Self.exact, orphans: 1)
