@@ -105,7 +105,7 @@ test: ## Every test (unit, Phase 1 to 4, resilience, benchmark report, tool) aga
 	@$(RUN_SUITE); exit $$status
 
 check: ## The quick answer after a change: unit tests and the lifecycle (Phase 1 to 4, with writers) on the running cluster
-	@$(SWIFT_TEST) --filter '^(ClusterFixturesTests|MutantsTests|Phase1Tests|Phase2Tests|Phase3Tests|Phase4Tests)\.'
+	@$(SWIFT_TEST) --filter '^(ClusterFixturesTests|MutantsTests|ReportsTests|Phase1Tests|Phase2Tests|Phase3Tests|Phase4Tests)\.'
 
 all: ## Start the embedded cluster, then run everything (the main job)
 	@scripts/cluster.sh has-citus >/dev/null 2>&1 || echo "all: Citus is not installed for $$(pg_config --version 2>/dev/null || echo 'this PostgreSQL'): Phases 2-4 and the fault suites will be skipped (install Citus for it: docs/citus.md)"
@@ -135,7 +135,7 @@ signoff: ## Full run with Citus required, then reports/signoff.md: the checklist
 	  signed=$$?; exit $$(( status != 0 ? status : signed ))
 
 unit: ## Only the tests that need no database
-	$(SWIFT_TEST) --filter '^ClusterFixturesTests\.'
+	$(SWIFT_TEST) --filter '^(ClusterFixturesTests|MutantsTests|ReportsTests)\.'
 
 tool-tests: ## The command-line tool's tests (run as a process against the cluster)
 	$(SWIFT_TEST) --filter '^ToolTests\.'

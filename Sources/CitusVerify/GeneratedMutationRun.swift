@@ -37,8 +37,6 @@ struct GeneratedMutationRun {
         var usesCluster = true
         /// Rebuilds what it needs from any state (Phase 1 resets the baseline): no snapshot restored.
         var resetsItself = false
-        /// Tests of the target left out (`--skip`), run by another entry.
-        var skip: String?
     }
 
     /// The unit target (no cluster) and the lifecycle, in order, then the one fault suite that
@@ -58,13 +56,10 @@ struct GeneratedMutationRun {
         Target(name: "FaultTests", filter: "^ResilienceTests\\.FaultTests"),
         Target(name: "ToolReshardTests", filter: "^ToolTests\\.ToolReshardTests"),
     ]
-    static var targets: [Target] { [unitTarget] + phaseTargets }
-    /// For a Swift mutant, the unit target in two parts: the oracles' own unit tests first (a few
-    /// seconds, where most Swift mutants die), the report page's browser tests (most of the
-    /// target's time, and far from the oracles) after every phase.
-    static let unitTargetWithoutPage = Target(name: "ClusterFixturesTests", filter: "^ClusterFixturesTests\\.", usesCluster: false,
-                                              skip: "^ClusterFixturesTests\\.ReportPageTests")
-    static let pageTarget = Target(name: "ReportPageTests", filter: "^ClusterFixturesTests\\.ReportPageTests", usesCluster: false)
+    /// The reports' tests (the page's in a browser: most of their time, and far from the oracles):
+    /// a Swift mutant's last target. No SQL file is read there.
+    static let reportsTarget = Target(name: "ReportsTests", filter: "^ReportsTests\\.", usesCluster: false)
+    static var targets: [Target] { [unitTarget, reportsTarget] + phaseTargets }
 
     private var snapshots: URL { workspace.work.appendingPathComponent("snapshots") }
 
@@ -285,8 +280,9 @@ struct GeneratedMutationRun {
         let lifecycle = Self.phaseTargets.prefix(4).map(\.name)
         if mutant.isSwift {
             let phases = lifecycle.compactMap { name in ordered.first { $0.name == name } }
-            ordered = [Self.unitTargetWithoutPage] + phases
-                + ordered.filter { $0.name != Self.unitTarget.name && !lifecycle.contains($0.name) } + [Self.pageTarget]
+            ordered = [Self.unitTarget] + phases
+                + ordered.filter { ![Self.unitTarget.name, Self.reportsTarget.name].contains($0.name) && !lifecycle.contains($0.name) }
+                + [Self.reportsTarget]
         } else {
             ordered.insert(Self.sqlRulesTarget, at: 0)
         }
@@ -296,7 +292,7 @@ struct GeneratedMutationRun {
             ran.append(target.name)
             // A file only some tests load: those tests first (most mutants die there), then the
             // rest of the target, so that a survivor has passed every test of it all the same.
-            var runs: [(filter: String, skip: String?)] = [(target.filter, target.skip)]
+            var runs: [(filter: String, skip: String?)] = [(target.filter, nil)]
             if !mutant.isSwift, case .tests(let tests)? = readersHere[target.name], !tests.isEmpty {
                 let pattern = "^(" + tests.sorted().map { NSRegularExpression.escapedPattern(for: $0) }.joined(separator: "|") + ")"
                 runs = [(pattern, nil), (target.filter, pattern)]
