@@ -9,10 +9,10 @@ import Glibc
 /// that worker and everything that reaches it by its registered name: the coordinator, the
 /// rebalancer, and the other workers' replication.
 ///
-/// Written here rather than taken: Toxiproxy and Citus's own mitmproxy-based fault tool are not
-/// installable on this machine (no Go toolchain or PyPI mitmproxy build for it), and socat or an
-/// nftables rule cannot switch one connection's behaviour at an exact step. Plain POSIX sockets,
-/// two threads per connection.
+/// Written rather than taken: Toxiproxy needs a Go toolchain and Citus's own fault tool a
+/// mitmproxy build, neither among this project's dependencies, and socat or an nftables rule
+/// cannot switch one connection's behaviour at an exact step. Plain POSIX sockets, two threads
+/// per connection.
 public final class FaultProxy: @unchecked Sendable {
     public enum Mode: String, Sendable {
         /// Bytes flow both ways.

@@ -15,8 +15,8 @@ public enum Phase: Int, Sendable, CustomStringConvertible {
     public var needsCitus: Bool { self != .baseline }
 
     /// Seconds each long Citus operation of a phase may take before it is cancelled and reported
-    /// as stalled: on this 2-core machine the slowest (the rebalance with writers) takes under
-    /// 30 s, so this is a bound against a hang, not a target.
+    /// as stalled: ten times what the slowest (the rebalance with writers) takes on a small
+    /// embedded cluster (docs/performance.md), a bound against a hang, not a target.
     public static let operationTimeLimit: Duration = .seconds(300)
 
     public var description: String { "Phase \(rawValue)" }
