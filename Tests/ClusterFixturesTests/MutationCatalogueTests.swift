@@ -9,6 +9,18 @@ import Testing
 /// very bundle lists, in the form `--filter` reads them (`Target.Suite/test()`).
 @Suite("Mutation catalogue: every planted fault runs tests that exist")
 struct MutationCatalogueTests {
+    @Test("Every planted fault applies to its file as it is now: the file exists and the text to replace occurs once")
+    func faultsApply() throws {
+        for fault in try Mutation.catalogue() {
+            let file = ProjectLayout.root.appendingPathComponent(fault.file)
+            guard let text = try? String(contentsOf: file, encoding: .utf8) else {
+                Issue.record("\(fault.id): no file \(fault.file)")
+                continue
+            }
+            #expect(throws: Never.self, "\(fault.id)") { _ = try fault.apply(to: text, file: fault.file) }
+        }
+    }
+
     @Test("Every planted fault's test filter matches at least one test this bundle lists")
     func filtersMatchListedTests() throws {
         let listing = try ChildProcess(CommandLine.arguments[0], ["--testing-library", "swift-testing", "--list-tests"])
