@@ -54,4 +54,18 @@ struct ChecksumDigestTests {
         #expect(Set(TableChecksum.columns.keys) == Set(Cluster.tables))
         #expect(SeedData(seed: 1).expectedChecksums.map(\.table) == Cluster.tables)
     }
+
+    @Test("A table whose columns differ from the checksum's list is refused, naming each column; a table with no list is called unknown")
+    func coverageRefused() throws {
+        let orders = try #require(TableChecksum.columns["orders"]).map(\.name)
+        #expect(TableChecksum.coverageError("orders", columns: orders) == nil)
+        let added = try #require(TableChecksum.coverageError("orders", columns: orders + ["note"]))
+        #expect(added.missing == ["note"] && added.extra.isEmpty && !added.unknownTable, "\(added)")
+        #expect(added.description.contains("does not cover the table's columns exactly; not covered: note"), "\(added)")
+        let dropped = try #require(TableChecksum.coverageError("orders", columns: orders.filter { $0 != "status" }))
+        #expect(dropped.extra == ["status"] && dropped.description.contains("listed but absent: status"), "\(dropped)")
+        let unknown = try #require(TableChecksum.coverageError("invoices", columns: ["id"]))
+        #expect(unknown.unknownTable && unknown.description == "TableChecksum.columns has no entry for table invoices: list its columns there",
+                "\(unknown)")
+    }
 }

@@ -67,6 +67,15 @@ public struct TableChecksum: Sendable, Equatable, CustomStringConvertible {
         """
     }
 
+    /// How the columns a relation has (`actual`) differ from those the checksum of `table` lists;
+    /// nil when they are the same. A table with no list at all is said to be unknown.
+    static func coverageError(_ table: String, columns actual: [String]) -> ChecksumCoverageError? {
+        let listed = (columns[table] ?? []).map(\.name)
+        guard Set(actual) != Set(listed) else { return nil }
+        return ChecksumCoverageError(table: table, missing: Set(actual).subtracting(listed).sorted(),
+                                     extra: Set(listed).subtracting(actual).sorted(), unknownTable: columns[table] == nil)
+    }
+
     /// The checksum of `table` (or of `relation`, a copy with the same columns). Throws
     /// `ChecksumCoverageError` when the relation's columns are not exactly the listed ones.
     public static func compute(_ table: String, from relation: String? = nil, on connection: Connection) throws -> TableChecksum {
@@ -75,11 +84,7 @@ public struct TableChecksum: Sendable, Equatable, CustomStringConvertible {
             SELECT attname::text AS name FROM pg_attribute
             WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped
             """, [source]).rows.map { try $0.get("name", as: String.self) }
-        let listed = (columns[table] ?? []).map(\.name)
-        if Set(actual) != Set(listed) {
-            throw ChecksumCoverageError(table: table, missing: Set(actual).subtracting(listed).sorted(),
-                                        extra: Set(listed).subtracting(actual).sorted(), unknownTable: columns[table] == nil)
-        }
+        if let uncovered = coverageError(table, columns: actual) { throw uncovered }
         let result = try connection.query(try sql(for: table, from: source))
         guard let row = result.rows.first else {
             throw DatabaseError(node: connection.node, message: "the checksum of \(table) returned no row")
@@ -89,7 +94,7 @@ public struct TableChecksum: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// The checksum's column list and a table's columns differ: a column would go unchecked.
-public struct ChecksumCoverageError: Error, CustomStringConvertible {
+public struct ChecksumCoverageError: Error, Equatable, CustomStringConvertible {
     public var table: String
     /// Columns the table has and the checksum does not cover.
     public var missing: [String]
