@@ -40,7 +40,8 @@ struct GeneratedMutationRun {
     }
 
     /// The unit target (no cluster) and the lifecycle, in order, then the one fault suite that
-    /// runs the single-move file (35) and the tool's reshard suite, the only one that runs the
+    /// runs the single-move file (35), the audit's own suite (leftovers planted on purpose: the only
+    /// one that sees the audit find something) and the tool's reshard suite, the only one that runs the
     /// resharding files with the operator's choices (a tenant named by `--tenant`, a worker named by
     /// `--worker`): the suites of the mutation run. The other fault, tool and benchmark suites take
     /// minutes each and are left out (docs/mutation.md).
@@ -54,6 +55,7 @@ struct GeneratedMutationRun {
         Target(name: "Phase3Tests", filter: "^Phase3Tests\\."),
         Target(name: "Phase4Tests", filter: "^Phase4Tests\\."),
         Target(name: "FaultTests", filter: "^ResilienceTests\\.FaultTests"),
+        Target(name: "FaultAuditTests", filter: "^ResilienceTests\\.FaultAuditTests"),
         Target(name: "ToolReshardTests", filter: "^ToolTests\\.ToolReshardTests"),
     ]
     /// The reports' tests (the page's in a browser: most of their time, and far from the oracles):
