@@ -72,8 +72,11 @@ extension Lifecycle {
             try admin.dropDatabase(configuration.database)
             try admin.execute("CREATE DATABASE \(SQLIdentifier.quote(configuration.database))")
             if citus && node.name != "coordinator" {
-                // Citus needs the extension in a worker's database before the coordinator registers it.
-                try node.execute("SET client_min_messages = warning; CREATE EXTENSION citus")
+                // Citus needs the extension in a worker's database before the coordinator registers
+                // it; on a connection of its own, so the session setting goes with it.
+                let fresh = try cluster.connect(node.name, at: node.address)
+                defer { fresh.close() }
+                try fresh.execute("SET client_min_messages = warning; CREATE EXTENSION citus")
             }
         }
         try cluster.run(.createBaseTables)
