@@ -40,7 +40,6 @@ struct Mutate: ParsableCommand {
         if let coordinator = env["CITUS_COORDINATOR"], !coordinator.isEmpty {
             throw ValidationError("citus-verify mutate runs on an embedded cluster of its own only; CITUS_COORDINATOR is set (\(coordinator)): unset it")
         }
-        let root = ProjectLayout.root
         var faults = try Mutation.catalogue()
         if let only = env["MUTATE_ONLY"], !only.isEmpty {
             let wanted = Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
