@@ -79,6 +79,7 @@ let package = Package(
         .testTarget(name: "Phase2Tests", dependencies: ["ClusterFixtures", "ClusterTesting"]),
         .testTarget(name: "Phase3Tests", dependencies: ["ClusterFixtures", "ClusterTesting"]),
         .testTarget(name: "Phase4Tests", dependencies: ["ClusterFixtures", "ClusterTesting"]),
+        .testTarget(name: "Phase5Tests", dependencies: ["ClusterFixtures", "ClusterTesting"]),
         // The performance report (make bench) measured end to end, its numbers reported, not judged.
         .testTarget(name: "BenchmarkTests", dependencies: ["ClusterFixtures", "ClusterTesting", "Reports"]),
         // Bad input and faults: clear errors, and nothing lost when a node or a connection dies mid-move.

@@ -9,6 +9,8 @@
 #   scripts/cluster.sh has-citus   exit 0 and print citus.so's path when Citus is installed
 #   scripts/cluster.sh kill-node NODE    stop one node abruptly (immediate shutdown), for fault tests
 #   scripts/cluster.sh start-node NODE   start one stopped node again, with its existing settings
+#   scripts/cluster.sh restart-node NODE BINDIR   stop one node and start it with the server in BINDIR
+#                  (same PostgreSQL major; another Citus build): the Citus upgrade's restart
 #
 # Settings (environment): CLUSTER_DIR (default .cluster beside this folder), CLUSTER_PORT (the
 # coordinator's port, default 9700; workers take the ports after it), CLUSTER_WORKERS (how many
@@ -128,7 +130,10 @@ as_server() {
   else env PGPASSFILE="$CLUSTER_DIR/pgpass" "$@"; fi
 }
 
-is_running() { [[ -f $(node_dir "$1")/PG_VERSION ]] && as_server "$BIN/pg_ctl" -D "$(node_dir "$1")" status >/dev/null 2>&1; }
+# The server a node runs: the cluster's, or the one restart-node gave it while the other nodes still
+# run the cluster's (CLUSTER_DIR/bindir.NODE, until every node runs it and it becomes the cluster's).
+node_bin() { if [[ -f $CLUSTER_DIR/bindir.$1 ]]; then cat "$CLUSTER_DIR/bindir.$1"; else echo "$BIN"; fi; }
+is_running() { [[ -f $(node_dir "$1")/PG_VERSION ]] && as_server "$(node_bin "$1")/pg_ctl" -D "$(node_dir "$1")" status >/dev/null 2>&1; }
 
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -265,7 +270,7 @@ start_node() {
   if is_running "$node"; then say "$node already running on 127.0.0.1:$port"; return 0; fi
   port_taken "$port" && die "port $port (for $node) is already in use by another process: stop it or set CLUSTER_PORT"
   write_settings "$node" "$dir" "$port"
-  as_server "$BIN/pg_ctl" -D "$dir" -l "$CLUSTER_DIR/logs/$node.log" -w -t 60 start >/dev/null \
+  as_server "$(node_bin "$node")/pg_ctl" -D "$dir" -l "$CLUSTER_DIR/logs/$node.log" -w -t 60 start >/dev/null \
     || die "$node did not start: see $CLUSTER_DIR/logs/$node.log"
   say "$node listening on 127.0.0.1:$port"
 }
@@ -330,7 +335,7 @@ cmd_down() {
   local node
   for node in "${NODES[@]}"; do
     if is_running "$node"; then
-      as_server "$BIN/pg_ctl" -D "$(node_dir "$node")" -m fast -w -t 60 stop >/dev/null && say "$node stopped"
+      as_server "$(node_bin "$node")/pg_ctl" -D "$(node_dir "$node")" -m fast -w -t 60 stop >/dev/null && say "$node stopped"
     fi
   done
 }
@@ -344,6 +349,27 @@ cmd_status() {
   done
 }
 
+# Citus's upgrade, one node: stop it (fast), start it with the server in $2, which must be the
+# data folder's PostgreSQL major (a major upgrade is pg_upgrade's, not a restart's). Once every node
+# runs that server it is the cluster's (CLUSTER_DIR/bindir).
+cmd_restart_node() {
+  local node=$1 new=${2%/} data_major new_major n all=1
+  [[ -x $new/postgres && -x $new/pg_ctl ]] || die "restart-node: no postgres and pg_ctl in '$new' (the new server's bin folder)"
+  data_major=$(cat "$(node_dir "$node")/PG_VERSION" 2>/dev/null) || die "restart-node: $node has no data folder in $CLUSTER_DIR"
+  new_major=$("$new/postgres" --version | sed -E 's/^[^0-9]*([0-9]+).*/\1/')
+  [[ $new_major == "$data_major" ]] \
+    || die "restart-node: $node's data folder is PostgreSQL $data_major, $new/postgres is $("$new/postgres" --version): a major version needs pg_upgrade, not a restart"
+  if is_running "$node"; then
+    as_server "$(node_bin "$node")/pg_ctl" -D "$(node_dir "$node")" -m fast -w -t 60 stop >/dev/null || die "$node did not stop"
+  fi
+  echo "$new" > "$CLUSTER_DIR/bindir.$node"
+  as_server "$new/pg_ctl" -D "$(node_dir "$node")" -l "$CLUSTER_DIR/logs/$node.log" -w -t 60 start >/dev/null \
+    || die "$node did not start with $new: see $CLUSTER_DIR/logs/$node.log"
+  for n in "${NODES[@]}"; do [[ $(node_bin "$n") == "$new" ]] || all=0; done
+  if (( all )); then echo "$new" > "$CLUSTER_DIR/bindir"; rm -f "$CLUSTER_DIR"/bindir.*; fi
+  say "$node restarted with $("$new/postgres" --version) from $new"
+}
+
 require_node() { [[ " ${NODES[*]} " == *" $2 "* ]] || die "$1 needs a node name, one of: ${NODES[*]} (got '$2')"; }
 
 case ${1:-} in
@@ -352,12 +378,15 @@ case ${1:-} in
   status) cmd_status ;;
   destroy) cmd_down; rm -rf "$CLUSTER_DIR"; say "removed $CLUSTER_DIR" ;;
   kill-node) require_node kill-node "${2:-}"
-    as_server "$BIN/pg_ctl" -D "$(node_dir "$2")" -m immediate -w -t 30 stop >/dev/null && say "$2 stopped abruptly (immediate)" ;;
+    as_server "$(node_bin "$2")/pg_ctl" -D "$(node_dir "$2")" -m immediate -w -t 30 stop >/dev/null && say "$2 stopped abruptly (immediate)" ;;
   start-node) require_node start-node "${2:-}"
     is_running "$2" && { say "$2 already running"; exit 0; }
-    as_server "$BIN/pg_ctl" -D "$(node_dir "$2")" -l "$CLUSTER_DIR/logs/$2.log" -w -t 60 start >/dev/null \
+    as_server "$(node_bin "$2")/pg_ctl" -D "$(node_dir "$2")" -l "$CLUSTER_DIR/logs/$2.log" -w -t 60 start >/dev/null \
       || die "$2 did not start: see $CLUSTER_DIR/logs/$2.log"
     say "$2 started" ;;
+  restart-node) require_node restart-node "${2:-}"
+    [[ -n ${3:-} ]] || die "restart-node needs the new server's bin folder after the node name"
+    cmd_restart_node "$2" "$3" ;;
   has-citus) [[ -f $PKGLIB/citus.so ]] && echo "$PKGLIB/citus.so" || { echo "no citus.so in $PKGLIB" >&2; exit 1; } ;;
-  *) echo "usage: $0 up|down|status|destroy|has-citus|kill-node NODE|start-node NODE" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|destroy|has-citus|kill-node NODE|start-node NODE|restart-node NODE BINDIR" >&2; exit 2 ;;
 esac

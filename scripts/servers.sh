@@ -8,6 +8,11 @@
 #   scripts/servers.sh list      the bin folder of every installed server, one per line
 #   scripts/servers.sh with-citus  the same, only those with Citus installed
 #   scripts/servers.sh status    each server: version, TLS, Citus (or what is missing)
+#   scripts/servers.sh upgrade-pairs  "FROM TO" per pair of servers with Citus of one PostgreSQL major
+#                                where TO has the newer Citus: what Phase 5 (make phase5) can
+#                                rehearse. Every server folder counts, also a copy of a wheel's
+#                                server with an older Citus built into it (SERVERS_DIR/NAME/...),
+#                                and the system's server.
 #   scripts/servers.sh versions BIN  "<PostgreSQL version> <Citus extension version or ->" of one bin
 #                                folder (the matrix and repeat-fault read versions through it)
 #
@@ -69,6 +74,30 @@ versions() {
   echo "$("$bin/pg_config" --version | awk '{print $2}') ${citus:--}"
 }
 
+# Every server with Citus: the system's, and any folder SERVERS_DIR holds with the wheels' layout.
+all_with_citus() {
+  local bin
+  { pg_config --bindir 2>/dev/null || true; ls -d "$SERVERS_DIR"/*/*/pginstall/bin 2>/dev/null || true; } | while read -r bin; do
+    [[ -x $bin/pg_config && -f $("$bin/pg_config" --pkglibdir)/citus.so ]] && echo "$bin"
+  done
+  return 0
+}
+
+upgrade_pairs() {
+  local from to vf vt
+  all_with_citus > "${TMPDIR:-/tmp}/citus-verify-servers.$$"
+  while read -r from; do
+    read -r -a vf <<< "$(versions "$from")"
+    while read -r to; do
+      read -r -a vt <<< "$(versions "$to")"
+      # One PostgreSQL major (15.20 and 15.18 alike), an older Citus on the left.
+      [[ ${vf[0]%%.*} == "${vt[0]%%.*}" && ${vf[1]} != "${vt[1]}" ]] || continue
+      [[ $(printf '%s\n%s\n' "${vf[1]}" "${vt[1]}" | sort -V | head -1) == "${vf[1]}" ]] && echo "$from $to"
+    done < "${TMPDIR:-/tmp}/citus-verify-servers.$$"
+  done < "${TMPDIR:-/tmp}/citus-verify-servers.$$"
+  rm -f "${TMPDIR:-/tmp}/citus-verify-servers.$$"
+}
+
 status_one() {
   local bin=$1 pkglib version tls citus
   version=$("$bin/postgres" --version)
@@ -87,11 +116,12 @@ case ${1:-} in
     for entry in "${SERVERS[@]}"; do IFS='|' read -r name requirement package <<< "$entry"; install_one "$name" "$requirement" "$package"; done
     installed | while read -r bin; do status_one "$bin"; done ;;
   list) installed ;;
+  upgrade-pairs) upgrade_pairs ;;
   versions) versions "${2:?usage: $0 versions BIN}" ;;
   with-citus) installed | while read -r bin; do [[ ! -f $("$bin/pg_config" --pkglibdir)/citus.so ]] || echo "$bin"; done ;;
   status)
     found=$(installed)
     [[ -n $found ]] || { echo "servers: none installed in $SERVERS_DIR (scripts/servers.sh install)"; exit 0; }
     while read -r bin; do status_one "$bin"; done <<< "$found" ;;
-  *) echo "usage: $0 install|list|with-citus|status|versions BIN" >&2; exit 2 ;;
+  *) echo "usage: $0 install|list|with-citus|status|upgrade-pairs|versions BIN" >&2; exit 2 ;;
 esac

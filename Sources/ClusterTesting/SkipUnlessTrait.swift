@@ -53,6 +53,12 @@ extension Trait where Self == SkipUnlessTrait {
     /// `CITUS_VERIFY_REQUIRE_CITUS=1` demands it (the phase then fails, naming what is missing).
     public static var requiresCitus: Self { SkipUnlessTrait { CitusAvailability.skipReason } }
 
+    /// Skips the suite, with the reason, unless two servers to upgrade between are configured
+    /// (`UpgradePlan`); under `CITUS_VERIFY_REQUIRE_UPGRADE=1` it fails instead.
+    public static var requiresUpgradePair: Self {
+        SkipUnlessTrait(reason: { UpgradePlan.skipReason }, requiredBy: "CITUS_VERIFY_REQUIRE_UPGRADE")
+    }
+
     /// Skips the suite, with the reason, unless the cluster is the embedded one: only there can a
     /// test stop and start a node. Under `CITUS_VERIFY_REQUIRE_FAULTS=1` it fails instead.
     public static var requiresLocalCluster: Self {

@@ -10,6 +10,21 @@ public enum ExpectedWriterErrors {
             // whose plan names the old shard fails with "could not find valid entry for shard N".
             // The transaction fails as a whole (not acknowledged), so nothing is lost.
             ["XX000": "a transaction planned against the split shard fails (Citus: could not find valid entry for shard)"]
+        case "citus upgrade":
+            // Each node is restarted with the new library: a writer's connection to the coordinator
+            // is cut (57P01, or lost with no SQLSTATE at all), a new one is refused while the node
+            // starts (57P03), and a transaction the coordinator had open on a restarting worker
+            // fails with the worker's connection (08006). Between a node's restart and its `ALTER
+            // EXTENSION citus UPDATE`, Citus refuses distributed statements on purpose (XX000,
+            // "loaded Citus library version differs from installed extension version"; Citus's
+            // upgrade guide). None of these is acknowledged.
+            [
+                "XX000": "between a node's restart and ALTER EXTENSION citus UPDATE, Citus refuses distributed statements (loaded Citus library version differs from installed extension version)",
+                "57P01": "the coordinator's shutdown ends the writer's session (terminating connection due to administrator command)",
+                "57P03": "a connection is refused while a node starts or stops",
+                "08006": "a transaction's connection to a restarting worker breaks",
+                "connection": "the connection is lost before the server could send a SQLSTATE",
+            ]
         default:
             // Rebalance, drain and undistribute hold writes briefly at cutover; they raise no error.
             [:]

@@ -1,0 +1,146 @@
+import Foundation
+
+/// Phase 5 from start to end, once per process, with everything its tests judge: a cluster on the
+/// older Citus brought through Phases 1-3 (distributed, rebalanced, a tenant isolated, a worker
+/// drained), Citus upgraded node by node with writers running, then a shard move and a tenant
+/// isolation on the new version. Each "before" is read on the same cluster right before the
+/// upgrade, so an expectation is never something the upgrade itself could have written.
+public struct UpgradeRehearsal: Sendable {
+    public var plan: UpgradePlan
+    public var baseline: Baseline
+    /// `server_version` and `citus_version()` of every node of the cluster (coordinator and the
+    /// workers in its metadata), and each one's extension version, before and after.
+    public var serversBefore: [String: String] = [:], serversAfter: [String: String] = [:]
+    public var libraryAfter: [String: String] = [:]
+    public var extensionBefore: [String: String] = [:], extensionAfter: [String: String] = [:]
+    /// Citus's metadata on each node before the upgrade, right after it, and after the move and
+    /// isolation that follow it.
+    public var metadataBefore: [String: CitusMetadata] = [:], metadataAfter: [String: CitusMetadata] = [:]
+    public var metadataAfterOperations: [String: CitusMetadata] = [:]
+    /// Phase 3's isolated tenant and the shard that holds it, before and after.
+    public var isolatedTenant: Int = 0
+    public var isolatedShardBefore: Int64 = 0, isolatedShardAfter: Int64 = 0
+    /// A router plan (the isolated tenant) and a multi-shard plan (count of all orders).
+    public var routerBefore: ExplainPlan = .init(lines: []), routerAfter: ExplainPlan = .init(lines: [])
+    public var multiShardBefore: ExplainPlan = .init(lines: []), multiShardAfter: ExplainPlan = .init(lines: [])
+    /// Each table's id sequence: its last value before the upgrade, and the value it hands out after.
+    public var sequenceBefore: [String: Int] = [:], sequenceAfter: [String: Int] = [:]
+    public var checksumsAfter: [TableChecksum] = []
+    public var upgrade = CitusUpgradeReport()
+    /// The writers' ledger across the upgrade, read after Citus's prepared-transaction recovery.
+    public var writes: RecoveredLedger?
+    /// Acknowledged orders the writers created before the first restart and after the last update.
+    public var acknowledgedBefore = 0, acknowledgedAfter = 0
+    /// The move and isolation run on the new version.
+    public var move: (shard: Int64, from: String, to: String, placementAfter: String)?
+    public var isolation: TenantIsolation?
+    public var checksumsAfterOperations: [TableChecksum] = []
+
+    init(plan: UpgradePlan, baseline: Baseline) {
+        self.plan = plan
+        self.baseline = baseline
+    }
+
+    /// The rehearsal of the configured upgrade, run on first use; its error (bad configuration, a
+    /// step that failed) is every test's error.
+    public static func shared() throws -> UpgradeRehearsal { try sharedResult.get() }
+    private static let sharedResult = Result {
+        guard let plan = try UpgradePlan.configured() else {
+            throw ConfigurationError.missing(UpgradePlan.fromVariable, expected: "two bin folders to upgrade between (\(UpgradePlan.toVariable) too)")
+        }
+        return try run(plan)
+    }
+
+    /// Runs the whole rehearsal of `plan` on a cluster of its own (`UpgradeCluster`).
+    public static func run(_ plan: UpgradePlan, timeLimit: Duration = Phase.operationTimeLimit) throws -> UpgradeRehearsal {
+        let place = UpgradeCluster()
+        let cluster = try place.create(on: plan.from)
+        // Stopped however the rehearsal ends (its data kept for a look): never a cluster left running.
+        defer {
+            cluster.disconnectAll()
+            try? place.stop()
+        }
+        let lifecycle = cluster.lifecycle
+        let baseline = try lifecycle.ensure(.resharded)
+        var rehearsal = UpgradeRehearsal(plan: plan, baseline: baseline)
+
+        let members = try ["coordinator"] + cluster.activeWorkers()
+        let nodes = try members.map { try cluster.node($0) }
+        func snapshot() throws -> [String: CitusMetadata] {
+            Dictionary(uniqueKeysWithValues: try nodes.map { ($0.name, try CitusMetadata.read(on: $0)) })
+        }
+        func versions(_ sql: String) throws -> [String: String] {
+            Dictionary(uniqueKeysWithValues: try nodes.map { ($0.name, try $0.value(sql, as: String.self)) })
+        }
+        func sequences(advancing: Bool) throws -> [String: Int] {
+            var result: [String: Int] = [:]
+            for table in ["orders", "order_items"] {
+                let sequence = try cluster.coordinator.value("SELECT pg_get_serial_sequence($1, 'id')", [table], as: String.self)
+                result[table] = advancing
+                    ? try cluster.coordinator.value("SELECT nextval($1::regclass)", [sequence], as: Int.self)
+                    : try cluster.coordinator.value("SELECT last_value FROM \(sequence)", as: Int.self)
+            }
+            return result
+        }
+        let tenant = try cluster.coordinator.value("""
+            SELECT min(user_id) FROM orders o JOIN pg_dist_shard s
+              ON s.shardid = get_shard_id_for_distribution_column('orders', o.user_id)
+            WHERE s.shardminvalue = s.shardmaxvalue
+            """, as: Int.self)
+        let shardOfTenant = "SELECT get_shard_id_for_distribution_column('orders', $1::bigint)"
+        rehearsal.isolatedTenant = tenant
+        rehearsal.isolatedShardBefore = try cluster.coordinator.value(shardOfTenant, [tenant], as: Int64.self)
+        rehearsal.serversBefore = try versions("SHOW server_version")
+        rehearsal.extensionBefore = try versions("SELECT extversion FROM pg_extension WHERE extname = 'citus'")
+        rehearsal.metadataBefore = try snapshot()
+        rehearsal.routerBefore = try cluster.plan("SELECT * FROM orders WHERE user_id = \(tenant)")
+        rehearsal.multiShardBefore = try cluster.plan("SELECT count(*) FROM orders")
+        rehearsal.sequenceBefore = try sequences(advancing: false)
+
+        // Writers from before the first restart until after the last update: both sides count.
+        var options = LoadGenerator.Options.ledger(seed: cluster.configuration.seed &+ 50)
+        options.connections = 2
+        let run = try lifecycle.withWriters(options, warmUp: .seconds(2), coolDown: .seconds(2)) {
+            try lifecycle.upgradeCitus(to: plan.to, through: place.restarting)
+        }
+        rehearsal.upgrade = try run.get()
+        let ledger = try lifecycle.checkLedgerAcrossRecovery(run.writes, operation: "citus upgrade")
+        rehearsal.writes = ledger
+        rehearsal.acknowledgedBefore = run.writes.acknowledged.filter { Double($0.createdAt) < rehearsal.upgrade.startedAt.rounded(.down) }.count
+        rehearsal.acknowledgedAfter = run.writes.acknowledged.filter { Double($0.createdAt) > rehearsal.upgrade.endedAt.rounded(.up) }.count
+        try lifecycle.removeLoadRows()
+
+        rehearsal.serversAfter = try versions("SHOW server_version")
+        rehearsal.libraryAfter = try versions("SELECT citus_version()")
+        rehearsal.extensionAfter = try versions("SELECT extversion FROM pg_extension WHERE extname = 'citus'")
+        rehearsal.metadataAfter = try snapshot()
+        rehearsal.isolatedShardAfter = try cluster.coordinator.value(shardOfTenant, [tenant], as: Int64.self)
+        rehearsal.routerAfter = try cluster.plan("SELECT * FROM orders WHERE user_id = \(tenant)")
+        rehearsal.multiShardAfter = try cluster.plan("SELECT count(*) FROM orders")
+        rehearsal.checksumsAfter = try cluster.checksums()
+        rehearsal.sequenceAfter = try sequences(advancing: true)
+
+        // The new version at work: a shard group moved between the two workers, another tenant isolated.
+        let workers = Array(members.dropFirst())
+        if workers.count >= 2 {
+            let source = try cluster.configuration.worker(workers[0]), target = try cluster.configuration.worker(workers[1])
+            let shard = try cluster.coordinator.value("""
+                SELECT min(shardid) FROM citus_shards WHERE table_name = 'orders'::regclass AND nodename = $1 AND nodeport = $2
+                """, [source.registeredAddress.host, source.registeredAddress.port], as: Int64.self)
+            _ = try lifecycle.moveShard(shard, to: target, timeLimit: timeLimit)
+            let placement = try cluster.coordinator.row("SELECT nodename, nodeport FROM citus_shards WHERE shardid = $1", [shard])
+            rehearsal.move = (shard, source.name, target.name,
+                              cluster.workerName(host: try placement.get("nodename"), port: try placement.get("nodeport")))
+        }
+        let next = try cluster.coordinator.value("""
+            SELECT user_id FROM orders o JOIN pg_dist_shard s
+              ON s.shardid = get_shard_id_for_distribution_column('orders', o.user_id)
+            WHERE s.shardminvalue <> s.shardmaxvalue
+            GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT 1
+            """, as: Int.self)
+        rehearsal.isolation = try lifecycle.isolateTenant(next, timeLimit: timeLimit)
+        rehearsal.metadataAfterOperations = try snapshot()
+        rehearsal.checksumsAfterOperations = try cluster.checksums()
+        return rehearsal
+    }
+}
