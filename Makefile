@@ -14,7 +14,7 @@ BENCH_ARGS ?=
 # Every target works on the one cluster and the one build folder: `make -j` must not run two of them
 # at once (tests before the cluster is up, two suites on one database).
 .NOTPARALLEL:
-.PHONY: help check docs preflight cluster-up cluster-down cluster-status cluster-destroy build tool test unit all phase1 phase2 phase3 phase4 tool-tests \
+.PHONY: help check docs preflight cluster-up cluster-down cluster-status cluster-destroy build tool test unit all phase1 phase2 phase3 phase4 phase5 tool-tests \
         setup load demo stats reshard signoff bench bench-scale bench-suite bench-lifecycle mutate mutate-generated targets-alone own-cluster-check psql-walkthrough servers matrix repeat-fault clean
 
 help: ## List the targets
@@ -127,11 +127,15 @@ bench-suite: ## Wall time and peak memory of Phase 1 to 4 (swift test) at scale 
 bench-lifecycle: ## Wall time of Phase 1 to 4 from a stopped cluster, tuned settings against the defaults, BENCH_REPEATS times each (median, min, max)
 	@scripts/bench-lifecycle.sh
 
-signoff: ## Full run with Citus required, then reports/signoff.md: the checklist, each line ticked only if its tests passed
+signoff: ## Full run with Citus required, then reports/signoff.md: the checklist, each line ticked only if its tests passed; the Upgrade section from the first pair scripts/servers.sh upgrade-pairs finds (or UPGRADE_FROM/TO_BINDIR)
 	@rm -f $(REPORTS)/claims.jsonl $(REPORTS)/signoff.md
 	@if [[ -z "$${CITUS_COORDINATOR:-}" ]]; then scripts/cluster.sh up; fi
-	@export CITUS_VERIFY_REQUIRE_CITUS=1 CITUS_VERIFY_CLAIMS=$(CURDIR)/$(REPORTS)/claims.jsonl; $(RUN_SUITE); \
-	  $(TOOL) signoff --junit $(REPORTS)/junit-swift-testing.xml --claims $(REPORTS)/claims.jsonl --output $(REPORTS)/signoff.md; \
+	@export CITUS_VERIFY_REQUIRE_CITUS=1 CITUS_VERIFY_CLAIMS=$(CURDIR)/$(REPORTS)/claims.jsonl; \
+	  if [[ -z "$${UPGRADE_FROM_BINDIR:-}$${UPGRADE_TO_BINDIR:-}" ]]; then pair=$$(scripts/servers.sh upgrade-pairs | head -1); \
+	    if [[ -n $$pair ]]; then export UPGRADE_FROM_BINDIR=$${pair% *} UPGRADE_TO_BINDIR=$${pair#* }; \
+	      echo "signoff: Phase 5 rehearses the upgrade from $${pair% *} to $${pair#* } (scripts/servers.sh upgrade-pairs)"; fi; fi; \
+	  $(RUN_SUITE); \
+	  $(TOOL) signoff --junit $(REPORTS)/junit-swift-testing.xml --claims $(REPORTS)/claims.jsonl --skips $(REPORTS)/skips.jsonl --output $(REPORTS)/signoff.md; \
 	  signed=$$?; exit $$(( status != 0 ? status : signed ))
 
 unit: ## Only the tests that need no database

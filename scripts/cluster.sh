@@ -11,6 +11,12 @@
 #   scripts/cluster.sh start-node NODE   start one stopped node again, with its existing settings
 #   scripts/cluster.sh restart-node NODE BINDIR   stop one node and start it with the server in BINDIR
 #                  (same PostgreSQL major; another Citus build): the Citus upgrade's restart
+#   scripts/cluster.sh pg-upgrade BINDIR   with every node stopped, pg_upgrade each one (coordinator
+#                  first, copy mode) into CLUSTER_DIR/pg-upgrade/NODE for the newer major in BINDIR;
+#                  the old folders are kept. Once all succeed the new folders take the old ones'
+#                  place (the old ones move to NODE.pg<major>) and BINDIR is the cluster's server.
+#                  At the first failure it stops, prints "pg-upgrade: NODE: <first error>" and
+#                  exits 3, leaving the old cluster as it was (start it with up).
 #
 # Settings (environment): CLUSTER_DIR (default .cluster beside this folder), CLUSTER_PORT (the
 # coordinator's port, default 9700; workers take the ports after it), CLUSTER_WORKERS (how many
@@ -363,11 +369,60 @@ cmd_restart_node() {
     as_server "$(node_bin "$node")/pg_ctl" -D "$(node_dir "$node")" -m fast -w -t 60 stop >/dev/null || die "$node did not stop"
   fi
   echo "$new" > "$CLUSTER_DIR/bindir.$node"
+  # The node's settings as the new server needs them (write_settings asks the server it names).
+  BIN=$new write_settings "$node" "$(node_dir "$node")" "$(node_port "$node")"
   as_server "$new/pg_ctl" -D "$(node_dir "$node")" -l "$CLUSTER_DIR/logs/$node.log" -w -t 60 start >/dev/null \
     || die "$node did not start with $new: see $CLUSTER_DIR/logs/$node.log"
   for n in "${NODES[@]}"; do [[ $(node_bin "$n") == "$new" ]] || all=0; done
   if (( all )); then echo "$new" > "$CLUSTER_DIR/bindir"; rm -f "$CLUSTER_DIR"/bindir.*; fi
   say "$node restarted with $("$new/postgres" --version) from $new"
+}
+
+# pg_upgrade of every node (see the usage above). Each node's new folder is made by the new server's
+# initdb with the same account, encoding and locale, and gets the node's settings and pg_hba.
+cmd_pg_upgrade() {
+  local new=${1%/} node old_major new_major work log cause
+  [[ -x $new/pg_upgrade && -x $new/initdb ]] || die "pg-upgrade: no pg_upgrade and initdb in '$new' (the new server's bin folder)"
+  old_major=$(cat "$(node_dir coordinator)/PG_VERSION" 2>/dev/null) || die "pg-upgrade: no cluster in $CLUSTER_DIR"
+  new_major=$("$new/postgres" --version | sed -E 's/^[^0-9]*([0-9]+).*/\1/')
+  (( new_major > old_major )) || die "pg-upgrade: $new/postgres is PostgreSQL $new_major, not newer than the cluster's $old_major"
+  for node in "${NODES[@]}"; do is_running "$node" && die "pg-upgrade: $node is running; stop the cluster first (down)"; done
+  # TLS as the new server allows: a server built without it refuses to start with ssl = on.
+  local new_tls=$CLUSTER_TLS
+  BIN=$new server_has_tls || new_tls=off
+  rm -rf "$CLUSTER_DIR/pg-upgrade"
+  mkdir -p "$CLUSTER_DIR/pg-upgrade"
+  [[ $(id -u) == 0 ]] && chown "$CLUSTER_OS_USER" "$CLUSTER_DIR/pg-upgrade"
+  for node in "${NODES[@]}"; do
+    work=$CLUSTER_DIR/pg-upgrade/work-$node
+    log=$CLUSTER_DIR/logs/pg-upgrade-$node.log
+    as_server mkdir -p "$work"
+    as_server "$new/initdb" -D "$CLUSTER_DIR/pg-upgrade/$node" -U "$CITUS_USER" --pwfile="$CLUSTER_DIR/password" -E UTF8 \
+      --locale=C.UTF-8 --auth-local=trust --auth-host=scram-sha-256 >"$log" 2>&1 \
+      || die "pg-upgrade: initdb of $node's new folder failed: see $log"
+    cp "$(node_dir "$node")/pg_hba.conf" "$CLUSTER_DIR/pg-upgrade/$node/pg_hba.conf"
+    cp "$(node_dir "$node")/server.crt" "$(node_dir "$node")/server.key" "$CLUSTER_DIR/pg-upgrade/$node/" 2>/dev/null || true
+    BIN=$new CLUSTER_TLS=$new_tls write_settings "$node" "$CLUSTER_DIR/pg-upgrade/$node" "$(node_port "$node")"
+    [[ $(id -u) == 0 ]] && chown -R "$CLUSTER_OS_USER" "$CLUSTER_DIR/pg-upgrade/$node"
+    say "$node: pg_upgrade from PostgreSQL $old_major to $new_major (copy mode; log: $log)"
+    if ! (cd "$work" && as_server "$new/pg_upgrade" --copy -U "$CITUS_USER" -b "$(node_bin "$node")" -B "$new" \
+            -d "$(node_dir "$node")" -D "$CLUSTER_DIR/pg-upgrade/$node" -p "$(node_port "$node")" -P "$(node_port "$node")") >>"$log" 2>&1; then
+      # The first error of pg_upgrade's own logs (pg_restore's or pg_dump's, say), else the line of
+      # its output that says what failed (it prints "*failure*" under the step's name).
+      cause=$( { find "$CLUSTER_DIR/pg-upgrade" -path '*pg_upgrade_output.d*' -name '*.log' -exec cat {} + 2>/dev/null; } \
+        | grep -m1 -E '^(pg_restore|pg_dump|pg_dumpall|psql|pg_ctl): error|^ERROR:|^FATAL:' | sed -E 's/^[[:space:]]+//') || true
+      [[ -n $cause ]] || cause=$(grep -m1 -B1 -F '*failure*' "$log" | head -1 | sed -E 's/[[:space:].]+$//') || true
+      echo "pg-upgrade: $node: ${cause:-pg_upgrade failed without an error line: see $log}"
+      exit 3
+    fi
+  done
+  for node in "${NODES[@]}"; do
+    mv "$(node_dir "$node")" "$(node_dir "$node").pg$old_major"
+    mv "$CLUSTER_DIR/pg-upgrade/$node" "$(node_dir "$node")"
+  done
+  echo "$new" > "$CLUSTER_DIR/bindir"
+  rm -f "$CLUSTER_DIR"/bindir.*
+  say "every node upgraded to PostgreSQL $new_major; the old folders are NODE.pg$old_major"
 }
 
 require_node() { [[ " ${NODES[*]} " == *" $2 "* ]] || die "$1 needs a node name, one of: ${NODES[*]} (got '$2')"; }
@@ -387,6 +442,8 @@ case ${1:-} in
   restart-node) require_node restart-node "${2:-}"
     [[ -n ${3:-} ]] || die "restart-node needs the new server's bin folder after the node name"
     cmd_restart_node "$2" "$3" ;;
+  pg-upgrade) [[ -n ${2:-} ]] || die "pg-upgrade needs the new server's bin folder"
+    cmd_pg_upgrade "$2" ;;
   has-citus) [[ -f $PKGLIB/citus.so ]] && echo "$PKGLIB/citus.so" || { echo "no citus.so in $PKGLIB" >&2; exit 1; } ;;
-  *) echo "usage: $0 up|down|status|destroy|has-citus|kill-node NODE|start-node NODE|restart-node NODE BINDIR" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|destroy|has-citus|kill-node NODE|start-node NODE|restart-node NODE BINDIR|pg-upgrade BINDIR" >&2; exit 2 ;;
 esac

@@ -8,11 +8,12 @@
 #   scripts/servers.sh list      the bin folder of every installed server, one per line
 #   scripts/servers.sh with-citus  the same, only those with Citus installed
 #   scripts/servers.sh status    each server: version, TLS, Citus (or what is missing)
-#   scripts/servers.sh upgrade-pairs  "FROM TO" per pair of servers with Citus of one PostgreSQL major
-#                                where TO has the newer Citus: what Phase 5 (make phase5) can
-#                                rehearse. Every server folder counts, also a copy of a wheel's
-#                                server with an older Citus built into it (SERVERS_DIR/NAME/...),
-#                                and the system's server.
+#   scripts/servers.sh upgrade-pairs  "FROM TO" per pair of servers with Citus that Phase 5 (make
+#                                phase5) can rehearse: one PostgreSQL major where TO has the newer
+#                                Citus (a Citus upgrade), or one Citus version where TO has the
+#                                newer major (a pg_upgrade). Every server folder counts, also a copy
+#                                of a wheel's server with an older Citus built into it
+#                                (SERVERS_DIR/NAME/...), and the system's server.
 #   scripts/servers.sh versions BIN  "<PostgreSQL version> <Citus extension version or ->" of one bin
 #                                folder (the matrix and repeat-fault read versions through it)
 #
@@ -78,24 +79,32 @@ versions() {
 all_with_citus() {
   local bin
   { pg_config --bindir 2>/dev/null || true; ls -d "$SERVERS_DIR"/*/*/pginstall/bin 2>/dev/null || true; } | while read -r bin; do
-    [[ -x $bin/pg_config && -f $("$bin/pg_config" --pkglibdir)/citus.so ]] && echo "$bin"
+    [[ -x $bin/pg_config && -f $("$bin/pg_config" --pkglibdir)/citus.so ]] || continue
+    echo "$bin"
   done
-  return 0
 }
 
 upgrade_pairs() {
-  local from to vf vt
-  all_with_citus > "${TMPDIR:-/tmp}/citus-verify-servers.$$"
+  local from to vf vt list citus="" major=""
+  list=$(all_with_citus)
   while read -r from; do
+    [[ -n $from ]] || continue
     read -r -a vf <<< "$(versions "$from")"
     while read -r to; do
       read -r -a vt <<< "$(versions "$to")"
-      # One PostgreSQL major (15.20 and 15.18 alike), an older Citus on the left.
-      [[ ${vf[0]%%.*} == "${vt[0]%%.*}" && ${vf[1]} != "${vt[1]}" ]] || continue
-      [[ $(printf '%s\n%s\n' "${vf[1]}" "${vt[1]}" | sort -V | head -1) == "${vf[1]}" ]] && echo "$from $to"
-    done < "${TMPDIR:-/tmp}/citus-verify-servers.$$"
-  done < "${TMPDIR:-/tmp}/citus-verify-servers.$$"
-  rm -f "${TMPDIR:-/tmp}/citus-verify-servers.$$"
+      if [[ ${vf[0]%%.*} == "${vt[0]%%.*}" ]]; then
+        # One PostgreSQL major (15.20 and 15.18 alike), an older Citus on the left.
+        [[ ${vf[1]} != "${vt[1]}" && $(printf '%s\n%s\n' "${vf[1]}" "${vt[1]}" | sort -V | head -1) == "${vf[1]}" ]] || continue
+        citus+="$from $to"$'\n'
+      else
+        # One Citus version, an older PostgreSQL major on the left.
+        [[ ${vf[1]} == "${vt[1]}" ]] && (( ${vf[0]%%.*} < ${vt[0]%%.*} )) || continue
+        major+="$from $to"$'\n'
+      fi
+    done <<< "$list"
+  done <<< "$list"
+  # Citus upgrades first: `make signoff` rehearses the first pair.
+  printf '%s%s' "$citus" "$major"
 }
 
 status_one() {

@@ -29,6 +29,9 @@ struct SignoffCommand: ParsableCommand {
     @Option(help: "The claims the run wrote (CITUS_VERIFY_CLAIMS).")
     var claims = ProjectLayout.root.appendingPathComponent("reports/claims.jsonl").path
 
+    @Option(help: "The tests the run skipped at run time, with the reasons (CITUS_VERIFY_SKIPS): the Upgrade section says why Phase 5 did not run.")
+    var skips = ProjectLayout.root.appendingPathComponent("reports/skips.jsonl").path
+
     @Option(help: "Where to write the sign-off (signoff.json and index.html go beside it).")
     var output = ProjectLayout.root.appendingPathComponent("reports/signoff.md").path
 
@@ -43,7 +46,8 @@ struct SignoffCommand: ParsableCommand {
         let cluster = (try? ClusterAccess.open()).map { $0.signoffDescription() } ?? ["cluster: not configured"]
         let signoff = Signoff(checklist: try SeedChecklist(contentsOf: URL(fileURLWithPath: checklist)),
                               claims: try ChecklistClaim.read(from: claims),
-                              results: try JUnitResults(contentsOf: URL(fileURLWithPath: junit)), cluster: cluster)
+                              results: try JUnitResults(contentsOf: URL(fileURLWithPath: junit)), cluster: cluster,
+                              upgradeSkipReason: try SkipRecord.read(from: skips).first { $0.suite.hasPrefix(Signoff.upgradeSuitePrefix) }?.reason)
         try signoff.markdown.write(toFile: output, atomically: true, encoding: .utf8)
         // signoff.json beside it, and the one page (index.html) built from it and the last benchmark.
         let folder = URL(fileURLWithPath: output).deletingLastPathComponent()

@@ -10,6 +10,8 @@ import Testing
 /// JUnit file, never decided here.
 public struct ProvesTrait: TestTrait, SuiteTrait, TestScoping {
     public let items: [ChecklistItem]
+    /// The sign-off section of a claim that proves no checklist line (nil: the fault scenarios).
+    public var section: String? = nil
 
     public var isRecursive: Bool { false }
 
@@ -22,7 +24,7 @@ public struct ProvesTrait: TestTrait, SuiteTrait, TestScoping {
                 let (suite, function) = TestIdentity.of(test)
                 let claim = ChecklistClaim(suite: suite, test: function, displayName: test.displayName ?? test.name,
                                            items: items, evidence: evidence.notes, seconds: start.duration(to: clock.now).seconds,
-                                           availability: evidence.availability, knownIssues: evidence.knownIssues)
+                                           availability: evidence.availability, knownIssues: evidence.knownIssues, section: section)
                 do { try claim.append(to: path) } catch { Issue.record("could not write the claim to \(path): \(error)") }
             }
         }
@@ -38,4 +40,8 @@ extension Trait where Self == ProvesTrait {
     /// evidence, the writers' availability under the fault) goes to the sign-off's section of fault
     /// scenarios. A failed or skipped one still makes the sign-off NOT COMPLETE, as any test does.
     public static var faultScenario: Self { ProvesTrait(items: []) }
+
+    /// This test checks the upgrade rehearsal (Phase 5): its claim goes to the sign-off's "Upgrade"
+    /// section, with its evidence (versions, each node's downtime, the writers' figures).
+    public static var upgradeCheck: Self { ProvesTrait(items: [], section: ChecklistClaim.upgradeSection) }
 }

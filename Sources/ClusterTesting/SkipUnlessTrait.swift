@@ -54,9 +54,11 @@ extension Trait where Self == SkipUnlessTrait {
     public static var requiresCitus: Self { SkipUnlessTrait { CitusAvailability.skipReason } }
 
     /// Skips the suite, with the reason, unless two servers to upgrade between are configured
-    /// (`UpgradePlan`); under `CITUS_VERIFY_REQUIRE_UPGRADE=1` it fails instead.
-    public static var requiresUpgradePair: Self {
-        SkipUnlessTrait(reason: { UpgradePlan.skipReason }, requiredBy: "CITUS_VERIFY_REQUIRE_UPGRADE")
+    /// (`UpgradePlan`) for an upgrade of `kind`. With none configured, `CITUS_VERIFY_REQUIRE_UPGRADE=1`
+    /// makes the skip a failure; a pair of the other kind is a skip whatever it says.
+    public static func requiresUpgrade(_ kind: UpgradePlan.Kind) -> Self {
+        SkipUnlessTrait(reason: { UpgradePlan.skipReason(for: kind) },
+                        requiredBy: UpgradePlan.isConfigured() ? nil : "CITUS_VERIFY_REQUIRE_UPGRADE")
     }
 
     /// Skips the suite, with the reason, unless the cluster is the embedded one: only there can a

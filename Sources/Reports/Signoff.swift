@@ -19,14 +19,24 @@ public struct Signoff: Sendable {
     /// Versions and nodes of the cluster the run used, one line each.
     public var cluster: [String]
     public var date: Date
+    /// Why the upgrade rehearsal (Phase 5) did not run, as its skip recorded it; nil when it ran or
+    /// no reason was recorded.
+    public var upgradeSkipReason: String?
 
-    public init(checklist: SeedChecklist, claims: [ChecklistClaim], results: JUnitResults, cluster: [String], date: Date = Date()) {
+    public init(checklist: SeedChecklist, claims: [ChecklistClaim], results: JUnitResults, cluster: [String], date: Date = Date(),
+                upgradeSkipReason: String? = nil) {
         self.checklist = checklist
         self.claims = claims
         self.results = results
         self.cluster = cluster
         self.date = date
+        self.upgradeSkipReason = upgradeSkipReason
     }
+
+    /// The test target of the upgrade rehearsal: its skip (no two servers to upgrade between) is
+    /// reported in the "Upgrade" section and leaves the checklist's completeness alone; its
+    /// failures count like any other.
+    public static let upgradeSuitePrefix = UpgradePlan.testSuitePrefix
 
     private func outcome(of claim: ChecklistClaim) -> JUnitResults.Outcome? {
         if let test = claim.test { return results.outcome(suite: claim.suite, test: test) }
@@ -85,12 +95,25 @@ public struct Signoff: Sendable {
         }
     }
 
+    /// Every check of the upgrade rehearsal in this run, in the order the claims were written.
+    public var upgradeChecks: [FaultScenario] {
+        claims.filter(\.isUpgrade).map {
+            FaultScenario(name: $0.displayName, outcome: outcome(of: $0), seconds: $0.seconds, evidence: $0.evidence,
+                          records: $0.availability ?? [])
+        }
+    }
+
+    /// Tests the run skipped, but for the upgrade rehearsal's (see `upgradeSuitePrefix`).
+    var skippedOutsideUpgrade: Int {
+        results.outcomes.filter { $0.value == .skipped && !$0.key.hasPrefix(Self.upgradeSuitePrefix) }.count
+    }
+
     /// Every line that must be proved, ticked or not.
     public var verdicts: [Verdict] { checklist.provableLabels.map(verdict(on:)) }
 
     /// Every verification line ticked and no test of the run failed or was skipped.
     public var isComplete: Bool {
-        verdicts.allSatisfy(\.ticked) && (results.counts[.failed] ?? 0) == 0 && (results.counts[.skipped] ?? 0) == 0
+        verdicts.allSatisfy(\.ticked) && (results.counts[.failed] ?? 0) == 0 && skippedOutsideUpgrade == 0
             && !results.outcomes.isEmpty
     }
 
@@ -129,7 +152,7 @@ public struct Signoff: Sendable {
                 out += verdict.proof.map { "\(pad)    \($0)" }
             }
         }
-        out += availabilitySection + faultSection + knownIssueSection
+        out += availabilitySection + faultSection + upgradeSection + knownIssueSection
         return out.joined(separator: "\n") + "\n"
     }
 
@@ -160,6 +183,32 @@ public struct Signoff: Sendable {
         out.append("Writers inserted and updated orders through each operation (inserts only during the tenant isolation: citusdata/citus#6790); every acknowledged write was checked afterwards (last column). A stall is the longest time no write was acknowledged; outcomes in doubt are transactions whose COMMIT got no answer.")
         out.append("")
         return out + AvailabilityRecord.markdownTable(records, faults: false)
+    }
+
+    /// The upgrade rehearsal (Phase 5): each check with its result and evidence (versions before and
+    /// after, each node's downtime, each step's time), the writers' figures across the upgrade; or
+    /// why it did not run.
+    var upgradeSection: [String] {
+        let checks = upgradeChecks
+        var out = ["", "## Upgrade", ""]
+        // A skipped rehearsal writes its checks' claims too: only checks that ran are listed.
+        guard checks.contains(where: { $0.outcome != .skipped }) else {
+            return out + ["Not rehearsed in this run: " + (upgradeSkipReason ?? "Phase 5 did not run (make phase5, docs/citus.md).")]
+        }
+        let passed = checks.filter(\.passed).count
+        out.append("The upgrade rehearsed on a cluster of its own that Phases 1-3 brought to the sharded state (Phase 5, docs/citus.md): "
+                   + "\(checks.count) checks, \(passed) passed" + (passed == checks.count ? "." : ", **\(checks.count - passed) not passed**."))
+        out.append("")
+        let records = checks.flatMap(\.records)
+        if !records.isEmpty {
+            out += AvailabilityRecord.markdownTable(records, faults: false)
+            out.append("")
+        }
+        for check in checks {
+            out.append("- \(check.passed ? "✔" : "✘") \(check.name) (\(check.result), \(String(format: "%.1f", check.seconds)) s)")
+            out += check.evidence.map { "    \($0)" }
+        }
+        return out
     }
 
     /// The fault scenarios: what each injected, how the operation ended, how the writers fared,

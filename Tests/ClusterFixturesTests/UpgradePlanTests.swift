@@ -35,6 +35,7 @@ struct UpgradePlanTests {
             (UpgradePlan(from: Self.server("16.2", nil), to: Self.server("16.2", "13.2-1")), UpgradePlan.fromVariable),
             (UpgradePlan(from: Self.server("16.2", "12.1-1"), to: Self.server("16.2", nil)), UpgradePlan.toVariable),
             (UpgradePlan(from: Self.server("16.2", "13.2-1"), to: Self.server("15.20", "13.2-1")), UpgradePlan.toVariable),
+            (UpgradePlan(from: Self.server("15.20", "12.1-1"), to: Self.server("16.2", "13.2-1")), UpgradePlan.toVariable),
         ]
         for (plan, variable) in cases {
             #expect(throws: ConfigurationError.self, "\(plan)") { try plan.validate() }
@@ -58,6 +59,16 @@ struct UpgradePlanTests {
                 #expect(error.variable == variable, "\(environment): \(error)")
             }
         }
+    }
+
+    @Test("Each suite skips, saying why, without an upgrade and with one of the other kind")
+    func skipReasons() {
+        #expect(UpgradePlan.skipReason(for: .citus, environment: [:])?.hasPrefix("no upgrade configured") == true)
+        #expect(UpgradePlan.skipReason(for: .postgresMajor, environment: [:])?.hasPrefix("no upgrade configured") == true)
+        #expect(!UpgradePlan.isConfigured([:]))
+        #expect(UpgradePlan.isConfigured([UpgradePlan.toVariable: "/x"]))
+        // Set but wrong: no skip, the suite fails with configured()'s error.
+        #expect(UpgradePlan.skipReason(for: .citus, environment: [UpgradePlan.fromVariable: "/nowhere/bin"]) == nil)
     }
 
     @Test("The Citus version a server installs is its control file's default_version")

@@ -188,6 +188,53 @@ struct SignoffTests {
         let claim = try JSONDecoder().decode(ChecklistClaim.self, from: Data(line.utf8))
         #expect(claim.availability == nil && !claim.isFaultScenario)
     }
+
+    static func upgradeClaim(_ test: String, evidence: [String] = [], availability: [AvailabilityRecord]? = nil) -> ChecklistClaim {
+        ChecklistClaim(suite: "Phase5Tests.Phase5Tests", test: test, displayName: "upgrade check \(test)", items: [],
+                       evidence: evidence, seconds: 0.1, availability: availability, section: ChecklistClaim.upgradeSection)
+    }
+
+    /// Every provable line of `checklist` claimed by a passing test, plus `extra` outcomes.
+    static func completeRun(_ extra: [String: JUnitResults.Outcome]) -> (claims: [ChecklistClaim], results: JUnitResults) {
+        let claims = [claim("a()", .tablesCreated, .ordersSeeded, .npmSetup, .npmLoad, .performanceMetrics)]
+        return (claims, JUnitResults(outcomes: ["Phase1Tests.Phase1Tests/a()": .passed].merging(extra) { $1 }))
+    }
+
+    @Test("The Upgrade section lists each check of the rehearsal with its result, evidence and the writers' figures; a failed one makes the sign-off NOT COMPLETE")
+    func upgradeSection() {
+        let writers = AvailabilityRecord(operation: "citus upgrade", outcome: "completed", seconds: 12, acknowledged: 345,
+                                         longestWriteStall: 4.5, inDoubt: 0, errorsBySQLState: ["XX000": 241], violations: 0)
+        let run = Self.completeRun(["Phase5Tests.Phase5Tests/restarts()": .passed, "Phase5Tests.Phase5Tests/writes()": .failed])
+        let claims = run.claims + [Self.upgradeClaim("restarts()", evidence: ["downtime per node: coordinator 1.20 s"]),
+                                   Self.upgradeClaim("writes()", availability: [writers])]
+        let signoff = Signoff(checklist: Self.checklist, claims: claims, results: run.results, cluster: [])
+        let document = signoff.markdown
+        #expect(document.contains("## Upgrade"))
+        #expect(document.contains("2 checks, 1 passed, **1 not passed**"))
+        #expect(document.contains("- ✔ upgrade check restarts() (passed"))
+        #expect(document.contains("    downtime per node: coordinator 1.20 s"))
+        #expect(document.contains("- ✘ upgrade check writes() (failed"))
+        #expect(document.contains("| citus upgrade |"), "the writers' figures across the upgrade")
+        #expect(signoff.faultScenarios.isEmpty, "an upgrade check is not a fault scenario")
+        #expect(!signoff.isComplete)
+        let passing = Signoff(checklist: Self.checklist, claims: claims,
+                              results: Self.completeRun(["Phase5Tests.Phase5Tests/restarts()": .passed,
+                                                         "Phase5Tests.Phase5Tests/writes()": .passed]).results, cluster: [])
+        #expect(passing.isComplete)
+    }
+
+    @Test("A skipped rehearsal: the Upgrade section says why, and the checklist's completeness is the checklist's; any other skip still counts")
+    func upgradeSkipped() {
+        let run = Self.completeRun(["Phase5Tests.Phase5Tests/restarts()": .skipped])
+        let signoff = Signoff(checklist: Self.checklist, claims: run.claims + [Self.upgradeClaim("restarts()")], results: run.results,
+                              cluster: [], upgradeSkipReason: "no upgrade configured: set UPGRADE_FROM_BINDIR")
+        #expect(signoff.markdown.contains("## Upgrade\n\nNot rehearsed in this run: no upgrade configured: set UPGRADE_FROM_BINDIR"))
+        #expect(signoff.isComplete)
+        let other = Self.completeRun(["Phase5Tests.Phase5Tests/restarts()": .skipped, "Phase4Tests.Phase4Tests/x()": .skipped])
+        #expect(!Signoff(checklist: Self.checklist, claims: other.claims, results: other.results, cluster: []).isComplete)
+        #expect(Signoff(checklist: Self.checklist, claims: run.claims, results: run.results, cluster: []).markdown
+            .contains("Not rehearsed in this run: Phase 5 did not run"))
+    }
 }
 
 /// An error whose description spans lines, as a cluster's error output does.

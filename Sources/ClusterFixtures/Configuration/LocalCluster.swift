@@ -32,12 +32,12 @@ public struct LocalCluster: Sendable {
     /// Stops every node and deletes the data folder.
     public func destroy() throws { try run("destroy") }
 
-    /// The script's output; throws with that output when it fails.
+    /// The script's output; throws with that output when it fails or outlives `timeLimit`.
     @discardableResult
-    public func run(_ arguments: String...) throws -> String {
+    public func run(_ arguments: String..., timeLimit: Duration = .seconds(300)) throws -> String {
         let outcome = try ChildProcess("/bin/bash", [script.path] + arguments,
                                        environment: settings.merging(directory.map { ["CLUSTER_DIR": $0] } ?? [:]) { $1 })
-            .run(timeLimit: .seconds(300))
+            .run(timeLimit: timeLimit)
         let text = outcome.output + outcome.errorOutput
         guard outcome.status == 0, !outcome.signaled else {
             throw LocalClusterError(command: "scripts/cluster.sh \(arguments.joined(separator: " "))", output: text)

@@ -16,12 +16,19 @@ public struct ChecklistClaim: Codable, Sendable, Equatable {
     /// Known issues (of Citus or PostgreSQL) the test met, each as "<issue>: <what was seen>" (nil
     /// in claims written before these were kept).
     public var knownIssues: [String]?
+    /// The sign-off section of a claim that proves no checklist line: nil for a fault scenario,
+    /// `upgrade` for a check of Phase 5's rehearsal (nil in claims written before these were kept).
+    public var section: String?
 
-    /// A claim that proves no checklist line: a fault scenario, listed in the sign-off's own section.
-    public var isFaultScenario: Bool { items.isEmpty }
+    /// A claim that proves no checklist line and names no section: a fault scenario, listed in the
+    /// sign-off's own section.
+    public var isFaultScenario: Bool { items.isEmpty && section == nil }
+    /// A check of the upgrade rehearsal (Phase 5), listed in the sign-off's "Upgrade" section.
+    public var isUpgrade: Bool { section == Self.upgradeSection }
+    public static let upgradeSection = "upgrade"
 
     public init(suite: String, test: String?, displayName: String, items: [ChecklistItem], evidence: [String], seconds: Double,
-                availability: [AvailabilityRecord]? = nil, knownIssues: [String]? = nil) {
+                availability: [AvailabilityRecord]? = nil, knownIssues: [String]? = nil, section: String? = nil) {
         self.suite = suite
         self.test = test
         self.displayName = displayName
@@ -30,6 +37,7 @@ public struct ChecklistClaim: Codable, Sendable, Equatable {
         self.seconds = seconds
         self.availability = availability
         self.knownIssues = knownIssues
+        self.section = section
     }
 
     /// Appends the claim as one JSON line to `path`.

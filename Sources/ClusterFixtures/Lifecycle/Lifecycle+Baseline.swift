@@ -50,7 +50,9 @@ extension Lifecycle {
                 variable: "CITUS_VERIFY_RESET", problem: "does not allow rebuilding database \(configuration.database)",
                 expected: "'allow' when that database, on every node, belongs to this suite alone (the suite drops and recreates it)")
         }
-        let citus = CitusAvailability.missingReason == nil
+        // Asked of this cluster, not the configured one: the lifecycle also runs on clusters of
+        // their own (Phase 5's), which must not depend on whether the configured one is up.
+        let citus = try CitusAvailability.reason(on: cluster) == nil
         // A move cancelled half-way in an earlier run can leave Citus's subscription or slot in the
         // database, and PostgreSQL then refuses to drop it: drop those first (the database is the
         // suite's own, as checked above).

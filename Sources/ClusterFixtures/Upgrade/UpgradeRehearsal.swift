@@ -8,8 +8,8 @@ import Foundation
 public struct UpgradeRehearsal: Sendable {
     public var plan: UpgradePlan
     public var baseline: Baseline
-    /// `server_version` and `citus_version()` of every node of the cluster (coordinator and the
-    /// workers in its metadata), and each one's extension version, before and after.
+    /// `server_version` of every node of the cluster (coordinator and the workers in its metadata)
+    /// before and after, `citus_version()` after, and each one's extension version before and after.
     public var serversBefore: [String: String] = [:], serversAfter: [String: String] = [:]
     public var libraryAfter: [String: String] = [:]
     public var extensionBefore: [String: String] = [:], extensionAfter: [String: String] = [:]
@@ -23,8 +23,11 @@ public struct UpgradeRehearsal: Sendable {
     /// A router plan (the isolated tenant) and a multi-shard plan (count of all orders).
     public var routerBefore: ExplainPlan = .init(lines: []), routerAfter: ExplainPlan = .init(lines: [])
     public var multiShardBefore: ExplainPlan = .init(lines: []), multiShardAfter: ExplainPlan = .init(lines: [])
-    /// Each table's id sequence: its last value before the upgrade, and the value it hands out after.
-    public var sequenceBefore: [String: Int] = [:], sequenceAfter: [String: Int] = [:]
+    /// Each table's id sequence: its last value right before the first restart, the value it hands
+    /// out after the upgrade, and the highest id in the table then (the writers' rows included).
+    public var sequenceBefore: [String: Int] = [:], sequenceAfter: [String: Int] = [:], highestIDAfter: [String: Int] = [:]
+    /// When each node's postmaster started, read after the upgrade (seconds since the epoch).
+    public var postmasterStartedAfter: [String: Double] = [:]
     public var checksumsAfter: [TableChecksum] = []
     public var upgrade = CitusUpgradeReport()
     /// The writers' ledger across the upgrade, read after Citus's prepared-transaction recovery.
@@ -54,12 +57,10 @@ public struct UpgradeRehearsal: Sendable {
     /// Runs the whole rehearsal of `plan` on a cluster of its own (`UpgradeCluster`).
     public static func run(_ plan: UpgradePlan, timeLimit: Duration = Phase.operationTimeLimit) throws -> UpgradeRehearsal {
         let place = UpgradeCluster()
+        // Stopped however the rehearsal ends, a failed start included (its data kept for a look).
+        defer { try? place.stop() }
         let cluster = try place.create(on: plan.from)
-        // Stopped however the rehearsal ends (its data kept for a look): never a cluster left running.
-        defer {
-            cluster.disconnectAll()
-            try? place.stop()
-        }
+        defer { cluster.disconnectAll() }
         let lifecycle = cluster.lifecycle
         let baseline = try lifecycle.ensure(.resharded)
         var rehearsal = UpgradeRehearsal(plan: plan, baseline: baseline)
@@ -95,19 +96,29 @@ public struct UpgradeRehearsal: Sendable {
         rehearsal.metadataBefore = try snapshot()
         rehearsal.routerBefore = try cluster.plan("SELECT * FROM orders WHERE user_id = \(tenant)")
         rehearsal.multiShardBefore = try cluster.plan("SELECT count(*) FROM orders")
-        rehearsal.sequenceBefore = try sequences(advancing: false)
 
         // Writers from before the first restart until after the last update: both sides count.
         var options = LoadGenerator.Options.ledger(seed: cluster.configuration.seed &+ 50)
         options.connections = 2
-        let run = try lifecycle.withWriters(options, warmUp: .seconds(2), coolDown: .seconds(2)) {
-            try lifecycle.upgradeCitus(to: plan.to, through: place.restarting)
+        var sequenceBefore: [String: Int] = [:]
+        let run = try lifecycle.withWriters(options, warmUp: .seconds(3), coolDown: .seconds(3)) {
+            sequenceBefore = try sequences(advancing: false)
+            return try lifecycle.upgradeCitus(to: plan.to, through: place.restarting)
         }
+        rehearsal.sequenceBefore = sequenceBefore
         rehearsal.upgrade = try run.get()
         let ledger = try lifecycle.checkLedgerAcrossRecovery(run.writes, operation: "citus upgrade")
         rehearsal.writes = ledger
         rehearsal.acknowledgedBefore = run.writes.acknowledged.filter { Double($0.createdAt) < rehearsal.upgrade.startedAt.rounded(.down) }.count
-        rehearsal.acknowledgedAfter = run.writes.acknowledged.filter { Double($0.createdAt) > rehearsal.upgrade.endedAt.rounded(.up) }.count
+        // createdAt is the whole second a write began: those in the second of the last update count as neither.
+        rehearsal.acknowledgedAfter = run.writes.acknowledged.filter { Double($0.createdAt) >= rehearsal.upgrade.endedAt.rounded(.up) }.count
+        for table in ["orders", "order_items"] {
+            rehearsal.highestIDAfter[table] = try cluster.coordinator.value("SELECT coalesce(max(id), 0) FROM \(table)", as: Int.self)
+        }
+        rehearsal.sequenceAfter = try sequences(advancing: true)
+        rehearsal.postmasterStartedAfter = Dictionary(uniqueKeysWithValues: try nodes.map {
+            ($0.name, try $0.value("SELECT extract(epoch FROM pg_postmaster_start_time())::float8", as: Double.self))
+        })
         try lifecycle.removeLoadRows()
 
         rehearsal.serversAfter = try versions("SHOW server_version")
@@ -118,7 +129,6 @@ public struct UpgradeRehearsal: Sendable {
         rehearsal.routerAfter = try cluster.plan("SELECT * FROM orders WHERE user_id = \(tenant)")
         rehearsal.multiShardAfter = try cluster.plan("SELECT count(*) FROM orders")
         rehearsal.checksumsAfter = try cluster.checksums()
-        rehearsal.sequenceAfter = try sequences(advancing: true)
 
         // The new version at work: a shard group moved between the two workers, another tenant isolated.
         let workers = Array(members.dropFirst())
