@@ -156,7 +156,7 @@ phase3: ## Phase 3 alone: add worker, rebalance, isolate tenant, drain (from a d
 phase4: ## Phase 4 alone: undistribute (from a resharded cluster, rebuilt if needed)
 	$(SWIFT_TEST) --filter '^Phase4Tests\.'
 
-phase5: ## Phase 5 alone: Citus upgraded node by node on a sharded cluster with writers (UPGRADE_FROM_BINDIR, UPGRADE_TO_BINDIR; scripts/servers.sh upgrade-pairs)
+phase5: ## Phase 5 alone: the upgrade rehearsed on a sharded cluster of its own: Citus node by node under writers, or PostgreSQL's major by pg_upgrade (UPGRADE_FROM_BINDIR, UPGRADE_TO_BINDIR; scripts/servers.sh upgrade-pairs)
 	$(SWIFT_TEST) --filter '^Phase5Tests\.'
 
 # Generated mutants: MUTATE_SAMPLE=N runs N of them drawn by MUTATE_SEED (default: the commit id),

@@ -15,8 +15,9 @@
 #                  first, copy mode) into CLUSTER_DIR/pg-upgrade/NODE for the newer major in BINDIR;
 #                  the old folders are kept. Once all succeed the new folders take the old ones'
 #                  place (the old ones move to NODE.pg<major>) and BINDIR is the cluster's server.
-#                  At the first failure it stops, prints "pg-upgrade: NODE: <first error>" and
-#                  exits 3, leaving the old cluster as it was (start it with up).
+#                  When pg_upgrade fails on a node it stops there, prints "pg-upgrade: NODE:
+#                  <first error of its logs>" and exits 3, leaving the old cluster as it was (start
+#                  it with up); a check before pg_upgrade runs exits 1 with its own message.
 #
 # Settings (environment): CLUSTER_DIR (default .cluster beside this folder), CLUSTER_PORT (the
 # coordinator's port, default 9700; workers take the ports after it), CLUSTER_WORKERS (how many
@@ -382,11 +383,15 @@ cmd_restart_node() {
 # initdb with the same account, encoding and locale, and gets the node's settings and pg_hba.
 cmd_pg_upgrade() {
   local new=${1%/} node old_major new_major work log cause
-  [[ -x $new/pg_upgrade && -x $new/initdb ]] || die "pg-upgrade: no pg_upgrade and initdb in '$new' (the new server's bin folder)"
+  [[ -x $new/pg_upgrade && -x $new/initdb && -x $new/postgres ]] \
+    || die "pg-upgrade: no postgres, initdb and pg_upgrade in '$new' (the new server's bin folder)"
   old_major=$(cat "$(node_dir coordinator)/PG_VERSION" 2>/dev/null) || die "pg-upgrade: no cluster in $CLUSTER_DIR"
   new_major=$("$new/postgres" --version | sed -E 's/^[^0-9]*([0-9]+).*/\1/')
   (( new_major > old_major )) || die "pg-upgrade: $new/postgres is PostgreSQL $new_major, not newer than the cluster's $old_major"
-  for node in "${NODES[@]}"; do is_running "$node" && die "pg-upgrade: $node is running; stop the cluster first (down)"; done
+  for node in "${NODES[@]}"; do
+    is_running "$node" && die "pg-upgrade: $node is running; stop the cluster first (down)"
+    [[ ! -e $(node_dir "$node").pg$old_major ]] || die "pg-upgrade: $(node_dir "$node").pg$old_major exists (an earlier upgrade's old folder): move it away first"
+  done
   # TLS as the new server allows: a server built without it refuses to start with ssl = on.
   local new_tls=$CLUSTER_TLS
   BIN=$new server_has_tls || new_tls=off
@@ -405,7 +410,8 @@ cmd_pg_upgrade() {
     BIN=$new CLUSTER_TLS=$new_tls write_settings "$node" "$CLUSTER_DIR/pg-upgrade/$node" "$(node_port "$node")"
     [[ $(id -u) == 0 ]] && chown -R "$CLUSTER_OS_USER" "$CLUSTER_DIR/pg-upgrade/$node"
     say "$node: pg_upgrade from PostgreSQL $old_major to $new_major (copy mode; log: $log)"
-    if ! (cd "$work" && as_server "$new/pg_upgrade" --copy -U "$CITUS_USER" -b "$(node_bin "$node")" -B "$new" \
+    # Copy mode, pg_upgrade's default (16 names it --copy; 15 does not know that option).
+    if ! (cd "$work" && as_server "$new/pg_upgrade" -U "$CITUS_USER" -b "$(node_bin "$node")" -B "$new" \
             -d "$(node_dir "$node")" -D "$CLUSTER_DIR/pg-upgrade/$node" -p "$(node_port "$node")" -P "$(node_port "$node")") >>"$log" 2>&1; then
       # The first error of pg_upgrade's own logs (pg_restore's or pg_dump's, say), else the line of
       # its output that says what failed (it prints "*failure*" under the step's name).
@@ -417,8 +423,10 @@ cmd_pg_upgrade() {
     fi
   done
   for node in "${NODES[@]}"; do
-    mv "$(node_dir "$node")" "$(node_dir "$node").pg$old_major"
-    mv "$CLUSTER_DIR/pg-upgrade/$node" "$(node_dir "$node")"
+    mv -T "$(node_dir "$node")" "$(node_dir "$node").pg$old_major"
+    mv -T "$CLUSTER_DIR/pg-upgrade/$node" "$(node_dir "$node")"
+    # Its settings name its own folder now (start-node does not rewrite them; up does).
+    BIN=$new CLUSTER_TLS=$new_tls write_settings "$node" "$(node_dir "$node")" "$(node_port "$node")"
   done
   echo "$new" > "$CLUSTER_DIR/bindir"
   rm -f "$CLUSTER_DIR"/bindir.*

@@ -191,7 +191,7 @@ public struct Signoff: Sendable {
     var upgradeSection: [String] {
         let checks = upgradeChecks
         var out = ["", "## Upgrade", ""]
-        // A skipped rehearsal writes its checks' claims too: only checks that ran are listed.
+        // A skipped check writes no claim (the skip cancels it first); one JUnit marks skipped is not listed either.
         guard checks.contains(where: { $0.outcome != .skipped }) else {
             return out + ["Not rehearsed in this run: " + (upgradeSkipReason ?? "Phase 5 did not run (make phase5, docs/citus.md).")]
         }
