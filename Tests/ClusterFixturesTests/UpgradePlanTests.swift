@@ -71,6 +71,14 @@ struct UpgradePlanTests {
         #expect(UpgradePlan.skipReason(for: .citus, environment: [UpgradePlan.fromVariable: "/nowhere/bin"]) == nil)
     }
 
+    @Test("A node's server_version names a server by its whole version: Debian's suffix allowed, 15.2 is not 15.20")
+    func serverVersionMatch() {
+        #expect(Self.server("15.20", nil).isVersion(ofServer: "15.20 (Debian 15.20-0+deb12u1)"))
+        #expect(Self.server("16.2", nil).isVersion(ofServer: "16.2"))
+        #expect(!Self.server("15.2", nil).isVersion(ofServer: "15.20"))
+        #expect(!Self.server("16.2", nil).isVersion(ofServer: "15.20"))
+    }
+
     @Test("The Citus version a server installs is its control file's default_version")
     func controlFile() {
         #expect(ServerInstall.defaultVersion(inControlFile: "# Citus\ncomment = 'Citus'\ndefault_version = '12.1-1'\nmodule_pathname = '$libdir/citus'\n") == "12.1-1")

@@ -16,11 +16,6 @@ struct PostgresMajorUpgradeTests {
         rehearsal = try PostgresUpgradeRehearsal.shared()
     }
 
-    /// Whether `server_version` (`15.20 (Debian 15.20-0+deb12u1)`, `16.2`) is `server`'s version.
-    static func runs(_ server: ServerInstall, _ serverVersion: String) -> Bool {
-        serverVersion == server.postgresVersion || serverVersion.hasPrefix(server.postgresVersion + " ")
-    }
-
     @Test("pg_upgrade upgrades every node of the cluster after citus_prepare_pg_upgrade() on each; a failure is reported in one line, with the old server running again",
           .upgradeCheck)
     func outcomeReported() throws {
@@ -28,11 +23,11 @@ struct PostgresMajorUpgradeTests {
         #expect(nodes.count >= 4, "every node of the cluster's folder, the removed worker too: \(nodes)")
         switch rehearsal.outcome {
         case .upgraded:
-            #expect(rehearsal.serversAfter.values.allSatisfy { Self.runs(plan.to, $0) }, "\(rehearsal.serversAfter)")
+            #expect(rehearsal.serversAfter.values.allSatisfy(plan.to.isVersion(ofServer:)), "\(rehearsal.serversAfter)")
             Evidence.note("\(plan): pg_upgrade succeeded on every node; the cluster was down \(String(format: "%.1f", rehearsal.downtimeSeconds)) s")
         case .failed(let node, let cause):
             #expect(nodes.contains(node), "the failed node \(node) is one of \(nodes)")
-            #expect(rehearsal.serversAfter.values.allSatisfy { Self.runs(plan.from, $0) },
+            #expect(rehearsal.serversAfter.values.allSatisfy(plan.from.isVersion(ofServer:)),
                     "after a failed pg_upgrade the old server runs again: \(rehearsal.serversAfter)")
             // A failed upgrade fails this test, but for the one cause known here: a newer minor of the
             // old major stores an attribute option (pg_attver) an older minor of the new one lacks.

@@ -53,6 +53,12 @@ public struct Node: Sendable, CustomStringConvertible {
         try value("SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()", as: Int.self)
     }
 
+    /// The version of Citus's extension in the suite's database on this node (`13.2-1`): what an
+    /// upgrade moves, and what the upgrade's checks compare before and after.
+    public func citusExtensionVersion() throws -> String {
+        try value("SELECT extversion FROM pg_extension WHERE extname = 'citus'", as: String.self)
+    }
+
     /// Asks `sql`'s single value again every `interval` until `condition` holds; returns that
     /// value. Past `timeLimit` an error names the node, the query and the last value seen.
     @discardableResult

@@ -26,10 +26,10 @@ extension Lifecycle {
             report.restarts.append(.init(node: node.name, downtimeSeconds: (clock.now - restartStarted).seconds))
         }
         for node in cluster.nodes where node.name == "coordinator" || members.contains(node.name) {
-            let before = try node.value("SELECT extversion FROM pg_extension WHERE extname = 'citus'", as: String.self)
+            let before = try node.citusExtensionVersion()
             let updateStarted = clock.now
             try node.execute("ALTER EXTENSION citus UPDATE")
-            let after = try node.value("SELECT extversion FROM pg_extension WHERE extname = 'citus'", as: String.self)
+            let after = try node.citusExtensionVersion()
             report.updates.append(.init(node: node.name, from: before, to: after, seconds: (clock.now - updateStarted).seconds))
         }
         if try cluster.coordinator.value("SELECT to_regproc('citus_finish_citus_upgrade') IS NOT NULL", as: Bool.self) {

@@ -46,12 +46,7 @@ public struct PostgresUpgradeRehearsal: Sendable {
     }
 
     public static func shared() throws -> PostgresUpgradeRehearsal { try sharedResult.get() }
-    private static let sharedResult = Result {
-        guard let plan = try UpgradePlan.configured() else {
-            throw ConfigurationError.missing(UpgradePlan.fromVariable, expected: "two bin folders to upgrade between (\(UpgradePlan.toVariable) too)")
-        }
-        return try run(plan)
-    }
+    private static let sharedResult = Result { try run(try UpgradePlan.required()) }
 
     public static func run(_ plan: UpgradePlan) throws -> PostgresUpgradeRehearsal {
         let place = UpgradeCluster()
@@ -68,7 +63,7 @@ public struct PostgresUpgradeRehearsal: Sendable {
             var servers: [String: String] = [:], extensions: [String: String] = [:], metadata: [String: CitusMetadata] = [:]
             for node in nodes {
                 servers[node.name] = try node.value("SHOW server_version", as: String.self)
-                extensions[node.name] = try node.value("SELECT extversion FROM pg_extension WHERE extname = 'citus'", as: String.self)
+                extensions[node.name] = try node.citusExtensionVersion()
                 if members.contains(node.name) { metadata[node.name] = try CitusMetadata.read(on: node) }
             }
             return (servers, extensions, metadata)

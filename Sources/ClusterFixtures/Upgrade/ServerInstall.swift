@@ -18,6 +18,12 @@ public struct ServerInstall: Sendable, Equatable, CustomStringConvertible {
         self.citusVersion = citusVersion
     }
 
+    /// Whether a node's `server_version` (`15.20 (Debian 15.20-0+deb12u1)`, `16.2`) is this server's
+    /// version (15.2 is not 15.20).
+    public func isVersion(ofServer serverVersion: String) -> Bool {
+        serverVersion == postgresVersion || serverVersion.hasPrefix(postgresVersion + " ")
+    }
+
     /// Reads the server in `bindir`; `variable` names the setting it came from, for the error.
     public static func read(_ bindir: String, from variable: String) throws -> ServerInstall {
         let folder = bindir.hasSuffix("/") ? String(bindir.dropLast()) : bindir

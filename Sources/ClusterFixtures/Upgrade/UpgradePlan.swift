@@ -37,6 +37,14 @@ public struct UpgradePlan: Sendable, Equatable, CustomStringConvertible {
         return plan
     }
 
+    /// The configured upgrade, for a rehearsal that cannot run without one.
+    public static func required() throws -> UpgradePlan {
+        guard let plan = try configured() else {
+            throw ConfigurationError.missing(fromVariable, expected: "two bin folders to upgrade between (\(toVariable) too)")
+        }
+        return plan
+    }
+
     func validate() throws {
         for (variable, server) in [(Self.fromVariable, from), (Self.toVariable, to)] where server.citusVersion == nil {
             throw ConfigurationError.malformed(variable, value: server.bindir,

@@ -47,12 +47,7 @@ public struct UpgradeRehearsal: Sendable {
     /// The rehearsal of the configured upgrade, run on first use; its error (bad configuration, a
     /// step that failed) is every test's error.
     public static func shared() throws -> UpgradeRehearsal { try sharedResult.get() }
-    private static let sharedResult = Result {
-        guard let plan = try UpgradePlan.configured() else {
-            throw ConfigurationError.missing(UpgradePlan.fromVariable, expected: "two bin folders to upgrade between (\(UpgradePlan.toVariable) too)")
-        }
-        return try run(plan)
-    }
+    private static let sharedResult = Result { try run(try UpgradePlan.required()) }
 
     /// Runs the whole rehearsal of `plan` on a cluster of its own (`UpgradeCluster`).
     public static func run(_ plan: UpgradePlan, timeLimit: Duration = Phase.operationTimeLimit) throws -> UpgradeRehearsal {
@@ -70,8 +65,8 @@ public struct UpgradeRehearsal: Sendable {
         func snapshot() throws -> [String: CitusMetadata] {
             Dictionary(uniqueKeysWithValues: try nodes.map { ($0.name, try CitusMetadata.read(on: $0)) })
         }
-        func versions(_ sql: String) throws -> [String: String] {
-            Dictionary(uniqueKeysWithValues: try nodes.map { ($0.name, try $0.value(sql, as: String.self)) })
+        func versions(_ read: (Node) throws -> String) throws -> [String: String] {
+            Dictionary(uniqueKeysWithValues: try nodes.map { ($0.name, try read($0)) })
         }
         func sequences(advancing: Bool) throws -> [String: Int] {
             var result: [String: Int] = [:]
@@ -91,8 +86,8 @@ public struct UpgradeRehearsal: Sendable {
         let shardOfTenant = "SELECT get_shard_id_for_distribution_column('orders', $1::bigint)"
         rehearsal.isolatedTenant = tenant
         rehearsal.isolatedShardBefore = try cluster.coordinator.value(shardOfTenant, [tenant], as: Int64.self)
-        rehearsal.serversBefore = try versions("SHOW server_version")
-        rehearsal.extensionBefore = try versions("SELECT extversion FROM pg_extension WHERE extname = 'citus'")
+        rehearsal.serversBefore = try versions { try $0.value("SHOW server_version", as: String.self) }
+        rehearsal.extensionBefore = try versions { try $0.citusExtensionVersion() }
         rehearsal.metadataBefore = try snapshot()
         rehearsal.routerBefore = try cluster.plan("SELECT * FROM orders WHERE user_id = \(tenant)")
         rehearsal.multiShardBefore = try cluster.plan("SELECT count(*) FROM orders")
@@ -121,9 +116,9 @@ public struct UpgradeRehearsal: Sendable {
         })
         try lifecycle.removeLoadRows()
 
-        rehearsal.serversAfter = try versions("SHOW server_version")
-        rehearsal.libraryAfter = try versions("SELECT citus_version()")
-        rehearsal.extensionAfter = try versions("SELECT extversion FROM pg_extension WHERE extname = 'citus'")
+        rehearsal.serversAfter = try versions { try $0.value("SHOW server_version", as: String.self) }
+        rehearsal.libraryAfter = try versions { try $0.value("SELECT citus_version()", as: String.self) }
+        rehearsal.extensionAfter = try versions { try $0.citusExtensionVersion() }
         rehearsal.metadataAfter = try snapshot()
         rehearsal.isolatedShardAfter = try cluster.coordinator.value(shardOfTenant, [tenant], as: Int64.self)
         rehearsal.routerAfter = try cluster.plan("SELECT * FROM orders WHERE user_id = \(tenant)")
