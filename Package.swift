@@ -35,7 +35,10 @@ let package = Package(
         ),
         .target(
             name: "ClusterFixtures",
-            dependencies: ["CLibPQ", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Histogram", package: "hdrhistogram-swift")]
+            dependencies: [
+                "CLibPQ", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
         ),
         // Test support: the traits (.phase, .proves, .requiresCitus, .exclusiveCluster), the phase
         // context and the evidence notes. The only target that imports Testing besides the tests, so
@@ -45,7 +48,10 @@ let package = Package(
         // Swift code, so that the faults the suite must catch are not chosen by who wrote the checks.
         .target(
             name: "Mutants",
-            dependencies: [.product(name: "SwiftSyntax", package: "swift-syntax"), .product(name: "SwiftParser", package: "swift-syntax")]
+            dependencies: [
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftParser", package: "swift-syntax"),
+            ]
         ),
         // What a run leaves for people: the sign-off, the report page, the benchmark and scale
         // reports (and the measurements that make them), JUnit reading, the mutation reports and the
@@ -58,7 +64,10 @@ let package = Package(
         // The operator's tool: setup, load, reshard, demo, stats, on the same fixtures the tests use.
         .executableTarget(
             name: "CitusVerify",
-            dependencies: ["ClusterFixtures", "Reports", "Mutants", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "ClusterFixtures", "Reports", "Mutants",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         // The mutant generators, on files they are given: no database.
         .testTarget(name: "MutantsTests", dependencies: ["Mutants"]),
@@ -72,7 +81,9 @@ let package = Package(
         // in chromium (skipped without it, a failure under CITUS_VERIFY_REQUIRE_BROWSER=1).
         .testTarget(
             name: "ReportsTests",
-            dependencies: ["ClusterFixtures", "ClusterTesting", "Reports", .product(name: "SwiftCSV", package: "SwiftCSV")]
+            dependencies: [
+                "ClusterFixtures", "ClusterTesting", "Reports", .product(name: "SwiftCSV", package: "SwiftCSV"),
+            ]
         ),
         // The lifecycle, one target per phase, run in order against one cluster.
         .testTarget(name: "Phase1Tests", dependencies: ["ClusterFixtures", "ClusterTesting"]),

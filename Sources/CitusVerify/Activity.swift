@@ -28,14 +28,18 @@ struct Activity: ParsableCommand {
                 defer { connection.close() }
                 connection.replyDeadline = .seconds(deadline)
                 for row in try connection.query(Self.query).rows {
-                    rows.append([node.name, try row.get("pid", as: Int.self).description, try row.get("state"), try row.get("wait"),
-                                 try row.get("running"), try row.get("application"), try row.get("query")])
+                    rows.append([
+                        node.name, try row.get("pid", as: Int.self).description, try row.get("state"),
+                        try row.get("wait"),
+                        try row.get("running"), try row.get("application"), try row.get("query"),
+                    ])
                 }
             } catch {
                 rows.append([node.name, "-", "unreadable", "-", "-", "-", "\(error)"])
             }
         }
-        print(TextTable(header: ["node", "pid", "state", "wait", "running", "application", "query"], rows: rows).render())
+        print(
+            TextTable(header: ["node", "pid", "state", "wait", "running", "application", "query"], rows: rows).render())
     }
 
     static let query = """

@@ -6,7 +6,8 @@ import Reports
 /// `citus-verify bench`: the performance report.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the lifecycle and measure it: query latency per stage, operation durations, and side-by-side anchors.",
+        abstract:
+            "Run the lifecycle and measure it: query latency per stage, operation durations, and side-by-side anchors.",
         discussion: """
             Rebuilds the suite's database (CITUS_VERIFY_RESET=allow), then: the seed load against psql \\copy \
             of the same rows; the five demo queries (p50/p95/p99) on plain tables, distributed on 2 workers, \
@@ -33,10 +34,24 @@ struct Bench: ParsableCommand {
     @Option(help: "Seconds each side of the load comparison runs.")
     var loadSeconds = 5.0
 
-    @Flag(inversion: .prefixedNo, help: "Run writers through each online operation (their availability is reported; durations are measured under them).")
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            """
+            Run writers through each online operation (their availability is reported; durations are measured \
+            under them).
+            """
+    )
     var writers = true
 
-    @Flag(inversion: .prefixedNo, help: "On the embedded cluster, one shard move with its session terminated before cutover, under writers: availability under a fault.")
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            """
+            On the embedded cluster, one shard move with its session terminated before cutover, under writers: \
+            availability under a fault.
+            """
+    )
     var fault = true
 
     @Flag(help: "Print the report as JSON (bench.json's content) instead of Markdown.")
@@ -55,13 +70,20 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         let cluster = try ClusterAccess.open()
-        let benchmark = LifecycleBenchmark(cluster: cluster, options: .init(samples: samples, scale: scale, loadSeconds: loadSeconds,
-                                                                                   writers: writers, fault: fault)) {
+        let benchmark = LifecycleBenchmark(
+            cluster: cluster,
+            options: .init(
+                samples: samples, scale: scale, loadSeconds: loadSeconds,
+                writers: writers, fault: fault)
+        ) {
             FileHandle.standardError.write("bench: \($0)\n".data(using: .utf8)!)
         }
         let report = try benchmark.run()
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        for (name, text) in [("bench.md", report.markdown), ("bench.json", report.json), ("bench.csv", report.csv), ("bench.svg", report.svg)] {
+        for (name, text) in [
+            ("bench.md", report.markdown), ("bench.json", report.json), ("bench.csv", report.csv),
+            ("bench.svg", report.svg),
+        ] {
             try text.write(toFile: (output as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
         // The one page: reports/index.html, when the output is the project's reports folder.

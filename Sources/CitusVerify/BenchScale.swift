@@ -7,7 +7,11 @@ import Reports
 struct BenchScale: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-scale",
-        abstract: "Run the lifecycle at several data scales and report how its cost grows: reports/bench/scale.{md,json,svg}.",
+        abstract:
+            """
+            Run the lifecycle at several data scales and report how its cost grows: \
+            reports/bench/scale.{md,json,svg}.
+            """,
         discussion: """
             For each scale: the suite's database rebuilt (CITUS_VERIFY_RESET=allow) and the seed loaded by \
             parallel COPY streams, then distribute, add worker, rebalance, isolate the heaviest tenant, drain \
@@ -41,13 +45,22 @@ struct BenchScale: ParsableCommand {
     var scaleList: [Int] { scales.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
 
     func validate() throws {
-        let parts = scales.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = scales.split(separator: ",", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         for part in parts {
             guard let scale = Int(part), (1...ClusterConfiguration.maximumScale).contains(scale) else {
-                throw ValidationError("--scales must be whole numbers from 1 to \(ClusterConfiguration.maximumScale), comma-separated (e.g. 1,10,100), got '\(part)' in '\(scales)'")
+                throw ValidationError(
+                    """
+                    --scales must be whole numbers from 1 to \(ClusterConfiguration.maximumScale), \
+                    comma-separated (e.g. 1,10,100), got '\(part)' in '\(scales)'
+                    """
+                )
             }
         }
-        guard Set(parts).count == parts.count else { throw ValidationError("--scales lists a scale twice: '\(scales)'") }
+        guard Set(parts).count == parts.count else {
+            throw ValidationError("--scales lists a scale twice: '\(scales)'")
+        }
     }
 
     func run() throws {
@@ -62,22 +75,46 @@ struct BenchScale: ParsableCommand {
         }
         let scales = scaleList.sorted()
         let need = ScaleBenchmark.requirement(scale: scales.last!)
-        let folder = cluster.configuration.localClusterDirectory ?? (try? cluster.coordinator.value("SHOW data_directory", as: String.self)) ?? "/"
+        let folder =
+            cluster.configuration.localClusterDirectory
+            ?? (try? cluster.coordinator.value("SHOW data_directory", as: String.self)) ?? "/"
         if let free = ScaleBenchmark.freeBytes(at: folder) {
             if let refusal = ScaleBenchmark.diskRefusal(scales: scales, free: free, where: folder) {
                 throw ToolError(refusal)
             }
-            say("scales \(scales.map(String.init).joined(separator: ", ")): the largest needs about \(ByteCount.text(need.disk)) of disk (\(ByteCount.text(free)) free in \(folder)) and about \(ByteCount.text(need.memory)) of memory for this tool\(ScaleBenchmark.availableMemory().map { " (\(ByteCount.text($0)) available)" } ?? "")")
+            say(
+                """
+                scales \(scales.map(String.init).joined(separator: ", ")): the largest needs about \
+                \(ByteCount.text(need.disk)) of disk (\(ByteCount.text(free)) free in \(folder)) and about \
+                \(ByteCount.text(need.memory)) of memory for this \
+                tool\(ScaleBenchmark.availableMemory().map { " (\(ByteCount.text($0)) available)" } ?? "")
+                """
+            )
         } else {
-            say("scales \(scales.map(String.init).joined(separator: ", ")): the largest needs about \(ByteCount.text(need.disk)) of disk on the cluster's nodes (not visible from this host: check it yourself)")
+            say(
+                """
+                scales \(scales.map(String.init).joined(separator: ", ")): the largest needs about \
+                \(ByteCount.text(need.disk)) of disk on the cluster's nodes (not visible from this host: check it \
+                yourself)
+                """
+            )
         }
         var steps: [ScaleBenchmark.Step] = []
         for scale in scales {
             steps.append(try runScale(scale))
-            say("scale \(scale): done, peak memory \(ByteCount.text(steps.last!.peakMemoryBytes)), rows intact: \(steps.last!.rowsIntact)")
+            say(
+                """
+                scale \(scale): done, peak memory \(ByteCount.text(steps.last!.peakMemoryBytes)), rows intact: \
+                \(steps.last!.rowsIntact)
+                """
+            )
         }
-        let report = ScaleReport(machine: ["\(ProcessInfo.processInfo.activeProcessorCount) cores", ByteCount.text(Int64(ProcessInfo.processInfo.physicalMemory)) + " memory"]
-                                 + cluster.signoffDescription().prefix(2), steps: steps)
+        let report = ScaleReport(
+            machine: [
+                "\(ProcessInfo.processInfo.activeProcessorCount) cores",
+                ByteCount.text(Int64(ProcessInfo.processInfo.physicalMemory)) + " memory",
+            ]
+                + cluster.signoffDescription().prefix(2), steps: steps)
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         for (name, text) in [("scale.md", report.markdown), ("scale.json", report.json), ("scale.svg", report.svg)] {
             try text.write(toFile: (output as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
@@ -102,7 +139,8 @@ struct BenchScale: ParsableCommand {
         let data = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw ToolError("bench-scale: scale \(scale) failed (exit \(process.terminationStatus)); its messages are above")
+            throw ToolError(
+                "bench-scale: scale \(scale) failed (exit \(process.terminationStatus)); its messages are above")
         }
         return try JSONDecoder().decode(ScaleBenchmark.Step.self, from: data)
     }

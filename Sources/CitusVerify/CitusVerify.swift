@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import ClusterFixtures
+import Foundation
 
 /// The operator's tool: the lifecycle's steps one at a time, a load generator, the query
 /// demonstrations and distribution statistics, on the same fixtures and SQL files the tests use.
@@ -22,7 +22,11 @@ struct CitusVerify: ParsableCommand {
               citus-verify stats --json
             """,
         version: TestedVersions.summary,
-        subcommands: [PreflightCommand.self, Setup.self, Load.self, Reshard.self, Demo.self, Stats.self, Activity.self, Docs.self, Bench.self, BenchScale.self, SignoffCommand.self, Mutate.self, TestSummary.self, ReadCoverageCommand.self, MatrixCommand.self]
+        subcommands: [
+            PreflightCommand.self, Setup.self, Load.self, Reshard.self, Demo.self, Stats.self, Activity.self, Docs.self,
+            Bench.self, BenchScale.self, SignoffCommand.self, Mutate.self, TestSummary.self, ReadCoverageCommand.self,
+            MatrixCommand.self,
+        ]
     )
 
     /// The tool prints what it reads; printing is not judging, so its reads never count in a test

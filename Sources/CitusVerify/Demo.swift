@@ -5,7 +5,9 @@ import Foundation
 /// `citus-verify demo <kind>`: a query demonstration with how Citus ran it.
 struct Demo: ParsableCommand {
     enum Kind: String, CaseIterable, ExpressibleByArgument {
-        case singleShard = "single-shard", crossShard = "cross-shard", join, aggregate, all
+        case singleShard = "single-shard"
+        case crossShard = "cross-shard"
+        case join, aggregate, all
 
         var queries: [DemoQuery] { self == .all ? DemoQuery.allCases : [DemoQuery(rawValue: rawValue)!] }
     }
@@ -56,7 +58,8 @@ struct Demo: ParsableCommand {
         if json {
             var outputs: [Output] = []
             for query in kind.queries {
-                let script = try query.file.script(variables: cluster.sqlVariables.merging(["tenant_id": String(tenant)]) { $1 })
+                let script = try query.file.script(
+                    variables: cluster.sqlVariables.merging(["tenant_id": String(tenant)]) { $1 })
                 for statement in script.statements {
                     let text = statement.text.trimmingCharacters(in: .whitespacesAndNewlines)
                     let clock = ContinuousClock()
@@ -64,19 +67,27 @@ struct Demo: ParsableCommand {
                     let elapsed = try clock.measure { result = try connection.execute(text) }
                     guard let result, !result.columns.isEmpty else { continue }
                     let isExplain = text.uppercased().hasPrefix("EXPLAIN")
-                    let planLines = isExplain ? try result.rows.map { try $0.get(0, as: String.self) }
-                        : try connection.query("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + text).rows.map { try $0.get(0, as: String.self) }
-                    outputs.append(Output(query: query.rawValue, location: script.location(of: statement), sql: text,
-                                          milliseconds: elapsed.seconds * 1000, columns: result.columns,
-                                          rows: Array(result.rows.prefix(rows).map(\.values)), totalRows: result.rows.count,
-                                          plan: ExplainPlan(lines: planLines).summary { cluster.workerName(host: $0.host, port: $0.port) }))
+                    let planLines =
+                        isExplain
+                        ? try result.rows.map { try $0.get(0, as: String.self) }
+                        : try connection.query("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + text).rows.map
+                        { try $0.get(0, as: String.self) }
+                    outputs.append(
+                        Output(
+                            query: query.rawValue, location: script.location(of: statement), sql: text,
+                            milliseconds: elapsed.seconds * 1000, columns: result.columns,
+                            rows: Array(result.rows.prefix(rows).map(\.values)), totalRows: result.rows.count,
+                            plan: ExplainPlan(lines: planLines).summary {
+                                cluster.workerName(host: $0.host, port: $0.port)
+                            }))
                 }
             }
             return print(try JSONOutput.encode(outputs))
         }
         for query in kind.queries {
             print("== \(query.rawValue): \(query.summary)")
-            let script = try query.file.script(variables: cluster.sqlVariables.merging(["tenant_id": String(tenant)]) { $1 })
+            let script = try query.file.script(
+                variables: cluster.sqlVariables.merging(["tenant_id": String(tenant)]) { $1 })
             for statement in script.statements {
                 try show(statement, of: script, on: connection, cluster: cluster)
             }
@@ -84,7 +95,9 @@ struct Demo: ParsableCommand {
         }
     }
 
-    private func show(_ statement: SQLScript.Statement, of script: SQLScript, on connection: Connection, cluster: Cluster) throws {
+    private func show(
+        _ statement: SQLScript.Statement, of script: SQLScript, on connection: Connection, cluster: Cluster
+    ) throws {
         let text = statement.text.trimmingCharacters(in: .whitespacesAndNewlines)
         let isExplain = text.uppercased().hasPrefix("EXPLAIN")
         let clock = ContinuousClock()
@@ -99,10 +112,15 @@ struct Demo: ParsableCommand {
             print("   plan: " + plan.summary { cluster.workerName(host: $0.host, port: $0.port) })
             return
         }
-        print(TextTable(header: result.columns, rows: result.rows.prefix(rows).map { $0.values.map { $0 ?? "NULL" } }).render()
-            .split(separator: "\n", omittingEmptySubsequences: false).map { "   " + $0 }.joined(separator: "\n"))
+        print(
+            TextTable(header: result.columns, rows: result.rows.prefix(rows).map { $0.values.map { $0 ?? "NULL" } })
+                .render()
+                .split(separator: "\n", omittingEmptySubsequences: false).map { "   " + $0 }.joined(separator: "\n"))
         if result.rows.count > rows { print("   … \(result.rows.count - rows) more rows") }
-        let plan = ExplainPlan(lines: try connection.query("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + text).rows.map { try $0.get(0) })
+        let plan = ExplainPlan(
+            lines: try connection.query("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + text).rows.map {
+                try $0.get(0)
+            })
         print("   plan: " + plan.summary { cluster.workerName(host: $0.host, port: $0.port) })
     }
 }

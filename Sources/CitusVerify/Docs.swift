@@ -23,6 +23,8 @@ struct Docs: ParsableCommand {
 
     func run() throws {
         let changed = try DocFigures.update(reports: URL(fileURLWithPath: reports, isDirectory: true))
-        print(changed.isEmpty ? "docs: every figure block is up to date" : "docs: rewrote \(changed.joined(separator: ", "))")
+        print(
+            changed.isEmpty
+                ? "docs: every figure block is up to date" : "docs: rewrote \(changed.joined(separator: ", "))")
     }
 }

@@ -48,7 +48,8 @@ struct GeneratedMutationRun {
     static let unitTarget = Target(name: "ClusterFixturesTests", filter: "^ClusterFixturesTests\\.", usesCluster: false)
     /// The rules every SQL file keeps (statements split as psql does, labelled results in a stated
     /// order): a few seconds, run first for every SQL mutant, before any cluster target.
-    static let sqlRulesTarget = Target(name: "SQLScriptTests", filter: "^ClusterFixturesTests\\.SQLScriptTests/", usesCluster: false)
+    static let sqlRulesTarget = Target(
+        name: "SQLScriptTests", filter: "^ClusterFixturesTests\\.SQLScriptTests/", usesCluster: false)
     static let phaseTargets = [
         Target(name: "Phase1Tests", filter: "^Phase1Tests\\.", resetsItself: true),
         Target(name: "Phase2Tests", filter: "^Phase2Tests\\."),
@@ -75,18 +76,25 @@ struct GeneratedMutationRun {
         let (readers, durations) = try prepare()
         var outcomes: [GeneratedMutantOutcome] = []
         // Mutants built alone come last: each leaves its build behind, which no other may run on.
-        let ordered = mutants.filter { !$0.isSwift || switched.contains($0.id) } + mutants.filter { $0.isSwift && !switched.contains($0.id) }
+        let ordered =
+            mutants.filter { !$0.isSwift || switched.contains($0.id) }
+            + mutants.filter { $0.isSwift && !switched.contains($0.id) }
         for (number, mutant) in ordered.enumerated() {
             let began = Date()
-            log(String(format: "mutant %d of %d: %@ %@:%d %@, %.0f s elapsed", number + 1, mutants.count, mutant.id, mutant.file, mutant.line,
-                       mutant.summary, Date().timeIntervalSince(started)))
+            log(
+                String(
+                    format: "mutant %d of %d: %@ %@:%d %@, %.0f s elapsed", number + 1, mutants.count, mutant.id,
+                    mutant.file, mutant.line,
+                    mutant.summary, Date().timeIntervalSince(started)))
             var outcome: GeneratedMutantOutcome
             if let known = equivalent[mutant.id] {
-                outcome = GeneratedMutantOutcome(mutant: mutant, verdict: .equivalent, detail: known.reason, targets: [], seconds: 0)
+                outcome = GeneratedMutantOutcome(
+                    mutant: mutant, verdict: .equivalent, detail: known.reason, targets: [], seconds: 0)
             } else {
                 // An error of the run itself (a snapshot not restored, the cluster not starting) stops
                 // the whole run: a kill is counted only where a test failed or hung.
-                outcome = try run(mutant, switched: switched.contains(mutant.id), readers: readers, durations: durations)
+                outcome = try run(
+                    mutant, switched: switched.contains(mutant.id), readers: readers, durations: durations)
                 outcome.seconds = Date().timeIntervalSince(began)
             }
             log("  \(outcome.verdict.rawValue) in \(Int(outcome.seconds)) s: \(outcome.detail.prefix(200))")
@@ -96,7 +104,9 @@ struct GeneratedMutationRun {
         // The copy ends as it began: the original files, the cluster stopped.
         try workspace.copyProject()
         _ = try? workspace.cluster("down")
-        return GeneratedMutationReport(outcomes: outcomes, seconds: Date().timeIntervalSince(started), generated: generated, sampleSeed: sampleSeed)
+        return GeneratedMutationReport(
+            outcomes: outcomes, seconds: Date().timeIntervalSince(started), generated: generated, sampleSeed: sampleSeed
+        )
     }
 
     /// Who loads a file within one target.
@@ -107,7 +117,10 @@ struct GeneratedMutationRun {
         case tests(Set<String>)
 
         mutating func add(_ reader: String?) {
-            guard case .tests(let known) = self, let reader, !reader.hasPrefix("suite:") else { self = .wholeTarget; return }
+            guard case .tests(let known) = self, let reader, !reader.hasPrefix("suite:") else {
+                self = .wholeTarget
+                return
+            }
             self = .tests(known.union([reader]))
         }
     }
@@ -130,31 +143,40 @@ struct GeneratedMutationRun {
             let readLog = workspace.work.appendingPathComponent("reads-\(target.name).log")
             try? FileManager.default.removeItem(at: readLog)
             let began = Date()
-            let outcome = try workspace.test(filter: target.filter, extraEnvironment: ["CITUS_VERIFY_READ_LOG": readLog.path])
+            let outcome = try workspace.test(
+                filter: target.filter, extraEnvironment: ["CITUS_VERIFY_READ_LOG": readLog.path])
             seconds[target.name] = Date().timeIntervalSince(began)
-            guard outcome.status == 0, !MutationWorkspace.verdict(of: outcome).ranNothing else { throw unmutatedFailure(target.name, outcome) }
+            guard outcome.status == 0, !MutationWorkspace.verdict(of: outcome).ranNothing else {
+                throw unmutatedFailure(target.name, outcome)
+            }
             for entry in (try? ReadLog.entries(at: readLog)) ?? [] {
                 switch entry {
                 case .file(let path): readers[path, default: [:]][target.name, default: .tests([])].add(nil)
-                case .fileReadBy(let path, let reader): readers[path, default: [:]][target.name, default: .tests([])].add(reader)
+                case .fileReadBy(let path, let reader):
+                    readers[path, default: [:]][target.name, default: .tests([])].add(reader)
                 default: break
                 }
             }
         }
         _ = try workspace.cluster("down")
-        log("unmutated targets passed: " + seconds.sorted { $0.value < $1.value }.map { "\($0.key) \(Int($0.value)) s" }.joined(separator: ", "))
+        log(
+            "unmutated targets passed: "
+                + seconds.sorted { $0.value < $1.value }.map { "\($0.key) \(Int($0.value)) s" }.joined(separator: ", "))
         return (readers, seconds)
     }
 
     private func unmutatedFailure(_ target: String, _ outcome: ChildProcess.Outcome) -> MutationCatalogueError {
-        MutationCatalogueError(description: "the unmutated copy fails \(target): "
-            + (MutationWorkspace.verdict(of: outcome).firstFailure ?? String(outcome.output.suffix(400))) + " (fix that before judging mutants)")
+        MutationCatalogueError(
+            description: "the unmutated copy fails \(target): "
+                + (MutationWorkspace.verdict(of: outcome).firstFailure ?? String(outcome.output.suffix(400)))
+                + " (fix that before judging mutants)")
     }
 
     private func startCluster() throws {
         let up = try workspace.cluster("up")
         guard up.status == 0 else {
-            throw MutationCatalogueError(description: "the mutants' cluster did not start: \(up.errorOutput.suffix(400))")
+            throw MutationCatalogueError(
+                description: "the mutants' cluster did not start: \(up.errorOutput.suffix(400))")
         }
     }
 
@@ -162,7 +184,12 @@ struct GeneratedMutationRun {
     private func saveSnapshot(before target: String) throws {
         if FileManager.default.fileExists(atPath: workspace.clusterDir) {
             _ = try workspace.cluster("down")
-            try workspace.shell("cp -a \(workspace.quote(workspace.clusterDir)) \(workspace.quote(snapshots.appendingPathComponent(target).path))")
+            try workspace.shell(
+                """
+                cp -a \(workspace.quote(workspace.clusterDir)) \
+                \(workspace.quote(snapshots.appendingPathComponent(target).path))
+                """
+            )
         } else {
             try workspace.shell("mkdir -p \(workspace.quote(snapshots.appendingPathComponent(target).path))")
         }
@@ -172,7 +199,12 @@ struct GeneratedMutationRun {
     private func restoreSnapshot(before target: String) throws {
         _ = try workspace.cluster("down")
         let saved = snapshots.appendingPathComponent(target).path
-        try workspace.shell("rm -rf \(workspace.quote(workspace.clusterDir)) && cp -a \(workspace.quote(saved)) \(workspace.quote(workspace.clusterDir))")
+        try workspace.shell(
+            """
+            rm -rf \(workspace.quote(workspace.clusterDir)) && cp -a \(workspace.quote(saved)) \
+            \(workspace.quote(workspace.clusterDir))
+            """
+        )
         try startCluster()
     }
 
@@ -190,12 +222,14 @@ struct GeneratedMutationRun {
             for file in files {
                 let text = try String(contentsOf: ProjectLayout.root.appendingPathComponent(file), encoding: .utf8)
                 let schema = SwiftSchema(file: file, text: text, ids: wanted)
-                try schema.text.write(to: workspace.tree.appendingPathComponent(file), atomically: true, encoding: .utf8)
+                try schema.text.write(
+                    to: workspace.tree.appendingPathComponent(file), atomically: true, encoding: .utf8)
                 schemas[file] = schema
             }
             for module in Set(files.map { $0.split(separator: "/").prefix(2).joined(separator: "/") }) {
-                try SwiftSchema.switchSource.write(to: workspace.tree.appendingPathComponent("\(module)/CitusVerifyMutantSwitch.swift"),
-                                                   atomically: true, encoding: .utf8)
+                try SwiftSchema.switchSource.write(
+                    to: workspace.tree.appendingPathComponent("\(module)/CitusVerifyMutantSwitch.swift"),
+                    atomically: true, encoding: .utf8)
             }
             let switchedNow = Set(schemas.values.flatMap(\.ids))
             log("building the copy with \(switchedNow.count) Swift mutants switched in (attempt \(attempt))")
@@ -208,7 +242,9 @@ struct GeneratedMutationRun {
                 let parts = line.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
                 guard parts.count == 4, let row = Int(parts[1]), let column = Int(parts[2]) else { continue }
                 let path = parts[0].hasPrefix(prefix) ? String(parts[0].dropFirst(prefix.count)) : String(parts[0])
-                guard let schema = schemas[path], let offset = schema.offset(line: row, column: column) else { continue }
+                guard let schema = schemas[path], let offset = schema.offset(line: row, column: column) else {
+                    continue
+                }
                 // Inside a switch: that switch. Elsewhere in a schema: every switch of the statement.
                 if let culprit = schema.mutants(at: offset).first {
                     culprits.insert(culprit)
@@ -217,8 +253,9 @@ struct GeneratedMutationRun {
                 }
             }
             guard !culprits.isEmpty else {
-                log("the schemas do not compile, and no error is inside a switch: every Swift mutant is built alone\n"
-                    + built.output.suffix(1500))
+                log(
+                    "the schemas do not compile, and no error is inside a switch: every Swift mutant is built alone\n"
+                        + built.output.suffix(1500))
                 break
             }
             log("switches that do not compile, built alone instead: \(culprits.sorted().joined(separator: ", "))")
@@ -230,10 +267,15 @@ struct GeneratedMutationRun {
         return []
     }
 
-    private func run(_ mutant: GeneratedMutant, switched: Bool, readers: [String: [String: Readers]], durations: [String: Double]) throws
-        -> GeneratedMutantOutcome {
+    private func run(
+        _ mutant: GeneratedMutant, switched: Bool, readers: [String: [String: Readers]], durations: [String: Double]
+    ) throws
+        -> GeneratedMutantOutcome
+    {
         if switched {
-            return try run(mutant, environment: [SwiftSchema.environmentVariable: mutant.id], readers: readers, durations: durations)
+            return try run(
+                mutant, environment: [SwiftSchema.environmentVariable: mutant.id], readers: readers,
+                durations: durations)
         }
         // The edit is made on the file as written (the copy may hold its schema), and undone
         // after, or the run stops: a later mutant must never run with this one still in.
@@ -248,15 +290,20 @@ struct GeneratedMutationRun {
 
     /// Runs the targets that read what `mutant` touches, its edit in place (or switched on by
     /// `environment`), until one fails.
-    private func run(_ mutant: GeneratedMutant, environment: [String: String], readers: [String: [String: Readers]], durations: [String: Double])
-        throws -> GeneratedMutantOutcome {
+    private func run(
+        _ mutant: GeneratedMutant, environment: [String: String], readers: [String: [String: Readers]],
+        durations: [String: Double]
+    )
+        throws -> GeneratedMutantOutcome
+    {
         let switched = !environment.isEmpty
         let names: Set<String>
         let readersHere = readers[mutant.file] ?? [:]
         if mutant.isSwift {
             if !switched {
                 do { try workspace.build() } catch {
-                    return GeneratedMutantOutcome(mutant: mutant, verdict: .stillborn, detail: "does not compile", targets: [], seconds: 0)
+                    return GeneratedMutantOutcome(
+                        mutant: mutant, verdict: .stillborn, detail: "does not compile", targets: [], seconds: 0)
                 }
             }
             // The oracles judge the lifecycle: every target may read what the mutant changed.
@@ -265,8 +312,9 @@ struct GeneratedMutationRun {
             names = Set(readersHere.keys)
         }
         guard !names.isEmpty else {
-            return GeneratedMutantOutcome(mutant: mutant, verdict: .survived, detail: "no test target of the mutation run reads \(mutant.file)",
-                                          targets: [], seconds: 0)
+            return GeneratedMutantOutcome(
+                mutant: mutant, verdict: .survived, detail: "no test target of the mutation run reads \(mutant.file)",
+                targets: [], seconds: 0)
         }
         // The quickest first, most mutants dying in the first target that reads what they touch;
         // for an SQL mutant the files' rules first, the rest of the unit target last (it only
@@ -282,21 +330,28 @@ struct GeneratedMutationRun {
         let lifecycle = Self.phaseTargets.prefix(4).map(\.name)
         if mutant.isSwift {
             let phases = lifecycle.compactMap { name in ordered.first { $0.name == name } }
-            ordered = [Self.unitTarget] + phases
-                + ordered.filter { ![Self.unitTarget.name, Self.reportsTarget.name].contains($0.name) && !lifecycle.contains($0.name) }
+            ordered =
+                [Self.unitTarget] + phases
+                + ordered.filter {
+                    ![Self.unitTarget.name, Self.reportsTarget.name].contains($0.name) && !lifecycle.contains($0.name)
+                }
                 + [Self.reportsTarget]
         } else {
             ordered.insert(Self.sqlRulesTarget, at: 0)
         }
         var ran: [String] = []
         for target in ordered {
-            let continuesLifecycle = mutant.isSwift && lifecycle.firstIndex(of: target.name).map { $0 > 0 && ran.last == lifecycle[$0 - 1] } == true
+            let continuesLifecycle =
+                mutant.isSwift
+                && lifecycle.firstIndex(of: target.name).map { $0 > 0 && ran.last == lifecycle[$0 - 1] } == true
             ran.append(target.name)
             // A file only some tests load: those tests first (most mutants die there), then the
             // rest of the target, so that a survivor has passed every test of it all the same.
             var runs: [(filter: String, skip: String?)] = [(target.filter, nil)]
             if !mutant.isSwift, case .tests(let tests)? = readersHere[target.name], !tests.isEmpty {
-                let pattern = "^(" + tests.sorted().map { NSRegularExpression.escapedPattern(for: $0) }.joined(separator: "|") + ")"
+                let pattern =
+                    "^(" + tests.sorted().map { NSRegularExpression.escapedPattern(for: $0) }.joined(separator: "|")
+                    + ")"
                 runs = [(pattern, nil), (target.filter, pattern)]
             }
             for (filter, skip) in runs {
@@ -311,24 +366,33 @@ struct GeneratedMutationRun {
                 let bound = min(600, Int(3 * unmutated) + 60)
                 let outcome: ChildProcess.Outcome
                 do {
-                    outcome = try workspace.test(filter: filter, skip: skip, extraEnvironment: environment, timeLimit: .seconds(bound),
-                                                 stopAtFirstFailure: true)
+                    outcome = try workspace.test(
+                        filter: filter, skip: skip, extraEnvironment: environment, timeLimit: .seconds(bound),
+                        stopAtFirstFailure: true)
                 } catch is ChildProcess.TimedOut {
-                    return GeneratedMutantOutcome(mutant: mutant, verdict: .killed,
-                                                  detail: "\(target.name) did not end within \(bound) s (3 times its unmutated \(Int(unmutated)) s, plus 60 s)",
-                                                  targets: ran, seconds: 0)
+                    return GeneratedMutantOutcome(
+                        mutant: mutant, verdict: .killed,
+                        detail:
+                            """
+                            \(target.name) did not end within \(bound) s (3 times its unmutated \(Int(unmutated)) \
+                            s, plus 60 s)
+                            """,
+                        targets: ran, seconds: 0)
                 }
                 let verdict = MutationWorkspace.verdict(of: outcome)
                 if verdict.ranNothing && skip == nil {
-                    throw MutationCatalogueError(description: "the filter \(filter) for the tests that load \(mutant.file) matches no test")
+                    throw MutationCatalogueError(
+                        description: "the filter \(filter) for the tests that load \(mutant.file) matches no test")
                 }
                 if verdict.failed {
-                    return GeneratedMutantOutcome(mutant: mutant, verdict: .killed, detail: "\(target.name): " + (verdict.firstFailure ?? ""),
-                                                  targets: ran, seconds: 0)
+                    return GeneratedMutantOutcome(
+                        mutant: mutant, verdict: .killed, detail: "\(target.name): " + (verdict.firstFailure ?? ""),
+                        targets: ran, seconds: 0)
                 }
             }
         }
-        return GeneratedMutantOutcome(mutant: mutant, verdict: .survived, detail: "every test of \(ran.joined(separator: ", ")) passed",
-                                      targets: ran, seconds: 0)
+        return GeneratedMutantOutcome(
+            mutant: mutant, verdict: .survived, detail: "every test of \(ran.joined(separator: ", ")) passed",
+            targets: ran, seconds: 0)
     }
 }

@@ -12,7 +12,9 @@ final class InterruptHandler: @unchecked Sendable {
     convenience init(_ action: @escaping @Sendable () -> Void) {
         self.init(eachTime: { count in
             if count > 1 { exit(130) }
-            FileHandle.standardError.write("interrupted: finishing the transactions in flight (Ctrl-C again to quit at once)\n".data(using: .utf8)!)
+            FileHandle.standardError.write(
+                "interrupted: finishing the transactions in flight (Ctrl-C again to quit at once)\n".data(using: .utf8)!
+            )
             action()
         })
     }

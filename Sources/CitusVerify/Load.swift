@@ -5,7 +5,8 @@ import Foundation
 /// `citus-verify load`: the continuous data generator.
 struct Load: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Insert orders and their items continuously, from several connections, and report throughput and latency.",
+        abstract:
+            "Insert orders and their items continuously, from several connections, and report throughput and latency.",
         discussion: """
             Each order is one transaction: a row in orders and one to three in order_items, for an existing \
             user, with the seed's skew (80% of orders from a fifth of the users). Progress is printed every \
@@ -36,13 +37,23 @@ struct Load: ParsableCommand {
     @Flag(help: "Print the final report as JSON (progress lines still go to standard error).")
     var json = false
 
-    @Option(help: "Write every acknowledged order to this CSV file (id,user_id,amount_cents,items), to check afterwards that each is there.")
+    @Option(
+        help:
+            """
+            Write every acknowledged order to this CSV file (id,user_id,amount_cents,items), to check afterwards \
+            that each is there.
+            """
+    )
     var ledger: String?
 
     func validate() throws {
-        guard (1...256).contains(connections) else { throw ValidationError("--connections must be from 1 to 256, got \(connections)") }
+        guard (1...256).contains(connections) else {
+            throw ValidationError("--connections must be from 1 to 256, got \(connections)")
+        }
         if let rate, !(rate > 0) { throw ValidationError("--rate must be above 0, got \(rate)") }
-        if let duration, !(duration > 0) { throw ValidationError("--duration must be above 0 seconds, got \(duration)") }
+        if let duration, !(duration > 0) {
+            throw ValidationError("--duration must be above 0 seconds, got \(duration)")
+        }
         if let ledger {
             let folder = URL(fileURLWithPath: ledger).deletingLastPathComponent().path
             guard FileManager.default.isWritableFile(atPath: folder) else {
@@ -63,14 +74,19 @@ struct Load: ParsableCommand {
         let report = try generator.run { progress in
             let window = progress.seconds - last.seconds
             let rate = window > 0 ? Double(progress.committed - last.committed) / window : 0
-            FileHandle.standardError.write(String(format: "load: %6.1f s  %8d orders  %7.0f orders/s  %d errors\n",
-                                                  progress.seconds, progress.committed, rate, progress.errors).data(using: .utf8)!)
+            FileHandle.standardError.write(
+                String(
+                    format: "load: %6.1f s  %8d orders  %7.0f orders/s  %d errors\n",
+                    progress.seconds, progress.committed, rate, progress.errors
+                ).data(using: .utf8)!)
             last = progress
         }
         if let ledger {
-            let lines = ["id,user_id,amount_cents,items"] + report.acknowledged.sorted { $0.id < $1.id }.map {
-                "\($0.id),\($0.userID),\($0.amountCents),\($0.items.count)"
-            }
+            let lines =
+                ["id,user_id,amount_cents,items"]
+                + report.acknowledged.sorted { $0.id < $1.id }.map {
+                    "\($0.id),\($0.userID),\($0.amountCents),\($0.items.count)"
+                }
             do {
                 try (lines.joined(separator: "\n") + "\n").write(toFile: ledger, atomically: true, encoding: .utf8)
             } catch {
@@ -82,7 +98,9 @@ struct Load: ParsableCommand {
         } else {
             print("load: " + report.summary)
             if !report.errorsBySQLState.isEmpty {
-                let rows: [[String]] = report.errorsBySQLState.sorted { $0.key < $1.key }.map { [$0.key, String($0.value)] }
+                let rows: [[String]] = report.errorsBySQLState.sorted { $0.key < $1.key }.map {
+                    [$0.key, String($0.value)]
+                }
                 print(TextTable(header: ["SQLSTATE", "errors"], rows: rows).render())
             }
         }
@@ -97,8 +115,9 @@ extension LoadReport {
             var seconds: Double, connections: Int, committed: Int, ordersPerSecond: Double
             var errorsBySQLState: [String: Int], inDoubt: Int, latencyMilliseconds: LatencySummary
         }
-        let summary = Summary(seconds: seconds, connections: connections, committed: committed, ordersPerSecond: ordersPerSecond,
-                              errorsBySQLState: errorsBySQLState, inDoubt: inDoubt, latencyMilliseconds: latency)
+        let summary = Summary(
+            seconds: seconds, connections: connections, committed: committed, ordersPerSecond: ordersPerSecond,
+            errorsBySQLState: errorsBySQLState, inDoubt: inDoubt, latencyMilliseconds: latency)
         return try JSONOutput.encode(summary)
     }
 }

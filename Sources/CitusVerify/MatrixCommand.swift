@@ -20,13 +20,26 @@ struct MatrixCommand: ParsableCommand {
     func run() throws {
         let folder = URL(fileURLWithPath: reports)
         let report = try MatrixReport(reports: folder)
-        guard !report.pairs.isEmpty else { throw ValidationError("no pair in \(reports)/matrix/: run make matrix first") }
+        guard !report.pairs.isEmpty else {
+            throw ValidationError("no pair in \(reports)/matrix/: run make matrix first")
+        }
         try report.markdown.write(to: folder.appendingPathComponent("matrix.md"), atomically: true, encoding: .utf8)
-        try JSONOutput.encode(report).write(to: folder.appendingPathComponent("matrix.json"), atomically: true, encoding: .utf8)
+        try JSONOutput.encode(report).write(
+            to: folder.appendingPathComponent("matrix.json"), atomically: true, encoding: .utf8)
         for pair in report.pairs {
-            let figures = pair.status == "not run" ? pair.reason
-                : "\(pair.passed) passed, \(pair.failed) failed, \(pair.skipped) skipped, lifecycle \(String(format: "%.0f", pair.lifecycleSeconds)) s, wall \(pair.wallSeconds) s"
-            print("matrix: \(pair.label) PostgreSQL \(pair.postgres) + Citus \(pair.citus.isEmpty ? "none" : pair.citus): \(pair.status), \(figures)")
+            let figures =
+                pair.status == "not run"
+                ? pair.reason
+                : """
+                \(pair.passed) passed, \(pair.failed) failed, \(pair.skipped) skipped, lifecycle \
+                \(String(format: "%.0f", pair.lifecycleSeconds)) s, wall \(pair.wallSeconds) s
+                """
+            print(
+                """
+                matrix: \(pair.label) PostgreSQL \(pair.postgres) + Citus \
+                \(pair.citus.isEmpty ? "none" : pair.citus): \(pair.status), \(figures)
+                """
+            )
         }
         let page = try ReportIndex.write(in: folder)
         print("matrix: \(reports)/matrix.md, \(reports)/matrix.json; the report page: \(page.path)")

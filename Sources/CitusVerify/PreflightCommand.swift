@@ -31,10 +31,15 @@ struct PreflightCommand: ParsableCommand {
         if json {
             print(try JSONOutput.encode(report))
         } else {
-            print(TextTable(header: ["node", "check", "value", "verdict"],
-                            rows: report.checks.map { [$0.node, $0.check, $0.value, $0.verdict.rawValue] }).render())
-            print(report.isReady ? "preflight: ready (\(report.checks.count) checks)"
-                  : "preflight: NOT READY, \(report.failures.count) of \(report.checks.count) checks failed")
+            print(
+                TextTable(
+                    header: ["node", "check", "value", "verdict"],
+                    rows: report.checks.map { [$0.node, $0.check, $0.value, $0.verdict.rawValue] }
+                ).render())
+            print(
+                report.isReady
+                    ? "preflight: ready (\(report.checks.count) checks)"
+                    : "preflight: NOT READY, \(report.failures.count) of \(report.checks.count) checks failed")
         }
         for failure in report.failures {
             FileHandle.standardError.write(Data("preflight: FAIL \(failure.failureLine)\n".utf8))

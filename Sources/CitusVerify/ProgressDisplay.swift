@@ -45,7 +45,9 @@ final class ProgressDisplay: @unchecked Sendable {
 
     static func describe(_ p: OperationProgress) -> String {
         var parts = ["\(p.tasksDone) of \(p.tasksTotal) \(p.jobID != nil ? "tasks" : "moves") done"]
-        if p.bytesTotal > 0 { parts.append("\(ByteCount.text(p.bytesCopied)) of \(ByteCount.text(p.bytesTotal)) copied") }
+        if p.bytesTotal > 0 {
+            parts.append("\(ByteCount.text(p.bytesCopied)) of \(ByteCount.text(p.bytesTotal)) copied")
+        }
         if let lag = p.lagBytes { parts.append("replication lag \(ByteCount.text(max(0, lag)))") }
         if !p.states.isEmpty { parts.append(p.states.joined(separator: ", ")) }
         if let job = p.jobID { parts.append("job \(job)") }

@@ -18,7 +18,8 @@ struct ReadCoverageCommand: ParsableCommand {
             """)
 
     @Option(help: "The read log the run wrote.") var log: String
-    @Option(help: "The run's skip records; when any suite skipped, coverage is reported as not judged.") var skips: String?
+    @Option(help: "The run's skip records; when any suite skipped, coverage is reported as not judged.") var skips:
+        String?
 
     func run() throws {
         let root = ProjectLayout.root
@@ -30,21 +31,30 @@ struct ReadCoverageCommand: ParsableCommand {
             }
         }
         guard FileManager.default.fileExists(atPath: log) else {
-            throw ValidationError("read coverage: no read log at \(log): the run did not write one (CITUS_VERIFY_READ_LOG)")
+            throw ValidationError(
+                "read coverage: no read log at \(log): the run did not write one (CITUS_VERIFY_READ_LOG)")
         }
         let peopleFile = root.appendingPathComponent("sql/printed-for-people.json")
         var peopleOnly: [ReadCoverage.PeopleOnly] = []
         if FileManager.default.fileExists(atPath: peopleFile.path) {
-            do { peopleOnly = try JSONDecoder().decode([ReadCoverage.PeopleOnly].self, from: Data(contentsOf: peopleFile)) } catch {
-                throw ValidationError("sql/printed-for-people.json is not a list of {file, label, column?, reason}: \(error)")
+            do {
+                peopleOnly = try JSONDecoder().decode(
+                    [ReadCoverage.PeopleOnly].self, from: Data(contentsOf: peopleFile))
+            } catch {
+                throw ValidationError(
+                    "sql/printed-for-people.json is not a list of {file, label, column?, reason}: \(error)")
             }
         }
-        let coverage = ReadCoverage(entries: try ReadLog.entries(at: URL(fileURLWithPath: log)),
-                                    labels: try ReadCoverage.declaredLabels(root: root), peopleOnly: peopleOnly)
+        let coverage = ReadCoverage(
+            entries: try ReadLog.entries(at: URL(fileURLWithPath: log)),
+            labels: try ReadCoverage.declaredLabels(root: root), peopleOnly: peopleOnly)
         for item in coverage.unjudged { print("read coverage: no test looks at \(item)") }
-        for item in coverage.staleExcuses { print("read coverage: sql/printed-for-people.json names \(item), which no file declares") }
-        print("read coverage: \(coverage.declaredCount - coverage.unjudged.count) of \(coverage.declaredCount) labelled results and columns "
-              + "looked at by a test or printed for people only (\(peopleOnly.count) listed)")
+        for item in coverage.staleExcuses {
+            print("read coverage: sql/printed-for-people.json names \(item), which no file declares")
+        }
+        print(
+            "read coverage: \(coverage.declaredCount - coverage.unjudged.count) of \(coverage.declaredCount) labelled results and columns "
+                + "looked at by a test or printed for people only (\(peopleOnly.count) listed)")
         if !coverage.unjudged.isEmpty || !coverage.staleExcuses.isEmpty { throw ExitCode(1) }
     }
 }

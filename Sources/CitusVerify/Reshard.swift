@@ -57,10 +57,13 @@ struct Reshard: ParsableCommand {
     var dryRun = false
 
     func validate() throws {
-        if tenant != nil && scenario != .isolate { throw ValidationError("--tenant applies to the isolate scenario only") }
+        if tenant != nil && scenario != .isolate {
+            throw ValidationError("--tenant applies to the isolate scenario only")
+        }
         guard timeLimit > 0 else { throw ValidationError("--time-limit must be above 0 seconds, got \(timeLimit)") }
         if dryRun && ![.rebalance, .drain].contains(scenario) {
-            throw ValidationError("--dry-run applies to rebalance and drain only (Citus plans no other step), got \(scenario.rawValue)")
+            throw ValidationError(
+                "--dry-run applies to rebalance and drain only (Citus plans no other step), got \(scenario.rawValue)")
         }
     }
 
@@ -68,20 +71,37 @@ struct Reshard: ParsableCommand {
     private func drainTarget(_ cluster: Cluster) throws -> ClusterConfiguration.Worker {
         guard let worker else { return cluster.configuration.drainedWorker }
         guard let target = cluster.configuration.workers.first(where: { $0.name == worker }) else {
-            throw ValidationError("--worker must be one of \(cluster.configuration.workers.map(\.name).joined(separator: ", ")), got '\(worker)'")
+            throw ValidationError(
+                """
+                --worker must be one of \(cluster.configuration.workers.map(\.name).joined(separator: ", ")), got \
+                '\(worker)'
+                """
+            )
         }
         return target
     }
 
     /// --dry-run: Citus's own plan (36_plan_rebalance.sql, 37_plan_drain.sql), nothing changed.
     private func printPlan(_ cluster: Cluster) throws {
-        let moves = scenario == .rebalance ? try cluster.lifecycle.planRebalance() : try cluster.lifecycle.planDrain(try drainTarget(cluster))
-        if json { return print(try JSONOutput.encode(Output(scenario: scenario.rawValue, dryRun: true, plannedMoves: moves))) }
+        let moves =
+            scenario == .rebalance
+            ? try cluster.lifecycle.planRebalance() : try cluster.lifecycle.planDrain(try drainTarget(cluster))
+        if json {
+            return print(try JSONOutput.encode(Output(scenario: scenario.rawValue, dryRun: true, plannedMoves: moves)))
+        }
         let total = moves.reduce(Int64(0)) { $0 + $1.bytes }
-        print("\(scenario.rawValue) --dry-run: \(moves.count) shard moves planned, \(ByteCount.text(total)) in all; nothing was changed")
+        print(
+            """
+            \(scenario.rawValue) --dry-run: \(moves.count) shard moves planned, \(ByteCount.text(total)) in all; \
+            nothing was changed
+            """
+        )
         if !moves.isEmpty {
-            print(TextTable(header: ["table", "shard", "size", "from", "to"],
-                            rows: moves.map { [$0.table, String($0.shardID), ByteCount.text($0.bytes), $0.source, $0.target] }).render())
+            print(
+                TextTable(
+                    header: ["table", "shard", "size", "from", "to"],
+                    rows: moves.map { [$0.table, String($0.shardID), ByteCount.text($0.bytes), $0.source, $0.target] }
+                ).render())
         }
     }
 
@@ -112,12 +132,20 @@ struct Reshard: ParsableCommand {
             case (.rebalance, 1):
                 let job = (try? cluster.connect("coordinator (interrupt)")).flatMap { connection -> Int64? in
                     defer { connection.close() }
-                    return try? connection.query("""
+                    return try? connection.query(
+                        """
                         SELECT job_id FROM pg_dist_background_job WHERE job_type = 'rebalance'
                         AND state IN ('scheduled', 'running') ORDER BY job_id DESC LIMIT 1
-                        """).rows.first?.get("job_id")
+                        """
+                    ).rows.first?.get("job_id")
                 }
-                display.note("interrupted: Citus's background rebalance job\(job.map { " \($0)" } ?? "") keeps running on the cluster without this command; stop it with SELECT citus_rebalance_stop(); on the coordinator, or press Ctrl-C again to stop it now")
+                display.note(
+                    """
+                    interrupted: Citus's background rebalance job\(job.map { " \($0)" } ?? "") keeps running on \
+                    the cluster without this command; stop it with SELECT citus_rebalance_stop(); on the \
+                    coordinator, or press Ctrl-C again to stop it now
+                    """
+                )
             case (.rebalance, _):
                 display.note("stopping the rebalance job (citus_rebalance_stop)…")
                 if let connection = try? cluster.connect("coordinator (interrupt)") {
@@ -126,7 +154,12 @@ struct Reshard: ParsableCommand {
                 }
                 cancellation.cancel()
             case (_, 1):
-                display.note("interrupted: cancelling the \(scenario.rawValue); moves already finished stay done (Ctrl-C again to quit at once)")
+                display.note(
+                    """
+                    interrupted: cancelling the \(scenario.rawValue); moves already finished stay done (Ctrl-C \
+                    again to quit at once)
+                    """
+                )
                 cancellation.cancel()
             default:
                 Foundation.exit(130)
@@ -139,20 +172,35 @@ struct Reshard: ParsableCommand {
             switch scenario {
             case .enableCitus:
                 let evidence = try cluster.lifecycle.distribute()
-                summary = "enable-citus: \(evidence.citusVersion); active workers: \(evidence.activeWorkers.joined(separator: ", "))"
+                summary =
+                    """
+                    enable-citus: \(evidence.citusVersion); active workers: \
+                    \(evidence.activeWorkers.joined(separator: ", "))
+                    """
             case .addWorker:
                 summary = "add-worker: active workers now \(try cluster.lifecycle.addWorker().joined(separator: ", "))"
             case .rebalance:
-                let report = try cluster.lifecycle.rebalance(timeLimit: .seconds(timeLimit), onProgress: progress, onSnapshot: snapshot, cancellation: cancellation)
+                let report = try cluster.lifecycle.rebalance(
+                    timeLimit: .seconds(timeLimit), onProgress: progress, onSnapshot: snapshot,
+                    cancellation: cancellation)
                 (summary, seconds) = (String(describing: report), report.seconds)
             case .isolate:
-                let isolation = try cluster.lifecycle.isolateTenant(tenant, timeLimit: .seconds(timeLimit), onProgress: progress, onSnapshot: snapshot,
-                                                          cancellation: cancellation)
-                summary = "isolate: tenant \(isolation.tenant) (\(isolation.tenantOrders) orders) moved from shard \(isolation.shardBefore) to shard \(isolation.shardAfter), hash range [\(isolation.shardMinValue), \(isolation.shardMaxValue)]; orders has \(isolation.orderShardCountBefore) → \(isolation.orderShardCountAfter) shards"
+                let isolation = try cluster.lifecycle.isolateTenant(
+                    tenant, timeLimit: .seconds(timeLimit), onProgress: progress, onSnapshot: snapshot,
+                    cancellation: cancellation)
+                summary =
+                    """
+                    isolate: tenant \(isolation.tenant) (\(isolation.tenantOrders) orders) moved from shard \
+                    \(isolation.shardBefore) to shard \(isolation.shardAfter), hash range \
+                    [\(isolation.shardMinValue), \(isolation.shardMaxValue)]; orders has \
+                    \(isolation.orderShardCountBefore) → \(isolation.orderShardCountAfter) shards
+                    """
                 seconds = isolation.report.seconds
             case .drain:
-                let report = try cluster.lifecycle.drain(try drainTarget(cluster), timeLimit: .seconds(timeLimit), onProgress: progress, onSnapshot: snapshot,
-                                               cancellation: cancellation)
+                let report = try cluster.lifecycle.drain(
+                    try drainTarget(cluster), timeLimit: .seconds(timeLimit), onProgress: progress,
+                    onSnapshot: snapshot,
+                    cancellation: cancellation)
                 (summary, seconds) = (String(describing: report), report.seconds)
             case .undistribute:
                 let report = try cluster.lifecycle.undistribute(timeLimit: .seconds(timeLimit)).report
@@ -161,29 +209,64 @@ struct Reshard: ParsableCommand {
         } catch let error where cancellation.isCancelled {
             display.finish()
             let state = scenario == .rebalance ? (try? cluster.lastRebalanceJobState()) ?? "unknown" : nil
-            FileHandle.standardError.write(Data("\(scenario.rawValue): stopped on request\(state.map { "; the rebalance job is \($0)" } ?? ""); shards per node now as below; run it again to finish (\(error))\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    """
+                    \(scenario.rawValue): stopped on \
+                    request\(state.map { "; the rebalance job is \($0)" } ?? ""); shards per node now as below; \
+                    run it again to finish (\(error))\n
+                    """
+                    .utf8))
             // A task of the stopped job may still run: citus_rebalance_stop() as a task starts
             // misses it (Cluster.runningRebalanceTasks). Wait for it a while; if it still runs,
             // say so, and its replication objects are in use, not left over.
-            let running = scenario == .rebalance ? ((try? cluster.waitForRebalanceTasks(timeLimit: .seconds(30))) ?? []) : []
+            let running =
+                scenario == .rebalance ? ((try? cluster.waitForRebalanceTasks(timeLimit: .seconds(30))) ?? []) : []
             for task in running {
-                FileHandle.standardError.write(Data("\(scenario.rawValue): a task of the stopped job is still running on the coordinator (\(task)): Citus's stop did not reach it (a task that has just started has no backend recorded yet); it goes on with its move. Wait for it, or end it with SELECT pg_terminate_backend(\(task.pid));\n".utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        """
+                        \(scenario.rawValue): a task of the stopped job is still running on the coordinator \
+                        (\(task)): Citus's stop did not reach it (a task that has just started has no backend \
+                        recorded yet); it goes on with its move. Wait for it, or end it with SELECT \
+                        pg_terminate_backend(\(task.pid));\n
+                        """
+                        .utf8))
             }
             // What the stopped moves left of logical replication (citusdata/citus#7896): said, with
             // the way out; the tool does not drop anything on a cluster by itself.
             _ = try? cluster.coordinator.execute("CALL citus_cleanup_orphaned_resources()")
             let leftovers = (try? cluster.leftoverReplication()) ?? []
-            FileHandle.standardError.write(Data((leftovers.isEmpty ? "\(scenario.rawValue): no replication slot, subscription or publication of the moves is left on any node\n"
-                : !running.isEmpty ? "\(scenario.rawValue): in use by the task still running: \(leftovers.joined(separator: "; ")) (not leftovers while it runs: dropping them would leave it waiting for ever)\n"
-                : "\(scenario.rawValue): left by the stopped moves: \(leftovers.joined(separator: "; ")) (a subscription: ALTER SUBSCRIPTION … DISABLE, SET (slot_name = NONE), DROP SUBSCRIPTION on that node)\n").utf8))
+            FileHandle.standardError.write(
+                Data(
+                    (leftovers.isEmpty
+                        ? """
+                        \(scenario.rawValue): no replication slot, subscription or publication of the moves is \
+                        left on any node\n
+                        """
+                        : !running.isEmpty
+                            ? """
+                            \(scenario.rawValue): in use by the task still running: \
+                            \(leftovers.joined(separator: "; ")) (not leftovers while it runs: dropping them \
+                            would leave it waiting for ever)\n
+                            """
+                            : """
+                            \(scenario.rawValue): left by the stopped moves: \(leftovers.joined(separator: "; ")) \
+                            (a subscription: ALTER SUBSCRIPTION … DISABLE, SET (slot_name = NONE), DROP \
+                            SUBSCRIPTION on that node)\n
+                            """)
+                        .utf8))
             printShards(before: before, after: try shardsPerNode(cluster))
             throw ExitCode(130)
         }
         display.finish()
         let after = try shardsPerNode(cluster)
         if json {
-            return print(try JSONOutput.encode(Output(scenario: scenario.rawValue, summary: summary, seconds: seconds,
-                                                      shardsBefore: before, shardsAfter: after)))
+            return print(
+                try JSONOutput.encode(
+                    Output(
+                        scenario: scenario.rawValue, summary: summary, seconds: seconds,
+                        shardsBefore: before, shardsAfter: after)))
         }
         print(summary)
         printShards(before: before, after: after)
@@ -191,8 +274,11 @@ struct Reshard: ParsableCommand {
 
     private func printShards(before: [String: Int], after: [String: Int]) {
         let nodes = Set(before.keys).union(after.keys).sorted()
-        print(TextTable(header: ["node", "shards before", "shards after"],
-                        rows: nodes.map { [$0, String(before[$0] ?? 0), String(after[$0] ?? 0)] }).render())
+        print(
+            TextTable(
+                header: ["node", "shards before", "shards after"],
+                rows: nodes.map { [$0, String(before[$0] ?? 0), String(after[$0] ?? 0)] }
+            ).render())
     }
 
     /// Shard placements per node over every Citus table; empty where Citus is not enabled.

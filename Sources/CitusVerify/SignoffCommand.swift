@@ -23,13 +23,25 @@ struct SignoffCommand: ParsableCommand {
     @Option(help: "The checklist to mirror.")
     var checklist = SeedChecklist.projectFile.path
 
-    @Option(help: "The run's Swift Testing JUnit file (swift test --xunit-output reports/junit.xml writes reports/junit-swift-testing.xml).")
+    @Option(
+        help:
+            """
+            The run's Swift Testing JUnit file (swift test --xunit-output reports/junit.xml writes \
+            reports/junit-swift-testing.xml).
+            """
+    )
     var junit = ProjectLayout.root.appendingPathComponent("reports/junit-swift-testing.xml").path
 
     @Option(help: "The claims the run wrote (CITUS_VERIFY_CLAIMS).")
     var claims = ProjectLayout.root.appendingPathComponent("reports/claims.jsonl").path
 
-    @Option(help: "The tests the run skipped at run time, with the reasons (CITUS_VERIFY_SKIPS): the Upgrade section says why Phase 5 did not run.")
+    @Option(
+        help:
+            """
+            The tests the run skipped at run time, with the reasons (CITUS_VERIFY_SKIPS): the Upgrade section \
+            says why Phase 5 did not run.
+            """
+    )
     var skips = ProjectLayout.root.appendingPathComponent("reports/skips.jsonl").path
 
     @Option(help: "Where to write the sign-off (signoff.json and index.html go beside it).")
@@ -41,13 +53,18 @@ struct SignoffCommand: ParsableCommand {
     func run() throws {
         for (option, path) in [("--checklist", checklist), ("--junit", junit), ("--claims", claims)]
         where !FileManager.default.fileExists(atPath: path) {
-            throw ValidationError("\(option) \(path) does not exist" + (option == "--checklist" ? "" : ": run `make signoff`, which runs the tests first"))
+            throw ValidationError(
+                "\(option) \(path) does not exist"
+                    + (option == "--checklist" ? "" : ": run `make signoff`, which runs the tests first"))
         }
         let cluster = (try? ClusterAccess.open()).map { $0.signoffDescription() } ?? ["cluster: not configured"]
-        let signoff = Signoff(checklist: try SeedChecklist(contentsOf: URL(fileURLWithPath: checklist)),
-                              claims: try ChecklistClaim.read(from: claims),
-                              results: try JUnitResults(contentsOf: URL(fileURLWithPath: junit)), cluster: cluster,
-                              upgradeSkipReason: try SkipRecord.read(from: skips).first { $0.suite.hasPrefix(Signoff.upgradeSuitePrefix) }?.reason)
+        let signoff = Signoff(
+            checklist: try SeedChecklist(contentsOf: URL(fileURLWithPath: checklist)),
+            claims: try ChecklistClaim.read(from: claims),
+            results: try JUnitResults(contentsOf: URL(fileURLWithPath: junit)), cluster: cluster,
+            upgradeSkipReason: try SkipRecord.read(from: skips).first {
+                $0.suite.hasPrefix(Signoff.upgradeSuitePrefix)
+            }?.reason)
         try signoff.markdown.write(toFile: output, atomically: true, encoding: .utf8)
         // signoff.json beside it, and the one page (index.html) built from it and the last benchmark.
         let folder = URL(fileURLWithPath: output).deletingLastPathComponent()
@@ -59,8 +76,15 @@ struct SignoffCommand: ParsableCommand {
         if json {
             print(String(decoding: try ReportIndex.encode(summary), as: UTF8.self))
         } else {
-            print("signoff: \(ticked) of \(verdicts.count) verification lines proved; written to \(output) and \(page.path)")
-            for verdict in verdicts where !verdict.ticked { print("  not verified: \(verdict.label): \(verdict.reason ?? "")") }
+            print(
+                """
+                signoff: \(ticked) of \(verdicts.count) verification lines proved; written to \(output) and \
+                \(page.path)
+                """
+            )
+            for verdict in verdicts where !verdict.ticked {
+                print("  not verified: \(verdict.label): \(verdict.reason ?? "")")
+            }
         }
         if !signoff.isComplete { throw ExitCode.failure }
     }

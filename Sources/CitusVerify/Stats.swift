@@ -26,20 +26,33 @@ struct Stats: ParsableCommand {
             return
         }
         print("Shards per node")
-        print(TextTable(header: ["node", "address", "shards", "size"],
-                        rows: stats.nodes.map { [$0.node, $0.address, String($0.shards), ByteCount.text($0.bytes)] }).render())
+        print(
+            TextTable(
+                header: ["node", "address", "shards", "size"],
+                rows: stats.nodes.map { [$0.node, $0.address, String($0.shards), ByteCount.text($0.bytes)] }
+            ).render())
         print("\nColocation groups")
-        print(TextTable(header: ["group", "type", "column", "shards", "tables"],
-                        rows: stats.colocationGroups.map {
-                            [String($0.colocationID), $0.tableType, $0.distributionColumn ?? "-", String($0.shardCount),
-                             $0.tables.joined(separator: ", ")]
-                        }).render())
+        print(
+            TextTable(
+                header: ["group", "type", "column", "shards", "tables"],
+                rows: stats.colocationGroups.map {
+                    [
+                        String($0.colocationID), $0.tableType, $0.distributionColumn ?? "-", String($0.shardCount),
+                        $0.tables.joined(separator: ", "),
+                    ]
+                }
+            ).render())
         print("\nShards")
-        print(TextTable(header: ["table", "shard", "node", "rows", "size", "hash range"],
-                        rows: stats.shards.map { shard in
-                            [shard.table, String(shard.shardID), shard.node, String(shard.rows), ByteCount.text(shard.bytes),
-                             shard.minHash.map { "\($0) … \(shard.maxHash ?? $0)" } ?? "-"]
-                        }).render())
+        print(
+            TextTable(
+                header: ["table", "shard", "node", "rows", "size", "hash range"],
+                rows: stats.shards.map { shard in
+                    [
+                        shard.table, String(shard.shardID), shard.node, String(shard.rows), ByteCount.text(shard.bytes),
+                        shard.minHash.map { "\($0) … \(shard.maxHash ?? $0)" } ?? "-",
+                    ]
+                }
+            ).render())
     }
 
 }

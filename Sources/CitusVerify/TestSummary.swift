@@ -9,7 +9,8 @@ import Reports
 struct TestSummary: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test-summary",
-        abstract: "Print a test run's closing line (passed, failed, skipped, with each skip's reason) from its JUnit file.",
+        abstract:
+            "Print a test run's closing line (passed, failed, skipped, with each skip's reason) from its JUnit file.",
         discussion: """
             Used by `make test`. swift test's own closing line counts skipped tests as passed; this counts \
             every <testcase> of the JUnit file, after marking as skipped the tests the run recorded in \
@@ -19,8 +20,11 @@ struct TestSummary: ParsableCommand {
               citus-verify test-summary --junit reports/junit-swift-testing.xml --skips reports/skips.jsonl --status 0
             """)
 
-    @Option(help: "The run's Swift Testing JUnit file.") var junit = ProjectLayout.root.appendingPathComponent("reports/junit-swift-testing.xml").path
-    @Option(help: "The tests the run skipped at run time (CITUS_VERIFY_SKIPS).") var skips = ProjectLayout.root.appendingPathComponent("reports/skips.jsonl").path
+    @Option(help: "The run's Swift Testing JUnit file.") var junit = ProjectLayout.root.appendingPathComponent(
+        "reports/junit-swift-testing.xml"
+    ).path
+    @Option(help: "The tests the run skipped at run time (CITUS_VERIFY_SKIPS).") var skips = ProjectLayout.root
+        .appendingPathComponent("reports/skips.jsonl").path
     @Option(help: "swift test's exit status.") var status: Int32 = 0
     @Flag(help: "Print the counts as JSON.") var json = false
     @Option(help: "Keep the run's timing here (wall time, seconds per suite), for the next run's announcement.")
@@ -31,7 +35,9 @@ struct TestSummary: ParsableCommand {
     func run() throws {
         if announce {
             let kept = timing.flatMap { RunTiming.read(from: URL(fileURLWithPath: $0)) }
-            print("tests: " + (kept?.announcement ?? "no earlier run recorded on this machine (\(timing ?? "no --timing"))"))
+            print(
+                "tests: "
+                    + (kept?.announcement ?? "no earlier run recorded on this machine (\(timing ?? "no --timing"))"))
             return
         }
         let url = URL(fileURLWithPath: junit)
@@ -42,12 +48,20 @@ struct TestSummary: ParsableCommand {
         let results = try JUnitResults(contentsOf: url)
         if json {
             let counts = results.counts
-            print(try JSONOutput.encode(["passed": counts[.passed] ?? 0, "failed": counts[.failed] ?? 0, "skipped": counts[.skipped] ?? 0]))
+            print(
+                try JSONOutput.encode([
+                    "passed": counts[.passed] ?? 0, "failed": counts[.failed] ?? 0, "skipped": counts[.skipped] ?? 0,
+                ]))
         } else {
             if let timing, let wallSeconds {
                 let record = RunTiming(results: results, wallSeconds: wallSeconds, status: status)
                 try record.write(to: URL(fileURLWithPath: timing))
-                print("where the time went (\(RunTiming.text(seconds: wallSeconds)) wall, build included; summed test seconds per suite):")
+                print(
+                    """
+                    where the time went (\(RunTiming.text(seconds: wallSeconds)) wall, build included; summed \
+                    test seconds per suite):
+                    """
+                )
                 record.breakdown().forEach { print($0) }
             }
             results.summaryLines(status: status).forEach { print($0) }

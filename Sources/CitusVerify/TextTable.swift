@@ -7,13 +7,19 @@ struct TextTable {
 
     func render() -> String {
         let all = [header] + rows
-        let widths = header.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
+        let widths = header.indices.map { column in
+            all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0
+        }
         let numeric = header.indices.map { column in
-            !rows.isEmpty && rows.allSatisfy { row in row.indices.contains(column) && Double(row[column].replacingOccurrences(of: ",", with: "")) != nil }
+            !rows.isEmpty
+                && rows.allSatisfy { row in
+                    row.indices.contains(column) && Double(row[column].replacingOccurrences(of: ",", with: "")) != nil
+                }
         }
         func line(_ cells: [String]) -> String {
             cells.indices.map { column in
-                let cell = cells[column], pad = String(repeating: " ", count: widths[column] - cell.count)
+                let cell = cells[column]
+                let pad = String(repeating: " ", count: widths[column] - cell.count)
                 return numeric[column] ? pad + cell : cell + pad
             }.joined(separator: "  ").trimmingSuffixSpaces()
         }

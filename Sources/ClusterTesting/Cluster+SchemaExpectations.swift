@@ -12,9 +12,14 @@ extension Cluster {
             #expect(renamed.isEmpty, "\(renamed)", sourceLocation: sourceLocation)
             return
         }
-        recordingKnownIssue(Comment(rawValue: "undistribute_table on PostgreSQL 18 names NOT NULL constraints after its temporary table "
-                                               + "(docs/citus-issues.md; repair: ALTER TABLE … RENAME CONSTRAINT)"), sourceLocation: sourceLocation) {
-            #expect(renamed.isEmpty, "\(renamed.count) NOT NULL constraints renamed: \(renamed)", sourceLocation: sourceLocation)
+        recordingKnownIssue(
+            Comment(
+                rawValue: "undistribute_table on PostgreSQL 18 names NOT NULL constraints after its temporary table "
+                    + "(docs/citus-issues.md; repair: ALTER TABLE … RENAME CONSTRAINT)"), sourceLocation: sourceLocation
+        ) {
+            #expect(
+                renamed.isEmpty, "\(renamed.count) NOT NULL constraints renamed: \(renamed)",
+                sourceLocation: sourceLocation)
         }
     }
 }

@@ -6,8 +6,10 @@ import Testing
 public struct ExclusiveClusterTrait: SuiteTrait, TestScoping {
     public var isRecursive: Bool { false }
 
-    public func provideScope(for test: Test, testCase: Test.Case?,
-                             performing function: @Sendable () async throws -> Void) async throws {
+    public func provideScope(
+        for test: Test, testCase: Test.Case?,
+        performing function: @Sendable () async throws -> Void
+    ) async throws {
         ReadAttribution.installed
         try await ClusterLock.shared.withLock { try await function() }
     }

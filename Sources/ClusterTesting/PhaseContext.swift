@@ -28,17 +28,26 @@ public struct PhaseContext: Sendable {
 
     /// Phase 2's evidence; an error in any other phase.
     public var distribute: DistributeEvidence {
-        get throws { if case .distribute(let evidence) = outcome { return evidence }; throw missing("DistributeEvidence") }
+        get throws {
+            if case .distribute(let evidence) = outcome { return evidence }
+            throw missing("DistributeEvidence")
+        }
     }
 
     /// Phase 3's evidence; an error in any other phase.
     public var reshard: ReshardEvidence {
-        get throws { if case .reshard(let evidence) = outcome { return evidence }; throw missing("ReshardEvidence") }
+        get throws {
+            if case .reshard(let evidence) = outcome { return evidence }
+            throw missing("ReshardEvidence")
+        }
     }
 
     /// Phase 4's evidence; an error in any other phase.
     public var undistribute: UndistributeEvidence {
-        get throws { if case .undistribute(let evidence) = outcome { return evidence }; throw missing("UndistributeEvidence") }
+        get throws {
+            if case .undistribute(let evidence) = outcome { return evidence }
+            throw missing("UndistributeEvidence")
+        }
     }
 
     private func missing(_ what: String) -> PhaseContextMissing {
@@ -63,12 +72,15 @@ public struct PhaseContext: Sendable {
             outcome = .distribute(try lifecycle.distribute())
         case .reshard:
             baseline = try lifecycle.ensure(.distributed)
-            outcome = .reshard(try lifecycle.reshard(timeLimit: Phase.operationTimeLimit, writers: true, hotTenant: baseline.data.heaviestUser.id))
+            outcome = .reshard(
+                try lifecycle.reshard(
+                    timeLimit: Phase.operationTimeLimit, writers: true, hotTenant: baseline.data.heaviestUser.id))
         case .undistribute:
             baseline = try lifecycle.ensure(.resharded)
             outcome = .undistribute(try lifecycle.undistribute(timeLimit: Phase.operationTimeLimit, writers: true))
         }
-        return PhaseContext(phase: phase, cluster: cluster, baseline: baseline, seedData: baseline.data, outcome: outcome)
+        return PhaseContext(
+            phase: phase, cluster: cluster, baseline: baseline, seedData: baseline.data, outcome: outcome)
     }
 }
 

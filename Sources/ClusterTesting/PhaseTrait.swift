@@ -13,12 +13,16 @@ public struct PhaseTrait: SuiteTrait, TestScoping {
 
     public var isRecursive: Bool { false }
 
-    public func provideScope(for test: Test, testCase: Test.Case?,
-                             performing function: @Sendable () async throws -> Void) async throws {
+    public func provideScope(
+        for test: Test, testCase: Test.Case?,
+        performing function: @Sendable () async throws -> Void
+    ) async throws {
         ReadAttribution.installed
         // A suite skipped at run time (SkipUnlessTrait) does not bring the cluster to its stage.
         if SkipReason.current != nil || (phase.needsCitus && CitusAvailability.skipReason != nil) {
-            return try await SkipReason.$current.withValue(SkipReason.current ?? CitusAvailability.skipReason) { try await function() }
+            return try await SkipReason.$current.withValue(SkipReason.current ?? CitusAvailability.skipReason) {
+                try await function()
+            }
         }
         try await ClusterLock.shared.withLock {
             let context = try PhaseContext.prepare(phase)
@@ -54,7 +58,10 @@ actor ClusterLock {
     }
 
     private func acquire() async {
-        if !held { held = true; return }
+        if !held {
+            held = true
+            return
+        }
         await withCheckedContinuation { waiting.append($0) }
     }
 

@@ -15,17 +15,23 @@ public struct ProvesTrait: TestTrait, SuiteTrait, TestScoping {
 
     public var isRecursive: Bool { false }
 
-    public func provideScope(for test: Test, testCase: Test.Case?,
-                             performing function: @Sendable () async throws -> Void) async throws {
+    public func provideScope(
+        for test: Test, testCase: Test.Case?,
+        performing function: @Sendable () async throws -> Void
+    ) async throws {
         let evidence = Evidence()
-        let clock = ContinuousClock(), start = clock.now
+        let clock = ContinuousClock()
+        let start = clock.now
         defer {
             if let path = ProcessInfo.processInfo.environment["CITUS_VERIFY_CLAIMS"], !path.isEmpty {
                 let (suite, function) = TestIdentity.of(test)
-                let claim = ChecklistClaim(suite: suite, test: function, displayName: test.displayName ?? test.name,
-                                           items: items, evidence: evidence.notes, seconds: start.duration(to: clock.now).seconds,
-                                           availability: evidence.availability, knownIssues: evidence.knownIssues, section: section)
-                do { try claim.append(to: path) } catch { Issue.record("could not write the claim to \(path): \(error)") }
+                let claim = ChecklistClaim(
+                    suite: suite, test: function, displayName: test.displayName ?? test.name,
+                    items: items, evidence: evidence.notes, seconds: start.duration(to: clock.now).seconds,
+                    availability: evidence.availability, knownIssues: evidence.knownIssues, section: section)
+                do { try claim.append(to: path) } catch {
+                    Issue.record("could not write the claim to \(path): \(error)")
+                }
             }
         }
         try await Evidence.$current.withValue(evidence) { try await function() }

@@ -21,8 +21,10 @@ public struct SkipUnlessTrait: SuiteTrait, TestTrait, TestScoping {
 
     public var isRecursive: Bool { true }
 
-    public func provideScope(for test: Test, testCase: Test.Case?,
-                             performing function: @Sendable () async throws -> Void) async throws {
+    public func provideScope(
+        for test: Test, testCase: Test.Case?,
+        performing function: @Sendable () async throws -> Void
+    ) async throws {
         if test.isSuite {
             // The first reason found (outermost suite, first trait) is the one reported.
             let why = SkipReason.current ?? reason()
@@ -57,18 +59,23 @@ extension Trait where Self == SkipUnlessTrait {
     /// (`UpgradePlan`) for an upgrade of `kind`. With none configured, `CITUS_VERIFY_REQUIRE_UPGRADE=1`
     /// makes the skip a failure; a pair of the other kind is a skip whatever it says.
     public static func requiresUpgrade(_ kind: UpgradePlan.Kind) -> Self {
-        SkipUnlessTrait(reason: { UpgradePlan.skipReason(for: kind) },
-                        requiredBy: UpgradePlan.isConfigured() ? nil : "CITUS_VERIFY_REQUIRE_UPGRADE")
+        SkipUnlessTrait(
+            reason: { UpgradePlan.skipReason(for: kind) },
+            requiredBy: UpgradePlan.isConfigured() ? nil : "CITUS_VERIFY_REQUIRE_UPGRADE")
     }
 
     /// Skips the suite, with the reason, unless the cluster is the embedded one: only there can a
     /// test stop and start a node. Under `CITUS_VERIFY_REQUIRE_FAULTS=1` it fails instead.
     public static var requiresLocalCluster: Self {
-        SkipUnlessTrait(reason: {
-            (try? Cluster.shared())?.configuration.localClusterDirectory == nil
-                ? "stops and starts nodes, which only the embedded cluster (scripts/cluster.sh) allows; the configured cluster is not it"
-                : nil
-        }, requiredBy: "CITUS_VERIFY_REQUIRE_FAULTS")
+        SkipUnlessTrait(
+            reason: {
+                (try? Cluster.shared())?.configuration.localClusterDirectory == nil
+                    ? """
+                    stops and starts nodes, which only the embedded cluster (scripts/cluster.sh) allows; the \
+                    configured cluster is not it
+                    """
+                    : nil
+            }, requiredBy: "CITUS_VERIFY_REQUIRE_FAULTS")
     }
 }
 

@@ -25,7 +25,8 @@ public struct GeneratedMutant: Codable, Sendable, Equatable {
     public func apply(to text: String) throws -> String {
         var characters = Array(text)
         guard end <= characters.count, String(characters[start..<end]) == original else {
-            throw GeneratedMutantError(description: "mutant \(id): \(file):\(line) no longer holds '\(original)': generate the mutants again")
+            throw GeneratedMutantError(
+                description: "mutant \(id): \(file):\(line) no longer holds '\(original)': generate the mutants again")
         }
         characters.replaceSubrange(start..<end, with: Array(replacement))
         return String(characters)
@@ -43,7 +44,9 @@ public struct GeneratedMutant: Codable, Sendable, Equatable {
     }
 
     /// A stable id from the parts that define the mutant (FNV-1a, 64 bits, 12 hex digits shown).
-    static func makeID(prefix: String, file: String, operator op: String, context: String, offsetInContext: Int, replacement: String) -> String {
+    static func makeID(
+        prefix: String, file: String, operator op: String, context: String, offsetInContext: Int, replacement: String
+    ) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in [file, op, context, String(offsetInContext), replacement].joined(separator: "\u{1}").utf8 {
             hash ^= UInt64(byte)

@@ -19,7 +19,8 @@ public enum GeneratedMutants {
         }
         for source in swiftSources {
             let url = root.appendingPathComponent(source)
-            let swiftFiles = source.hasSuffix(".swift") ? [source] : try files(under: url, ending: ".swift", relativeTo: root)
+            let swiftFiles =
+                source.hasSuffix(".swift") ? [source] : try files(under: url, ending: ".swift", relativeTo: root)
             for file in swiftFiles {
                 result += SwiftMutator(file: file, text: try read(file, root: root)).mutants()
             }
@@ -29,7 +30,8 @@ public enum GeneratedMutants {
 
     static func read(_ file: String, root: URL) throws -> String {
         do { return try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8) } catch {
-            throw GeneratedMutantError(description: "cannot read \(file) to make its mutants: \(error.localizedDescription)")
+            throw GeneratedMutantError(
+                description: "cannot read \(file) to make its mutants: \(error.localizedDescription)")
         }
     }
 

@@ -66,12 +66,14 @@ public struct GeneratedMutationReport: Codable, Sendable {
     /// will not judge again, marked with when it was judged. A chosen mutant is judged again
     /// unless it was killed (a survivor or an equivalent one is always looked at anew).
     public func carried(generated: Set<String>, chosen: Set<String>) -> [GeneratedMutantOutcome] {
-        outcomes.filter { generated.contains($0.mutant.id) && (!chosen.contains($0.mutant.id) || $0.verdict == .killed) }
-            .map { outcome in
-                var carried = outcome
-                carried.carriedFrom = outcome.carriedFrom ?? finished ?? "a run stopped before its end"
-                return carried
-            }
+        outcomes.filter {
+            generated.contains($0.mutant.id) && (!chosen.contains($0.mutant.id) || $0.verdict == .killed)
+        }
+        .map { outcome in
+            var carried = outcome
+            carried.carriedFrom = outcome.carriedFrom ?? finished ?? "a run stopped before its end"
+            return carried
+        }
     }
 
     public var markdown: String {
@@ -86,27 +88,42 @@ public struct GeneratedMutationReport: Codable, Sendable {
         let carried = outcomes.filter { $0.carriedFrom != nil }
         let perMinute = seconds > 0 ? Double(run.count) / (seconds / 60) : 0
         var md = "# Generated mutants\n\n"
-        md += "Killed: \(rate(outcomes)); survived \(survivors.count), equivalent \(count(.equivalent, in: outcomes)) "
+        md +=
+            "Killed: \(rate(outcomes)); survived \(survivors.count), equivalent \(count(.equivalent, in: outcomes)) "
             + "(mutations/equivalent.json), stillborn \(count(.stillborn, in: outcomes)) (do not compile).\n\n"
-        md += "Run: \(outcomes.count - carried.count) of \(generated) generated mutants"
+        md +=
+            "Run: \(outcomes.count - carried.count) of \(generated) generated mutants"
             + (sampleSeed.map { ", a sample drawn with seed \($0)" } ?? "")
             + ", in \(Int(seconds)) s (\((perMinute * 10).rounded() / 10) mutants per minute)"
-            + (carried.isEmpty ? "" : "; \(carried.count) more carried from earlier runs (`--resume`: killed there, or not chosen now)")
-            + (finished.map { "; ended \($0)" } ?? "; still running, or stopped before its end (`--resume` continues it)") + ".\n\n"
-        for (title, key) in [("file", { (o: GeneratedMutantOutcome) in o.mutant.file }), ("operator", { $0.mutant.operator })] {
+            + (carried.isEmpty
+                ? ""
+                : "; \(carried.count) more carried from earlier runs (`--resume`: killed there, or not chosen now)")
+            + (finished.map { "; ended \($0)" }
+                ?? "; still running, or stopped before its end (`--resume` continues it)") + ".\n\n"
+        for (title, key) in [
+            ("file", { (o: GeneratedMutantOutcome) in o.mutant.file }), ("operator", { $0.mutant.operator }),
+        ] {
             md += "| \(title) | killed | survived | equivalent |\n|---|---|---|---|\n"
             for (name, group) in Dictionary(grouping: outcomes, by: key).sorted(by: { $0.key < $1.key }) {
-                md += "| \(name) | \(rate(group)) | \(count(.survived, in: group)) | \(count(.equivalent, in: group)) |\n"
+                md +=
+                    "| \(name) | \(rate(group)) | \(count(.survived, in: group)) | \(count(.equivalent, in: group)) |\n"
             }
             md += "\n"
         }
-        md += "| id | file:line | operator | mutant | outcome | killing test or reason | s |\n|---|---|---|---|---|---|---|\n"
+        md +=
+            """
+            | id | file:line | operator | mutant | outcome | killing test or reason | s \
+            |\n|---|---|---|---|---|---|---|\n
+            """
         for o in outcomes {
             func cell(_ s: String) -> String {
                 s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
             }
-            let verdict = (o.verdict == .survived ? "**survived**" : o.verdict.rawValue) + (o.carriedFrom.map { " (\($0))" } ?? "")
-            md += "| \(o.mutant.id) | \(o.mutant.file):\(o.mutant.line) | \(o.mutant.operator) | \(cell(o.mutant.summary)) | \(verdict) "
+            let verdict =
+                (o.verdict == .survived ? "**survived**" : o.verdict.rawValue)
+                + (o.carriedFrom.map { " (\($0))" } ?? "")
+            md +=
+                "| \(o.mutant.id) | \(o.mutant.file):\(o.mutant.line) | \(o.mutant.operator) | \(cell(o.mutant.summary)) | \(verdict) "
                 + "| \(cell(String(o.detail.prefix(300)))) | \(Int(o.seconds)) |\n"
         }
         return md

@@ -19,12 +19,15 @@ public struct SQLLexer {
         var i = start
         var depth = 0
         func add(_ kind: SQLToken.Kind, _ end: Int) {
-            tokens.append(SQLToken(kind: kind, start: i, end: end, text: String(chars[i..<end]), depth: depth, inBody: inBody))
+            tokens.append(
+                SQLToken(kind: kind, start: i, end: end, text: String(chars[i..<end]), depth: depth, inBody: inBody))
             i = end
         }
         func isWordStart(_ c: Character) -> Bool { c.isLetter || c == "_" }
         func isWordPart(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" || c == "$" }
-        let operatorCharacters: Set<Character> = ["+", "-", "*", "/", "<", ">", "=", "~", "!", "@", "#", "%", "^", "&", "|", "`", "?"]
+        let operatorCharacters: Set<Character> = [
+            "+", "-", "*", "/", "<", ">", "=", "~", "!", "@", "#", "%", "^", "&", "|", "`", "?",
+        ]
         while i < limit {
             let c = chars[i]
             let next: Character? = i + 1 < limit ? chars[i + 1] : nil
@@ -37,18 +40,28 @@ public struct SQLLexer {
                 while j < limit, chars[j] != "\n" { j += 1 }
                 add(.comment, j)
             } else if c == "/", next == "*" {
-                var j = i + 2, nesting = 1
+                var j = i + 2
+                var nesting = 1
                 while j < limit, nesting > 0 {
-                    if chars[j] == "/", j + 1 < limit, chars[j + 1] == "*" { nesting += 1; j += 2 } else if chars[j] == "*", j + 1 < limit, chars[j + 1] == "/" {
-                        nesting -= 1; j += 2
-                    } else { j += 1 }
+                    if chars[j] == "/", j + 1 < limit, chars[j + 1] == "*" {
+                        nesting += 1
+                        j += 2
+                    } else if chars[j] == "*", j + 1 < limit, chars[j + 1] == "/" {
+                        nesting -= 1
+                        j += 2
+                    } else {
+                        j += 1
+                    }
                 }
                 add(.comment, j)
             } else if c == "'" || c == "\"" {
                 var j = i + 1
                 while j < limit {
                     if chars[j] == c {
-                        if j + 1 < limit, chars[j + 1] == c { j += 2; continue }
+                        if j + 1 < limit, chars[j + 1] == c {
+                            j += 2
+                            continue
+                        }
                         break
                     }
                     j += 1
@@ -59,7 +72,10 @@ public struct SQLLexer {
                 var j = close + 1
                 var bodyEnd = limit
                 while j + tag.count <= limit {
-                    if Array(chars[j..<j + tag.count]) == tag { bodyEnd = j; break }
+                    if Array(chars[j..<j + tag.count]) == tag {
+                        bodyEnd = j
+                        break
+                    }
                     j += 1
                 }
                 add(.dollarQuote, close + 1)
@@ -92,7 +108,12 @@ public struct SQLLexer {
                 var j = i
                 while j < limit, operatorCharacters.contains(chars[j]) {
                     // `--` or `/*` starts a comment, not more operator.
-                    if j > i, (chars[j] == "-" && j + 1 < limit && chars[j + 1] == "-") || (chars[j] == "/" && j + 1 < limit && chars[j + 1] == "*") { break }
+                    if j > i,
+                        (chars[j] == "-" && j + 1 < limit && chars[j + 1] == "-")
+                            || (chars[j] == "/" && j + 1 < limit && chars[j + 1] == "*")
+                    {
+                        break
+                    }
                     j += 1
                 }
                 add(.operator, j)
@@ -112,7 +133,9 @@ public struct SQLLexer {
     private func dollarTagEnd(at i: Int, limit: Int) -> Int? {
         if i > 0, characters[i - 1].isLetter || characters[i - 1].isNumber || characters[i - 1] == "_" { return nil }
         var j = i + 1
-        while j < limit, characters[j].isLetter || characters[j] == "_" || (j > i + 1 && characters[j].isNumber) { j += 1 }
+        while j < limit, characters[j].isLetter || characters[j] == "_" || (j > i + 1 && characters[j].isNumber) {
+            j += 1
+        }
         return j < limit && characters[j] == "$" ? j : nil
     }
 }

@@ -38,7 +38,9 @@ public struct SQLMutator {
         var first: Int?
         var pendingLabel: Int?
         for (index, token) in tokens.enumerated() {
-            if token.kind == .comment, first == nil, token.text.dropFirst(2).trimmingCharacters(in: .whitespaces).hasPrefix("result:") {
+            if token.kind == .comment, first == nil,
+                token.text.dropFirst(2).trimmingCharacters(in: .whitespaces).hasPrefix("result:")
+            {
                 pendingLabel = token.start
             }
             if token.isTrivia { continue }
@@ -64,11 +66,13 @@ public struct SQLMutator {
         func add(_ op: MutationOperator, _ start: Int, _ end: Int, _ replacement: String) {
             let original = String(Array(text)[start..<end])
             guard original != replacement else { return }
-            out.append(GeneratedMutant(
-                id: GeneratedMutant.makeID(prefix: "sql", file: file, operator: op.rawValue, context: context,
-                                           offsetInContext: start - statementStart, replacement: replacement),
-                file: file, line: text.line(atCharacterOffset: start), operator: op.rawValue,
-                original: original, replacement: replacement, start: start, end: end))
+            out.append(
+                GeneratedMutant(
+                    id: GeneratedMutant.makeID(
+                        prefix: "sql", file: file, operator: op.rawValue, context: context,
+                        offsetInContext: start - statementStart, replacement: replacement),
+                    file: file, line: text.line(atCharacterOffset: start), operator: op.rawValue,
+                    original: original, replacement: replacement, start: start, end: end))
         }
         /// The next code token after `index` within the statement.
         func nextCode(_ index: Int) -> Int? { code.first { $0 > index } }
@@ -76,17 +80,22 @@ public struct SQLMutator {
         func keyword(_ index: Int?) -> String? { index.flatMap { tokens[$0].keyword } }
         /// Start of the edit that removes tokens from `index` on, with the whitespace before it.
         func startWithSpace(_ index: Int) -> Int {
-            index > 0 && tokens[index - 1].kind == .whitespace && index - 1 >= statement.first ? tokens[index - 1].start : tokens[index].start
+            index > 0 && tokens[index - 1].kind == .whitespace && index - 1 >= statement.first
+                ? tokens[index - 1].start : tokens[index].start
         }
         /// The `)` that closes the `(` at `index`.
         func closing(_ index: Int) -> Int? {
             let open = tokens[index]
-            return indices.first { $0 > index && tokens[$0].text == ")" && tokens[$0].depth == open.depth && tokens[$0].inBody == open.inBody }
+            return indices.first {
+                $0 > index && tokens[$0].text == ")" && tokens[$0].depth == open.depth
+                    && tokens[$0].inBody == open.inBody
+            }
         }
         /// The end of a clause starting at `index`: the last code token before a token at the
         /// clause's depth whose keyword is in `stops`, a `)` closing an outer group, or a `;`.
         func clauseEnd(from index: Int, stops: Set<String>) -> Int {
-            let depth = tokens[index].depth, inBody = tokens[index].inBody
+            let depth = tokens[index].depth
+            let inBody = tokens[index].inBody
             var last = index
             for i in code where i > index {
                 let t = tokens[i]
@@ -104,7 +113,9 @@ public struct SQLMutator {
         let op: MutationOperator
         if ["BEGIN", "COMMIT", "START", "ROLLBACK", "END"].contains(firstKeyword) {
             op = .dropTransaction
-        } else if ["SELECT", "CALL"].contains(firstKeyword), code.contains(where: { isCitusFunction($0, nextCode: nextCode) }) {
+        } else if ["SELECT", "CALL"].contains(firstKeyword),
+            code.contains(where: { isCitusFunction($0, nextCode: nextCode) })
+        {
             op = .dropCitusCall
         } else {
             op = .dropStatement
@@ -116,11 +127,15 @@ public struct SQLMutator {
             let kw = t.keyword
             // ORDER BY: drop the clause; reverse each key.
             if kw == "ORDER", let by = nextCode(i), keyword(by) == "BY" {
-                let end = clauseEnd(from: i, stops: ["LIMIT", "OFFSET", "FETCH", "UNION", "EXCEPT", "INTERSECT", "FOR", "ROWS", "RANGE"])
+                let end = clauseEnd(
+                    from: i,
+                    stops: ["LIMIT", "OFFSET", "FETCH", "UNION", "EXCEPT", "INTERSECT", "FOR", "ROWS", "RANGE"])
                 add(.dropOrderBy, startWithSpace(i), tokens[end].end, "")
                 var keyStart = nextCode(by)
                 while let startIndex = keyStart, startIndex <= end {
-                    let keyEnd = code.first { $0 > startIndex && $0 <= end && tokens[$0].text == "," && tokens[$0].depth == t.depth }
+                    let keyEnd = code.first {
+                        $0 > startIndex && $0 <= end && tokens[$0].text == "," && tokens[$0].depth == t.depth
+                    }
                     let lastOfKey = keyEnd.flatMap(previousCode) ?? end
                     let keyTokens = code.filter { $0 >= startIndex && $0 <= lastOfKey && tokens[$0].depth == t.depth }
                     if let desc = keyTokens.first(where: { keyword($0) == "DESC" }) {
@@ -142,7 +157,9 @@ public struct SQLMutator {
                 if value > 1 { add(.changeLimit, tokens[n].start, tokens[n].end, String(value - 1)) }
             }
             // Comparison operators.
-            if t.kind == .operator, let swapped = ["<": "<=", "<=": "<", ">": ">=", ">=": ">", "=": "<>", "<>": "=", "!=": "="][t.text] {
+            if t.kind == .operator,
+                let swapped = ["<": "<=", "<=": "<", ">": ">=", ">=": ">", "=": "<>", "<>": "=", "!=": "="][t.text]
+            {
                 add(.swapComparison, t.start, t.end, swapped)
             }
             // Numeric literals (a LIMIT's is the LIMIT operators').
@@ -160,23 +177,36 @@ public struct SQLMutator {
                 }
             }
             // Aggregates.
-            if t.kind == .word, let open = nextCode(i), tokens[open].text == "(", let name = Optional(t.text.lowercased()),
-               let replacement = ["sum": "max", "max": "min", "min": "max", "avg": "sum", "count": "sum"][name] {
-                if name == "count", let inner = nextCode(open), tokens[inner].text == "*" {} else {
+            if t.kind == .word, let open = nextCode(i), tokens[open].text == "(",
+                let name = Optional(t.text.lowercased()),
+                let replacement = ["sum": "max", "max": "min", "min": "max", "avg": "sum", "count": "sum"][name]
+            {
+                if name == "count", let inner = nextCode(open), tokens[inner].text == "*" {
+                } else {
                     add(.swapAggregate, t.start, t.end, replacement)
                 }
             }
             // WHERE: drop each conjunct (the whole clause when it has one).
             if kw == "WHERE" {
-                let end = clauseEnd(from: i, stops: ["GROUP", "ORDER", "LIMIT", "HAVING", "RETURNING", "UNION", "EXCEPT", "INTERSECT",
-                                                    "WINDOW", "OFFSET", "FETCH", "FOR", "ON", "DO"])
+                let end = clauseEnd(
+                    from: i,
+                    stops: [
+                        "GROUP", "ORDER", "LIMIT", "HAVING", "RETURNING", "UNION", "EXCEPT", "INTERSECT",
+                        "WINDOW", "OFFSET", "FETCH", "FOR", "ON", "DO",
+                    ])
                 var conjuncts: [(first: Int, last: Int)] = []
                 var currentFirst = nextCode(i)
                 var inBetween = false
                 for j in code where j > i && j <= end && tokens[j].depth == t.depth {
-                    if keyword(j) == "BETWEEN" { inBetween = true; continue }
+                    if keyword(j) == "BETWEEN" {
+                        inBetween = true
+                        continue
+                    }
                     if keyword(j) == "AND" {
-                        if inBetween { inBetween = false; continue }
+                        if inBetween {
+                            inBetween = false
+                            continue
+                        }
                         if let first = currentFirst, let last = previousCode(j) { conjuncts.append((first, last)) }
                         currentFirst = nextCode(j)
                     }
@@ -208,9 +238,12 @@ public struct SQLMutator {
                 } else {
                     add(.changePersistence, tokens[second].start, tokens[tableKeyword].start, "")
                 }
-                if let name = nextCode(tableKeyword), let open = nextCode(name), tokens[open].text == "(", let close = closing(open) {
-                    constraintMutants(open: open, close: close, code: code, add: add, startWithSpace: startWithSpace,
-                                             closing: closing, nextCode: nextCode, previousCode: previousCode)
+                if let name = nextCode(tableKeyword), let open = nextCode(name), tokens[open].text == "(",
+                    let close = closing(open)
+                {
+                    constraintMutants(
+                        open: open, close: close, code: code, add: add, startWithSpace: startWithSpace,
+                        closing: closing, nextCode: nextCode, previousCode: previousCode)
                 }
             }
         }
@@ -218,13 +251,18 @@ public struct SQLMutator {
     }
 
     /// The constraints and defaults in a `CREATE TABLE`'s column list, each dropped.
-    private func constraintMutants(open: Int, close: Int, code: [Int], add: (MutationOperator, Int, Int, String) -> Void,
-                                   startWithSpace: (Int) -> Int, closing: (Int) -> Int?, nextCode: (Int) -> Int?,
-                                   previousCode: (Int) -> Int?) {
+    private func constraintMutants(
+        open: Int, close: Int, code: [Int], add: (MutationOperator, Int, Int, String) -> Void,
+        startWithSpace: (Int) -> Int, closing: (Int) -> Int?, nextCode: (Int) -> Int?,
+        previousCode: (Int) -> Int?
+    ) {
         let depth = tokens[open].depth + 1
         var elements: [[Int]] = [[]]
         for i in code where i > open && i < close {
-            if tokens[i].depth == depth && tokens[i].text == "," { elements.append([]); continue }
+            if tokens[i].depth == depth && tokens[i].text == "," {
+                elements.append([])
+                continue
+            }
             elements[elements.count - 1].append(i)
         }
         let tableConstraintStarts: Set<String> = ["PRIMARY", "UNIQUE", "CHECK", "FOREIGN", "CONSTRAINT", "EXCLUDE"]
@@ -259,12 +297,16 @@ public struct SQLMutator {
                 case "REFERENCES":
                     if let table = nextCode(index) {
                         var end = table
-                        if let open = nextCode(table), tokens[open].text == "(", let close = closing(open) { end = close }
+                        if let open = nextCode(table), tokens[open].text == "(", let close = closing(open) {
+                            end = close
+                        }
                         add(.dropConstraint, startWithSpace(index), tokens[end].end, "")
                     }
                 case "DEFAULT":
                     // The default expression runs to the next constraint keyword or the element's end.
-                    let stops: Set<String> = ["NOT", "NULL", "PRIMARY", "UNIQUE", "CHECK", "REFERENCES", "CONSTRAINT", "GENERATED"]
+                    let stops: Set<String> = [
+                        "NOT", "NULL", "PRIMARY", "UNIQUE", "CHECK", "REFERENCES", "CONSTRAINT", "GENERATED",
+                    ]
                     var end = index
                     for j in element where j > index {
                         if tokens[j].depth == depth, let kw = tokens[j].keyword, stops.contains(kw) { break }

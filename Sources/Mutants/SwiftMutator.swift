@@ -28,13 +28,19 @@ public struct SwiftMutator {
         var seen = Set<String>()
         var result: [(mutant: GeneratedMutant, edit: SwiftEdit)] = []
         for edit in visitor.edits {
-            let start = characterOffset(edit.start), end = characterOffset(edit.end)
+            let start = characterOffset(edit.start)
+            let end = characterOffset(edit.end)
             let original = String(decoding: utf8[edit.start..<edit.end], as: UTF8.self)
-            let id = GeneratedMutant.makeID(prefix: "swift", file: file, operator: edit.op.rawValue, context: edit.context,
-                                            offsetInContext: edit.start - edit.contextStart, replacement: edit.replacement)
+            let id = GeneratedMutant.makeID(
+                prefix: "swift", file: file, operator: edit.op.rawValue, context: edit.context,
+                offsetInContext: edit.start - edit.contextStart, replacement: edit.replacement)
             guard original != edit.replacement, seen.insert(id).inserted else { continue }
-            result.append((GeneratedMutant(id: id, file: file, line: text.line(atCharacterOffset: start), operator: edit.op.rawValue,
-                                           original: original, replacement: edit.replacement, start: start, end: end), edit))
+            result.append(
+                (
+                    GeneratedMutant(
+                        id: id, file: file, line: text.line(atCharacterOffset: start), operator: edit.op.rawValue,
+                        original: original, replacement: edit.replacement, start: start, end: end), edit
+                ))
         }
         return result
     }
@@ -71,19 +77,27 @@ private final class MutantVisitor: SyntaxVisitor {
 
     /// The node replaced; a schema chooses between the node and its replacement.
     private func add(_ op: MutationOperator, _ node: some SyntaxProtocol, _ replacement: String) {
-        let start = node.positionAfterSkippingLeadingTrivia.utf8Offset, end = node.endPositionBeforeTrailingTrivia.utf8Offset
+        let start = node.positionAfterSkippingLeadingTrivia.utf8Offset
+        let end = node.endPositionBeforeTrailingTrivia.utf8Offset
         add(op, start: start, end: end, replacement, near: Syntax(node), switch: .choice(start: start, end: end))
     }
 
-    private func add(_ op: MutationOperator, start: Int, end: Int, _ replacement: String, near node: Syntax, switch schemaSwitch: SwiftEdit.Switch?) {
+    private func add(
+        _ op: MutationOperator, start: Int, end: Int, _ replacement: String, near node: Syntax,
+        switch schemaSwitch: SwiftEdit.Switch?
+    ) {
         // The enclosing declaration (function, property, type) names the context.
         var context: Syntax = node
         while let parent = context.parent,
-              !(context.is(FunctionDeclSyntax.self) || context.is(VariableDeclSyntax.self) || context.is(InitializerDeclSyntax.self)) {
+            !(context.is(FunctionDeclSyntax.self) || context.is(VariableDeclSyntax.self)
+                || context.is(InitializerDeclSyntax.self))
+        {
             context = parent
         }
-        edits.append(SwiftEdit(op: op, start: start, end: end, replacement: replacement, context: context.trimmedDescription,
-                               contextStart: context.positionAfterSkippingLeadingTrivia.utf8Offset, schemaSwitch: schemaSwitch))
+        edits.append(
+            SwiftEdit(
+                op: op, start: start, end: end, replacement: replacement, context: context.trimmedDescription,
+                contextStart: context.positionAfterSkippingLeadingTrivia.utf8Offset, schemaSwitch: schemaSwitch))
     }
 
     // Conditions of if, guard and while: negated.
@@ -99,15 +113,19 @@ private final class MutantVisitor: SyntaxVisitor {
         let swaps: [String: (MutationOperator, String)] = [
             "==": (.swapEquality, "!="), "!=": (.swapEquality, "=="),
             "&&": (.swapLogical, "||"), "||": (.swapLogical, "&&"),
-            "<": (.swapOrdering, "<="), "<=": (.swapOrdering, "<"), ">": (.swapOrdering, ">="), ">=": (.swapOrdering, ">"),
+            "<": (.swapOrdering, "<="), "<=": (.swapOrdering, "<"), ">": (.swapOrdering, ">="),
+            ">=": (.swapOrdering, ">"),
             "..<": (.offByOne, "..."), "...": (.offByOne, "..<"),
         ]
         if let (op, replacement) = swaps[node.operator.text] {
             // The whole operator sequence the operator sits in is what a schema chooses between.
             let sequence = node.parent?.parent?.as(SequenceExprSyntax.self).map(Syntax.init) ?? Syntax(node)
-            let choice = SwiftEdit.Switch.choice(start: sequence.positionAfterSkippingLeadingTrivia.utf8Offset,
-                                                 end: sequence.endPositionBeforeTrailingTrivia.utf8Offset)
-            add(op, start: node.operator.positionAfterSkippingLeadingTrivia.utf8Offset, end: node.operator.endPositionBeforeTrailingTrivia.utf8Offset,
+            let choice = SwiftEdit.Switch.choice(
+                start: sequence.positionAfterSkippingLeadingTrivia.utf8Offset,
+                end: sequence.endPositionBeforeTrailingTrivia.utf8Offset)
+            add(
+                op, start: node.operator.positionAfterSkippingLeadingTrivia.utf8Offset,
+                end: node.operator.endPositionBeforeTrailingTrivia.utf8Offset,
                 replacement, near: Syntax(node), switch: op == .offByOne ? nil : choice)
         }
         return .visitChildren
@@ -115,7 +133,9 @@ private final class MutantVisitor: SyntaxVisitor {
 
     // Bool functions: the body returns a constant.
     override func visit(_ node: FunctionDeclSyntax) -> SyntaxVisitorContinueKind {
-        if let returnType = node.signature.returnClause?.type.trimmedDescription, returnType == "Bool", let body = node.body {
+        if let returnType = node.signature.returnClause?.type.trimmedDescription, returnType == "Bool",
+            let body = node.body
+        {
             constantBodies(body.statements, near: Syntax(node))
         }
         return .visitChildren
@@ -138,7 +158,8 @@ private final class MutantVisitor: SyntaxVisitor {
 
     private func constantBodies(_ statements: CodeBlockItemListSyntax, near node: Syntax) {
         guard let first = statements.first, let last = statements.last else { return }
-        let start = first.positionAfterSkippingLeadingTrivia.utf8Offset, end = last.endPositionBeforeTrailingTrivia.utf8Offset
+        let start = first.positionAfterSkippingLeadingTrivia.utf8Offset
+        let end = last.endPositionBeforeTrailingTrivia.utf8Offset
         // A body of one expression returns it implicitly; with a statement before it, it must say
         // `return` (unless it is an if or switch that returns from its branches).
         var returnAt: Int?
@@ -146,7 +167,9 @@ private final class MutantVisitor: SyntaxVisitor {
             returnAt = start
         }
         for constant in ["true", "false"] {
-            add(.constantBool, start: start, end: end, "return \(constant)", near: node, switch: .earlyReturn(at: start, returnAt: returnAt))
+            add(
+                .constantBool, start: start, end: end, "return \(constant)", near: node,
+                switch: .earlyReturn(at: start, returnAt: returnAt))
         }
     }
 
@@ -166,8 +189,10 @@ private final class MutantVisitor: SyntaxVisitor {
 
     // `.filter { … }` dropped: the call becomes its base.
     override func visit(_ node: FunctionCallExprSyntax) -> SyntaxVisitorContinueKind {
-        if let member = node.calledExpression.as(MemberAccessExprSyntax.self), member.declName.baseName.text == "filter",
-           let base = member.base {
+        if let member = node.calledExpression.as(MemberAccessExprSyntax.self),
+            member.declName.baseName.text == "filter",
+            let base = member.base
+        {
             add(.dropFilter, node, base.trimmedDescription)
         }
         return .visitChildren
@@ -177,9 +202,13 @@ private final class MutantVisitor: SyntaxVisitor {
     override func visit(_ node: ForStmtSyntax) -> SyntaxVisitorContinueKind {
         if let clause = node.whereClause {
             let condition = clause.condition
-            add(.dropFilter, start: clause.positionAfterSkippingLeadingTrivia.utf8Offset, end: clause.endPosition.utf8Offset, "",
-                near: Syntax(clause), switch: .orTrue(start: condition.positionAfterSkippingLeadingTrivia.utf8Offset,
-                                                     end: condition.endPositionBeforeTrailingTrivia.utf8Offset))
+            add(
+                .dropFilter, start: clause.positionAfterSkippingLeadingTrivia.utf8Offset,
+                end: clause.endPosition.utf8Offset, "",
+                near: Syntax(clause),
+                switch: .orTrue(
+                    start: condition.positionAfterSkippingLeadingTrivia.utf8Offset,
+                    end: condition.endPositionBeforeTrailingTrivia.utf8Offset))
         }
         return .visitChildren
     }

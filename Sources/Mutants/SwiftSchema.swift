@@ -46,7 +46,8 @@ public struct SwiftSchema: Sendable {
                 continue
             case .earlyReturn(let at, let returnAt):
                 let constant = edit.replacement.hasSuffix("true") ? "true" : "false"
-                builder.insertions.append((at, 0, "if \(Self.switchFunction)(\"\(mutant.id)\") { return \(constant) }\n", mutant.id))
+                builder.insertions.append(
+                    (at, 0, "if \(Self.switchFunction)(\"\(mutant.id)\") { return \(constant) }\n", mutant.id))
                 if let returnAt, !builder.insertions.contains(where: { $0.position == returnAt && $0.order == 1 }) {
                     builder.insertions.append((returnAt, 1, "return ", nil))
                 }
@@ -62,7 +63,8 @@ public struct SwiftSchema: Sendable {
     /// The mutants whose switch spans the UTF-8 offset `offset` of `text`, innermost first: where
     /// a compiler error there comes from.
     public func mutants(at offset: Int) -> [String] {
-        placements.filter { $0.start <= offset && offset < $0.end }.sorted { $0.end - $0.start < $1.end - $1.start }.map(\.id)
+        placements.filter { $0.start <= offset && offset < $0.end }.sorted { $0.end - $0.start < $1.end - $1.start }
+            .map(\.id)
     }
 
     /// The mutants switched inside the statement (or declaration) around the UTF-8 offset `offset`
@@ -70,19 +72,22 @@ public struct SwiftSchema: Sendable {
     /// time, a body that no longer returns) comes from.
     public func mutants(inStatementAt offset: Int) -> [String] {
         let tree = Parser.parse(source: text)
-        guard let token = tree.token(at: AbsolutePosition(utf8Offset: min(max(offset, 0), max(text.utf8.count - 1, 0)))) else { return [] }
+        guard let token = tree.token(at: AbsolutePosition(utf8Offset: min(max(offset, 0), max(text.utf8.count - 1, 0))))
+        else { return [] }
         var node = token.parent
         while let current = node, !(current.is(CodeBlockItemSyntax.self) || current.is(MemberBlockItemSyntax.self)) {
             node = current.parent
         }
         guard let statement = node else { return [] }
-        let start = statement.positionAfterSkippingLeadingTrivia.utf8Offset, end = statement.endPositionBeforeTrailingTrivia.utf8Offset
+        let start = statement.positionAfterSkippingLeadingTrivia.utf8Offset
+        let end = statement.endPositionBeforeTrailingTrivia.utf8Offset
         return placements.filter { start <= $0.start && $0.end <= end }.map(\.id)
     }
 
     /// The UTF-8 offset of a compiler position (1-based line and column, the column in bytes).
     public func offset(line: Int, column: Int) -> Int? {
-        var current = 1, offset = 0
+        var current = 1
+        var offset = 0
         for byte in text.utf8 {
             if current == line { return offset + column - 1 }
             if byte == UInt8(ascii: "\n") { current += 1 }
@@ -113,8 +118,10 @@ public struct SwiftSchema: Sendable {
         init(source: [UInt8]) { self.source = source }
 
         mutating func render() -> (bytes: [UInt8], placements: [(id: String, start: Int, end: Int)]) {
-            pending = insertions.enumerated().sorted { ($0.element.position, $0.element.order, $0.offset) < ($1.element.position, $1.element.order, $1.offset) }
-                .map(\.element)
+            pending = insertions.enumerated().sorted {
+                ($0.element.position, $0.element.order, $0.offset) < ($1.element.position, $1.element.order, $1.offset)
+            }
+            .map(\.element)
             emit(range: 0, source.count, Self.nest(units))
             emitInsertions(upTo: Int.max)
             return (output, placements)
@@ -122,8 +129,10 @@ public struct SwiftSchema: Sendable {
 
         /// Units as a forest by containment; of two over the same text the first holds the second.
         static func nest(_ units: [Unit]) -> [Unit] {
-            let ordered = units.enumerated().sorted { ($0.element.start, -$0.element.end, $0.offset) < ($1.element.start, -$1.element.end, $1.offset) }
-                .map(\.element)
+            let ordered = units.enumerated().sorted {
+                ($0.element.start, -$0.element.end, $0.offset) < ($1.element.start, -$1.element.end, $1.offset)
+            }
+            .map(\.element)
             var index = 0
             // Sorted by start, then longest first: the next unit is inside the current one when it
             // starts before that one ends (syntax nodes nest; they never overlap in part).
@@ -153,7 +162,10 @@ public struct SwiftSchema: Sendable {
             var cursor = start
             while cursor < end {
                 if let next = pending.first, next.position < end {
-                    if next.position > cursor { output += source[cursor..<next.position]; cursor = next.position }
+                    if next.position > cursor {
+                        output += source[cursor..<next.position]
+                        cursor = next.position
+                    }
                     emitInsertions(upTo: cursor)
                 } else {
                     output += source[cursor..<end]
@@ -184,7 +196,9 @@ public struct SwiftSchema: Sendable {
                 output += Array("))".utf8)
             default:
                 // The mutated branch: the original text with this edit alone.
-                let mutated = Array(source[unit.start..<unit.edit.start]) + Array(unit.edit.replacement.utf8) + Array(source[unit.edit.end..<unit.end])
+                let mutated =
+                    Array(source[unit.start..<unit.edit.start]) + Array(unit.edit.replacement.utf8)
+                    + Array(source[unit.edit.end..<unit.end])
                 output += Array("(\(active) ? (".utf8) + mutated + Array(") : (".utf8)
                 emit(range: unit.start, unit.end, unit.children)
                 output += Array("))".utf8)

@@ -10,14 +10,19 @@ public struct BenchReport: Codable, Sendable {
         public var query: String
         public var latency: LatencySummary
         public init(stage: String, query: String, latency: LatencySummary) {
-            self.stage = stage; self.query = query; self.latency = latency
+            self.stage = stage
+            self.query = query
+            self.latency = latency
         }
     }
 
     public struct OperationTime: Codable, Sendable {
         public var operation: String
         public var seconds: Double
-        public init(operation: String, seconds: Double) { self.operation = operation; self.seconds = seconds }
+        public init(operation: String, seconds: Double) {
+            self.operation = operation
+            self.seconds = seconds
+        }
     }
 
     /// Ours against a reference tool doing the same work on the same cluster in the same run.
@@ -28,7 +33,11 @@ public struct BenchReport: Codable, Sendable {
         public var reference: Double
         public var referenceTool: String
         public init(name: String, unit: String, ours: Double, reference: Double, referenceTool: String) {
-            self.name = name; self.unit = unit; self.ours = ours; self.reference = reference; self.referenceTool = referenceTool
+            self.name = name
+            self.unit = unit
+            self.ours = ours
+            self.reference = reference
+            self.referenceTool = referenceTool
         }
         /// ours / reference: above 1 means ours did more per second.
         public var ratio: Double { reference > 0 ? ours / reference : 0 }
@@ -44,7 +53,9 @@ public struct BenchReport: Codable, Sendable {
     /// What the fault run found, or why it did not run.
     public var faultNotes: [String] = []
 
-    enum CodingKeys: String, CodingKey { case date, environment, queries, operations, anchors, availability, faultNotes }
+    enum CodingKeys: String, CodingKey {
+        case date, environment, queries, operations, anchors, availability, faultNotes
+    }
 
     /// Reads reports written before `availability` and `faultNotes` were kept, too (the page shows
     /// the last benchmark, whichever version wrote it).
@@ -86,8 +97,10 @@ public struct BenchReport: Codable, Sendable {
         var rows: [[String]] = []
         func number(_ value: Double) -> String { String(format: "%.3f", value) }
         for q in queries {
-            rows.append(["query", q.stage, q.query, number(q.latency.p50), number(q.latency.p95), number(q.latency.p99),
-                         number(q.latency.max), "", "ms"])
+            rows.append([
+                "query", q.stage, q.query, number(q.latency.p50), number(q.latency.p95), number(q.latency.p99),
+                number(q.latency.max), "", "ms",
+            ])
         }
         for o in operations { rows.append(["operation", "", o.operation, "", "", "", "", number(o.seconds), "s"]) }
         for a in anchors {
@@ -96,9 +109,17 @@ public struct BenchReport: Codable, Sendable {
         }
         // Availability: the stage column holds the fault ("" in a normal run).
         for r in availability {
-            rows.append(["longest write stall", r.fault ?? "", r.operation, "", "", "", "", r.longestWriteStall.map(number) ?? "", "s"])
-            rows.append(["outcomes in doubt", r.fault ?? "", r.operation, "", "", "", "", "\(r.inDoubt)", "transactions"])
-            rows.append(["write errors", r.fault ?? "", r.operation, "", "", "", "", "\(r.errorsBySQLState.values.reduce(0, +))", r.errorsText])
+            rows.append([
+                "longest write stall", r.fault ?? "", r.operation, "", "", "", "",
+                r.longestWriteStall.map(number) ?? "", "s",
+            ])
+            rows.append([
+                "outcomes in doubt", r.fault ?? "", r.operation, "", "", "", "", "\(r.inDoubt)", "transactions",
+            ])
+            rows.append([
+                "write errors", r.fault ?? "", r.operation, "", "", "", "", "\(r.errorsBySQLState.values.reduce(0, +))",
+                r.errorsText,
+            ])
         }
         return CSVText.render(header: header, rows: rows)
     }
@@ -117,16 +138,26 @@ public struct BenchReport: Codable, Sendable {
         }
         out += ["", "## Lifecycle operations", "", "| operation | seconds |", "|---|---:|"]
         out += operations.map { String(format: "| %@ | %.2f |", $0.operation, $0.seconds) }
-        out += ["", "## Side by side, same cluster, same run", "", "| measure | citus-verify | reference | ratio |", "|---|---:|---:|---:|"]
+        out += [
+            "", "## Side by side, same cluster, same run", "", "| measure | citus-verify | reference | ratio |",
+            "|---|---:|---:|---:|",
+        ]
         out += anchors.map {
-            String(format: "| %@ | %.0f %@ | %.0f %@ (%@) | %.2f |", $0.name, $0.ours, $0.unit, $0.reference, $0.unit, $0.referenceTool, $0.ratio)
+            String(
+                format: "| %@ | %.0f %@ | %.0f %@ (%@) | %.2f |", $0.name, $0.ours, $0.unit, $0.reference, $0.unit,
+                $0.referenceTool, $0.ratio)
         }
-        let normal = availability.filter { $0.fault == nil }, faulted = availability.filter { $0.fault != nil }
+        let normal = availability.filter { $0.fault == nil }
+        let faulted = availability.filter { $0.fault != nil }
         if !normal.isEmpty {
-            out += ["", "## Availability during the online operations (writers running)", ""] + AvailabilityRecord.markdownTable(normal, faults: false)
+            out +=
+                ["", "## Availability during the online operations (writers running)", ""]
+                + AvailabilityRecord.markdownTable(normal, faults: false)
         }
         if !faulted.isEmpty {
-            out += ["", "## Availability under an injected fault", ""] + AvailabilityRecord.markdownTable(faulted, faults: true)
+            out +=
+                ["", "## Availability under an injected fault", ""]
+                + AvailabilityRecord.markdownTable(faulted, faults: true)
         }
         if !faultNotes.isEmpty { out += [""] + faultNotes.map { "- \($0)" } }
         out += ["", "The chart `bench.svg` shows the p50 latencies side by side per stage."]
@@ -135,22 +166,39 @@ public struct BenchReport: Codable, Sendable {
 
     /// Grouped bars: one group per query, one bar per stage, p50 latency on a log scale.
     public var svg: String {
-        let stages = self.stages, queries = queryNames
+        let stages = self.stages
+        let queries = queryNames
         let colors = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948"]
-        let width = 900.0, height = 420.0, left = 70.0, bottom = 330.0, top = 40.0
+        let width = 900.0
+        let height = 420.0
+        let left = 70.0
+        let bottom = 330.0
+        let top = 40.0
         let values = self.queries.map(\.latency.p50).filter { $0 > 0 }
-        let lo = log10(max(0.01, values.min() ?? 0.1) / 2), hi = log10((values.max() ?? 10) * 2)
+        let lo = log10(max(0.01, values.min() ?? 0.1) / 2)
+        let hi = log10((values.max() ?? 10) * 2)
         func y(_ ms: Double) -> Double { bottom - (log10(max(ms, 0.01)) - lo) / (hi - lo) * (bottom - top) }
         let group = (width - left - 20) / Double(max(queries.count, 1))
         let bar = group * 0.8 / Double(max(stages.count, 1))
-        var parts = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"11\">",
-                     "<text x=\"\(left)\" y=\"20\" font-size=\"14\">p50 query latency by lifecycle stage (ms, log scale)</text>",
-                     "<line x1=\"\(left)\" y1=\"\(bottom)\" x2=\"\(width - 10)\" y2=\"\(bottom)\" stroke=\"#333\"/>"]
+        var parts = [
+            """
+            <svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" \
+            font-family=\"sans-serif\" font-size=\"11\">
+            """,
+            "<text x=\"\(left)\" y=\"20\" font-size=\"14\">p50 query latency by lifecycle stage (ms, log scale)</text>",
+            "<line x1=\"\(left)\" y1=\"\(bottom)\" x2=\"\(width - 10)\" y2=\"\(bottom)\" stroke=\"#333\"/>",
+        ]
         var tick = pow(10, floor(lo))
         while log10(tick) <= hi {
             if log10(tick) >= lo {
-                parts.append(String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%g</text>",
-                                    left, y(tick), width - 10, y(tick), left - 6, y(tick) + 4, tick))
+                parts.append(
+                    String(
+                        format:
+                            """
+                            <line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/><text \
+                            x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%g</text>
+                            """,
+                        left, y(tick), width - 10, y(tick), left - 6, y(tick) + 4, tick))
             }
             tick *= 10
         }
@@ -159,15 +207,30 @@ public struct BenchReport: Codable, Sendable {
             for (si, stage) in stages.enumerated() {
                 guard let ms = latency(query, in: stage)?.p50 else { continue }
                 let x = x0 + Double(si) * bar
-                parts.append(String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%@\"><title>%@, %@: %.2f ms</title></rect>",
-                                    x, y(ms), bar - 2, bottom - y(ms), colors[si % colors.count], query, stage, ms))
+                parts.append(
+                    String(
+                        format:
+                            """
+                            <rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%@\"><title>%@, %@: \
+                            %.2f ms</title></rect>
+                            """,
+                        x, y(ms), bar - 2, bottom - y(ms), colors[si % colors.count], query, stage, ms))
             }
-            parts.append(String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>", x0 + group * 0.4, bottom + 16, query))
+            parts.append(
+                String(
+                    format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>", x0 + group * 0.4,
+                    bottom + 16, query))
         }
         for (si, stage) in stages.enumerated() {
             let x = left + Double(si) * 200
-            parts.append(String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%@\"/><text x=\"%.1f\" y=\"%.1f\">%@</text>",
-                                x, height - 40, colors[si % colors.count], x + 16, height - 30, stage))
+            parts.append(
+                String(
+                    format:
+                        """
+                        <rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%@\"/><text x=\"%.1f\" \
+                        y=\"%.1f\">%@</text>
+                        """,
+                    x, height - 40, colors[si % colors.count], x + 16, height - 30, stage))
         }
         parts.append("</svg>")
         return parts.joined(separator: "\n") + "\n"

@@ -1,7 +1,8 @@
 import ClusterFixtures
 import Foundation
+
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// How each test of a run ended, read from the JUnit file `swift test --xunit-output` writes.
@@ -31,7 +32,9 @@ public struct JUnitResults: Sendable {
         let parser = XMLParser(data: data)
         parser.delegate = reader
         guard parser.parse() else {
-            throw ReportFileError(path: url.path, problem: "not a readable JUnit file: \(parser.parserError.map { "\($0)" } ?? "parse error")")
+            throw ReportFileError(
+                path: url.path,
+                problem: "not a readable JUnit file: \(parser.parserError.map { "\($0)" } ?? "parse error")")
         }
         outcomes = reader.outcomes
         skipReasons = reader.skipReasons
@@ -45,11 +48,15 @@ public struct JUnitResults: Sendable {
     public static func markSkipped(_ records: [SkipRecord], in url: URL) throws -> Int {
         guard !records.isEmpty else { return 0 }
         let document = try XMLDocument(contentsOf: url, options: [])
-        let reasons = Dictionary(records.map { ("\($0.suite)/\($0.test)", $0.reason) }, uniquingKeysWith: { first, _ in first })
+        let reasons = Dictionary(
+            records.map { ("\($0.suite)/\($0.test)", $0.reason) }, uniquingKeysWith: { first, _ in first })
         var marked = 0
         for case let testcase as XMLElement in try document.nodes(forXPath: "//testcase") {
-            let key = "\(testcase.attribute(forName: "classname")?.stringValue ?? "")/\(testcase.attribute(forName: "name")?.stringValue ?? "")"
-            guard let reason = reasons[key], (testcase.children ?? []).allSatisfy({ !["failure", "error", "skipped"].contains($0.name ?? "") }) else { continue }
+            let key =
+                "\(testcase.attribute(forName: "classname")?.stringValue ?? "")/\(testcase.attribute(forName: "name")?.stringValue ?? "")"
+            guard let reason = reasons[key],
+                (testcase.children ?? []).allSatisfy({ !["failure", "error", "skipped"].contains($0.name ?? "") })
+            else { continue }
             let skipped = XMLElement(name: "skipped")
             skipped.addAttribute(XMLNode.attribute(withName: "message", stringValue: reason) as! XMLNode)
             testcase.addChild(skipped)
@@ -70,10 +77,13 @@ public struct JUnitResults: Sendable {
             counts[.failed] = 1
         }
         let reasons = outcomes.filter { $0.value == .skipped }.map { skipReasons[$0.key] ?? "no reason given" }
-        for (reason, count) in reasons.reduce(into: [String: Int](), { $0[$1, default: 0] += 1 }).sorted(by: { $0.key < $1.key }) {
+        for (reason, count) in reasons.reduce(into: [String: Int](), { $0[$1, default: 0] += 1 }).sorted(by: {
+            $0.key < $1.key
+        }) {
             lines.append("  \(count) skipped: \(reason)")
         }
-        lines.append("tests: \(counts[.passed] ?? 0) passed, \(counts[.failed] ?? 0) failed, \(counts[.skipped] ?? 0) skipped")
+        lines.append(
+            "tests: \(counts[.passed] ?? 0) passed, \(counts[.failed] ?? 0) failed, \(counts[.skipped] ?? 0) skipped")
         return lines
     }
 
@@ -99,8 +109,10 @@ public struct JUnitResults: Sendable {
         private var current: String?
         private var skipText: String?
 
-        func parser(_ parser: XMLParser, didStartElement element: String, namespaceURI: String?,
-                    qualifiedName: String?, attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement element: String, namespaceURI: String?,
+            qualifiedName: String?, attributes: [String: String] = [:]
+        ) {
             switch element {
             case "testcase":
                 let key = "\(attributes["classname"] ?? "")/\(attributes["name"] ?? "")"

@@ -23,8 +23,10 @@ public struct LifecycleBenchmark: Sendable {
         /// terminated there, under writers: the availability of a fault run beside the normal ones.
         public var fault: Bool
 
-        public init(samples: Int = 100, scale: Int = 1, loadSeconds: Double = 5, connections: Int = 4,
-                    writers: Bool = true, fault: Bool = true) {
+        public init(
+            samples: Int = 100, scale: Int = 1, loadSeconds: Double = 5, connections: Int = 4,
+            writers: Bool = true, fault: Bool = true
+        ) {
             self.samples = samples
             self.scale = scale
             self.loadSeconds = loadSeconds
@@ -38,8 +40,20 @@ public struct LifecycleBenchmark: Sendable {
     public static let queries: [(name: String, sql: String)] = [
         ("single-tenant lookup", "SELECT id, amount, status FROM orders WHERE user_id = $1"),
         ("cross-shard aggregate", "SELECT status, count(*), sum(amount) FROM orders GROUP BY status"),
-        ("reference join", "SELECT r.currency, count(*), sum(o.amount) FROM orders o JOIN regions r ON r.code = o.region GROUP BY r.currency"),
-        ("colocated join", "SELECT o.status, count(*) FROM orders o JOIN order_items i ON i.user_id = o.user_id AND i.order_id = o.id GROUP BY o.status"),
+        (
+            "reference join",
+            """
+            SELECT r.currency, count(*), sum(o.amount) FROM orders o JOIN regions r ON r.code = o.region GROUP BY \
+            r.currency
+            """
+        ),
+        (
+            "colocated join",
+            """
+            SELECT o.status, count(*) FROM orders o JOIN order_items i ON i.user_id = o.user_id AND i.order_id = \
+            o.id GROUP BY o.status
+            """
+        ),
         ("cross-shard join", "SELECT count(*) FROM orders o JOIN order_items i ON i.order_id = o.id"),
     ]
 
@@ -61,15 +75,20 @@ public struct LifecycleBenchmark: Sendable {
         var report = BenchReport(environment: [])
         func timed<T>(_ operation: String, _ body: () throws -> T) rethrows -> T {
             progress(operation)
-            let clock = ContinuousClock(), start = clock.now
+            let clock = ContinuousClock()
+            let start = clock.now
             let value = try body()
             report.operations.append(.init(operation: operation, seconds: start.duration(to: clock.now).seconds))
             return value
         }
 
-        let (_, data) = try timed("setup: base tables and seed data") { try cluster.lifecycle.resetToBaseline(scale: options.scale, loader: .copy) }
+        let (_, data) = try timed("setup: base tables and seed data") {
+            try cluster.lifecycle.resetToBaseline(scale: options.scale, loader: .copy)
+        }
         progress("seed load: parallel COPY against psql \\copy")
-        if let anchor = try SeedLoadComparison(cluster: cluster, generator: SeedGenerator(seed: data.seed, scale: data.scale)).run() {
+        if let anchor = try SeedLoadComparison(
+            cluster: cluster, generator: SeedGenerator(seed: data.seed, scale: data.scale)
+        ).run() {
             report.anchors.append(anchor)
         } else {
             progress("psql not found: no \\copy anchor")
@@ -84,32 +103,50 @@ public struct LifecycleBenchmark: Sendable {
 
         /// An online operation, timed, under writers when `options.writers` (their ledger checked
         /// and their figures kept, as Phase 3 does).
-        func online(_ operation: String, hotTenant: Int? = nil, updates: Bool = true, moves: Bool = true, _ body: () throws -> Void) throws {
+        func online(
+            _ operation: String, hotTenant: Int? = nil, updates: Bool = true, moves: Bool = true,
+            _ body: () throws -> Void
+        ) throws {
             guard options.writers else { return try timed(operation, body) }
-            var writers = LoadGenerator.Options.ledger(seed: data.seed &+ UInt64(report.availability.count + 1), hotTenant: hotTenant)
+            var writers = LoadGenerator.Options.ledger(
+                seed: data.seed &+ UInt64(report.availability.count + 1), hotTenant: hotTenant)
             if !updates { writers.updateShare = 0 }
-            let (_, check) = try cluster.lifecycle.whileWriting(operation, writers, measuringCoverage: moves) { try timed(operation, body) }
+            let (_, check) = try cluster.lifecycle.whileWriting(operation, writers, measuringCoverage: moves) {
+                try timed(operation, body)
+            }
             if !check.holds { progress("WRITES NOT HELD during \(operation): \(check)") }
             report.availability.append(check.availability(outcome: "completed"))
         }
 
         try timed("add worker") { _ = try cluster.lifecycle.addWorker() }
-        try online("rebalance onto \(cluster.configuration.workers.count) workers") { _ = try cluster.lifecycle.rebalance() }
+        try online("rebalance onto \(cluster.configuration.workers.count) workers") {
+            _ = try cluster.lifecycle.rebalance()
+        }
         try measure("rebalanced, \(cluster.configuration.workers.count) workers", tenant: tenant, into: &report)
         // Inserts only during the split (citusdata/citus#6790: UPDATEs can stall it), as Phase 3.
-        try online("isolate tenant", hotTenant: tenant, updates: false) { _ = try cluster.lifecycle.isolateTenant(tenant) }
+        try online("isolate tenant", hotTenant: tenant, updates: false) {
+            _ = try cluster.lifecycle.isolateTenant(tenant)
+        }
         let drained = cluster.configuration.drainedWorker
         try online("drain \(drained.name)") { _ = try cluster.lifecycle.drain(drained) }
         try online("undistribute (Phase 4)", moves: false) { _ = try cluster.lifecycle.undistribute() }
         try measure("undistributed", tenant: tenant, into: &report)
         if options.fault { try faultRun(data, into: &report) }
-        report.environment = cluster.signoffDescription() + [
-            "\(ProcessInfo.processInfo.activeProcessorCount) cores, seed scale \(options.scale) (\(data.orders.count) orders, \(data.items.count) items)",
-            "runs per query: \(options.samples) (\(Self.slowQuerySamples) for a query slower than \(Int(Self.slowQueryMilliseconds)) ms on its first run)",
-            options.writers ? "online operations timed under writers (\(Self.writers.connections) connections, \(Int(Self.writers.rate ?? 0)) transactions/s, "
-                + "\(Int(Self.writers.updateShare * 100))% of them updates; inserts only during the isolation)"
-                : "online operations timed alone (--no-writers)",
-        ]
+        report.environment =
+            cluster.signoffDescription() + [
+                """
+                \(ProcessInfo.processInfo.activeProcessorCount) cores, seed scale \(options.scale) \
+                (\(data.orders.count) orders, \(data.items.count) items)
+                """,
+                """
+                runs per query: \(options.samples) (\(Self.slowQuerySamples) for a query slower than \
+                \(Int(Self.slowQueryMilliseconds)) ms on its first run)
+                """,
+                options.writers
+                    ? "online operations timed under writers (\(Self.writers.connections) connections, \(Int(Self.writers.rate ?? 0)) transactions/s, "
+                        + "\(Int(Self.writers.updateShare * 100))% of them updates; inserts only during the isolation)"
+                    : "online operations timed alone (--no-writers)",
+            ]
         return report
     }
 
@@ -120,29 +157,46 @@ public struct LifecycleBenchmark: Sendable {
     /// not. Ends undistributed, as the lifecycle does. Not timed with the operations.
     private func faultRun(_ data: SeedData, into report: inout BenchReport) throws {
         guard cluster.configuration.localClusterDirectory != nil else {
-            report.faultNotes.append("fault run: not run (it holds a move with Citus's test-suite locks, which only the embedded cluster allows)")
+            report.faultNotes.append(
+                """
+                fault run: not run (it holds a move with Citus's test-suite locks, which only the embedded \
+                cluster allows)
+                """
+            )
             return
         }
         let fault = "the move's own session terminated, before cutover"
         progress("fault run: \(fault)")
         try cluster.lifecycle.resetToBaseline(scale: options.scale, loader: .copy)
         try cluster.lifecycle.distribute()
-        let source = cluster.configuration.workers[0], target = cluster.configuration.addedWorker
+        let source = cluster.configuration.workers[0]
+        let target = cluster.configuration.addedWorker
         let shard = try cluster.lifecycle.prepareHeldMove(from: source)
-        let run = try cluster.lifecycle.moveHeld(shard, to: target, at: .beforeCutover, writers: .ledger(seed: data.seed &+ 50)) { pid in
+        let run = try cluster.lifecycle.moveHeld(
+            shard, to: target, at: .beforeCutover, writers: .ledger(seed: data.seed &+ 50)
+        ) { pid in
             _ = try cluster.coordinator.value("SELECT pg_terminate_backend($1::int)", [pid], as: Bool.self)
         }
-        let check = try cluster.lifecycle.checkLedger(run.writes, operation: "shard move \(source.name) → \(target.name)")
-        report.availability.append(check.availability(outcome: AvailabilityRecord.outcome(of: run.outcome), fault: fault))
+        let check = try cluster.lifecycle.checkLedger(
+            run.writes, operation: "shard move \(source.name) → \(target.name)")
+        report.availability.append(
+            check.availability(outcome: AvailabilityRecord.outcome(of: run.outcome), fault: fault))
         try cluster.lifecycle.removeLoadRows()
         let audit = try FaultAudit.run(on: cluster)
-        let clock = ContinuousClock(), start = clock.now
+        let clock = ContinuousClock()
+        let start = clock.now
         let rerun = Result { try cluster.lifecycle.moveShard(shard, to: target) }
         let after = try FaultAudit.run(on: cluster)
-        report.faultNotes.append("fault run (\(fault)): held at \(run.statusWhileHeld ?? "no status"); writes \(check.holds ? "held" : "NOT HELD: \(check)"); "
-            + "audit after the fault: \(audit.isClean ? "nothing left" : audit.findings.map(\.description).joined(separator: "; ")); "
-            + "the move run again: \(AvailabilityRecord.outcome(of: rerun)) in " + String(format: "%.2f s", start.duration(to: clock.now).seconds)
-            + "; audit after it: \(after.isClean ? "nothing left" : after.findings.map(\.description).joined(separator: "; "))")
+        report.faultNotes.append(
+            "fault run (\(fault)): held at \(run.statusWhileHeld ?? "no status"); writes \(check.holds ? "held" : "NOT HELD: \(check)"); "
+                + "audit after the fault: \(audit.isClean ? "nothing left" : audit.findings.map(\.description).joined(separator: "; ")); "
+                + "the move run again: \(AvailabilityRecord.outcome(of: rerun)) in "
+                + String(format: "%.2f s", start.duration(to: clock.now).seconds)
+                    + """
+                    ; audit after it: \
+                    \(after.isClean ? "nothing left" : after.findings.map(\.description).joined(separator: "; "))
+                    """
+        )
         try cluster.lifecycle.undistribute()
     }
 
@@ -188,39 +242,55 @@ public struct LifecycleBenchmark: Sendable {
             let copyStart = clock.now
             try ParallelSeedLoad().load(SeedGenerator(seed: data.seed, scale: data.scale), into: scratch, finish: false)
             let copySeconds = copyStart.duration(to: clock.now).seconds
-            return .init(name: "seed rows made (all four tables)", unit: "rows/s", ours: rows / copySeconds, reference: rows / sqlSeconds,
-                         referenceTool: "01_initial_seed_data.sql")
+            return .init(
+                name: "seed rows made (all four tables)", unit: "rows/s", ours: rows / copySeconds,
+                reference: rows / sqlSeconds,
+                referenceTool: "01_initial_seed_data.sql")
         }
     }
 
     private func loadAnchor(users: Int) throws -> BenchReport.Anchor? {
-        progress("load: citus-verify load against pgbench, \(options.connections) clients, \(options.loadSeconds) s each")
-        let ours = try LoadGenerator(cluster: cluster, options: .init(connections: options.connections, duration: options.loadSeconds)).run()
+        progress(
+            "load: citus-verify load against pgbench, \(options.connections) clients, \(options.loadSeconds) s each")
+        let ours = try LoadGenerator(
+            cluster: cluster, options: .init(connections: options.connections, duration: options.loadSeconds)
+        ).run()
         try cluster.lifecycle.removeLoadRows()
-        guard let pgbench = Self.postgresProgram("pgbench") else { progress("pgbench not found: no load anchor"); return nil }
+        guard let pgbench = Self.postgresProgram("pgbench") else {
+            progress("pgbench not found: no load anchor")
+            return nil
+        }
         let c = cluster.configuration
         let script = ProjectLayout.root.appendingPathComponent("bench/new_order.pgbench").path
-        let outcome = try ChildProcess(pgbench, ["-n", "-c", String(options.connections), "-j", String(max(1, options.connections / 2)),
-                                                 "-T", String(Int(options.loadSeconds.rounded(.up))), "-D", "users=\(users)", "-f", script,
-                                                 "-h", c.coordinator.host, "-p", String(c.coordinator.port), "-U", c.user, c.database],
-                                       environment: ["PGPASSWORD": c.password]).run(timeLimit: .seconds(options.loadSeconds + 120))
+        let outcome = try ChildProcess(
+            pgbench,
+            [
+                "-n", "-c", String(options.connections), "-j", String(max(1, options.connections / 2)),
+                "-T", String(Int(options.loadSeconds.rounded(.up))), "-D", "users=\(users)", "-f", script,
+                "-h", c.coordinator.host, "-p", String(c.coordinator.port), "-U", c.user, c.database,
+            ],
+            environment: ["PGPASSWORD": c.password]
+        ).run(timeLimit: .seconds(options.loadSeconds + 120))
         try cluster.lifecycle.removeLoadRows()
         guard outcome.status == 0,
-              let line = outcome.output.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
-              let tps = Double(line.dropFirst(6).prefix { $0 != " " }) else {
+            let line = outcome.output.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
+            let tps = Double(line.dropFirst(6).prefix { $0 != " " })
+        else {
             throw ToolFailed(program: "pgbench", output: outcome.output + outcome.errorOutput)
         }
-        return .init(name: "insert transactions/s, \(options.connections) clients", unit: "tx/s", ours: ours.ordersPerSecond,
-                     reference: tps, referenceTool: "pgbench")
+        return .init(
+            name: "insert transactions/s, \(options.connections) clients", unit: "tx/s", ours: ours.ordersPerSecond,
+            reference: tps, referenceTool: "pgbench")
     }
 
     /// A PostgreSQL client program: on PATH, else beside the newest server under /usr/lib/postgresql.
     static func postgresProgram(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        let candidates = path.split(separator: ":").map { "\($0)/\(name)" }
+        let candidates =
+            path.split(separator: ":").map { "\($0)/\(name)" }
             + ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
-                .sorted { $0.compare($1, options: .numeric) == .orderedDescending }
-                .map { "/usr/lib/postgresql/\($0)/bin/\(name)" }
+            .sorted { $0.compare($1, options: .numeric) == .orderedDescending }
+            .map { "/usr/lib/postgresql/\($0)/bin/\(name)" }
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 }

@@ -35,7 +35,9 @@ public struct MatrixReport: Codable, Sendable {
         }
 
         init(_ record: Record) {
-            (label, bindir, postgres, citus, scope, status) = (record.label, record.bindir, record.postgres, record.citus, record.scope, record.status)
+            (label, bindir, postgres, citus, scope, status) = (
+                record.label, record.bindir, record.postgres, record.citus, record.scope, record.status
+            )
             (wallSeconds, reason, finished) = (record.wallSeconds, record.reason, record.finished)
         }
     }
@@ -75,7 +77,9 @@ public struct MatrixReport: Codable, Sendable {
 
     /// The text of every lane's `output.log` under `lanes`.
     static func outputLogs(under lanes: URL) -> [String] {
-        let names = (FileManager.default.enumerator(atPath: lanes.path)?.allObjects as? [String] ?? []).filter { $0.hasSuffix("output.log") }
+        let names = (FileManager.default.enumerator(atPath: lanes.path)?.allObjects as? [String] ?? []).filter {
+            $0.hasSuffix("output.log")
+        }
         return names.compactMap { try? String(contentsOf: lanes.appendingPathComponent($0), encoding: .utf8) }
     }
 
@@ -92,7 +96,9 @@ public struct MatrixReport: Codable, Sendable {
     /// times leave out.
     static func phaseSuiteSeconds(in logs: [String]) -> Double {
         logs.flatMap { $0.split(separator: "\n") }.compactMap { line -> Double? in
-            line.firstMatch(of: /Suite "Phase [1-4]:[^"]*" (?:passed|failed) after ([0-9.]+) seconds/).flatMap { Double($0.1) }
+            line.firstMatch(of: /Suite "Phase [1-4]:[^"]*" (?:passed|failed) after ([0-9.]+) seconds/).flatMap {
+                Double($0.1)
+            }
         }.reduce(0, +)
     }
 
@@ -109,15 +115,27 @@ public struct MatrixReport: Codable, Sendable {
     public var failed: Bool { pairs.contains { $0.status == "failed" } || pairs.allSatisfy { $0.status == "not run" } }
 
     public var markdown: String {
-        var lines = ["# The suite per PostgreSQL and Citus pair", "",
-                     "| pair | PostgreSQL | Citus (extension) | scope | result | passed | failed | skipped | lifecycle (Phases 1-4) | wall | finished |",
-                     "|---|---|---|---|---|---|---|---|---|---|---|"]
+        var lines = [
+            "# The suite per PostgreSQL and Citus pair", "",
+            """
+            | pair | PostgreSQL | Citus (extension) | scope | result | passed | failed | skipped | lifecycle \
+            (Phases 1-4) | wall | finished |
+            """,
+            "|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
         for p in pairs {
-            let result = p.status == "not run" ? "not run: \(p.reason)" : (p.reason.isEmpty ? p.status : "\(p.status): \(p.reason)")
+            let result =
+                p.status == "not run"
+                ? "not run: \(p.reason)" : (p.reason.isEmpty ? p.status : "\(p.status): \(p.reason)")
             let ran = p.status != "not run"
-            lines.append("| \(p.label) | \(p.postgres) | \(p.citus.isEmpty ? "none" : p.citus) | \(p.scope) | \(result) | "
-                         + (ran ? "\(p.passed) | \(p.failed) | \(p.skipped) | \(String(format: "%.0f s", p.lifecycleSeconds)) | \(p.wallSeconds) s |"
-                                : "- | - | - | - | - |") + " \(p.finished ?? "-") |")
+            lines.append(
+                "| \(p.label) | \(p.postgres) | \(p.citus.isEmpty ? "none" : p.citus) | \(p.scope) | \(result) | "
+                    + (ran
+                        ? """
+                        \(p.passed) | \(p.failed) | \(p.skipped) | \
+                        \(String(format: "%.0f s", p.lifecycleSeconds)) | \(p.wallSeconds) s |
+                        """
+                        : "- | - | - | - | - |") + " \(p.finished ?? "-") |")
         }
         lines += ["", "## Known issues recorded", ""]
         for p in pairs where p.status != "not run" {
@@ -125,8 +143,10 @@ public struct MatrixReport: Codable, Sendable {
         }
         lines += ["", "## Known issues that differ between pairs", ""]
         let differ = knownIssuesThatDiffer
-        lines += differ.isEmpty ? ["None: every pair that ran recorded the same known issues."]
-                                : differ.map { "- \($0.issue): only on \($0.on.joined(separator: ", "))" }
+        lines +=
+            differ.isEmpty
+            ? ["None: every pair that ran recorded the same known issues."]
+            : differ.map { "- \($0.issue): only on \($0.on.joined(separator: ", "))" }
         lines += ["", "Server folders: " + pairs.map { "\($0.label) \($0.bindir)" }.joined(separator: "; "), ""]
         return lines.joined(separator: "\n")
     }

@@ -34,13 +34,21 @@ public struct Mutation: Codable, Sendable {
         guard let find else { return (prepend ?? "") + text + (append ?? "") }
         let occurrences = text.components(separatedBy: find).count - 1
         guard occurrences == 1 else {
-            throw MutationCatalogueError(description: "fault \(id): the text to replace occurs \(occurrences) times in \(file), not once: update mutations/catalogue.json")
+            throw MutationCatalogueError(
+                description:
+                    """
+                    fault \(id): the text to replace occurs \(occurrences) times in \(file), not once: update \
+                    mutations/catalogue.json
+                    """
+            )
         }
         return text.replacingOccurrences(of: find, with: replace ?? "")
     }
 
     /// The catalogue in the project.
-    public static func catalogue(at url: URL = ProjectLayout.root.appendingPathComponent("mutations/catalogue.json")) throws -> [Mutation] {
+    public static func catalogue(at url: URL = ProjectLayout.root.appendingPathComponent("mutations/catalogue.json"))
+        throws -> [Mutation]
+    {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw MutationCatalogueError(description: "cannot read \(url.path): \(error.localizedDescription)")
@@ -51,7 +59,8 @@ public struct Mutation: Codable, Sendable {
         }
         let duplicates = Dictionary(grouping: faults, by: \.id).filter { $0.value.count > 1 }.keys
         guard duplicates.isEmpty else {
-            throw MutationCatalogueError(description: "\(url.path): fault ids used twice: \(duplicates.sorted().joined(separator: ", "))")
+            throw MutationCatalogueError(
+                description: "\(url.path): fault ids used twice: \(duplicates.sorted().joined(separator: ", "))")
         }
         return faults
     }
@@ -74,7 +83,10 @@ public struct MutationOutcome: Codable, Sendable {
     public var firstFailure: String?
     public var seconds: Double
 
-    public init(id: String, concerns: String, description: String, harmless: Bool, caught: Bool, firstFailure: String?, seconds: Double) {
+    public init(
+        id: String, concerns: String, description: String, harmless: Bool, caught: Bool, firstFailure: String?,
+        seconds: Double
+    ) {
         self.id = id
         self.concerns = concerns
         self.description = description

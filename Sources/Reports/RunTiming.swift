@@ -56,7 +56,8 @@ public struct RunTiming: Codable, Sendable, Equatable {
     public var announcement: String {
         "the last run on this machine took \(Self.text(seconds: wallSeconds)) (\(passed) passed, \(failed) failed, \(skipped) skipped, "
             + "ended \(finished)); longest: "
-            + suites.prefix(4).map { "\($0.suite.split(separator: ".").last ?? "") \(Int($0.seconds)) s" }.joined(separator: ", ")
+            + suites.prefix(4).map { "\($0.suite.split(separator: ".").last ?? "") \(Int($0.seconds)) s" }.joined(
+                separator: ", ")
     }
 
     /// Where the time went: one line per suite of `limit`, the longest first.

@@ -15,7 +15,9 @@ public struct ScaleBenchmark: Sendable {
         public var rowsPerSecond: Double { seconds > 0 ? Double(rows) / seconds : 0 }
 
         public init(name: String, seconds: Double, rows: Int) {
-            self.name = name; self.seconds = seconds; self.rows = rows
+            self.name = name
+            self.seconds = seconds
+            self.rows = rows
         }
     }
 
@@ -36,11 +38,19 @@ public struct ScaleBenchmark: Sendable {
         public var rowsIntact: Bool
         public var rows: Int { SeedData.regions.count + users + orders + items }
 
-        public init(scale: Int, users: Int, orders: Int, items: Int, operations: [Operation], peakMemoryBytes: Int64,
-                    databaseBytes: Int64, copyComparison: BenchReport.Anchor?, rowsIntact: Bool) {
-            self.scale = scale; self.users = users; self.orders = orders; self.items = items; self.operations = operations
-            self.peakMemoryBytes = peakMemoryBytes; self.databaseBytes = databaseBytes
-            self.copyComparison = copyComparison; self.rowsIntact = rowsIntact
+        public init(
+            scale: Int, users: Int, orders: Int, items: Int, operations: [Operation], peakMemoryBytes: Int64,
+            databaseBytes: Int64, copyComparison: BenchReport.Anchor?, rowsIntact: Bool
+        ) {
+            self.scale = scale
+            self.users = users
+            self.orders = orders
+            self.items = items
+            self.operations = operations
+            self.peakMemoryBytes = peakMemoryBytes
+            self.databaseBytes = databaseBytes
+            self.copyComparison = copyComparison
+            self.rowsIntact = rowsIntact
         }
     }
 
@@ -49,7 +59,9 @@ public struct ScaleBenchmark: Sendable {
     public var compareCopy: Bool
     public var progress: @Sendable (String) -> Void
 
-    public init(cluster: Cluster, scale: Int, compareCopy: Bool, progress: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(
+        cluster: Cluster, scale: Int, compareCopy: Bool, progress: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.cluster = cluster
         self.scale = scale
         self.compareCopy = compareCopy
@@ -63,7 +75,8 @@ public struct ScaleBenchmark: Sendable {
         var rows = 0
         func timed<T>(_ name: String, rows carried: Int? = nil, _ body: () throws -> T) rethrows -> T {
             progress("scale \(scale): \(name)")
-            let clock = ContinuousClock(), start = clock.now
+            let clock = ContinuousClock()
+            let start = clock.now
             let value = try body()
             operations.append(.init(name: name, seconds: start.duration(to: clock.now).seconds, rows: carried ?? rows))
             return value
@@ -90,9 +103,10 @@ public struct ScaleBenchmark: Sendable {
             (try cluster.checksums(), generator.expectedChecksums())
         }
         let itemCount = expected.first { $0.table == "order_items" }?.rowCount ?? 0
-        return Step(scale: scale, users: generator.userCount, orders: generator.orderCount, items: itemCount,
-                    operations: operations, peakMemoryBytes: Self.peakMemoryBytes(), databaseBytes: databaseBytes,
-                    copyComparison: comparison, rowsIntact: actual == expected)
+        return Step(
+            scale: scale, users: generator.userCount, orders: generator.orderCount, items: itemCount,
+            operations: operations, peakMemoryBytes: Self.peakMemoryBytes(), databaseBytes: databaseBytes,
+            copyComparison: comparison, rowsIntact: actual == expected)
     }
 
     /// This process's peak resident set size so far, bytes (Linux reports ru_maxrss in KiB).
@@ -121,8 +135,9 @@ public struct ScaleBenchmark: Sendable {
     /// The machine's available memory (MemAvailable in /proc/meminfo), where readable.
     public static func availableMemory() -> Int64? {
         guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
-              let kib = Int64(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
+            let kib = Int64(line.split(separator: " ").dropFirst().first ?? "")
+        else { return nil }
         return kib * 1024
     }
 
@@ -131,6 +146,10 @@ public struct ScaleBenchmark: Sendable {
         guard let largest = scales.max() else { return nil }
         let needed = requirement(scale: largest).disk
         guard free < needed else { return nil }
-        return "bench-scale: scale \(largest) needs about \(ByteCount.text(needed)) of disk for the cluster's data; \(folder) has \(ByteCount.text(free)) free: free some space or leave out scale \(largest) (BENCH_SCALES)"
+        return
+            """
+            bench-scale: scale \(largest) needs about \(ByteCount.text(needed)) of disk for the cluster's data; \
+            \(folder) has \(ByteCount.text(free)) free: free some space or leave out scale \(largest) (BENCH_SCALES)
+            """
     }
 }

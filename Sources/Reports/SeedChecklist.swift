@@ -29,14 +29,20 @@ public struct SeedChecklist: Sendable {
     /// under it.
     public init(text: String) {
         var lines: [Line] = []
-        var section = "", subsection = ""
+        var section = ""
+        var subsection = ""
         var verifyingParent: (index: Int, indent: Int)?
         for raw in text.components(separatedBy: "\n") {
             let trimmed = raw.trimmingCharacters(in: .whitespaces)
             let level = trimmed.prefix(while: { $0 == "#" }).count
             if level > 0, trimmed.dropFirst(level).hasPrefix(" ") {
                 let label = trimmed.dropFirst(level).trimmingCharacters(in: .whitespaces)
-                if level == 2 { section = label; subsection = "" } else if level == 3 { subsection = label }
+                if level == 2 {
+                    section = label
+                    subsection = ""
+                } else if level == 3 {
+                    subsection = label
+                }
                 verifyingParent = nil
                 lines.append(Line(text: raw, kind: .heading(level: level), label: label, indent: 0))
                 continue
@@ -51,7 +57,8 @@ public struct SeedChecklist: Sendable {
             // "Verify …" at the top level opens a block of checks ("Verify all npm scripts work:");
             // nested under a "Create …" line it describes what a script contains.
             let opensBlock = label.hasPrefix("Verify") && indent == 0
-            let verifying = subsection == "Verification" || section == "Testing & Validation"
+            let verifying =
+                subsection == "Verification" || section == "Testing & Validation"
                 || verifyingParent != nil || opensBlock
             if verifying, let parent = verifyingParent { lines[parent.index].children.append(label) }
             if opensBlock, verifyingParent == nil { verifyingParent = (lines.count, indent) }

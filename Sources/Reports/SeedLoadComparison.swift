@@ -18,7 +18,8 @@ public struct SeedLoadComparison: Sendable {
 
     public func run() throws -> BenchReport.Anchor? {
         guard let psql = LifecycleBenchmark.postgresProgram("psql") else { return nil }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("citus-verify-copy-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "citus-verify-copy-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let rows = try writeFiles(to: folder)
@@ -33,20 +34,28 @@ public struct SeedLoadComparison: Sendable {
 
         try coordinator.execute(truncate)
         let c = cluster.configuration
-        let tables = [("regions", "code, name, timezone, currency"), ("users", SeedGenerator.userColumns),
-                      ("orders", SeedGenerator.orderColumns), ("order_items", SeedGenerator.itemColumns)]
+        let tables = [
+            ("regions", "code, name, timezone, currency"), ("users", SeedGenerator.userColumns),
+            ("orders", SeedGenerator.orderColumns), ("order_items", SeedGenerator.itemColumns),
+        ]
         let commands = tables.flatMap { table, columns in
             ["-c", "\\copy \(table) (\(columns)) FROM '\(folder.appendingPathComponent(table).path)'"]
         }
         let theirsStart = clock.now
-        let outcome = try ChildProcess(psql, ["-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-h", c.coordinator.host,
-                                              "-p", String(c.coordinator.port), "-U", c.user, "-d", c.database] + commands,
-                                       environment: ["PGPASSWORD": c.password]).run(timeLimit: .seconds(3600))
+        let outcome = try ChildProcess(
+            psql,
+            [
+                "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-h", c.coordinator.host,
+                "-p", String(c.coordinator.port), "-U", c.user, "-d", c.database,
+            ] + commands,
+            environment: ["PGPASSWORD": c.password]
+        ).run(timeLimit: .seconds(3600))
         let theirsSeconds = theirsStart.duration(to: clock.now).seconds
         guard outcome.status == 0 else { throw ToolFailed(program: "psql \\copy", output: outcome.errorOutput) }
         try ParallelSeedLoad.finish(cluster)
-        return .init(name: "seed load, \(ParallelSeedLoad(streams: streams).streams) COPY streams (rows/s)", unit: "rows/s",
-                     ours: Double(rows) / oursSeconds, reference: Double(rows) / theirsSeconds, referenceTool: "psql \\copy")
+        return .init(
+            name: "seed load, \(ParallelSeedLoad(streams: streams).streams) COPY streams (rows/s)", unit: "rows/s",
+            ours: Double(rows) / oursSeconds, reference: Double(rows) / theirsSeconds, referenceTool: "psql \\copy")
     }
 
     /// The four tables' rows as COPY text files, written a slice at a time; returns the row count.
@@ -56,10 +65,15 @@ public struct SeedLoadComparison: Sendable {
             FileManager.default.createFile(atPath: url.path, contents: nil)
             return try FileHandle(forWritingTo: url)
         }
-        let regions = try open("regions"), users = try open("users"), orders = try open("orders"), items = try open("order_items")
+        let regions = try open("regions")
+        let users = try open("users")
+        let orders = try open("orders")
+        let items = try open("order_items")
         defer { for file in [regions, users, orders, items] { try? file.close() } }
         var regionText = ""
-        for r in SeedData.regions { SeedData.appendCopyLine([r.code, r.name, r.timezone, r.currency], to: &regionText) }
+        for r in SeedData.regions {
+            SeedData.appendCopyLine([r.code, r.name, r.timezone, r.currency], to: &regionText)
+        }
         try regions.write(contentsOf: Data(regionText.utf8))
         for slice in SeedGenerator.slices(of: generator.userCount, into: max(1, generator.userCount / 25_000)) {
             try users.write(contentsOf: Data(generator.usersCopyText(slice).utf8))

@@ -23,8 +23,11 @@ public struct Signoff: Sendable {
     /// no reason was recorded.
     public var upgradeSkipReason: String?
 
-    public init(checklist: SeedChecklist, claims: [ChecklistClaim], results: JUnitResults, cluster: [String], date: Date = Date(),
-                upgradeSkipReason: String? = nil) {
+    public init(
+        checklist: SeedChecklist, claims: [ChecklistClaim], results: JUnitResults, cluster: [String],
+        date: Date = Date(),
+        upgradeSkipReason: String? = nil
+    ) {
         self.checklist = checklist
         self.claims = claims
         self.results = results
@@ -59,11 +62,18 @@ public struct Signoff: Sendable {
             let result = outcome(of: claim)
             let mark = result == .passed ? "✔" : "✘"
             let scope = claim.test == nil ? "suite " : ""
-            proof.append("\(mark) \(scope)\"\(claim.displayName)\" (\(result?.rawValue ?? "not in the JUnit file"), \(String(format: "%.1f", claim.seconds)) s)")
+            proof.append(
+                """
+                \(mark) \(scope)\"\(claim.displayName)\" (\(result?.rawValue ?? "not in the JUnit file"), \
+                \(String(format: "%.1f", claim.seconds)) s)
+                """
+            )
             proof += claim.evidence.map { "  \($0)" }
             if result != .passed { problems.append("\"\(claim.displayName)\" \(result?.rawValue ?? "has no result")") }
         }
-        return Verdict(label: label, ticked: problems.isEmpty, reason: problems.isEmpty ? nil : problems.joined(separator: "; "), proof: proof)
+        return Verdict(
+            label: label, ticked: problems.isEmpty, reason: problems.isEmpty ? nil : problems.joined(separator: "; "),
+            proof: proof)
     }
 
     /// A fault scenario of the run (a `.faultScenario` test, one per argument of a parameterized
@@ -90,16 +100,18 @@ public struct Signoff: Sendable {
     /// Every fault scenario of the run, in the order the claims were written.
     public var faultScenarios: [FaultScenario] {
         claims.filter(\.isFaultScenario).map {
-            FaultScenario(name: $0.displayName, outcome: outcome(of: $0), seconds: $0.seconds, evidence: $0.evidence,
-                          records: $0.availability ?? [])
+            FaultScenario(
+                name: $0.displayName, outcome: outcome(of: $0), seconds: $0.seconds, evidence: $0.evidence,
+                records: $0.availability ?? [])
         }
     }
 
     /// Every check of the upgrade rehearsal in this run, in the order the claims were written.
     public var upgradeChecks: [FaultScenario] {
         claims.filter(\.isUpgrade).map {
-            FaultScenario(name: $0.displayName, outcome: outcome(of: $0), seconds: $0.seconds, evidence: $0.evidence,
-                          records: $0.availability ?? [])
+            FaultScenario(
+                name: $0.displayName, outcome: outcome(of: $0), seconds: $0.seconds, evidence: $0.evidence,
+                records: $0.availability ?? [])
         }
     }
 
@@ -122,18 +134,25 @@ public struct Signoff: Sendable {
         let formatter = ISO8601DateFormatter()
         let verdicts = Dictionary(self.verdicts.map { ($0.label, $0) }, uniquingKeysWith: { first, _ in first })
         let counts = results.counts
-        var out: [String] = [
-            "# Migration sign-off",
-            "",
-            "Produced by citus-verify on \(formatter.string(from: date)).",
-            "Result: **\(isComplete ? "COMPLETE: every verification line proved" : "NOT COMPLETE")**. Tests: \(counts[.passed] ?? 0) passed, \(counts[.failed] ?? 0) failed, \(counts[.skipped] ?? 0) skipped.",
-            "",
-            "Cluster:",
-        ] + cluster.map { "- \($0)" } + [
-            "",
-            "A verification line is ticked only when every test that claims it passed in this run; deliverable lines (what the seed project built) are listed without a box.",
-            "",
-        ]
+        var out: [String] =
+            [
+                "# Migration sign-off",
+                "",
+                "Produced by citus-verify on \(formatter.string(from: date)).",
+                """
+                Result: **\(isComplete ? "COMPLETE: every verification line proved" : "NOT COMPLETE")**. Tests: \
+                \(counts[.passed] ?? 0) passed, \(counts[.failed] ?? 0) failed, \(counts[.skipped] ?? 0) skipped.
+                """,
+                "",
+                "Cluster:",
+            ] + cluster.map { "- \($0)" } + [
+                "",
+                """
+                A verification line is ticked only when every test that claims it passed in this run; deliverable \
+                lines (what the seed project built) are listed without a box.
+                """,
+                "",
+            ]
         for line in checklist.lines {
             let pad = String(repeating: " ", count: line.indent)
             switch line.kind {
@@ -147,8 +166,9 @@ public struct Signoff: Sendable {
             case .verification:
                 let verdict = verdicts[line.label] ?? self.verdict(on: line.label)
                 let equivalent = ChecklistItem(rawValue: line.label)?.equivalent.map { " (here: \($0))" } ?? ""
-                out.append("\(pad)- [\(verdict.ticked ? "x" : " ")] \(line.label)\(equivalent)"
-                           + (verdict.ticked ? "" : " **not verified: \(verdict.reason ?? "")**"))
+                out.append(
+                    "\(pad)- [\(verdict.ticked ? "x" : " ")] \(line.label)\(equivalent)"
+                        + (verdict.ticked ? "" : " **not verified: \(verdict.reason ?? "")**"))
                 out += verdict.proof.map { "\(pad)    \($0)" }
             }
         }
@@ -168,9 +188,12 @@ public struct Signoff: Sendable {
     var knownIssueSection: [String] {
         let known = knownIssues
         var out = ["", "## Known issues seen in this run", ""]
-        guard !known.isEmpty else { return out + ["None: no test of this run met a known issue of Citus or PostgreSQL."] }
-        out.append("Defects of Citus or PostgreSQL that a check met on this run's cluster (its versions at the top) and recorded, each with "
-                   + "what was seen; docs/citus-issues.md says what each means and what the suite does about it.")
+        guard !known.isEmpty else {
+            return out + ["None: no test of this run met a known issue of Citus or PostgreSQL."]
+        }
+        out.append(
+            "Defects of Citus or PostgreSQL that a check met on this run's cluster (its versions at the top) and recorded, each with "
+                + "what was seen; docs/citus-issues.md says what each means and what the suite does about it.")
         out.append("")
         return out + known.map { "- \($0.issue) (test \"\($0.test)\")" }
     }
@@ -179,8 +202,21 @@ public struct Signoff: Sendable {
     var availabilitySection: [String] {
         let records = availability
         var out = ["", "## Availability per operation", ""]
-        guard !records.isEmpty else { return out + ["No operation of this run recorded writers' figures (Phases 3 and 4 run their operations under writers)."] }
-        out.append("Writers inserted and updated orders through each operation (inserts only during the tenant isolation: citusdata/citus#6790); every acknowledged write was checked afterwards (last column). A stall is the longest time no write was acknowledged; outcomes in doubt are transactions whose COMMIT got no answer.")
+        guard !records.isEmpty else {
+            return out + [
+                """
+                No operation of this run recorded writers' figures (Phases 3 and 4 run their operations under \
+                writers).
+                """
+            ]
+        }
+        out.append(
+            """
+            Writers inserted and updated orders through each operation (inserts only during the tenant isolation: \
+            citusdata/citus#6790); every acknowledged write was checked afterwards (last column). A stall is the \
+            longest time no write was acknowledged; outcomes in doubt are transactions whose COMMIT got no answer.
+            """
+        )
         out.append("")
         return out + AvailabilityRecord.markdownTable(records, faults: false)
     }
@@ -193,11 +229,16 @@ public struct Signoff: Sendable {
         var out = ["", "## Upgrade", ""]
         // A skipped check writes no claim (the skip cancels it first); one JUnit marks skipped is not listed either.
         guard checks.contains(where: { $0.outcome != .skipped }) else {
-            return out + ["Not rehearsed in this run: " + (upgradeSkipReason ?? "Phase 5 did not run (make phase5, docs/citus.md).")]
+            return out + [
+                "Not rehearsed in this run: "
+                    + (upgradeSkipReason ?? "Phase 5 did not run (make phase5, docs/citus.md).")
+            ]
         }
         let passed = checks.filter(\.passed).count
-        out.append("The upgrade rehearsed on a cluster of its own that Phases 1-3 brought to the sharded state (Phase 5, docs/citus.md): "
-                   + "\(checks.count) checks, \(passed) passed" + (passed == checks.count ? "." : ", **\(checks.count - passed) not passed**."))
+        out.append(
+            "The upgrade rehearsed on a cluster of its own that Phases 1-3 brought to the sharded state (Phase 5, docs/citus.md): "
+                + "\(checks.count) checks, \(passed) passed"
+                + (passed == checks.count ? "." : ", **\(checks.count - passed) not passed**."))
         out.append("")
         let records = checks.flatMap(\.records)
         if !records.isEmpty {
@@ -205,7 +246,12 @@ public struct Signoff: Sendable {
             out.append("")
         }
         for check in checks {
-            out.append("- \(check.passed ? "✔" : "✘") \(check.name) (\(check.result), \(String(format: "%.1f", check.seconds)) s)")
+            out.append(
+                """
+                - \(check.passed ? "✔" : "✘") \(check.name) (\(check.result), \
+                \(String(format: "%.1f", check.seconds)) s)
+                """
+            )
             out += check.evidence.map { "    \($0)" }
         }
         return out
@@ -217,10 +263,17 @@ public struct Signoff: Sendable {
         let scenarios = faultScenarios
         var out = ["", "## Fault scenarios", ""]
         guard !scenarios.isEmpty else {
-            return out + ["No fault scenario ran in this run (they stop nodes, which only the embedded cluster allows: see docs/faults.md)."]
+            return out + [
+                """
+                No fault scenario ran in this run (they stop nodes, which only the embedded cluster allows: see \
+                docs/faults.md).
+                """
+            ]
         }
         let passed = scenarios.filter(\.passed).count
-        out.append("\(scenarios.count) scenarios, \(passed) passed" + (passed == scenarios.count ? "." : ", **\(scenarios.count - passed) not passed**."))
+        out.append(
+            "\(scenarios.count) scenarios, \(passed) passed"
+                + (passed == scenarios.count ? "." : ", **\(scenarios.count - passed) not passed**."))
         out.append("")
         let rows = scenarios.flatMap { scenario in scenario.records.map { (scenario, $0) } }
         if !rows.isEmpty {
@@ -230,8 +283,12 @@ public struct Signoff: Sendable {
         for scenario in scenarios {
             // A parameterized test writes one claim per argument: its fault tells them apart.
             let faults = scenario.records.compactMap(\.fault)
-            out.append("- \(scenario.passed ? "✔" : "✘") \"\(scenario.name)\" (\(scenario.result), \(String(format: "%.1f", scenario.seconds)) s)"
-                       + (faults.isEmpty ? "" : ": " + faults.joined(separator: "; ")))
+            out.append(
+                """
+                - \(scenario.passed ? "✔" : "✘") \"\(scenario.name)\" (\(scenario.result), \
+                \(String(format: "%.1f", scenario.seconds)) s)
+                """
+                    + (faults.isEmpty ? "" : ": " + faults.joined(separator: "; ")))
             out += scenario.evidence.map { "    \($0)" }
         }
         return out
@@ -246,12 +303,14 @@ extension Cluster {
             lines.append(try coordinator.value("SELECT version()", as: String.self))
             if try hasExtension("citus") {
                 lines.append(try coordinator.value("SELECT citus_version()", as: String.self))
-                lines += try coordinator.rows("""
+                lines += try coordinator.rows(
+                    """
                     SELECT format('node %s:%s group %s, %s, %s', nodename, nodeport, groupid,
                                   CASE WHEN isactive THEN 'active' ELSE 'inactive' END,
                                   CASE WHEN shouldhaveshards THEN 'holds shards' ELSE 'holds no shards' END) AS line
                     FROM pg_dist_node ORDER BY nodeid
-                    """).map { try $0.get("line") }
+                    """
+                ).map { try $0.get("line") }
             } else {
                 lines.append("Citus: not enabled in \(configuration.database)")
             }

@@ -6,30 +6,49 @@ import Testing
 
 /// The performance report has every measurement it promises. Its numbers are reported, never
 /// judged: no threshold on any of them.
-@Suite("Benchmark report: every stage, query, operation and anchor measured", .serialized, .requiresCitus, .exclusiveCluster,
-       .proves(.performanceMetrics))
+@Suite(
+    "Benchmark report: every stage, query, operation and anchor measured", .serialized, .requiresCitus,
+    .exclusiveCluster,
+    .proves(.performanceMetrics))
 struct BenchmarkReportTests {
-    @Test("A short benchmark run measures the five demo queries in four stages, six operations, three anchors and the writers' availability (normal and under a fault), and renders them")
+    @Test(
+        """
+        A short benchmark run measures the five demo queries in four stages, six operations, three anchors and \
+        the writers' availability (normal and under a fault), and renders them
+        """
+    )
     func report() throws {
         let cluster = try Cluster.shared()
         let report = try LifecycleBenchmark(cluster: cluster, options: .init(samples: 3, loadSeconds: 1)).run()
 
         let c = cluster.configuration
-        #expect(report.stages == ["plain tables", "distributed, \(c.initialWorkers.count) workers", "rebalanced, \(c.workers.count) workers", "undistributed"])
+        #expect(
+            report.stages == [
+                "plain tables", "distributed, \(c.initialWorkers.count) workers",
+                "rebalanced, \(c.workers.count) workers", "undistributed",
+            ])
         #expect(report.queryNames == LifecycleBenchmark.queries.map(\.name))
         for query in report.queries {
             #expect(query.latency.count >= 1 && query.latency.p50 > 0, "\(query.stage): \(query.query)")
         }
-        #expect(report.operations.map(\.operation) == ["setup: base tables and seed data", "distribute (Phase 2)", "add worker",
-                                                       "rebalance onto \(c.workers.count) workers", "isolate tenant", "drain \(c.drainedWorker.name)", "undistribute (Phase 4)"])
+        #expect(
+            report.operations.map(\.operation) == [
+                "setup: base tables and seed data", "distribute (Phase 2)", "add worker",
+                "rebalance onto \(c.workers.count) workers", "isolate tenant", "drain \(c.drainedWorker.name)",
+                "undistribute (Phase 4)",
+            ])
         #expect(report.operations.allSatisfy { $0.seconds > 0 })
-        #expect(report.anchors.map(\.referenceTool) == ["psql \\copy", "01_initial_seed_data.sql", "pgbench"],
-                "both references measured: psql and pgbench must be installed beside the server")
+        #expect(
+            report.anchors.map(\.referenceTool) == ["psql \\copy", "01_initial_seed_data.sql", "pgbench"],
+            "both references measured: psql and pgbench must be installed beside the server")
         #expect(report.anchors.allSatisfy { $0.ours > 0 && $0.reference > 0 })
 
         // The online operations ran under writers: each has its figures, every acknowledged write held,
         // and the moves' writes hit what moved.
-        let online = ["rebalance onto \(c.workers.count) workers", "isolate tenant", "drain \(c.drainedWorker.name)", "undistribute (Phase 4)"]
+        let online = [
+            "rebalance onto \(c.workers.count) workers", "isolate tenant", "drain \(c.drainedWorker.name)",
+            "undistribute (Phase 4)",
+        ]
         let normal = report.availability.filter { $0.fault == nil }
         #expect(normal.map(\.operation) == online)
         for record in normal {
@@ -39,37 +58,60 @@ struct BenchmarkReportTests {
         // The fault run: on the embedded cluster, its figures and what it found; elsewhere, why not.
         let faulted = report.availability.filter { $0.fault != nil }
         if c.localClusterDirectory != nil {
-            #expect(faulted.count == 1 && faulted[0].violations == 0 && faulted[0].outcome.hasPrefix("failed"), "\(faulted)")
-            #expect(report.faultNotes.count == 1 && report.faultNotes[0].contains("held at Final Catchup")
+            #expect(
+                faulted.count == 1 && faulted[0].violations == 0 && faulted[0].outcome.hasPrefix("failed"), "\(faulted)"
+            )
+            #expect(
+                report.faultNotes.count == 1 && report.faultNotes[0].contains("held at Final Catchup")
                     && report.faultNotes[0].contains("the move run again: completed"), "\(report.faultNotes)")
         } else {
             #expect(faulted.isEmpty && report.faultNotes.first?.contains("not run") == true, "\(report.faultNotes)")
         }
 
         let markdown = report.markdown
-        for line in ["| single-tenant lookup |", "| rebalance onto \(c.workers.count) workers |", "| seed load, \(ParallelSeedLoad().streams) COPY streams (rows/s) |",
-                     "## Availability during the online operations (writers running)", "| drain \(c.drainedWorker.name) | completed |"] {
+        for line in [
+            "| single-tenant lookup |", "| rebalance onto \(c.workers.count) workers |",
+            "| seed load, \(ParallelSeedLoad().streams) COPY streams (rows/s) |",
+            "## Availability during the online operations (writers running)",
+            "| drain \(c.drainedWorker.name) | completed |",
+        ] {
             #expect(markdown.contains(line), "\(line)")
         }
         let decoded = try JSONDecoder.iso8601.decode(BenchReport.self, from: Data(report.json.utf8))
         #expect(decoded.queries.count == report.queries.count)
         #expect(decoded.availability == report.availability)
-        #expect(report.csv.split(separator: "\n").count == 1 + report.queries.count + report.operations.count + 2 * report.anchors.count
+        #expect(
+            report.csv.split(separator: "\n").count == 1 + report.queries.count + report.operations.count + 2
+                * report.anchors.count
                 + 3 * report.availability.count)
-        #expect(report.svg.hasPrefix("<svg") && report.svg.components(separatedBy: "<rect").count - 1 >= report.queries.count)
+        #expect(
+            report.svg.hasPrefix("<svg")
+                && report.svg.components(separatedBy: "<rect").count - 1 >= report.queries.count)
 
         for anchor in report.anchors {
-            Evidence.note(String(format: "%@: citus-verify %.0f %@, %@ %.0f %@, ratio %.2f", anchor.name, anchor.ours, anchor.unit,
-                                 anchor.referenceTool, anchor.reference, anchor.unit, anchor.ratio))
+            Evidence.note(
+                String(
+                    format: "%@: citus-verify %.0f %@, %@ %.0f %@, ratio %.2f", anchor.name, anchor.ours, anchor.unit,
+                    anchor.referenceTool, anchor.reference, anchor.unit, anchor.ratio))
         }
-        for operation in report.operations { Evidence.note(String(format: "%@: %.2f s", operation.operation, operation.seconds)) }
+        for operation in report.operations {
+            Evidence.note(String(format: "%@: %.2f s", operation.operation, operation.seconds))
+        }
         for record in report.availability {
-            Evidence.note("\(record.fault.map { "under a fault (\($0)), " } ?? "")\(record.operation): longest write stall \(record.stallText) s, in doubt \(record.inDoubtText), errors \(record.errorsText), \(record.violations) acknowledged writes lost or changed")
+            Evidence.note(
+                """
+                \(record.fault.map { "under a fault (\($0)), " } ?? "")\(record.operation): longest write stall \
+                \(record.stallText) s, in doubt \(record.inDoubtText), errors \(record.errorsText), \
+                \(record.violations) acknowledged writes lost or changed
+                """
+            )
         }
         report.faultNotes.forEach(Evidence.note)
         for stage in report.stages {
-            Evidence.note("p50 ms, \(stage): " + report.queries.filter { $0.stage == stage }
-                .map { String(format: "%@ %.2f", $0.query, $0.latency.p50) }.joined(separator: ", "))
+            Evidence.note(
+                "p50 ms, \(stage): "
+                    + report.queries.filter { $0.stage == stage }
+                    .map { String(format: "%@ %.2f", $0.query, $0.latency.p50) }.joined(separator: ", "))
         }
     }
 }

@@ -22,7 +22,10 @@ struct BaselineSchemaTests {
         #expect(added.contains("regions constraint regions_currency_not_null NOT NULL currency"))
         // A nullable column gets none.
         let nullable: Set<String> = ["t.c text null=YES default=-", "t.d text null=NO default=-"]
-        #expect(BaselineSchema.lines(nullable, serverVersionNum: 180_006).subtracting(nullable) == ["t constraint t_d_not_null NOT NULL d"])
+        #expect(
+            BaselineSchema.lines(nullable, serverVersionNum: 180_006).subtracting(nullable) == [
+                "t constraint t_d_not_null NOT NULL d"
+            ])
     }
 }
 
@@ -35,17 +38,22 @@ struct TemporaryNotNullNameTests {
     func renamedIsToldApart() {
         let split = BaselineSchema.notNullNamedAfterTemporaryTable(
             missing: missing, extra: ["orders constraint orders_1108812256_amount_not_null NOT NULL amount"])
-        #expect(split.renamed == ["orders constraint orders_amount_not_null NOT NULL amount → "
-                                  + "orders constraint orders_1108812256_amount_not_null NOT NULL amount"])
+        #expect(
+            split.renamed == [
+                "orders constraint orders_amount_not_null NOT NULL amount → "
+                    + "orders constraint orders_1108812256_amount_not_null NOT NULL amount"
+            ])
         #expect(split.missing.isEmpty && split.extra.isEmpty)
     }
 
     @Test("Another column, another table, a constraint of another kind or a lost one stays a difference")
     func otherDifferencesStay() {
-        for extra in ["orders constraint orders_1108812256_quantity_not_null NOT NULL quantity",
-                      "users constraint users_1108812256_amount_not_null NOT NULL amount",
-                      "orders constraint orders_1108812256_amount_check CHECK ((amount >= (0)::numeric))",
-                      "orders constraint orders_amount_nn NOT NULL amount"] {
+        for extra in [
+            "orders constraint orders_1108812256_quantity_not_null NOT NULL quantity",
+            "users constraint users_1108812256_amount_not_null NOT NULL amount",
+            "orders constraint orders_1108812256_amount_check CHECK ((amount >= (0)::numeric))",
+            "orders constraint orders_amount_nn NOT NULL amount",
+        ] {
             let split = BaselineSchema.notNullNamedAfterTemporaryTable(missing: missing, extra: [extra])
             #expect(split.renamed.isEmpty, "\(extra)")
             #expect(split.missing == missing && split.extra == [extra])

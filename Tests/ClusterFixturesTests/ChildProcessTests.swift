@@ -9,8 +9,14 @@ struct ChildProcessTests {
         let marker = FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: marker) }
         // The grandchild writes the marker after 2 s unless it is killed with the group first.
-        let script = "(sleep 2; touch \(marker)) & echo 'ok 1'; echo '✘ Test \"x\" recorded an issue at X.swift:1:1'; sleep 30; echo never"
-        let outcome = try ChildProcess("/bin/bash", ["-c", script]).run(timeLimit: .seconds(60)) { $0.contains("recorded an issue") }
+        let script =
+            """
+            (sleep 2; touch \(marker)) & echo 'ok 1'; echo '✘ Test \"x\" recorded an issue at X.swift:1:1'; sleep \
+            30; echo never
+            """
+        let outcome = try ChildProcess("/bin/bash", ["-c", script]).run(timeLimit: .seconds(60)) {
+            $0.contains("recorded an issue")
+        }
         #expect(outcome.stoppedEarly)
         #expect(!outcome.output.contains("never"))
         Thread.sleep(forTimeInterval: 3)
@@ -19,7 +25,9 @@ struct ChildProcessTests {
 
     @Test("Without a matching line the run goes to its end, and is not marked stopped")
     func runsToTheEnd() throws {
-        let outcome = try ChildProcess("/bin/bash", ["-c", "echo '✔ passed'; echo done"]).run(timeLimit: .seconds(60)) { $0.contains("recorded an issue") }
+        let outcome = try ChildProcess("/bin/bash", ["-c", "echo '✔ passed'; echo done"]).run(timeLimit: .seconds(60)) {
+            $0.contains("recorded an issue")
+        }
         #expect(!outcome.stoppedEarly)
         #expect(outcome.status == 0 && outcome.output.contains("done"))
     }

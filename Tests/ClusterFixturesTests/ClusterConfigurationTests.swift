@@ -19,26 +19,33 @@ struct ClusterConfigurationTests {
         #expect(configuration.workers.map(\.name) == ["worker1", "worker2", "worker3"])
         #expect(configuration.workers[0].registeredAddress == NodeAddress(host: "worker1", port: 5432))
         #expect(configuration.workers[0].testAddress == NodeAddress(host: "127.0.0.1", port: 9701))
-        #expect(configuration.workers[2].testAddress == configuration.workers[2].registeredAddress, "test address defaults to the registered one")
+        #expect(
+            configuration.workers[2].testAddress == configuration.workers[2].registeredAddress,
+            "test address defaults to the registered one")
         #expect(!configuration.allowsReset)
     }
 
-    @Test("A missing variable is an error naming it and the expected form",
-          arguments: ["CITUS_COORDINATOR", "CITUS_DATABASE", "CITUS_USER", "CITUS_PASSWORD", "CITUS_WORKER2_ADDR"])
+    @Test(
+        "A missing variable is an error naming it and the expected form",
+        arguments: ["CITUS_COORDINATOR", "CITUS_DATABASE", "CITUS_USER", "CITUS_PASSWORD", "CITUS_WORKER2_ADDR"])
     func missing(_ variable: String) {
         var env = Self.complete
         env[variable] = nil
         #expect { try ClusterConfiguration(environment: env) } throws: { error in
             let error = error as? ConfigurationError
-            return error?.variable == variable && (error?.problem.hasPrefix("is not set") ?? false) && !(error?.expected.isEmpty ?? true)
+            return error?.variable == variable && (error?.problem.hasPrefix("is not set") ?? false)
+                && !(error?.expected.isEmpty ?? true)
         }
     }
 
-    @Test("A malformed value is an error naming the variable, the value and the expected form",
-          arguments: [("CITUS_COORDINATOR", "localhost"), ("CITUS_COORDINATOR", "h:99999"), ("CITUS_WORKER1_TEST_ADDR", "h:port"),
-                      ("CITUS_DATABASE", "Bad-Name"), ("CITUS_USER", "x;drop"), ("CITUS_VERIFY_RESET", "yes"),
-                      ("CITUS_VERIFY_SEED", "-1"), ("CITUS_VERIFY_SEED", "forty-two"), ("CITUS_VERIFY_SCALE", "0"),
-                      ("CITUS_VERIFY_SCALE", "1001"), ("CITUS_VERIFY_SCALE", "2x")])
+    @Test(
+        "A malformed value is an error naming the variable, the value and the expected form",
+        arguments: [
+            ("CITUS_COORDINATOR", "localhost"), ("CITUS_COORDINATOR", "h:99999"), ("CITUS_WORKER1_TEST_ADDR", "h:port"),
+            ("CITUS_DATABASE", "Bad-Name"), ("CITUS_USER", "x;drop"), ("CITUS_VERIFY_RESET", "yes"),
+            ("CITUS_VERIFY_SEED", "-1"), ("CITUS_VERIFY_SEED", "forty-two"), ("CITUS_VERIFY_SCALE", "0"),
+            ("CITUS_VERIFY_SCALE", "1001"), ("CITUS_VERIFY_SCALE", "2x"),
+        ])
     func malformed(_ variable: String, _ value: String) {
         var env = Self.complete
         env[variable] = value
@@ -51,7 +58,12 @@ struct ClusterConfigurationTests {
     /// The environment without any worker variable.
     static var noWorkers: [String: String] { complete.filter { !$0.key.hasPrefix("CITUS_WORKER") } }
 
-    @Test("Workers as a list: any number from 2, in order, with the tests' addresses beside; the lifecycle's roles follow the order")
+    @Test(
+        """
+        Workers as a list: any number from 2, in order, with the tests' addresses beside; the lifecycle's roles \
+        follow the order
+        """
+    )
     func workerList() throws {
         var env = Self.noWorkers
         env["CITUS_WORKERS"] = "w1:5432, w2:5432,w3:5432,w4:5432,w5:5432"
@@ -63,30 +75,55 @@ struct ClusterConfigurationTests {
         #expect(five.initialWorkers.map(\.name) == ["worker1", "worker2", "worker3", "worker4"])
         #expect(five.addedWorker.name == "worker5" && five.drainedWorker.name == "worker1")
         env["CITUS_WORKERS_TEST"] = nil
-        #expect(try ClusterConfiguration(environment: env).workers[4].testAddress == NodeAddress(host: "w5", port: 5432))
+        #expect(
+            try ClusterConfiguration(environment: env).workers[4].testAddress == NodeAddress(host: "w5", port: 5432))
 
         var numbered = Self.noWorkers
         for n in 1...4 { numbered["CITUS_WORKER\(n)_ADDR"] = "127.0.0.1:970\(n)" }
         let four = try ClusterConfiguration(environment: numbered)
         #expect(four.workers.count == 4 && four.addedWorker.name == "worker4")
-        #expect(Cluster(configuration: four).sqlVariables["workers"] == "127.0.0.1:9701,127.0.0.1:9702,127.0.0.1:9703", "Phase 2 registers all but the last")
+        #expect(
+            Cluster(configuration: four).sqlVariables["workers"] == "127.0.0.1:9701,127.0.0.1:9702,127.0.0.1:9703",
+            "Phase 2 registers all but the last")
         #expect(Cluster(configuration: four).sqlVariables["new_worker_port"] == "9704")
     }
 
-    @Test("Bad worker lists are one-line errors naming the variable and the expected form", arguments: [
-        (["CITUS_WORKERS": "127.0.0.1:9701"], "CITUS_WORKERS", "at least 2 workers"),
-        (["CITUS_WORKERS": "127.0.0.1:9701,nonsense"], "CITUS_WORKERS", "entry 2 is 'nonsense'"),
-        (["CITUS_WORKERS": "127.0.0.1:9701,,127.0.0.1:9703"], "CITUS_WORKERS", "entry 2 is ''"),
-        (["CITUS_WORKERS": "127.0.0.1:9701,127.0.0.1:9702,127.0.0.1:9701"], "CITUS_WORKERS entry 3", "CITUS_WORKERS entry 1 already names"),
-        (["CITUS_WORKERS": "127.0.0.1:9700,127.0.0.1:9702"], "CITUS_WORKERS entry 1", "CITUS_COORDINATOR already names"),
-        (["CITUS_WORKERS": "127.0.0.1:9701,127.0.0.1:9702", "CITUS_WORKERS_TEST": "127.0.0.1:9801"], "CITUS_WORKERS_TEST", "one host:port per entry"),
-        (["CITUS_WORKERS": "127.0.0.1:9701,127.0.0.1:9702", "CITUS_WORKER1_ADDR": "127.0.0.1:9701"], "CITUS_WORKERS", "and so is CITUS_WORKER1_ADDR"),
-        (["CITUS_WORKER1_ADDR": "127.0.0.1:9701"], "CITUS_WORKER2_ADDR", "at least 2 workers"),
-        (["CITUS_WORKER1_ADDR": "127.0.0.1:9701", "CITUS_WORKER2_ADDR": "127.0.0.1:9702", "CITUS_WORKER4_ADDR": "127.0.0.1:9704"],
-         "CITUS_WORKER3_ADDR", "but CITUS_WORKER4_ADDR is"),
-        (["CITUS_WORKER1_ADDR": "127.0.0.1:9701", "CITUS_WORKER2_ADDR": "127.0.0.1:9701"], "CITUS_WORKER2_ADDR", "CITUS_WORKER1_ADDR already names"),
-        ([:], "CITUS_WORKERS", "is not set"),
-    ])
+    @Test(
+        "Bad worker lists are one-line errors naming the variable and the expected form",
+        arguments: [
+            (["CITUS_WORKERS": "127.0.0.1:9701"], "CITUS_WORKERS", "at least 2 workers"),
+            (["CITUS_WORKERS": "127.0.0.1:9701,nonsense"], "CITUS_WORKERS", "entry 2 is 'nonsense'"),
+            (["CITUS_WORKERS": "127.0.0.1:9701,,127.0.0.1:9703"], "CITUS_WORKERS", "entry 2 is ''"),
+            (
+                ["CITUS_WORKERS": "127.0.0.1:9701,127.0.0.1:9702,127.0.0.1:9701"], "CITUS_WORKERS entry 3",
+                "CITUS_WORKERS entry 1 already names"
+            ),
+            (
+                ["CITUS_WORKERS": "127.0.0.1:9700,127.0.0.1:9702"], "CITUS_WORKERS entry 1",
+                "CITUS_COORDINATOR already names"
+            ),
+            (
+                ["CITUS_WORKERS": "127.0.0.1:9701,127.0.0.1:9702", "CITUS_WORKERS_TEST": "127.0.0.1:9801"],
+                "CITUS_WORKERS_TEST", "one host:port per entry"
+            ),
+            (
+                ["CITUS_WORKERS": "127.0.0.1:9701,127.0.0.1:9702", "CITUS_WORKER1_ADDR": "127.0.0.1:9701"],
+                "CITUS_WORKERS", "and so is CITUS_WORKER1_ADDR"
+            ),
+            (["CITUS_WORKER1_ADDR": "127.0.0.1:9701"], "CITUS_WORKER2_ADDR", "at least 2 workers"),
+            (
+                [
+                    "CITUS_WORKER1_ADDR": "127.0.0.1:9701", "CITUS_WORKER2_ADDR": "127.0.0.1:9702",
+                    "CITUS_WORKER4_ADDR": "127.0.0.1:9704",
+                ],
+                "CITUS_WORKER3_ADDR", "but CITUS_WORKER4_ADDR is"
+            ),
+            (
+                ["CITUS_WORKER1_ADDR": "127.0.0.1:9701", "CITUS_WORKER2_ADDR": "127.0.0.1:9701"], "CITUS_WORKER2_ADDR",
+                "CITUS_WORKER1_ADDR already names"
+            ),
+            ([:], "CITUS_WORKERS", "is not set"),
+        ])
     func badWorkers(_ workers: [String: String], _ variable: String, _ says: String) {
         let env = Self.noWorkers.merging(workers) { _, given in given }
         #expect { try ClusterConfiguration(environment: env) } throws: { error in

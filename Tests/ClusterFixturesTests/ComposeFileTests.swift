@@ -13,7 +13,9 @@ struct ComposeFileTests {
 
     init() throws {
         let root = ProjectLayout.root
-        compose = try #require(try Yams.load(yaml: String(contentsOf: root.appendingPathComponent("docker-compose.yml"), encoding: .utf8)) as? [String: Any])
+        compose = try #require(
+            try Yams.load(yaml: String(contentsOf: root.appendingPathComponent("docker-compose.yml"), encoding: .utf8))
+                as? [String: Any])
         example = try EnvironmentFile.load(root.appendingPathComponent(".env.example"))
     }
 
@@ -33,15 +35,19 @@ struct ComposeFileTests {
         let images = Set(services.values.compactMap { $0["image"] as? String })
         #expect(images.count == 1, "one image for every node: \(images.sorted())")
         let image = try #require(images.first)
-        let match = try #require(image.wholeMatch(of: /citusdata\/citus:(\d+)\.(\d+)\.(\d+)-pg(\d+)/),
-                                 "\(image): pin a full version and the PostgreSQL major (citusdata/citus:X.Y.Z-pgNN), not a floating tag")
-        let tested = TestedVersions.pairs.contains { $0.citusReleaseLine == "\(match.1).\(match.2)" && $0.postgresMajor == Int(match.4) }
+        let match = try #require(
+            image.wholeMatch(of: /citusdata\/citus:(\d+)\.(\d+)\.(\d+)-pg(\d+)/),
+            "\(image): pin a full version and the PostgreSQL major (citusdata/citus:X.Y.Z-pgNN), not a floating tag")
+        let tested = TestedVersions.pairs.contains {
+            $0.citusReleaseLine == "\(match.1).\(match.2)" && $0.postgresMajor == Int(match.4)
+        }
         #expect(tested, "\(image) is not a pair the suite ran green on: \(TestedVersions.pairsDescription)")
     }
 
     @Test("Every variable the compose file uses is documented in .env.example")
     func variablesDocumented() throws {
-        let text = try String(contentsOf: ProjectLayout.root.appendingPathComponent("docker-compose.yml"), encoding: .utf8)
+        let text = try String(
+            contentsOf: ProjectLayout.root.appendingPathComponent("docker-compose.yml"), encoding: .utf8)
         let used = Set(text.matches(of: /\$\{([A-Z0-9_]+)/).map { String($0.1) })
         #expect(!used.isEmpty)
         #expect(used.subtracting(example.keys).isEmpty, "undocumented: \(used.subtracting(example.keys).sorted())")
@@ -55,8 +61,9 @@ struct ComposeFileTests {
         #expect(configuration.coordinator.host == "127.0.0.1")
         for worker in configuration.workers {
             #expect(published(worker.name) == "\(worker.testAddress.host):\(worker.testAddress.port):5432")
-            #expect(worker.registeredAddress == NodeAddress(host: worker.name, port: 5432),
-                    "the coordinator reaches \(worker.name) by its service name inside the network")
+            #expect(
+                worker.registeredAddress == NodeAddress(host: worker.name, port: 5432),
+                "the coordinator reaches \(worker.name) by its service name inside the network")
         }
     }
 

@@ -1,11 +1,13 @@
-@testable import ClusterFixtures
 import Testing
+
+@testable import ClusterFixtures
 
 /// The audit's verdicts on findings written by hand: its readers (the fault scenarios, Phase 4)
 /// judge `isClean` and the sequences left by undistribute, which a real run seldom shows both ways.
 @Suite("The fault audit's verdicts: clean only with no finding; the sequences left by undistribute told apart")
 struct FaultAuditPartsTests {
-    static let sequence = FaultAudit.Finding(node: "worker1", what: "sequence public.orders_id_seq left after undistribute (citusdata/citus#6695)")
+    static let sequence = FaultAudit.Finding(
+        node: "worker1", what: "sequence public.orders_id_seq left after undistribute (citusdata/citus#6695)")
     static let slot = FaultAudit.Finding(node: "worker2", what: "Citus replication slot citus_shard_move_slot_1 left")
 
     @Test("Clean with no finding; any finding, a left sequence included, makes it unclean")

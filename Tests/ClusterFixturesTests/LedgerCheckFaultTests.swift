@@ -1,6 +1,7 @@
-@testable import ClusterFixtures
 import ClusterTesting
 import Testing
+
+@testable import ClusterFixtures
 
 /// The write ledger's comparison tested on itself, one fault class at a time, without a database:
 /// rows exactly as acknowledged hold; each planted fault on its own breaks it and is reported in
@@ -8,14 +9,18 @@ import Testing
 @Suite("Write ledger: each fault class, and a change in each column, is caught on its own")
 struct LedgerCheckFaultTests {
     static let orders: [AcknowledgedOrder] = (1...3).map { n in
-        AcknowledgedOrder(id: 100 + n, userID: n, region: "eu-west", productID: 7, quantity: 3, amountCents: 1_500,
-                          token: "w1-\(n)", status: "pending", createdAt: 1_760_000_000, updatedAt: 1_760_000_000,
-                          items: [.init(id: 500 + 2 * n, productName: "Product 1", quantity: 1, unitPriceCents: 500),
-                                  .init(id: 501 + 2 * n, productName: "Product 2", quantity: 2, unitPriceCents: 500)])
+        AcknowledgedOrder(
+            id: 100 + n, userID: n, region: "eu-west", productID: 7, quantity: 3, amountCents: 1_500,
+            token: "w1-\(n)", status: "pending", createdAt: 1_760_000_000, updatedAt: 1_760_000_000,
+            items: [
+                .init(id: 500 + 2 * n, productName: "Product 1", quantity: 1, unitPriceCents: 500),
+                .init(id: 501 + 2 * n, productName: "Product 2", quantity: 2, unitPriceCents: 500),
+            ])
     }
     static var writes: LoadReport {
-        var report = LoadReport(seconds: 1, connections: 1, acknowledged: orders, errorsBySQLState: [:], inDoubt: 0,
-                                latency: LatencySummary(milliseconds: []))
+        var report = LoadReport(
+            seconds: 1, connections: 1, acknowledged: orders, errorsBySQLState: [:], inDoubt: 0,
+            latency: LatencySummary(milliseconds: []))
         report.attemptsByWriter = [4]
         return report
     }
@@ -25,7 +30,12 @@ struct LedgerCheckFaultTests {
         LedgerCheck(operation: "self-test", writes: writes, found: found, orphanItems: orphans)
     }
 
-    @Test("A writer's error is judged by the operation: XX000 allowed during a tenant isolation only, any other SQLSTATE never")
+    @Test(
+        """
+        A writer's error is judged by the operation: XX000 allowed during a tenant isolation only, any other \
+        SQLSTATE never
+        """
+    )
     func writerErrorsJudgedByOperation() {
         func check(_ operation: String, _ errors: [String: Int]) -> LedgerCheck {
             var writes = Self.writes
@@ -35,7 +45,10 @@ struct LedgerCheckFaultTests {
         #expect(ExpectedWriterErrors.unexpected(in: check("tenant isolation", ["XX000": 3])).isEmpty)
         #expect(ExpectedWriterErrors.unexpected(in: check("rebalance", [:])).isEmpty)
         #expect(ExpectedWriterErrors.unexpected(in: check("rebalance", ["XX000": 1])).keys.sorted() == ["XX000"])
-        #expect(ExpectedWriterErrors.unexpected(in: check("tenant isolation", ["XX000": 1, "08006": 2])).keys.sorted() == ["08006"])
+        #expect(
+            ExpectedWriterErrors.unexpected(in: check("tenant isolation", ["XX000": 1, "08006": 2])).keys.sorted() == [
+                "08006"
+            ])
         #expect(ExpectedWriterErrors.unexpected(in: check("undistribute", ["40P01": 1])).keys.sorted() == ["40P01"])
     }
 
@@ -45,15 +58,18 @@ struct LedgerCheckFaultTests {
         #expect(check.holds, "\(check)")
     }
 
-    @Test("The availability figures count each broken write once, whatever its class, and none for rows as acknowledged")
+    @Test(
+        "The availability figures count each broken write once, whatever its class, and none for rows as acknowledged")
     func availabilityCountsViolations() {
         var changed = Self.exact
         changed[2].status = "paid"
         var invented = Self.exact[0]
         invented.token = "w9-1"
         let cases: [(String, LedgerCheck)] = [
-            ("lost", Self.check(Array(Self.exact.dropFirst()))), ("duplicated", Self.check(Self.exact + [Self.exact[1]])),
-            ("written by nobody", Self.check(Self.exact + [invented])), ("orphan item", Self.check(Self.exact, orphans: 1)),
+            ("lost", Self.check(Array(Self.exact.dropFirst()))),
+            ("duplicated", Self.check(Self.exact + [Self.exact[1]])),
+            ("written by nobody", Self.check(Self.exact + [invented])),
+            ("orphan item", Self.check(Self.exact, orphans: 1)),
             ("changed", Self.check(changed)),
         ]
         for (name, check) in cases {
@@ -83,7 +99,12 @@ struct LedgerCheckFaultTests {
         #expect(check.unknown == ["w9-1"] && !check.holds, "\(check)")
     }
 
-    @Test("An attempted write with no acknowledgement that landed once is in doubt, not broken; landed twice it is duplicated")
+    @Test(
+        """
+        An attempted write with no acknowledgement that landed once is in doubt, not broken; landed twice it is \
+        duplicated
+        """
+    )
     func inDoubtLanded() {
         // Writer 1 attempted 4 writes (attemptsByWriter) and 3 were acknowledged: w1-4's outcome is unknown.
         var landed = Self.exact[0]
@@ -95,7 +116,8 @@ struct LedgerCheckFaultTests {
         #expect(!twice.holds && twice.inDoubtLanded == 2 && twice.duplicated == ["w1-4"], "\(twice)")
     }
 
-    @Test("An update whose outcome is unknown may have landed whole (its status and updated_at together), never in part")
+    @Test(
+        "An update whose outcome is unknown may have landed whole (its status and updated_at together), never in part")
     func updateInDoubt() {
         var writes = Self.writes
         writes.acknowledged[0].maybeStatus = "paid"
@@ -109,9 +131,13 @@ struct LedgerCheckFaultTests {
         #expect(check(status: "pending", updatedAt: 1_760_000_000).holds, "not landed: as acknowledged")
         #expect(check(status: "paid", updatedAt: 1_760_000_100).holds, "landed: the update's status and updated_at")
         let statusOnly = check(status: "paid", updatedAt: 1_760_000_000)
-        #expect(!statusOnly.holds && statusOnly.changed.count == 1, "the update's status with the acknowledged updated_at: \(statusOnly)")
+        #expect(
+            !statusOnly.holds && statusOnly.changed.count == 1,
+            "the update's status with the acknowledged updated_at: \(statusOnly)")
         let timeOnly = check(status: "pending", updatedAt: 1_760_000_100)
-        #expect(!timeOnly.holds && timeOnly.changed.count == 1, "the acknowledged status with the update's updated_at: \(timeOnly)")
+        #expect(
+            !timeOnly.holds && timeOnly.changed.count == 1,
+            "the acknowledged status with the update's updated_at: \(timeOnly)")
     }
 
     @Test("The ledger's line names the shard groups the writes hit only when shard groups moved")
@@ -137,10 +163,13 @@ struct LedgerCheckFaultTests {
         #expect(check.changed.count == 1 && check.changed[0].hasPrefix("w1-3: status paid") && !check.holds, "\(check)")
     }
 
-    @Test("A change in any one column of an order or of one of its items is reported", arguments: [
-        "id", "user_id", "region", "product_id", "quantity", "amount", "metadata", "created_at", "updated_at",
-        "item id", "item user_id", "item product_name", "item quantity", "item unit_price", "item lost", "item added",
-    ])
+    @Test(
+        "A change in any one column of an order or of one of its items is reported",
+        arguments: [
+            "id", "user_id", "region", "product_id", "quantity", "amount", "metadata", "created_at", "updated_at",
+            "item id", "item user_id", "item product_name", "item quantity", "item unit_price", "item lost",
+            "item added",
+        ])
     func columnChanged(_ column: String) {
         var row = Self.exact[0]
         switch column {

@@ -1,6 +1,7 @@
-@testable import ClusterFixtures
 import ClusterTesting
 import Testing
+
+@testable import ClusterFixtures
 
 @Suite("Load generator parts: orders, latency percentiles, array parameters")
 struct LoadGeneratorPartsTests {
@@ -12,26 +13,46 @@ struct LoadGeneratorPartsTests {
         let orders = (0..<20_000).map { _ in NewOrder.random(from: Self.tenants, using: &rng) }
         #expect(orders.allSatisfy { (1...3).contains($0.items.count) })
         #expect(orders.allSatisfy { $0.amountCents == $0.items.reduce(0) { $0 + $1.quantity * $1.unitPriceCents } })
-        #expect(orders.allSatisfy { order in Self.tenants.contains { $0.id == order.userID && $0.region == order.region } })
+        #expect(
+            orders.allSatisfy { order in Self.tenants.contains { $0.id == order.userID && $0.region == order.region } })
         let fromFirstFifth = Double(orders.filter { $0.userID <= 20 }.count) / Double(orders.count)
-        #expect(abs(fromFirstFifth - (0.8 + 0.2 * 0.2)) < 0.02, "80% from the heavy fifth, plus its share of the rest: \(fromFirstFifth)")
+        #expect(
+            abs(fromFirstFifth - (0.8 + 0.2 * 0.2)) < 0.02,
+            "80% from the heavy fifth, plus its share of the rest: \(fromFirstFifth)")
     }
 
-    @Test("A failed write is in doubt when its outcome is unknown (a broken connection, the coordinator's to a worker), refused otherwise")
+    @Test(
+        """
+        A failed write is in doubt when its outcome is unknown (a broken connection, the coordinator's to a \
+        worker), refused otherwise
+        """
+    )
     func outcomeUnknown() {
-        func error(_ state: String?, _ message: String) -> DatabaseError { DatabaseError(node: "coordinator", sqlState: state, message: message) }
+        func error(_ state: String?, _ message: String) -> DatabaseError {
+            DatabaseError(node: "coordinator", sqlState: state, message: message)
+        }
         let brokenToWorker = error("XX000", "server closed the connection unexpectedly")
         #expect(LoadGenerator.outcomeUnknown(after: brokenToWorker, connectionOpen: true))
-        #expect(LoadGenerator.outcomeUnknown(after: error("08006", "connection to the remote node failed"), connectionOpen: true))
-        #expect(LoadGenerator.outcomeUnknown(after: error("23505", "duplicate key"), connectionOpen: false), "its own connection broke")
-        #expect(!LoadGenerator.outcomeUnknown(after: error("23505", "duplicate key"), connectionOpen: true), "refused: nothing changed")
-        #expect(!LoadGenerator.outcomeUnknown(after: error("XX000", "could not find shard placement"), connectionOpen: true))
+        #expect(
+            LoadGenerator.outcomeUnknown(
+                after: error("08006", "connection to the remote node failed"), connectionOpen: true))
+        #expect(
+            LoadGenerator.outcomeUnknown(after: error("23505", "duplicate key"), connectionOpen: false),
+            "its own connection broke")
+        #expect(
+            !LoadGenerator.outcomeUnknown(after: error("23505", "duplicate key"), connectionOpen: true),
+            "refused: nothing changed")
+        #expect(
+            !LoadGenerator.outcomeUnknown(after: error("XX000", "could not find shard placement"), connectionOpen: true)
+        )
     }
 
     @Test("The same seed writes the same orders")
     func deterministic() {
-        var a = SeededGenerator(seed: 3), b = SeededGenerator(seed: 3)
-        #expect((0..<100).map { _ in NewOrder.random(from: Self.tenants, using: &a) }
+        var a = SeededGenerator(seed: 3)
+        var b = SeededGenerator(seed: 3)
+        #expect(
+            (0..<100).map { _ in NewOrder.random(from: Self.tenants, using: &a) }
                 == (0..<100).map { _ in NewOrder.random(from: Self.tenants, using: &b) })
     }
 

@@ -28,10 +28,14 @@ struct MutationCatalogueTests {
 
     @Test("Every planted fault's test filter matches at least one test this bundle lists")
     func filtersMatchListedTests() throws {
-        let listing = try ChildProcess(CommandLine.arguments[0], ["--testing-library", "swift-testing", "--list-tests"])
-            .run(timeLimit: .seconds(120))
+        let listing = try ChildProcess(
+            CommandLine.arguments[0], ["--testing-library", "swift-testing", "--list-tests"]
+        )
+        .run(timeLimit: .seconds(120))
         let listed = listing.output.split(separator: "\n").map(String.init).filter { $0.contains("/") }
-        try #require(listing.status == 0 && !listed.isEmpty, "the bundle's listing: exit \(listing.status), \(listed.count) tests; \(listing.errorOutput.suffix(400))")
+        try #require(
+            listing.status == 0 && !listed.isEmpty,
+            "the bundle's listing: exit \(listing.status), \(listed.count) tests; \(listing.errorOutput.suffix(400))")
         for fault in try Mutation.catalogue() {
             let filter = try Regex(fault.tests)
             #expect(listed.contains { $0.contains(filter) }, "\(fault.id): no listed test matches \(fault.tests)")

@@ -1,15 +1,23 @@
-@testable import ClusterFixtures
 import Testing
+
+@testable import ClusterFixtures
 
 /// The plan check used on every plan the SQL files print, tested both ways for each expectation
 /// without a database: a plan that shows what the catalog says passes, every other kind fails.
 @Suite("Printed plans: each expectation fires on a wrong plan and stays quiet on a right one")
 struct PlanExpectationTests {
-    static let cluster = Cluster(configuration: try! ClusterConfiguration(environment: ClusterConfigurationTests.complete))
+    static let cluster = Cluster(
+        configuration: try! ClusterConfiguration(environment: ClusterConfigurationTests.complete))
     static let holder = NodeAddress(host: "worker2", port: 5432)
 
-    static let router = ["Custom Scan (Citus Adaptive)", "  Task Count: 1", "  ->  Task", "        Node: host=worker2 port=5432 dbname=x"]
-    static let routerElsewhere = ["Custom Scan (Citus Adaptive)", "  Task Count: 1", "  ->  Task", "        Node: host=worker1 port=5432 dbname=x"]
+    static let router = [
+        "Custom Scan (Citus Adaptive)", "  Task Count: 1", "  ->  Task",
+        "        Node: host=worker2 port=5432 dbname=x",
+    ]
+    static let routerElsewhere = [
+        "Custom Scan (Citus Adaptive)", "  Task Count: 1", "  ->  Task",
+        "        Node: host=worker1 port=5432 dbname=x",
+    ]
     static let fanOut = ["Custom Scan (Citus Adaptive)", "  Task Count: 8", "  Tasks Shown: One of 8"]
     static let repartitioned = ["Custom Scan (Citus Adaptive)", "  Task Count: 8", "  ->  MapMergeJob"]
     static let plain = ["HashAggregate", "  ->  Seq Scan on orders"]
@@ -17,7 +25,8 @@ struct PlanExpectationTests {
     func results(_ plan: [String]) throws -> ScriptResults {
         let script = try SQLScript(name: "sql/plan.sql", text: "-- result: the_plan\nEXPLAIN SELECT 1;\n")
         let rows = plan.map { Row(columns: ["QUERY PLAN"], values: [$0], source: "test") }
-        return ScriptResults(script: script, all: [QueryResult(columns: ["QUERY PLAN"], rows: rows, commandTag: "EXPLAIN")])
+        return ScriptResults(
+            script: script, all: [QueryResult(columns: ["QUERY PLAN"], rows: rows, commandTag: "EXPLAIN")])
     }
 
     func mismatch(_ plan: [String], _ expectation: Cluster.PlanExpectation) throws -> String? {

@@ -1,16 +1,23 @@
-@testable import ClusterFixtures
 import ClusterTesting
 import Foundation
 import Testing
 
+@testable import ClusterFixtures
+
 @Suite("A stored lifecycle stage is reused only when the same steps and checks built it")
 struct ProjectFingerprintTests {
-    @Test("Editing, adding or renaming a file under sql/, Sources/ or scripts/ changes the fingerprint; other folders do not")
+    @Test(
+        """
+        Editing, adding or renaming a file under sql/, Sources/ or scripts/ changes the fingerprint; other \
+        folders do not
+        """
+    )
     func fingerprintFollowsTheSteps() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("fingerprint-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         for folder in ["sql/setup", "Sources", "scripts", "docs"] {
-            try FileManager.default.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
         }
         let step = root.appendingPathComponent("sql/setup/00.sql")
         try "SELECT 1;\n".write(to: step, atomically: true, encoding: .utf8)
@@ -33,24 +40,38 @@ struct ProjectFingerprintTests {
     func stageFingerprintCoversItsSteps() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("fingerprint-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
-        let files = [SQLFile.createBaseTables, .distributeTables, .rebalanceShards, .undistributeTables, .explainAnalyze]
+        let files = [
+            SQLFile.createBaseTables, .distributeTables, .rebalanceShards, .undistributeTables, .explainAnalyze,
+        ]
         for file in files {
-            try FileManager.default.createDirectory(at: root.appendingPathComponent("sql/" + file.rawValue).deletingLastPathComponent(),
-                                                    withIntermediateDirectories: true)
-            try "SELECT 1;\n".write(to: root.appendingPathComponent("sql/" + file.rawValue), atomically: true, encoding: .utf8)
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent("sql/" + file.rawValue).deletingLastPathComponent(),
+                withIntermediateDirectories: true)
+            try "SELECT 1;\n".write(
+                to: root.appendingPathComponent("sql/" + file.rawValue), atomically: true, encoding: .utf8)
         }
         func all() -> [LifecycleStage: String] {
-            Dictionary(uniqueKeysWithValues: LifecycleStage.allCases.map { ($0, ProjectFingerprint.compute(root: root, stage: $0)) })
+            Dictionary(
+                uniqueKeysWithValues: LifecycleStage.allCases.map {
+                    ($0, ProjectFingerprint.compute(root: root, stage: $0))
+                })
         }
         let before = all()
         #expect(Set(before.values).count == 4, "each stage has its own")
-        try "SELECT 2;\n".write(to: root.appendingPathComponent("sql/" + SQLFile.rebalanceShards.rawValue), atomically: true, encoding: .utf8)
+        try "SELECT 2;\n".write(
+            to: root.appendingPathComponent("sql/" + SQLFile.rebalanceShards.rawValue), atomically: true,
+            encoding: .utf8)
         let after = all()
         #expect(after[.baseline] == before[.baseline] && after[.distributed] == before[.distributed])
         #expect(after[.resharded] != before[.resharded] && after[.undistributed] != before[.undistributed])
-        try "SELECT 3;\n".write(to: root.appendingPathComponent("sql/" + SQLFile.explainAnalyze.rawValue), atomically: true, encoding: .utf8)
+        try "SELECT 3;\n".write(
+            to: root.appendingPathComponent("sql/" + SQLFile.explainAnalyze.rawValue), atomically: true, encoding: .utf8
+        )
         #expect(all() == after, "a query file builds no stage")
-        try "SELECT 4;\n".write(to: root.appendingPathComponent("sql/" + SQLFile.createBaseTables.rawValue), atomically: true, encoding: .utf8)
-        #expect(Set(LifecycleStage.allCases.filter { all()[$0] == after[$0] }).isEmpty, "the first step builds every stage")
+        try "SELECT 4;\n".write(
+            to: root.appendingPathComponent("sql/" + SQLFile.createBaseTables.rawValue), atomically: true,
+            encoding: .utf8)
+        #expect(
+            Set(LifecycleStage.allCases.filter { all()[$0] == after[$0] }).isEmpty, "the first step builds every stage")
     }
 }

@@ -19,18 +19,31 @@ struct ReadCoverageTests {
 
     @Test("A file line names its reader when the run knows it: a test, or a suite's own setup")
     func fileReaders() {
-        let entries = ["file\tsql/a.sql", "file\tsql/b.sql\tPhase2Tests.Phase2Tests/demoQueries()", "file\tsql/c.sql\tsuite:Phase2Tests.Phase2Tests"]
-            .compactMap { ReadLog.Entry(line: $0[...]) }
-        #expect(entries == [.file("sql/a.sql"), .fileReadBy(file: "sql/b.sql", reader: "Phase2Tests.Phase2Tests/demoQueries()"),
-                            .fileReadBy(file: "sql/c.sql", reader: "suite:Phase2Tests.Phase2Tests")])
+        let entries = [
+            "file\tsql/a.sql", "file\tsql/b.sql\tPhase2Tests.Phase2Tests/demoQueries()",
+            "file\tsql/c.sql\tsuite:Phase2Tests.Phase2Tests",
+        ]
+        .compactMap { ReadLog.Entry(line: $0[...]) }
+        #expect(
+            entries == [
+                .file("sql/a.sql"), .fileReadBy(file: "sql/b.sql", reader: "Phase2Tests.Phase2Tests/demoQueries()"),
+                .fileReadBy(file: "sql/c.sql", reader: "suite:Phase2Tests.Phase2Tests"),
+            ])
     }
 
-    @Test("A column no test looked at is unjudged; a result only counted leaves its columns unjudged; a label never run is unjudged")
+    @Test(
+        """
+        A column no test looked at is unjudged; a result only counted leaves its columns unjudged; a label never \
+        run is unjudged
+        """
+    )
     func unjudged() {
-        let coverage = ReadCoverage(entries: Self.entries, labels: ["sql/a.sql": ["placed", "counted", "never_run"]], peopleOnly: [])
-        #expect(coverage.unjudged.map(\.description) == [
-            "sql/a.sql 'counted' column n", "sql/a.sql 'never_run'", "sql/a.sql 'placed' column bytes",
-        ])
+        let coverage = ReadCoverage(
+            entries: Self.entries, labels: ["sql/a.sql": ["placed", "counted", "never_run"]], peopleOnly: [])
+        #expect(
+            coverage.unjudged.map(\.description) == [
+                "sql/a.sql 'counted' column n", "sql/a.sql 'never_run'", "sql/a.sql 'placed' column bytes",
+            ])
         #expect(coverage.staleExcuses.isEmpty)
     }
 
@@ -41,7 +54,8 @@ struct ReadCoverageTests {
             ReadCoverage.PeopleOnly(file: "sql/a.sql", label: "counted", column: nil, reason: "shown"),
             ReadCoverage.PeopleOnly(file: "sql/a.sql", label: "gone", column: nil, reason: "stale"),
         ]
-        let coverage = ReadCoverage(entries: Self.entries, labels: ["sql/a.sql": ["placed", "counted"]], peopleOnly: people)
+        let coverage = ReadCoverage(
+            entries: Self.entries, labels: ["sql/a.sql": ["placed", "counted"]], peopleOnly: people)
         #expect(coverage.unjudged.isEmpty, "\(coverage.unjudged)")
         #expect(coverage.staleExcuses.map(\.description) == ["sql/a.sql 'gone'"])
     }

@@ -1,5 +1,6 @@
-@testable import ClusterFixtures
 import Testing
+
+@testable import ClusterFixtures
 
 /// A checksum says that a table differs; the row comparison says where, and is read both ways.
 @Suite("Row differences against the generated rows")

@@ -1,7 +1,8 @@
-@testable import ClusterFixtures
 import ClusterTesting
 import Foundation
 import Testing
+
+@testable import ClusterFixtures
 
 @Suite("Generated seed data")
 struct SeedDataTests {
@@ -55,8 +56,12 @@ struct SeedCopyTextTests {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss'+00'"
-        for seconds in [0, 59, 86_399, 86_400, 951_782_400, 951_868_799, 1_709_164_800, 4_107_542_399, 1_735_689_599, -1, -86_401] + (0..<500).map({ $0 * 7_919_993 }) {
-            #expect(SeedData.timestamp(seconds) == formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds))), "\(seconds)")
+        for seconds in [
+            0, 59, 86_399, 86_400, 951_782_400, 951_868_799, 1_709_164_800, 4_107_542_399, 1_735_689_599, -1, -86_401,
+        ] + (0..<500).map({ $0 * 7_919_993 }) {
+            #expect(
+                SeedData.timestamp(seconds)
+                    == formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds))), "\(seconds)")
         }
     }
 
@@ -84,7 +89,8 @@ struct SeedHashTests {
     func heavyAndLightPartitionTheUsers() {
         for seed in 0..<5 {
             let users = SeedHash.HeavyUsers(seed: seed, users: 1_000)
-            let heavy = (0..<200).map(users.heavy), light = (0..<800).map(users.light)
+            let heavy = (0..<200).map(users.heavy)
+            let light = (0..<800).map(users.light)
             #expect(Set(heavy).count == 200 && Set(light).count == 800, "seed \(seed)")
             #expect(Set(heavy + light) == Set(1...1_000), "seed \(seed)")
             #expect(heavy.allSatisfy { $0 % 5 == seed % 5 }, "seed \(seed)")

@@ -1,5 +1,6 @@
-@testable import ClusterFixtures
 import Testing
+
+@testable import ClusterFixtures
 
 /// Phase 5's configuration and its metadata comparison, without a database: what counts as an
 /// upgrade, which input is refused (naming the variable), and how two metadata snapshots differ.
@@ -30,12 +31,24 @@ struct UpgradePlanTests {
     @Test("Nothing to upgrade, a downgrade or a server without Citus is refused, naming the variable")
     func refusals() {
         let cases: [(UpgradePlan, String)] = [
-            (UpgradePlan(from: Self.server("16.2", "13.2-1"), to: Self.server("16.2", "13.2-1")), UpgradePlan.toVariable),
-            (UpgradePlan(from: Self.server("16.2", "13.2-1"), to: Self.server("16.2", "12.1-1")), UpgradePlan.toVariable),
+            (
+                UpgradePlan(from: Self.server("16.2", "13.2-1"), to: Self.server("16.2", "13.2-1")),
+                UpgradePlan.toVariable
+            ),
+            (
+                UpgradePlan(from: Self.server("16.2", "13.2-1"), to: Self.server("16.2", "12.1-1")),
+                UpgradePlan.toVariable
+            ),
             (UpgradePlan(from: Self.server("16.2", nil), to: Self.server("16.2", "13.2-1")), UpgradePlan.fromVariable),
             (UpgradePlan(from: Self.server("16.2", "12.1-1"), to: Self.server("16.2", nil)), UpgradePlan.toVariable),
-            (UpgradePlan(from: Self.server("16.2", "13.2-1"), to: Self.server("15.20", "13.2-1")), UpgradePlan.toVariable),
-            (UpgradePlan(from: Self.server("15.20", "12.1-1"), to: Self.server("16.2", "13.2-1")), UpgradePlan.toVariable),
+            (
+                UpgradePlan(from: Self.server("16.2", "13.2-1"), to: Self.server("15.20", "13.2-1")),
+                UpgradePlan.toVariable
+            ),
+            (
+                UpgradePlan(from: Self.server("15.20", "12.1-1"), to: Self.server("16.2", "13.2-1")),
+                UpgradePlan.toVariable
+            ),
         ]
         for (plan, variable) in cases {
             #expect(throws: ConfigurationError.self, "\(plan)") { try plan.validate() }
@@ -49,9 +62,14 @@ struct UpgradePlanTests {
     func configuredFromEnvironment() throws {
         #expect(try UpgradePlan.configured([:]) == nil)
         #expect(try UpgradePlan.configured([UpgradePlan.fromVariable: ""]) == nil)
-        for (environment, variable) in [([UpgradePlan.fromVariable: "/nowhere/bin"], UpgradePlan.toVariable),
-                                        ([UpgradePlan.toVariable: "/nowhere/bin"], UpgradePlan.fromVariable),
-                                        ([UpgradePlan.fromVariable: "/nowhere/bin", UpgradePlan.toVariable: "/nowhere/bin"], UpgradePlan.fromVariable)] {
+        for (environment, variable) in [
+            ([UpgradePlan.fromVariable: "/nowhere/bin"], UpgradePlan.toVariable),
+            ([UpgradePlan.toVariable: "/nowhere/bin"], UpgradePlan.fromVariable),
+            (
+                [UpgradePlan.fromVariable: "/nowhere/bin", UpgradePlan.toVariable: "/nowhere/bin"],
+                UpgradePlan.fromVariable
+            ),
+        ] {
             do {
                 _ = try UpgradePlan.configured(environment)
                 Issue.record("\(environment) was accepted")
@@ -64,7 +82,8 @@ struct UpgradePlanTests {
     @Test("Each suite skips, saying why, without an upgrade and with one of the other kind")
     func skipReasons() {
         #expect(UpgradePlan.skipReason(for: .citus, environment: [:])?.hasPrefix("no upgrade configured") == true)
-        #expect(UpgradePlan.skipReason(for: .postgresMajor, environment: [:])?.hasPrefix("no upgrade configured") == true)
+        #expect(
+            UpgradePlan.skipReason(for: .postgresMajor, environment: [:])?.hasPrefix("no upgrade configured") == true)
         #expect(!UpgradePlan.isConfigured([:]))
         #expect(UpgradePlan.isConfigured([UpgradePlan.toVariable: "/x"]))
         // Set but wrong: no skip, the suite fails with configured()'s error.
@@ -81,18 +100,31 @@ struct UpgradePlanTests {
 
     @Test("The Citus version a server installs is its control file's default_version")
     func controlFile() {
-        #expect(ServerInstall.defaultVersion(inControlFile: "# Citus\ncomment = 'Citus'\ndefault_version = '12.1-1'\nmodule_pathname = '$libdir/citus'\n") == "12.1-1")
+        #expect(
+            ServerInstall.defaultVersion(
+                inControlFile:
+                    "# Citus\ncomment = 'Citus'\ndefault_version = '12.1-1'\nmodule_pathname = '$libdir/citus'\n")
+                == "12.1-1")
         #expect(ServerInstall.defaultVersion(inControlFile: "comment = 'x'\n") == nil)
     }
 
-    @Test("Two metadata snapshots: equal ones differ in nothing; a moved placement shows as the line gone and the line come")
+    @Test(
+        """
+        Two metadata snapshots: equal ones differ in nothing; a moved placement shows as the line gone and the \
+        line come
+        """
+    )
     func metadataDifferences() {
-        let before = CitusMetadata(tables: ["table orders method h colocation 2 column 'user_id'"], shards: ["shard 1 of orders hashes 0..9"],
-                                   placements: ["placement of shard 1 on 127.0.0.1:9702"], nodes: ["node 127.0.0.1:9702 group 1"])
+        let before = CitusMetadata(
+            tables: ["table orders method h colocation 2 column 'user_id'"], shards: ["shard 1 of orders hashes 0..9"],
+            placements: ["placement of shard 1 on 127.0.0.1:9702"], nodes: ["node 127.0.0.1:9702 group 1"])
         #expect(before.differences(to: before).isEmpty)
         var after = before
         after.placements = ["placement of shard 1 on 127.0.0.1:9703"]
-        #expect(before.differences(to: after) == ["- placement of shard 1 on 127.0.0.1:9702", "+ placement of shard 1 on 127.0.0.1:9703"])
+        #expect(
+            before.differences(to: after) == [
+                "- placement of shard 1 on 127.0.0.1:9702", "+ placement of shard 1 on 127.0.0.1:9703",
+            ])
         var lost = before
         lost.shards = []
         #expect(before.differences(to: lost) == ["- shard 1 of orders hashes 0..9"])

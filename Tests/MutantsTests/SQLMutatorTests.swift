@@ -41,7 +41,10 @@ struct SQLMutatorTests {
 
     @Test("ORDER BY dropped, each key reversed")
     func orderBy() throws {
-        #expect(try edited(.dropOrderBy) == [Self.script.replacingOccurrences(of: "\nORDER BY total DESC, user_id", with: "")])
+        #expect(
+            try edited(.dropOrderBy) == [
+                Self.script.replacingOccurrences(of: "\nORDER BY total DESC, user_id", with: "")
+            ])
         let flipped = try edited(.flipOrderBy)
         #expect(flipped.contains { $0.contains("ORDER BY total, user_id\n") })
         #expect(flipped.contains { $0.contains("ORDER BY total DESC, user_id DESC\n") })
@@ -51,7 +54,8 @@ struct SQLMutatorTests {
     func whereConjuncts() throws {
         let dropped = try edited(.dropWhereConjunct)
         #expect(dropped.count == 3)
-        #expect(dropped.contains { $0.contains("WHERE created_at BETWEEN '2025-01-01' AND '2025-02-01' AND user_id < 10") })
+        #expect(
+            dropped.contains { $0.contains("WHERE created_at BETWEEN '2025-01-01' AND '2025-02-01' AND user_id < 10") })
         #expect(dropped.contains { $0.contains("WHERE status = 'paid' AND user_id < 10") })
         #expect(dropped.contains { $0.contains("AND '2025-02-01'\nGROUP") })
     }
@@ -63,13 +67,17 @@ struct SQLMutatorTests {
         #expect(try edited(.swapComparison).contains { $0.contains("user_id <= 10") })
         #expect(try edited(.swapAggregate).contains { $0.contains("max(amount)") })
         let swapped = try edited(.swapCitusArgument)
-        #expect(swapped.contains { $0.contains("'block_writes'") } && swapped.contains { $0.contains("'by_disk_size'") })
+        #expect(
+            swapped.contains { $0.contains("'block_writes'") } && swapped.contains { $0.contains("'by_disk_size'") })
         #expect(try edited(.changeNumber).contains { $0.contains("9702") })
     }
 
     @Test("CREATE TABLE: persistence and every constraint and default")
     func createTable() throws {
-        #expect(try edited(.changePersistence) == [Self.script.replacingOccurrences(of: "CREATE TABLE", with: "CREATE UNLOGGED TABLE")])
+        #expect(
+            try edited(.changePersistence) == [
+                Self.script.replacingOccurrences(of: "CREATE TABLE", with: "CREATE UNLOGGED TABLE")
+            ])
         let dropped = try edited(.dropConstraint)
         for gone in [" NOT NULL", " DEFAULT 1", " CHECK (id > 0)", " REFERENCES regions (code)", ", PRIMARY KEY (id)"] {
             #expect(dropped.contains { !$0.contains(gone) }, "\(gone) dropped")

@@ -19,15 +19,19 @@ struct SwiftSchemaTests {
         """
     }
 
-    func compile(_ program: String, in folder: URL, named name: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> URL {
-        let sourceFile = folder.appendingPathComponent("\(name).swift"), binary = folder.appendingPathComponent(name)
+    func compile(
+        _ program: String, in folder: URL, named name: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> URL {
+        let sourceFile = folder.appendingPathComponent("\(name).swift")
+        let binary = folder.appendingPathComponent(name)
         try program.write(to: sourceFile, atomically: true, encoding: .utf8)
         let (status, output) = try run("/usr/bin/env", ["swiftc", "-Onone", "-o", binary.path, sourceFile.path])
         #expect(status == 0, "\(name) does not compile: \(output)", sourceLocation: sourceLocation)
         return binary
     }
 
-    func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String) {
+    func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String)
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -47,7 +51,9 @@ struct SwiftSchemaTests {
         let schema = SwiftSchema(file: Self.file, text: Self.source, ids: Set(all.map(\.id)))
         #expect(Set(schema.ids) == Set(all.filter { $0.operator != MutationOperator.offByOne.rawValue }.map(\.id)))
         #expect(schema.ids.allSatisfy { schema.text.contains("\"\($0)\"") })
-        #expect(SwiftSchema(file: Self.file, text: Self.source, ids: []).text == Self.source, "no mutant asked for: the file as written")
+        #expect(
+            SwiftSchema(file: Self.file, text: Self.source, ids: []).text == Self.source,
+            "no mutant asked for: the file as written")
     }
 
     @Test("with each switch on, the schema behaves as that mutant built alone; with none, as the file as written")
@@ -63,11 +69,14 @@ struct SwiftSchemaTests {
         // Every mutant built alone, each as a type of its own, in one program.
         var alone = Self.source + "\n" + Self.driver(type: "Check") + "\n"
         for (index, mutant) in switched.enumerated() {
-            alone += try mutant.apply(to: Self.source).replacingOccurrences(of: "struct Check", with: "struct Check\(index)") + "\n"
+            alone +=
+                try mutant.apply(to: Self.source).replacingOccurrences(of: "struct Check", with: "struct Check\(index)")
+                + "\n"
             alone += Self.driver(type: "Check\(index)") + "\n"
         }
         let aloneBinary = try compile(alone, in: folder, named: "alone")
-        let schemaBinary = try compile(SwiftSchema.switchSource + schema.text + "\n" + Self.driver(type: "Check"), in: folder, named: "schema")
+        let schemaBinary = try compile(
+            SwiftSchema.switchSource + schema.text + "\n" + Self.driver(type: "Check"), in: folder, named: "schema")
         let (aloneStatus, aloneOutput) = try run(aloneBinary.path, [])
         try #require(aloneStatus == 0, "\(aloneOutput)")
         let expected = aloneOutput.split(separator: "\n").map(String.init)
@@ -95,19 +104,26 @@ struct SwiftSchemaTests {
         let row = try #require(lines.firstIndex { $0.contains("guard") }) + 1
         // Columns in UTF-8 bytes, as the compiler gives them.
         let line = lines[row - 1]
-        let column = line.utf8.distance(from: line.utf8.startIndex, to: try #require(line.range(of: "||")).lowerBound) + 1
+        let column =
+            line.utf8.distance(from: line.utf8.startIndex, to: try #require(line.range(of: "||")).lowerBound) + 1
         let offset = try #require(schema.offset(line: row, column: column))
         #expect(schema.mutants(at: offset).first == swap.id)
         #expect(schema.mutants(at: offset).contains(negation.id))
         #expect(schema.mutants(at: 0).isEmpty)
         // Outside every switch (`guard` itself): the switches of that statement, no other.
-        let guardColumn = 1 + line.utf8.distance(from: line.utf8.startIndex, to: try #require(line.range(of: "guard")).lowerBound)
+        let guardColumn =
+            1 + line.utf8.distance(from: line.utf8.startIndex, to: try #require(line.range(of: "guard")).lowerBound)
         let guardOffset = try #require(schema.offset(line: row, column: guardColumn))
         #expect(schema.mutants(at: guardOffset).isEmpty)
         #expect(Set(schema.mutants(inStatementAt: guardOffset)) == [negation.id, swap.id])
     }
 
-    @Test("a Bool body of one expression gets its `return` said before the early returns, not when its branches return; a closure's return is its own")
+    @Test(
+        """
+        a Bool body of one expression gets its `return` said before the early returns, not when its branches \
+        return; a closure's return is its own
+        """
+    )
     func earlyReturns() throws {
         let source = """
             struct S {
@@ -116,7 +132,9 @@ struct SwiftSchemaTests {
                 func branch(_ b: Bool) -> Bool { if b { return true } else { return xs.isEmpty } }
             }
             """
-        let all = SwiftMutator(file: Self.file, text: source).mutants().filter { $0.operator == MutationOperator.constantBool.rawValue }
+        let all = SwiftMutator(file: Self.file, text: source).mutants().filter {
+            $0.operator == MutationOperator.constantBool.rawValue
+        }
         let text = SwiftSchema(file: Self.file, text: source, ids: Set(all.map(\.id))).text
         #expect(text.contains("return xs.contains { x in return x > 0 }"))
         #expect(!text.contains("return if b"))

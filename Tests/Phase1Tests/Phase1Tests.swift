@@ -4,7 +4,8 @@ import Testing
 
 /// Phase 1: plain PostgreSQL tables on the coordinator, seeded; Citus not created yet.
 /// Every expected value is computed from the seed in Swift, never read back from the table.
-@Suite("Phase 1: regular tables (baseline)", .serialized, .phase(.baseline), .proves(.npmPhase1, .npmAll, .fullDemoCycle))
+@Suite(
+    "Phase 1: regular tables (baseline)", .serialized, .phase(.baseline), .proves(.npmPhase1, .npmAll, .fullDemoCycle))
 struct Phase1Tests {
     let phase: PhaseContext
     var cluster: Cluster { phase.cluster }
@@ -12,25 +13,39 @@ struct Phase1Tests {
 
     init() throws { phase = try PhaseContext.require() }
 
-    @Test("Tables created successfully: orders, users, regions, order_items with the seed's columns", .proves(.tablesCreated))
+    @Test(
+        "Tables created successfully: orders, users, regions, order_items with the seed's columns",
+        .proves(.tablesCreated))
     func tablesCreated() throws {
-        #expect(try cluster.columnTypes(of: "orders") == [
-            "id": "bigint", "user_id": "bigint", "region": "text", "product_id": "integer", "quantity": "integer",
-            "amount": "numeric(12,2)", "status": "text", "metadata": "jsonb",
-            "created_at": "timestamp with time zone", "updated_at": "timestamp with time zone",
-        ])
-        #expect(try cluster.columnTypes(of: "users") == [
-            "id": "bigint", "email": "text", "name": "text", "region_code": "text", "tier": "text",
-            "created_at": "timestamp with time zone",
-        ])
-        #expect(try cluster.columnTypes(of: "regions") == [
-            "code": "text", "name": "text", "timezone": "text", "currency": "character(3)",
-        ])
-        #expect(try cluster.columnTypes(of: "order_items") == [
-            "id": "bigint", "user_id": "bigint", "order_id": "bigint", "product_name": "text", "quantity": "integer",
-            "unit_price": "numeric(10,2)",
-        ])
-        for table in Cluster.tables { Evidence.note("\(table): \(try cluster.columnTypes(of: table).count) columns, primary key \(try cluster.primaryKey(of: table))") }
+        #expect(
+            try cluster.columnTypes(of: "orders") == [
+                "id": "bigint", "user_id": "bigint", "region": "text", "product_id": "integer", "quantity": "integer",
+                "amount": "numeric(12,2)", "status": "text", "metadata": "jsonb",
+                "created_at": "timestamp with time zone", "updated_at": "timestamp with time zone",
+            ])
+        #expect(
+            try cluster.columnTypes(of: "users") == [
+                "id": "bigint", "email": "text", "name": "text", "region_code": "text", "tier": "text",
+                "created_at": "timestamp with time zone",
+            ])
+        #expect(
+            try cluster.columnTypes(of: "regions") == [
+                "code": "text", "name": "text", "timezone": "text", "currency": "character(3)",
+            ])
+        #expect(
+            try cluster.columnTypes(of: "order_items") == [
+                "id": "bigint", "user_id": "bigint", "order_id": "bigint", "product_name": "text",
+                "quantity": "integer",
+                "unit_price": "numeric(10,2)",
+            ])
+        for table in Cluster.tables {
+            Evidence.note(
+                """
+                \(table): \(try cluster.columnTypes(of: table).count) columns, primary key \
+                \(try cluster.primaryKey(of: table))
+                """
+            )
+        }
     }
 
     @Test("Primary keys of orders and order_items include user_id, so both can be distributed by it")
@@ -49,11 +64,14 @@ struct Phase1Tests {
         #expect(indexes["idx_orders_created_at"] == ["created_at"])
     }
 
-    @Test("10 regions, 1,000 users and 10,000 orders seeded (per unit of scale), with their order items", .proves(.ordersSeeded))
+    @Test(
+        "10 regions, 1,000 users and 10,000 orders seeded (per unit of scale), with their order items",
+        .proves(.ordersSeeded))
     func rowCounts() throws {
-        let counts = try Dictionary(uniqueKeysWithValues: Cluster.tables.map {
-            ($0, try cluster.coordinator.value("SELECT count(*) FROM \(SQLIdentifier.quote($0))", as: Int.self))
-        })
+        let counts = try Dictionary(
+            uniqueKeysWithValues: Cluster.tables.map {
+                ($0, try cluster.coordinator.value("SELECT count(*) FROM \(SQLIdentifier.quote($0))", as: Int.self))
+            })
         // The checklist's figures, written here: not the generator's constants, which a change to
         // the generator would move along with the data.
         #expect(counts["regions"] == 10)
@@ -64,12 +82,15 @@ struct Phase1Tests {
         Evidence.note("rows: " + Cluster.tables.map { "\($0) \(counts[$0] ?? -1)" }.joined(separator: ", "))
     }
 
-    @Test("Every table holds exactly the generated rows, every column: checksums equal those computed from the seed", .proves(.ordersSeeded, .integrityAfterEachPhase))
+    @Test(
+        "Every table holds exactly the generated rows, every column: checksums equal those computed from the seed",
+        .proves(.ordersSeeded, .integrityAfterEachPhase))
     func tablesHoldTheGeneratedRows() throws {
         let checksums = try cluster.checksums()
         // Computed from the generated rows when the baseline was made (Baseline.generated), never read back.
         #expect(checksums == phase.baseline.checksums)
-        Evidence.note("checksums in the database equal the seed's: " + checksums.map(\.description).joined(separator: "; "))
+        Evidence.note(
+            "checksums in the database equal the seed's: " + checksums.map(\.description).joined(separator: "; "))
     }
 
     @Test("The schema (columns, types, defaults, constraints, indexes) is the one the lifecycle was designed for")
@@ -80,18 +101,30 @@ struct Phase1Tests {
 
     @Test("Each id sequence stands at the seed's largest id, so the next insert gets the next id and never collides")
     func sequencesStandAtTheSeed() throws {
-        let expected = ["users": data.users.map(\.id).max()!, "orders": data.orders.map(\.id).max()!, "order_items": data.items.map(\.id).max()!]
+        let expected = [
+            "users": data.users.map(\.id).max()!, "orders": data.orders.map(\.id).max()!,
+            "order_items": data.items.map(\.id).max()!,
+        ]
         for (table, largest) in expected.sorted(by: { $0.key < $1.key }) {
             // NULL when the sequence was never advanced (setval with is_called false, or no setval).
-            let last = try cluster.coordinator.row("SELECT pg_sequence_last_value(pg_get_serial_sequence($1, 'id')::regclass) AS last_value",
-                                          [table]).optional("last_value", as: Int.self)
-            #expect(last == largest, "\(table)'s sequence stands at \(last.map(String.init) ?? "nothing (never advanced)"), the seed's largest id is \(largest)")
+            let last = try cluster.coordinator.row(
+                "SELECT pg_sequence_last_value(pg_get_serial_sequence($1, 'id')::regclass) AS last_value",
+                [table]
+            ).optional("last_value", as: Int.self)
+            #expect(
+                last == largest,
+                """
+                \(table)'s sequence stands at \(last.map(String.init) ?? "nothing (never advanced)"), the seed's \
+                largest id is \(largest)
+                """
+            )
         }
     }
 
     @Test("20% of users generate 80% of orders (measured in the database)", .proves(.ordersSeeded))
     func skew() throws {
-        let share = try cluster.coordinator.value("""
+        let share = try cluster.coordinator.value(
+            """
             WITH per_user AS (
                 SELECT u.id, count(o.id) AS orders FROM users u LEFT JOIN orders o ON o.user_id = u.id GROUP BY u.id
             ), ranked AS (
@@ -101,8 +134,9 @@ struct Phase1Tests {
             """, as: Double.self)
         #expect(share >= 0.78, "the busiest fifth of users placed \(share * 100)% of the orders")
         #expect(abs(share - data.shareOfOrdersFromTopFifthOfUsers) < 1e-9)
-        let heavyOrders = try cluster.coordinator.value("SELECT count(*) FROM orders WHERE user_id = ANY($1::bigint[])",
-                                               [data.heavyUserIDs.sorted()], as: Int.self)
+        let heavyOrders = try cluster.coordinator.value(
+            "SELECT count(*) FROM orders WHERE user_id = ANY($1::bigint[])",
+            [data.heavyUserIDs.sorted()], as: Int.self)
         #expect(heavyOrders == Int(Double(data.orders.count) * SeedData.heavyOrderShare))
         Evidence.note(String(format: "the busiest 20%% of users placed %.1f%% of the orders", share * 100))
     }
@@ -110,68 +144,112 @@ struct Phase1Tests {
     @Test("Citus extension NOT created yet on the coordinator", .proves(.citusNotCreated))
     func citusNotCreated() throws {
         #expect(try !cluster.hasExtension("citus"))
-        #expect(try cluster.coordinator.value("SELECT count(*) FROM pg_extension WHERE extname LIKE 'citus%'", as: Int.self) == 0)
-        Evidence.note("extensions: " + (try cluster.coordinator.rows("SELECT extname FROM pg_extension ORDER BY 1").map { try $0.get("extname", as: String.self) }.joined(separator: ", ")))
+        #expect(
+            try cluster.coordinator.value("SELECT count(*) FROM pg_extension WHERE extname LIKE 'citus%'", as: Int.self)
+                == 0)
+        Evidence.note(
+            "extensions: "
+                + (try cluster.coordinator.rows("SELECT extname FROM pg_extension ORDER BY 1").map {
+                    try $0.get("extname", as: String.self)
+                }.joined(separator: ", ")))
     }
 
-    @Test("Baseline queries work correctly: totals, per-region counts and the heaviest tenant match the generator", .proves(.baselineQueries, .queriesAtEachPhase))
+    @Test(
+        "Baseline queries work correctly: totals, per-region counts and the heaviest tenant match the generator",
+        .proves(.baselineQueries, .queriesAtEachPhase))
     func baselineQueries() throws {
         let revenueCents = try cluster.coordinator.value("SELECT (sum(amount) * 100)::bigint FROM orders", as: Int.self)
         #expect(revenueCents == data.totalAmountCents)
 
         let byRegion = try cluster.coordinator.rows("SELECT region, count(*) AS orders FROM orders GROUP BY region")
-        #expect(try Dictionary(uniqueKeysWithValues: byRegion.map { (try $0.get("region", as: String.self), try $0.get("orders", as: Int.self)) })
+        #expect(
+            try Dictionary(
+                uniqueKeysWithValues: byRegion.map {
+                    (try $0.get("region", as: String.self), try $0.get("orders", as: Int.self))
+                })
                 == data.orderCountByRegion)
 
-        let heaviest = try cluster.coordinator.row("SELECT user_id, count(*) AS orders FROM orders GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT 1")
+        let heaviest = try cluster.coordinator.row(
+            "SELECT user_id, count(*) AS orders FROM orders GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT 1")
         #expect(try heaviest.get("user_id", as: Int.self) == data.heaviestUser.id)
         #expect(try heaviest.get("orders", as: Int.self) == data.heaviestUser.orders)
 
         // One pass over each table (a correlated sum per order scanned a heavy tenant's items once
         // per order: 35 s at scale 100). An order without items counts as a mismatch too.
-        let itemsMatchAmounts = try cluster.coordinator.value("""
+        let itemsMatchAmounts = try cluster.coordinator.value(
+            """
             SELECT count(*) FROM orders o
             LEFT JOIN (SELECT user_id, order_id, sum(quantity * unit_price) AS total FROM order_items GROUP BY user_id, order_id) i
                    ON i.user_id = o.user_id AND i.order_id = o.id
             WHERE o.amount IS DISTINCT FROM i.total
             """, as: Int.self)
         #expect(itemsMatchAmounts == 0, "every order's amount is the sum of its items")
-        Evidence.note("revenue \(Double(revenueCents) / 100), heaviest tenant \(data.heaviestUser.id) with \(data.heaviestUser.orders) orders, \(byRegion.count) regions, all as the generator computed")
+        Evidence.note(
+            """
+            revenue \(Double(revenueCents) / 100), heaviest tenant \(data.heaviestUser.id) with \
+            \(data.heaviestUser.orders) orders, \(byRegion.count) regions, all as the generator computed
+            """
+        )
     }
 
-    @Test("Every demo query (20, 21, 22, 25) returns what the generated rows say, and no plan (23) mentions Citus", .proves(.baselineQueries, .queriesAtEachPhase))
+    @Test(
+        "Every demo query (20, 21, 22, 25) returns what the generated rows say, and no plan (23) mentions Citus",
+        .proves(.baselineQueries, .queriesAtEachPhase))
     func demoQueries() throws {
         let tenant = data.heaviestUser.id
         let mismatches = try cluster.demoQueryMismatches(expected: data, tenant: tenant)
         #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
         let plans = try cluster.explainScriptMismatches(tenant: tenant, distributed: false)
         #expect(plans.isEmpty, "\(plans.joined(separator: "\n"))")
-        Evidence.note("\(data.demoExpectations(tenant: tenant).count) labelled demo results equal the generator's (tenant \(tenant))")
+        Evidence.note(
+            """
+            \(data.demoExpectations(tenant: tenant).count) labelled demo results equal the generator's (tenant \
+            \(tenant))
+            """
+        )
     }
 
-    @Test("The checksum sees a change in every column of every table, and an added, a deleted and a duplicated row", .proves(.integrityAfterEachPhase))
+    @Test(
+        "The checksum sees a change in every column of every table, and an added, a deleted and a duplicated row",
+        .proves(.integrityAfterEachPhase))
     func checksumSeesEveryChange() throws {
         let report = try ChecksumSelfTest.run(on: cluster.coordinator.connection)
         #expect(report.unseen.isEmpty, "changes the checksum did not see: \(report.unseen)")
         #expect(report.seen >= 26 + 3 * Cluster.tables.count, "\(report.seen) planted changes seen")
-        Evidence.note("checksum self-test: \(report.seen) planted changes (each column of each table, added, deleted and duplicated rows), all seen")
+        Evidence.note(
+            """
+            checksum self-test: \(report.seen) planted changes (each column of each table, added, deleted and \
+            duplicated rows), all seen
+            """
+        )
     }
 
-    @Test("The seed file refuses a scale of 0 before writing anything, leaves nothing of its own behind, and runs twice in one session")
+    @Test(
+        """
+        The seed file refuses a scale of 0 before writing anything, leaves nothing of its own behind, and runs \
+        twice in one session
+        """
+    )
     func seedFileRefusesBadScale() throws {
         try cluster.withScratchDatabase("refused_seed") { scratch in
             // Statement by statement, as psql -f runs it: what ran before the refusal stays committed.
             let session = try scratch.connect("coordinator (refused seed)")
-            let error = try #require(throws: DatabaseError.self) { try scratch.lifecycle.runSeedFile(seed: 42, scale: 0, on: session) }
+            let error = try #require(throws: DatabaseError.self) {
+                try scratch.lifecycle.runSeedFile(seed: 42, scale: 0, on: session)
+            }
             #expect(error.description.contains("citus_verify.scale must be a whole number of at least 1"), "\(error)")
             session.close()
             for table in Cluster.tables {
-                #expect(try scratch.coordinator.value("SELECT count(*) FROM \(table)", as: Int.self) == 0, "\(table) after a refused seed run")
+                #expect(
+                    try scratch.coordinator.value("SELECT count(*) FROM \(table)", as: Int.self) == 0,
+                    "\(table) after a refused seed run")
             }
-            let left = try scratch.coordinator.rows("""
+            let left = try scratch.coordinator.rows(
+                """
                 SELECT relname::text AS name FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'
                 ORDER BY 1
-                """).map { try $0.get("name", as: String.self) }
+                """
+            ).map { try $0.get("name", as: String.self) }
             #expect(Set(left) == Set(Cluster.tables), "the file's own tables are temporary: \(left)")
             // Run again in one session, as `\i` in psql would: the file cleans up its own temporary
             // tables and function, so the second run works and makes the same rows.
@@ -188,12 +266,19 @@ struct Phase1Tests {
             try again.execute("UPDATE users SET name = 'Someone Else' WHERE id = 7")
             let differences = try scratch.tableDifferences(from: seeded)
             #expect(differences.count == 2, "\(differences)")
-            #expect(differences.contains { $0.hasPrefix("order_items: missing [\"3\"], extra [], changed []") }, "\(differences)")
-            #expect(differences.contains { $0.hasPrefix("users: missing [], extra [], changed [\"7: expected") && $0.contains("Someone Else") }, "\(differences)")
+            #expect(
+                differences.contains { $0.hasPrefix("order_items: missing [\"3\"], extra [], changed []") },
+                "\(differences)")
+            #expect(
+                differences.contains {
+                    $0.hasPrefix("users: missing [], extra [], changed [\"7: expected") && $0.contains("Someone Else")
+                }, "\(differences)")
         }
     }
 
-    @Test("The SQL seed file and the COPY path make exactly the generator's rows, for another seed and scale too", .proves(.ordersSeeded))
+    @Test(
+        "The SQL seed file and the COPY path make exactly the generator's rows, for another seed and scale too",
+        .proves(.ordersSeeded))
     func bothLoadersMakeTheSameRows() throws {
         // Seed 10: a multiple of 5, so the heavy users' residue takes the seed file's special case
         // (residue 0 read as 5), which the default seed 42 never reaches.
@@ -207,6 +292,11 @@ struct Phase1Tests {
                 #expect(try scratch.checksums() == expected.expectedChecksums, "\(loader)")
             }
         }
-        Evidence.note("seed 10, scale 2: the SQL file and COPY each made \(expected.orders.count) orders and \(expected.items.count) items, every table's checksum the generator's")
+        Evidence.note(
+            """
+            seed 10, scale 2: the SQL file and COPY each made \(expected.orders.count) orders and \
+            \(expected.items.count) items, every table's checksum the generator's
+            """
+        )
     }
 }

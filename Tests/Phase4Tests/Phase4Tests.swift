@@ -3,7 +3,9 @@ import ClusterTesting
 import Testing
 
 /// Phase 4: every table turned back into a plain PostgreSQL table on the coordinator.
-@Suite("Phase 4: undistribute (consolidate)", .serialized, .requiresCitus, .phase(.undistribute), .proves(.npmPhase4, .npmAll, .fullDemoCycle))
+@Suite(
+    "Phase 4: undistribute (consolidate)", .serialized, .requiresCitus, .phase(.undistribute),
+    .proves(.npmPhase4, .npmAll, .fullDemoCycle))
 struct Phase4Tests {
     let phase: PhaseContext
     let evidence: UndistributeEvidence
@@ -14,12 +16,19 @@ struct Phase4Tests {
         evidence = try phase.undistribute
     }
 
-    @Test("Table converted to regular PostgreSQL: no lifecycle table is a Citus table any more", .proves(.convertedToRegular))
+    @Test(
+        "Table converted to regular PostgreSQL: no lifecycle table is a Citus table any more",
+        .proves(.convertedToRegular))
     func tablesAreRegular() throws {
         for table in Cluster.tables {
-            #expect(try cluster.coordinator.value("SELECT count(*) FROM pg_dist_partition WHERE logicalrelid = $1::regclass", [table], as: Int.self) == 0,
-                    "\(table) is still in pg_dist_partition")
-            #expect(try cluster.coordinator.value("SELECT relkind::text FROM pg_class WHERE oid = $1::regclass", [table], as: String.self) == "r")
+            #expect(
+                try cluster.coordinator.value(
+                    "SELECT count(*) FROM pg_dist_partition WHERE logicalrelid = $1::regclass", [table], as: Int.self)
+                    == 0,
+                "\(table) is still in pg_dist_partition")
+            #expect(
+                try cluster.coordinator.value(
+                    "SELECT relkind::text FROM pg_class WHERE oid = $1::regclass", [table], as: String.self) == "r")
         }
     }
 
@@ -30,10 +39,21 @@ struct Phase4Tests {
         #expect(try cluster.coordinator.value("SELECT count(*) FROM citus_tables", as: Int.self) == 0)
         #expect(try cluster.coordinator.value("SELECT count(*) FROM pg_dist_shard", as: Int.self) == 0)
         #expect(try cluster.coordinator.value("SELECT count(*) FROM pg_dist_partition", as: Int.self) == 0)
-        Evidence.note("citus_tables: \(try cluster.coordinator.value("SELECT count(*) FROM citus_tables", as: Int.self)) rows, pg_dist_shard: \(try cluster.coordinator.value("SELECT count(*) FROM pg_dist_shard", as: Int.self)) rows")
+        Evidence.note(
+            """
+            citus_tables: \(try cluster.coordinator.value("SELECT count(*) FROM citus_tables", as: Int.self)) \
+            rows, pg_dist_shard: \
+            \(try cluster.coordinator.value("SELECT count(*) FROM pg_dist_shard", as: Int.self)) rows
+            """
+        )
     }
 
-    @Test("Nothing of the distributed tables is left on any node: no shard table, cleanup record, replication object or prepared transaction (the workers' id sequences are citusdata/citus#6695, known)", .proves(.citusTablesEmpty))
+    @Test(
+        """
+        Nothing of the distributed tables is left on any node: no shard table, cleanup record, replication object \
+        or prepared transaction (the workers' id sequences are citusdata/citus#6695, known)
+        """,
+        .proves(.citusTablesEmpty))
     func nothingLeftOnAnyNode() throws {
         let audit = try FaultAudit.run(on: cluster)
         #expect(audit.withoutLeftoverSequences.isEmpty, "\(audit.withoutLeftoverSequences)")
@@ -41,24 +61,33 @@ struct Phase4Tests {
         #expect(audit.beforeCleanup.isEmpty, "before Citus's cleanup ran: \(audit.beforeCleanup)")
         // Known Citus bug: while it exists this records it and stays green; the day Citus drops the
         // sequences, "known issue was not recorded" fails this test, so the note gets updated.
-        recordingKnownIssue("undistribute_table leaves the tables' id sequences on the workers (citusdata/citus#6695)") {
+        recordingKnownIssue("undistribute_table leaves the tables' id sequences on the workers (citusdata/citus#6695)")
+        {
             #expect(audit.leftoverSequences.isEmpty, "\(audit.leftoverSequences)")
         }
-        Evidence.note("after undistribute: \(audit.withoutLeftoverSequences.isEmpty ? "no shard table, cleanup record, replication object or prepared transaction on any node" : "\(audit.withoutLeftoverSequences)"); id sequences left on workers (citusdata/citus#6695): \(audit.leftoverSequences.isEmpty ? "none" : audit.leftoverSequences.map(\.description).joined(separator: "; "))")
+        Evidence.note(
+            "after undistribute: \(audit.withoutLeftoverSequences.isEmpty ? "no shard table, cleanup record, replication object or prepared transaction on any node" : "\(audit.withoutLeftoverSequences)"); id sequences left on workers (citusdata/citus#6695): \(audit.leftoverSequences.isEmpty ? "none" : audit.leftoverSequences.map(\.description).joined(separator: "; "))"
+        )
     }
 
-    @Test("All data consolidated on the coordinator: every checksum equals Phase 1's", .proves(.dataConsolidated, .integrityAfterEachPhase))
+    @Test(
+        "All data consolidated on the coordinator: every checksum equals Phase 1's",
+        .proves(.dataConsolidated, .integrityAfterEachPhase))
     func dataConsolidated() throws {
         let checksums = try cluster.checksums()
         #expect(checksums == phase.baseline.checksums)
-        let bytes = try cluster.coordinator.value("SELECT (pg_stat_file(pg_relation_filepath('orders'))).size", as: Int.self)
+        let bytes = try cluster.coordinator.value(
+            "SELECT (pg_stat_file(pg_relation_filepath('orders'))).size", as: Int.self)
         #expect(bytes > 0, "orders' rows are stored in the coordinator's own table file")
         Evidence.note("checksums on the coordinator: " + checksums.map(\.description).joined(separator: "; "))
     }
 
-    @Test("Queries work on regular tables: every demo query returns the baseline's result, planned by PostgreSQL alone", .proves(.queriesOnRegularTable, .queriesAtEachPhase))
+    @Test(
+        "Queries work on regular tables: every demo query returns the baseline's result, planned by PostgreSQL alone",
+        .proves(.queriesOnRegularTable, .queriesAtEachPhase))
     func queriesWork() throws {
-        let mismatches = try cluster.demoQueryMismatches(expected: phase.seedData, tenant: phase.seedData.heaviestUser.id)
+        let mismatches = try cluster.demoQueryMismatches(
+            expected: phase.seedData, tenant: phase.seedData.heaviestUser.id)
         #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
         let plans = try cluster.explainScriptMismatches(tenant: phase.seedData.heaviestUser.id, distributed: false)
         #expect(plans.isEmpty, "\(plans.joined(separator: "\n"))")
@@ -81,21 +110,27 @@ struct Phase4Tests {
         let c = try cluster.coordinator.connection
         try c.execute("BEGIN")
         defer { _ = try? c.execute("ROLLBACK") }
-        let id = try c.query("""
+        let id = try c.query(
+            """
             INSERT INTO orders (user_id, region, product_id, quantity, amount, status, created_at, updated_at)
             VALUES (1, 'us-east', 1, 1, 1.00, 'pending', now(), now()) RETURNING id
-            """).single().get(0, as: Int.self)
+            """
+        ).single().get(0, as: Int.self)
         #expect(id > phase.seedData.orders.count)
     }
 
-    @Test("Writes during the undistribute: every acknowledged write is there once, with its values, and nothing else", .proves(.dataConsolidated))
+    @Test(
+        "Writes during the undistribute: every acknowledged write is there once, with its values, and nothing else",
+        .proves(.dataConsolidated))
     func writesSurvivedUndistribute() throws {
         let evidence = try phase.undistribute
         let check = try #require(evidence.writes, "the phase ran the undistribute with writers")
         print("writes during \(check)")
         #expect(check.acknowledged > 0, "writers were active during the undistribute")
         #expect(check.holds, "\(check)")
-        #expect(ExpectedWriterErrors.unexpected(in: check).isEmpty, "errors the undistribute does not raise: \(ExpectedWriterErrors.unexpected(in: check))")
+        #expect(
+            ExpectedWriterErrors.unexpected(in: check).isEmpty,
+            "errors the undistribute does not raise: \(ExpectedWriterErrors.unexpected(in: check))")
         Evidence.note("writes during \(check)")
         Evidence.availability(check.availability(outcome: "completed"))
     }

@@ -13,13 +13,22 @@ struct BenchCSVTests {
     func csvParses() throws {
         var report = BenchReport(environment: ["test"])
         let latency = LatencySummary(milliseconds: [1.5, 2.5, 3.5])
-        report.queries = [.init(stage: "distributed, 2 workers", query: "single-tenant lookup", latency: latency),
-                          .init(stage: "plain tables", query: "a \"quoted\" name, with a comma", latency: latency)]
+        report.queries = [
+            .init(stage: "distributed, 2 workers", query: "single-tenant lookup", latency: latency),
+            .init(stage: "plain tables", query: "a \"quoted\" name, with a comma", latency: latency),
+        ]
         report.operations = [.init(operation: "drain worker1, then remove it", seconds: 1.25)]
-        report.anchors = [.init(name: "seed load (rows/s)", unit: "rows/s", ours: 100, reference: 90, referenceTool: "psql \\copy, 1 stream")]
-        report.availability = [AvailabilityRecord(operation: "shard move worker1 → worker3", fault: "session terminated, before cutover",
-                                                  outcome: "failed: x", seconds: 2, acknowledged: 10, longestWriteStall: 0.5, inDoubt: 1,
-                                                  errorsBySQLState: ["57P01": 2, "08006": 1], violations: 0)]
+        report.anchors = [
+            .init(
+                name: "seed load (rows/s)", unit: "rows/s", ours: 100, reference: 90,
+                referenceTool: "psql \\copy, 1 stream")
+        ]
+        report.availability = [
+            AvailabilityRecord(
+                operation: "shard move worker1 → worker3", fault: "session terminated, before cutover",
+                outcome: "failed: x", seconds: 2, acknowledged: 10, longestWriteStall: 0.5, inDoubt: 1,
+                errorsBySQLState: ["57P01": 2, "08006": 1], violations: 0)
+        ]
 
         let parsed = try CSV<Enumerated>(string: report.csv)
         #expect(parsed.header == ["kind", "stage", "name", "p50_ms", "p95_ms", "p99_ms", "max_ms", "value", "unit"])
@@ -32,7 +41,9 @@ struct BenchCSVTests {
         #expect(parsed.rows.map { $0[2] }.contains("seed load (rows/s) (psql \\copy, 1 stream)"))
         #expect(parsed.rows.first { $0[2] == "drain worker1, then remove it" }?[7] == "1.250")
         let stall = parsed.rows.first { $0[0] == "longest write stall" }
-        #expect(stall?[1] == "session terminated, before cutover" && stall?[7] == "0.500", "\(String(describing: stall))")
-        #expect(parsed.rows.first { $0[0] == "write errors" }?[8] == "1× 08006, 2× 57P01", "errors by SQLSTATE, one field")
+        #expect(
+            stall?[1] == "session terminated, before cutover" && stall?[7] == "0.500", "\(String(describing: stall))")
+        #expect(
+            parsed.rows.first { $0[0] == "write errors" }?[8] == "1× 08006, 2× 57P01", "errors by SQLSTATE, one field")
     }
 }

@@ -18,7 +18,13 @@ struct DocFiguresTests {
             for block in try DocFigures.blocks(in: try String(contentsOf: document, encoding: .utf8), file: relative) {
                 seen += 1
                 let expected = try DocFigures.render(block.name, figures: figures)
-                #expect(block.content == expected, "\(relative):\(block.line): '\(block.name)' differs from docs/figures/\(block.name).json: run `make docs`")
+                #expect(
+                    block.content == expected,
+                    """
+                    \(relative):\(block.line): '\(block.name)' differs from docs/figures/\(block.name).json: run \
+                    `make docs`
+                    """
+                )
             }
         }
         #expect(seen >= 1, "the README shows the last run's figures in a block")
@@ -29,13 +35,20 @@ struct DocFiguresTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("doc-figures-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let timing = RunTiming(results: JUnitResults(outcomes: ["A.B/one()": .passed, "A.B/two()": .passed]), wallSeconds: 75)
+        let timing = RunTiming(
+            results: JUnitResults(outcomes: ["A.B/one()": .passed, "A.B/two()": .passed]), wallSeconds: 75)
         try timing.write(to: folder.appendingPathComponent("test-run.json"))
         let edited = "intro\n<!-- figures:test-run -->\ntests: 999 passed, 0 failed, 0 skipped\n<!-- /figures -->\nend"
         let rewritten = try DocFigures.rewrite(edited, file: "README.md", figures: folder)
-        #expect(rewritten.contains("tests: 2 passed, 0 failed, 0 skipped") && rewritten.contains("1 min 15 s wall"), "\(rewritten)")
-        #expect(!rewritten.contains("999") && rewritten.hasPrefix("intro\n") && rewritten.hasSuffix("\nend"), "\(rewritten)")
-        #expect(try DocFigures.rewrite(rewritten, file: "README.md", figures: folder) == rewritten, "rewriting twice changes nothing")
+        #expect(
+            rewritten.contains("tests: 2 passed, 0 failed, 0 skipped") && rewritten.contains("1 min 15 s wall"),
+            "\(rewritten)")
+        #expect(
+            !rewritten.contains("999") && rewritten.hasPrefix("intro\n") && rewritten.hasSuffix("\nend"), "\(rewritten)"
+        )
+        #expect(
+            try DocFigures.rewrite(rewritten, file: "README.md", figures: folder) == rewritten,
+            "rewriting twice changes nothing")
 
         let unknown = try #require(throws: DocFigures.Malformed.self) {
             try DocFigures.blocks(in: "a\n<!-- figures:tests -->\n<!-- /figures -->", file: "docs/x.md")
@@ -57,41 +70,56 @@ struct GeneratedMutantFigureTests {
             // As the run writes it (GeneratedMutationReport), every field present.
             "{\"mutant\": {\"file\": \"\(file)\", \"id\": \"x\", \"line\": 1, \"operator\": \"o\", \"original\": \"a\", "
                 + "\"replacement\": \"b\", \"start\": 0, \"end\": 1}, \"verdict\": \"\(verdict)\", \"detail\": \"\", "
-                + "\"targets\": [], \"seconds\": 1" + (carried ? ", \"carriedFrom\": \"2026-11-27T00:00:00Z\"" : "") + "}"
+                + "\"targets\": [], \"seconds\": 1" + (carried ? ", \"carriedFrom\": \"2026-11-27T00:00:00Z\"" : "")
+                + "}"
         }
-        let outcomes = [outcome("sql/a.sql", "killed"), outcome("sql/a.sql", "survived"), outcome("sql/b.sql", "equivalent"),
-                        outcome("Sources/X/A.swift", "killed", carried: true), outcome("Sources/X/A.swift", "stillborn")]
+        let outcomes = [
+            outcome("sql/a.sql", "killed"), outcome("sql/a.sql", "survived"), outcome("sql/b.sql", "equivalent"),
+            outcome("Sources/X/A.swift", "killed", carried: true), outcome("Sources/X/A.swift", "stillborn"),
+        ]
         let report = "{\"outcomes\": [\(outcomes.joined(separator: ","))], \"seconds\": 120, \"generated\": 9}"
         let lines = try DocFigures.Figure.mutateGenerated.render(Data(report.utf8), source: "generated.json")
         #expect(lines.contains("| sql/ | 3 | 1 | 1 | 1 | 0 | 50% |"), "\(lines)")
         #expect(lines.contains("| Swift (oracles, seed, audit) | 2 | 1 | 0 | 0 | 1 | 100% |"), "\(lines)")
         #expect(lines.contains("| all | 5 | 2 | 1 | 1 | 1 | 66% |"), "\(lines)")
-        #expect(lines.contains { $0.hasPrefix("5 of the 9 generated mutants judged; the last run judged 3 in 2 min") && $0.contains("stopped before its end") },
-                "\(lines)")
-        #expect(throws: ReportFileError.self) { try DocFigures.Figure.mutateGenerated.render(Data("{}".utf8), source: "x.json") }
+        #expect(
+            lines.contains {
+                $0.hasPrefix("5 of the 9 generated mutants judged; the last run judged 3 in 2 min")
+                    && $0.contains("stopped before its end")
+            },
+            "\(lines)")
+        #expect(throws: ReportFileError.self) {
+            try DocFigures.Figure.mutateGenerated.render(Data("{}".utf8), source: "x.json")
+        }
     }
 }
 
 /// The run's timing, read from a JUnit file as Swift Testing writes it.
 @Suite("Where the time went: seconds per suite from the JUnit file")
 struct RunTimingTests {
-    @Test("Seconds are summed per suite from each test's time, longest first; a failed run is never a figure for the docs")
+    @Test(
+        "Seconds are summed per suite from each test's time, longest first; a failed run is never a figure for the docs"
+    )
     func secondsPerSuite() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("timing-\(UUID().uuidString).xml")
         defer { try? FileManager.default.removeItem(at: file) }
         try """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <testsuites><testsuite name="TestResults" tests="3">
-            <testcase classname="A.Short" name="one()" time="1.25" />
-            <testcase classname="B.Long" name="two()" time="10.5" />
-            <testcase classname="B.Long" name="three()" time="4.5"><failure message="x" /></testcase>
-            </testsuite></testsuites>
-            """.write(to: file, atomically: true, encoding: .utf8)
+        <?xml version="1.0" encoding="UTF-8"?>
+        <testsuites><testsuite name="TestResults" tests="3">
+        <testcase classname="A.Short" name="one()" time="1.25" />
+        <testcase classname="B.Long" name="two()" time="10.5" />
+        <testcase classname="B.Long" name="three()" time="4.5"><failure message="x" /></testcase>
+        </testsuite></testsuites>
+        """.write(to: file, atomically: true, encoding: .utf8)
         let timing = RunTiming(results: try JUnitResults(contentsOf: file), wallSeconds: 125, status: 1)
-        #expect(timing.suites.map(\.suite) == ["B.Long", "A.Short"] && timing.suites.map(\.seconds) == [15, 1.3], "\(timing.suites)")
+        #expect(
+            timing.suites.map(\.suite) == ["B.Long", "A.Short"] && timing.suites.map(\.seconds) == [15, 1.3],
+            "\(timing.suites)")
         #expect(timing.breakdown() == ["    15.0 s  B.Long", "     1.3 s  A.Short"], "\(timing.breakdown())")
         #expect(timing.passed == 2 && timing.failed == 1 && !timing.passedWhole)
-        #expect(timing.announcement.hasPrefix("the last run on this machine took 2 min 5 s (2 passed, 1 failed"), "\(timing.announcement)")
+        #expect(
+            timing.announcement.hasPrefix("the last run on this machine took 2 min 5 s (2 passed, 1 failed"),
+            "\(timing.announcement)")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("figures-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -1,17 +1,23 @@
-@testable import ClusterFixtures
 import Foundation
-@testable import Reports
 import Testing
+
+@testable import ClusterFixtures
+@testable import Reports
 
 /// The matrix report is read from each pair's own files, never from what the script says of them.
 @Suite("Matrix report: one row per pair, from its JUnit file and logs")
 struct MatrixReportTests {
     func writePair(_ folder: URL, label: String, status: String, junit: String?, log: String) throws {
         let pair = folder.appendingPathComponent("matrix/\(label)")
-        try FileManager.default.createDirectory(at: pair.appendingPathComponent("lanes/0"), withIntermediateDirectories: true)
-        try #"{"label":"\#(label)","bindir":"/x/\#(label)/bin","postgres":"18.6","citus":"14.0-1","scope":"lifecycle","status":"\#(status)","wallSeconds":90,"reason":""}"#
+        try FileManager.default.createDirectory(
+            at: pair.appendingPathComponent("lanes/0"), withIntermediateDirectories: true)
+        try
+            #"{"label":"\#(label)","bindir":"/x/\#(label)/bin","postgres":"18.6","citus":"14.0-1","scope":"lifecycle","status":"\#(status)","wallSeconds":90,"reason":""}"#
             .write(to: pair.appendingPathComponent("pair.json"), atomically: true, encoding: .utf8)
-        if let junit { try junit.write(to: pair.appendingPathComponent("junit-swift-testing.xml"), atomically: true, encoding: .utf8) }
+        if let junit {
+            try junit.write(
+                to: pair.appendingPathComponent("junit-swift-testing.xml"), atomically: true, encoding: .utf8)
+        }
         try log.write(to: pair.appendingPathComponent("lanes/0/output.log"), atomically: true, encoding: .utf8)
     }
 
@@ -49,8 +55,10 @@ struct MatrixReportTests {
 
     @Test("A run where every pair passed is not failed; one where none ran is")
     func failedWhenNothingRan() {
-        var pair = MatrixReport.Pair(.init(label: "pg16", bindir: "/b", postgres: "16.2", citus: "13.2-1", scope: "test",
-                                           status: "passed", wallSeconds: 1, reason: ""))
+        var pair = MatrixReport.Pair(
+            .init(
+                label: "pg16", bindir: "/b", postgres: "16.2", citus: "13.2-1", scope: "test",
+                status: "passed", wallSeconds: 1, reason: ""))
         #expect(!MatrixReport(pairs: [pair]).failed)
         pair.status = "not run"
         #expect(MatrixReport(pairs: [pair]).failed)
@@ -58,12 +66,16 @@ struct MatrixReportTests {
 
     @Test("The docs' matrix block shows a passing matrix's pairs and refuses a failed one")
     func docFigure() throws {
-        var pair = MatrixReport.Pair(.init(label: "pg18", bindir: "/b", postgres: "18.6", citus: "14.0-1", scope: "test",
-                                           status: "passed", wallSeconds: 367, reason: ""))
+        var pair = MatrixReport.Pair(
+            .init(
+                label: "pg18", bindir: "/b", postgres: "18.6", citus: "14.0-1", scope: "test",
+                status: "passed", wallSeconds: 367, reason: ""))
         pair.passed = 209
         pair.lifecycleSeconds = 120.4
-        let lines = try DocFigures.Figure.matrix.render(try JSONEncoder().encode(MatrixReport(pairs: [pair])), source: "m.json")
-        #expect(lines.contains("| 18.6 | 14.0-1 | test | 209 passed, 0 failed, 0 skipped | 120 s | 367 s |"), "\(lines)")
+        let lines = try DocFigures.Figure.matrix.render(
+            try JSONEncoder().encode(MatrixReport(pairs: [pair])), source: "m.json")
+        #expect(
+            lines.contains("| 18.6 | 14.0-1 | test | 209 passed, 0 failed, 0 skipped | 120 s | 367 s |"), "\(lines)")
         pair.status = "failed"
         #expect(throws: ReportFileError.self) {
             try DocFigures.Figure.matrix.render(try JSONEncoder().encode(MatrixReport(pairs: [pair])), source: "m.json")
@@ -72,14 +84,21 @@ struct MatrixReportTests {
 
     @Test("The report page shows every pair, a failed one in red, and the known issues seen on that pair only")
     func reportPageSection() {
-        var pg18 = MatrixReport.Pair(.init(label: "pg18", bindir: "/b", postgres: "18.6", citus: "14.0-1", scope: "test",
-                                           status: "failed", wallSeconds: 1, reason: ""))
+        var pg18 = MatrixReport.Pair(
+            .init(
+                label: "pg18", bindir: "/b", postgres: "18.6", citus: "14.0-1", scope: "test",
+                status: "failed", wallSeconds: 1, reason: ""))
         pg18.knownIssues = ["The schema matches"]
-        let pg16 = MatrixReport.Pair(.init(label: "pg16", bindir: "/c", postgres: "16.2", citus: "", scope: "test",
-                                           status: "not run", wallSeconds: 0, reason: "no Citus"))
-        let pg15 = MatrixReport.Pair(.init(label: "pg15", bindir: "/d", postgres: "15.20", citus: "13.2-1", scope: "test",
-                                           status: "passed", wallSeconds: 1, reason: ""))
-        let html = ReportIndex.html(signoff: nil, bench: nil, chart: nil, matrix: MatrixReport(pairs: [pg15, pg18, pg16]))
+        let pg16 = MatrixReport.Pair(
+            .init(
+                label: "pg16", bindir: "/c", postgres: "16.2", citus: "", scope: "test",
+                status: "not run", wallSeconds: 0, reason: "no Citus"))
+        let pg15 = MatrixReport.Pair(
+            .init(
+                label: "pg15", bindir: "/d", postgres: "15.20", citus: "13.2-1", scope: "test",
+                status: "passed", wallSeconds: 1, reason: ""))
+        let html = ReportIndex.html(
+            signoff: nil, bench: nil, chart: nil, matrix: MatrixReport(pairs: [pg15, pg18, pg16]))
         #expect(html.contains("<table id=\"matrix\">"))
         #expect(html.contains("<tr class=\"fail\"><td>18.6</td><td>14.0-1</td>"))
         #expect(html.contains("<td>The schema matches</td>"))

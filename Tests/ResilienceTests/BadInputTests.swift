@@ -12,24 +12,39 @@ struct BadInputTests {
     init() throws { cluster = try Cluster.shared() }
 
     private func timed<T>(_ what: String, _ body: () throws -> T) rethrows -> T {
-        let clock = ContinuousClock(), start = clock.now
+        let clock = ContinuousClock()
+        let start = clock.now
         defer { print("bad input: \(what) answered in \(start.duration(to: clock.now))") }
         return try body()
     }
 
-    @Test("A seed load that fails in one COPY stream stops every stream, names the slice and the stream, and leaves the tables empty")
+    @Test(
+        """
+        A seed load that fails in one COPY stream stops every stream, names the slice and the stream, and leaves \
+        the tables empty
+        """
+    )
     func seedLoadFailure() throws {
         try cluster.withScratchDatabase("seed_failure") { scratch in
             // A user already there: the slice holding user 1,500 (1,001-2,000) hits its key.
             try scratch.coordinator.execute("INSERT INTO regions VALUES ('zz-none', 'None', 'UTC', 'XXX')")
-            try scratch.coordinator.execute("INSERT INTO users (id, email, name, region_code, tier, created_at) VALUES (1500, 'x', 'x', 'zz-none', 'free', now())")
+            try scratch.coordinator.execute(
+                """
+                INSERT INTO users (id, email, name, region_code, tier, created_at) VALUES (1500, 'x', 'x', \
+                'zz-none', 'free', now())
+                """
+            )
             let error = try #require(throws: SeedLoadFailed.self) {
                 try ParallelSeedLoad(streams: 2, sliceRows: 1_000).load(SeedGenerator(seed: 1, scale: 2), into: scratch)
             }
             #expect(error.slice == 1, "the second users slice, 1001...2000: \(error)")
-            #expect(error.description.contains("slice 2 on COPY stream") && error.description.contains("duplicate key"), "\(error)")
+            #expect(
+                error.description.contains("slice 2 on COPY stream") && error.description.contains("duplicate key"),
+                "\(error)")
             for table in Cluster.tables {
-                #expect(try scratch.coordinator.value("SELECT count(*) FROM \(table)", as: Int.self) == 0, "\(table) emptied")
+                #expect(
+                    try scratch.coordinator.value("SELECT count(*) FROM \(table)", as: Int.self) == 0,
+                    "\(table) emptied")
             }
         }
     }
@@ -49,7 +64,9 @@ struct BadInputTests {
         let c = cluster.configuration
         let error = try #require(throws: DatabaseError.self) {
             try timed("wrong password") {
-                try Connection(label: "coordinator", address: c.coordinator, database: c.database, user: c.user, password: c.password + "-wrong")
+                try Connection(
+                    label: "coordinator", address: c.coordinator, database: c.database, user: c.user,
+                    password: c.password + "-wrong")
             }
         }
         #expect(error.description.contains("password authentication failed"), "\(error)")
@@ -59,19 +76,29 @@ struct BadInputTests {
     @Test("Malformed environment variable: the error names the variable, the value and the expected form")
     func malformedVariable() throws {
         let c = cluster.configuration
-        var environment = ["CITUS_COORDINATOR": "\(c.coordinator)", "CITUS_DATABASE": c.database, "CITUS_USER": c.user,
-                           "CITUS_PASSWORD": c.password]
-        for (number, worker) in zip(1..., c.workers) { environment["CITUS_WORKER\(number)_ADDR"] = "\(worker.registeredAddress)" }
-        #expect(throws: Never.self, "the configuration in use loads") { try ClusterConfiguration.load(environment: environment) }
+        var environment = [
+            "CITUS_COORDINATOR": "\(c.coordinator)", "CITUS_DATABASE": c.database, "CITUS_USER": c.user,
+            "CITUS_PASSWORD": c.password,
+        ]
+        for (number, worker) in zip(1..., c.workers) {
+            environment["CITUS_WORKER\(number)_ADDR"] = "\(worker.registeredAddress)"
+        }
+        #expect(throws: Never.self, "the configuration in use loads") {
+            try ClusterConfiguration.load(environment: environment)
+        }
         environment["CITUS_WORKER2_ADDR"] = "worker2"
-        let error = try #require(throws: ConfigurationError.self) { try ClusterConfiguration.load(environment: environment) }
+        let error = try #require(throws: ConfigurationError.self) {
+            try ClusterConfiguration.load(environment: environment)
+        }
         #expect(error.description.hasPrefix("CITUS_WORKER2_ADDR is 'worker2': expected host:port"), "\(error)")
     }
 
     @Test("An extension that is not installed is named, with the coordinator and the server version")
     func extensionNotInstalled() throws {
         let reason = try #require(try CitusAvailability.reason(on: cluster, extension: "citus_absent"))
-        #expect(reason.contains("citus_absent is not installed on the coordinator \(cluster.configuration.coordinator)"), "\(reason)")
+        #expect(
+            reason.contains("citus_absent is not installed on the coordinator \(cluster.configuration.coordinator)"),
+            "\(reason)")
         #expect(reason.contains("PostgreSQL 1"), "\(reason)")
     }
 
@@ -79,7 +106,9 @@ struct BadInputTests {
     func sqlSyntaxError() throws {
         let script = try SQLScript(name: "sql/broken.sql", text: "SELECT 1;\n\n-- a comment\nSELEC 2;\nSELECT 3;\n")
         let before = try ClusterFingerprint(of: cluster)
-        let error = try #require(throws: DatabaseError.self) { try timed("syntax error") { try cluster.coordinator.connection.run(script) } }
+        let error = try #require(throws: DatabaseError.self) {
+            try timed("syntax error") { try cluster.coordinator.connection.run(script) }
+        }
         #expect(error.sqlState == "42601")
         #expect(error.description.hasPrefix("sql/broken.sql:4: coordinator"), "\(error)")
         #expect(try ClusterFingerprint(of: cluster) == before)
@@ -89,14 +118,20 @@ struct BadInputTests {
     func phaseBeforeItsPredecessor() throws {
         try cluster.lifecycle.ensure(.baseline)
         let before = try ClusterFingerprint(of: cluster)
-        let error = try #require(throws: StageMismatch.self) { try timed("reshard on a baseline") { try cluster.lifecycle.reshard() } }
-        #expect(error.description.contains("starts from the 'distributed' stage, but the cluster is at 'baseline'"), "\(error)")
+        let error = try #require(throws: StageMismatch.self) {
+            try timed("reshard on a baseline") { try cluster.lifecycle.reshard() }
+        }
+        #expect(
+            error.description.contains("starts from the 'distributed' stage, but the cluster is at 'baseline'"),
+            "\(error)")
         #expect(try ClusterFingerprint(of: cluster) == before)
     }
 }
 
 /// Requests Citus refuses, or this suite refuses before Citus is asked, on a distributed cluster.
-@Suite("Bad input on a distributed cluster: refused with the reason, nothing changed", .serialized, .requiresCitus, .exclusiveCluster)
+@Suite(
+    "Bad input on a distributed cluster: refused with the reason, nothing changed", .serialized, .requiresCitus,
+    .exclusiveCluster)
 struct CitusBadInputTests {
     let cluster: Cluster
     init() throws {
@@ -104,12 +139,16 @@ struct CitusBadInputTests {
         try cluster.lifecycle.ensure(.distributed)
     }
 
-    private func refused(sourceLocation: SourceLocation = #_sourceLocation, _ operation: () throws -> Void) throws -> String {
+    private func refused(sourceLocation: SourceLocation = #_sourceLocation, _ operation: () throws -> Void) throws
+        -> String
+    {
         let before = try ClusterFingerprint(of: cluster)
-        let clock = ContinuousClock(), start = clock.now
+        let clock = ContinuousClock()
+        let start = clock.now
         let error = try #require(throws: (any Error).self, sourceLocation: sourceLocation) { try operation() }
         print("bad input: \(error) (answered in \(start.duration(to: clock.now)))")
-        #expect(try ClusterFingerprint(of: cluster) == before, "the cluster is as it was", sourceLocation: sourceLocation)
+        #expect(
+            try ClusterFingerprint(of: cluster) == before, "the cluster is as it was", sourceLocation: sourceLocation)
         return "\(error)"
     }
 
@@ -117,24 +156,30 @@ struct CitusBadInputTests {
     func workerAlreadyRegistered() throws {
         try cluster.lifecycle.addWorker()
         let message = try refused { try cluster.lifecycle.addWorker() }
-        #expect(message.contains(cluster.configuration.addedWorker.name) && message.contains("already registered"), "\(message)")
+        #expect(
+            message.contains(cluster.configuration.addedWorker.name) && message.contains("already registered"),
+            "\(message)")
     }
 
     @Test("Draining the last worker that can hold shards")
     func drainingTheLastWorker() throws {
         let first = cluster.configuration.workers[0]
         // Only the first worker may hold shards: every other registered worker is marked as not taking any.
-        let others = try cluster.coordinator.rows("""
+        let others = try cluster.coordinator.rows(
+            """
             SELECT nodename, nodeport FROM pg_dist_node WHERE groupid <> 0 AND NOT (nodename = $1 AND nodeport = $2)
-            """, [first.registeredAddress.host, first.registeredAddress.port]).map {
+            """, [first.registeredAddress.host, first.registeredAddress.port]
+        ).map {
             (try $0.get("nodename", as: String.self), try $0.get("nodeport", as: Int.self))
         }
         for (host, port) in others {
-            try cluster.coordinator.execute("SELECT citus_set_node_property($1, $2, 'shouldhaveshards', false)", [host, port])
+            try cluster.coordinator.execute(
+                "SELECT citus_set_node_property($1, $2, 'shouldhaveshards', false)", [host, port])
         }
         defer {
             for (host, port) in others {
-                _ = try? cluster.coordinator.row("SELECT citus_set_node_property($1, $2, 'shouldhaveshards', true)", [host, port])
+                _ = try? cluster.coordinator.row(
+                    "SELECT citus_set_node_property($1, $2, 'shouldhaveshards', true)", [host, port])
             }
         }
         let message = try refused { _ = try cluster.lifecycle.drain(first) }

@@ -14,14 +14,24 @@ struct ClusterFingerprint: Equatable, CustomStringConvertible {
         tables = try Cluster.tables.filter { try cluster.hasTable($0) }
         checksums = tables.count == Cluster.tables.count ? try cluster.checksums() : []
         let citus = try cluster.hasExtension("citus")
-        nodes = citus ? try cluster.coordinator.rows("""
-            SELECT format('%s:%s active=%s shards=%s', nodename, nodeport, isactive, shouldhaveshards) AS line
-            FROM pg_dist_node ORDER BY nodeid
-            """).map { try $0.get("line") } : []
-        placements = citus ? try cluster.coordinator.rows("""
-            SELECT format('%s@%s:%s', shardid, nodename, nodeport) AS line FROM citus_shards ORDER BY shardid, nodeport
-            """).map { try $0.get("line") } : []
+        nodes =
+            citus
+            ? try cluster.coordinator.rows(
+                """
+                SELECT format('%s:%s active=%s shards=%s', nodename, nodeport, isactive, shouldhaveshards) AS line
+                FROM pg_dist_node ORDER BY nodeid
+                """
+            ).map { try $0.get("line") } : []
+        placements =
+            citus
+            ? try cluster.coordinator.rows(
+                """
+                SELECT format('%s@%s:%s', shardid, nodename, nodeport) AS line FROM citus_shards ORDER BY shardid, nodeport
+                """
+            ).map { try $0.get("line") } : []
     }
 
-    var description: String { "tables \(tables); \(checksums.map(\.description)); nodes \(nodes); \(placements.count) placements" }
+    var description: String {
+        "tables \(tables); \(checksums.map(\.description)); nodes \(nodes); \(placements.count) placements"
+    }
 }

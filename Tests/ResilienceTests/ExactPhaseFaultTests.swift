@@ -8,8 +8,9 @@ import Testing
 /// fault is injected there, the move let go. Then, every time: every acknowledged write holds (all
 /// columns), the audit finds nothing on any node, the move run again completes, and every table
 /// equals the baseline. Embedded cluster only: the faults stop nodes.
-@Suite("Faults at exact steps of a shard move: nothing acknowledged lost, no debris, the move re-run completes",
-       .serialized, .requiresCitus, .requiresLocalCluster, .exclusiveCluster)
+@Suite(
+    "Faults at exact steps of a shard move: nothing acknowledged lost, no debris, the move re-run completes",
+    .serialized, .requiresCitus, .requiresLocalCluster, .exclusiveCluster)
 struct ExactPhaseFaultTests {
     let cluster: Cluster
     let local: LocalCluster
@@ -35,12 +36,18 @@ struct ExactPhaseFaultTests {
     /// runs one scenario many times with it.
     static let cases: [(MovePause.Point, Fault)] = {
         let all = MovePause.Point.allCases.flatMap { point in Fault.allCases.map { (point, $0) } }
-        guard let wanted = ProcessInfo.processInfo.environment["CITUS_VERIFY_SCENARIO"], !wanted.isEmpty else { return all }
+        guard let wanted = ProcessInfo.processInfo.environment["CITUS_VERIFY_SCENARIO"], !wanted.isEmpty else {
+            return all
+        }
         return all.filter { "\($0.1), \($0.0)".contains(wanted) }
     }()
 
-    @Test("A fault at an exact step of a shard move: a clear outcome, every acknowledged write holds, the audit finds nothing, the re-run completes",
-          .faultScenario, arguments: cases)
+    @Test(
+        """
+        A fault at an exact step of a shard move: a clear outcome, every acknowledged write holds, the audit \
+        finds nothing, the re-run completes
+        """,
+        .faultScenario, arguments: cases)
     func faultAtStep(_ point: MovePause.Point, _ fault: Fault) throws {
         try cluster.lifecycle.ensure(.distributed)
         let shard = try cluster.lifecycle.prepareHeldMove(from: source)
@@ -50,7 +57,8 @@ struct ExactPhaseFaultTests {
             run = try cluster.lifecycle.moveHeld(shard, to: target, at: point, writers: .ledger(seed: 20)) { pid in
                 switch fault {
                 case .targetStopped, .sourceStopped: try local.kill(stopped!.name)
-                case .moveTerminated: _ = try cluster.coordinator.value("SELECT pg_terminate_backend($1::int)", [pid], as: Bool.self)
+                case .moveTerminated:
+                    _ = try cluster.coordinator.value("SELECT pg_terminate_backend($1::int)", [pid], as: Bool.self)
                 }
             }
         } catch {
@@ -68,12 +76,20 @@ struct ExactPhaseFaultTests {
             print("fault at \(point), \(fault): the move failed: \(error)")
             #expect(!"\(error)".isEmpty)
         }
-        try cluster.lifecycle.expectRecovered(from: "\(fault), \(point)", operation: "shard move \(source.name) → \(target.name)",
-                                              outcome: outcome, writes: run.writes) {
+        try cluster.lifecycle.expectRecovered(
+            from: "\(fault), \(point)", operation: "shard move \(source.name) → \(target.name)",
+            outcome: outcome, writes: run.writes
+        ) {
             let rerun = try cluster.lifecycle.moveShard(shard, to: target, timeLimit: .seconds(120))
             let placed = try rerun.placementAfter()
             #expect(placed.shard == shard && placed.node == target.registeredAddress, "\(placed)")
         }
-        Evidence.note("fault at \(point), \(fault): \((try? outcome.get()) == nil ? "the move failed" : "the move completed"); writes held, audit clean, re-run completed")
+        Evidence.note(
+            """
+            fault at \(point), \(fault): \
+            \((try? outcome.get()) == nil ? "the move failed" : "the move completed"); writes held, audit clean, \
+            re-run completed
+            """
+        )
     }
 }

@@ -7,8 +7,9 @@ import Testing
 /// Faults in the middle of a shard move, with writers active throughout: the operation fails
 /// with a clear error, no acknowledged write is lost, Citus's cleanup leaves nothing behind, and
 /// running the operation again completes.
-@Suite("Faults during shard moves: a clear failure, nothing acknowledged lost, no debris, a rerun completes",
-       .serialized, .requiresCitus, .requiresLocalCluster, .exclusiveCluster)
+@Suite(
+    "Faults during shard moves: a clear failure, nothing acknowledged lost, no debris, a rerun completes",
+    .serialized, .requiresCitus, .requiresLocalCluster, .exclusiveCluster)
 struct FaultTests {
     let cluster: Cluster
     let local: LocalCluster
@@ -22,29 +23,39 @@ struct FaultTests {
     private var source: ClusterConfiguration.Worker { cluster.configuration.workers[0] }
     private var target: ClusterConfiguration.Worker { cluster.configuration.addedWorker }
 
-
     /// Citus's cleanup has run and left nothing: no cleanup records, no replication slots,
     /// subscriptions or publications of its own on any node, and on every worker exactly the
     /// shard tables the metadata places there.
     private func expectNoDebris(_ context: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         try cluster.coordinator.execute("CALL citus_cleanup_orphaned_resources()")
-        #expect(try cluster.pendingCleanupRecords() == 0, "pg_dist_cleanup after \(context)", sourceLocation: sourceLocation)
+        #expect(
+            try cluster.pendingCleanupRecords() == 0, "pg_dist_cleanup after \(context)", sourceLocation: sourceLocation
+        )
         for node in cluster.nodes {
-            let leftovers = try node.value("""
+            let leftovers = try node.value(
+                """
                 SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'citus%')
                      + (SELECT count(*) FROM pg_subscription WHERE subname LIKE 'citus%')
                      + (SELECT count(*) FROM pg_publication WHERE pubname LIKE 'citus%')
                 """, as: Int.self)
-            #expect(leftovers == 0, "replication slots, subscriptions and publications left on \(node.name) after \(context)", sourceLocation: sourceLocation)
+            #expect(
+                leftovers == 0,
+                "replication slots, subscriptions and publications left on \(node.name) after \(context)",
+                sourceLocation: sourceLocation)
         }
         for node in cluster.workers {
-            #expect(try cluster.shardTableCount(on: node) == cluster.distributedShards(on: node.name),
-                    "shard tables on \(node.name) match the metadata after \(context)", sourceLocation: sourceLocation)
+            #expect(
+                try cluster.shardTableCount(on: node) == cluster.distributedShards(on: node.name),
+                "shard tables on \(node.name) match the metadata after \(context)", sourceLocation: sourceLocation)
         }
     }
 
-    @Test("A worker stopped abruptly while a shard moves onto it: the move fails clearly, and after a restart nothing is lost and the move completes",
-          .faultScenario)
+    @Test(
+        """
+        A worker stopped abruptly while a shard moves onto it: the move fails clearly, and after a restart \
+        nothing is lost and the move completes
+        """,
+        .faultScenario)
     func workerStoppedDuringMove() throws {
         try cluster.lifecycle.ensure(.distributed)
         try cluster.lifecycle.addWorker()
@@ -71,8 +82,10 @@ struct FaultTests {
             print("fault: move with its target stopped failed: \(error)")
             #expect(error is DatabaseError, "a database error naming the failure, not a stall: \(error)")
         }
-        try cluster.lifecycle.expectRecovered(from: "the target worker stopped abruptly once Citus reported the move running",
-                                              operation: "shard move \(source.name) → \(target.name)", outcome: move, writes: run.writes) {
+        try cluster.lifecycle.expectRecovered(
+            from: "the target worker stopped abruptly once Citus reported the move running",
+            operation: "shard move \(source.name) → \(target.name)", outcome: move, writes: run.writes
+        ) {
             // Also no Citus object of any kind (the audit looks at shard moves' own).
             try expectNoDebris("the failed move")
             let rerun = try cluster.lifecycle.moveShard(shard, to: target, timeLimit: .seconds(120))
@@ -82,8 +95,12 @@ struct FaultTests {
         }
     }
 
-    @Test("The coordinator connection dropped in the middle of a rebalance: a clear error, nothing lost, and a rerun completes",
-          .faultScenario)
+    @Test(
+        """
+        The coordinator connection dropped in the middle of a rebalance: a clear error, nothing lost, and a rerun \
+        completes
+        """,
+        .faultScenario)
     func connectionDroppedDuringRebalance() throws {
         try cluster.lifecycle.ensure(.distributed)
         try cluster.lifecycle.addWorker()
@@ -91,11 +108,13 @@ struct FaultTests {
         let application = "citus-verify rebalance under test"
         let run = try cluster.lifecycle.withWriters(.ledger(seed: 12)) { () -> Result<OperationReport, any Error> in
             Result {
-                try cluster.lifecycle.rebalance(timeLimit: .seconds(120), settings: ["application_name": application]) { line in
+                try cluster.lifecycle.rebalance(timeLimit: .seconds(120), settings: ["application_name": application]) {
+                    line in
                     guard line.hasPrefix("move"), !dropped.withLock({ $0 }) else { return }
                     dropped.withLock { $0 = true }
-                    _ = try? cluster.coordinator.value("SELECT bool_or(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1",
-                                              [application], as: Bool.self)
+                    _ = try? cluster.coordinator.value(
+                        "SELECT bool_or(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1",
+                        [application], as: Bool.self)
                 }
             }
         }
@@ -113,11 +132,15 @@ struct FaultTests {
         // for it and completes.
         let rerun = try cluster.lifecycle.rebalance(timeLimit: .seconds(300))
         print("fault: rebalance rerun: \(rerun)")
-        try cluster.lifecycle.expectRecovered(from: "the rebalance's client connection terminated at its first move", operation: "rebalance",
-                                              outcome: rebalance, writes: run.writes) {
+        try cluster.lifecycle.expectRecovered(
+            from: "the rebalance's client connection terminated at its first move", operation: "rebalance",
+            outcome: rebalance, writes: run.writes
+        ) {
             // The operation ran again above, before the audit: its job was still moving shards.
             let counts = try cluster.placements(of: "orders").shardsByNode.values
-            #expect(counts.count == cluster.configuration.workers.count && counts.max()! - counts.min()! <= 1, "balanced over every worker after the rerun")
+            #expect(
+                counts.count == cluster.configuration.workers.count && counts.max()! - counts.min()! <= 1,
+                "balanced over every worker after the rerun")
             try expectNoDebris("the dropped rebalance and its rerun")
         }
     }

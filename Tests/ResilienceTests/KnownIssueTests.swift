@@ -8,7 +8,9 @@ import Testing
 /// green while they exist) with the evidence, and loud the day Citus fixes them (a known issue
 /// that does not occur fails its test, so the suite's own workaround and notes get revisited), unless
 /// its occurrence is timing and it is marked intermittent (then its outcome is shown, not judged).
-@Suite("Known Citus issues, watched: recorded with their evidence, loud once fixed", .serialized, .requiresCitus, .exclusiveCluster)
+@Suite(
+    "Known Citus issues, watched: recorded with their evidence, loud once fixed", .serialized, .requiresCitus,
+    .exclusiveCluster)
 struct KnownIssueTests {
     let cluster: Cluster
     init() throws { cluster = try Cluster.shared() }
@@ -17,8 +19,12 @@ struct KnownIssueTests {
     /// about 1.5 s here.
     static let stallAfter: Duration = .seconds(30)
 
-    @Test("Tenant isolation while that tenant's orders are updated: completes, or is reported stalled (citusdata/citus#6790) with the split's replication positions",
-          .faultScenario)
+    @Test(
+        """
+        Tenant isolation while that tenant's orders are updated: completes, or is reported stalled \
+        (citusdata/citus#6790) with the split's replication positions
+        """,
+        .faultScenario)
     func isolationUnderUpdates() throws {
         try cluster.lifecycle.ensure(.distributed)
         let tenant = try cluster.heaviestTenant().id
@@ -34,15 +40,18 @@ struct KnownIssueTests {
             if let finished = isolation.wait(Self.stallAfter) { return finished }
             // The watchdog: no result in time. What the split's subscriptions were doing, then stop it.
             for node in cluster.workers {
-                let rows = (try? node.rows("""
-                    SELECT subname::text AS subscription, coalesce(received_lsn::text, '-') AS received,
-                           coalesce(latest_end_lsn::text, '-') AS applied, coalesce(last_msg_receipt_time::text, '-') AS last_message
-                    FROM pg_stat_subscription WHERE subname LIKE 'citus\\_shard\\_split%'
-                    """)) ?? []
+                let rows =
+                    (try? node.rows(
+                        """
+                        SELECT subname::text AS subscription, coalesce(received_lsn::text, '-') AS received,
+                               coalesce(latest_end_lsn::text, '-') AS applied, coalesce(last_msg_receipt_time::text, '-') AS last_message
+                        FROM pg_stat_subscription WHERE subname LIKE 'citus\\_shard\\_split%'
+                        """)) ?? []
                 evidence.withLock { $0 += rows.map { "\(node.name): \($0)" } }
             }
             cancellation.cancel()
-            return isolation.wait(.seconds(60)) ?? .failure(StepHung(step: "the stalled isolation after its cancellation"))
+            return isolation.wait(.seconds(60))
+                ?? .failure(StepHung(step: "the stalled isolation after its cancellation"))
         }
         let outcome = try run.get()
         let seen = evidence.withLock { $0 }
@@ -52,24 +61,42 @@ struct KnownIssueTests {
         // stalled in every run on the embedded cluster, but completed in 2.3 s once on the
         // own-cluster check (no TLS): intermittent, so a completed split is recorded (outcome
         // "completed" in the sign-off's fault table) rather than failing the run.
-        recordingKnownIssue("a non-blocking split stalls under UPDATEs of the tenant it moves (citusdata/citus#6790)", isIntermittent: true) {
+        recordingKnownIssue(
+            "a non-blocking split stalls under UPDATEs of the tenant it moves (citusdata/citus#6790)",
+            isIntermittent: true
+        ) {
             if case .failure(let error) = outcome {
-                Issue.record("stalled (citusdata/citus#6790): no result after \(Self.stallAfter); the split's subscriptions: \(seen.isEmpty ? "none seen" : seen.joined(separator: "; ")); then \(error)")
+                Issue.record(
+                    """
+                    stalled (citusdata/citus#6790): no result after \(Self.stallAfter); the split's \
+                    subscriptions: \(seen.isEmpty ? "none seen" : seen.joined(separator: "; ")); then \(error)
+                    """
+                )
             }
         }
-        print("known issue #6790: \((try? outcome.get()) != nil ? "the isolation completed under updates" : "stalled; evidence: \(seen)")")
+        print(
+            """
+            known issue #6790: \
+            \((try? outcome.get()) != nil ? "the isolation completed under updates" : "stalled; evidence: \(seen)")
+            """
+        )
         // Whatever the outcome: cleaned up, every acknowledged write holds, nothing left.
         try cluster.dropLeftoverReplication()
         let ledger = try cluster.lifecycle.checkLedger(run.writes, operation: "tenant isolation")
         print("known issue #6790: writes during \(ledger)")
-        Evidence.availability(ledger.availability(outcome: AvailabilityRecord.outcome(of: outcome),
-                                                  fault: "80% of the writes update the isolated tenant (citusdata/citus#6790); watchdog \(Self.stallAfter)"))
+        Evidence.availability(
+            ledger.availability(
+                outcome: AvailabilityRecord.outcome(of: outcome),
+                fault:
+                    "80% of the writes update the isolated tenant (citusdata/citus#6790); watchdog \(Self.stallAfter)"))
         #expect(ledger.acknowledged > 0 && ledger.updates > 0 && ledger.holds, "\(ledger)")
         try cluster.lifecycle.removeLoadRows()
         let audit = try FaultAudit.run(on: cluster)
         #expect(audit.isClean, "\(audit.findings)")
         let baseline = try #require(try cluster.lifecycle.store.recordedBaseline())
         #expect(try cluster.checksums() == baseline.checksums)
-        Evidence.note("isolation under UPDATEs of the tenant: \((try? outcome.get()) != nil ? "completed" : "stalled (citusdata/citus#6790), stopped by the watchdog after \(Self.stallAfter)"); writes held, nothing left")
+        Evidence.note(
+            "isolation under UPDATEs of the tenant: \((try? outcome.get()) != nil ? "completed" : "stalled (citusdata/citus#6790), stopped by the watchdog after \(Self.stallAfter)"); writes held, nothing left"
+        )
     }
 }

@@ -17,9 +17,12 @@ struct LedgerCheckTests {
             // writers committed them, the DELETE and UPDATE would change nothing (seen on a loaded
             // machine: the check then found no loss, rightly).
             _ = try Polling.until(timeLimit: .seconds(30), what: "writers 1 and 2 committing their first orders") {
-                try cluster.coordinator.value("SELECT count(*) FROM orders WHERE metadata ->> 'token' IN ('w1-1', 'w2-1')", as: Int.self) == 2 ? true : nil
+                try cluster.coordinator.value(
+                    "SELECT count(*) FROM orders WHERE metadata ->> 'token' IN ('w1-1', 'w2-1')", as: Int.self) == 2
+                    ? true : nil
             }
-            try cluster.coordinator.execute("""
+            try cluster.coordinator.execute(
+                """
                 DELETE FROM order_items i USING orders o
                 WHERE o.user_id = i.user_id AND o.id = i.order_id AND o.metadata ->> 'token' = 'w1-1';
                 DELETE FROM orders WHERE metadata ->> 'token' = 'w1-1';
@@ -36,27 +39,39 @@ struct LedgerCheckTests {
         #expect(!check.holds)
         // The evidence a loss gets, read both ways: the deleted order is on no node; one that is
         // there is found where it is (the baseline's plain table on the coordinator).
-        let evidence = try LostWriteEvidence.collect(on: cluster, lost: ["w1-1", "w2-1"], acknowledged: run.writes.acknowledged)
+        let evidence = try LostWriteEvidence.collect(
+            on: cluster, lost: ["w1-1", "w2-1"], acknowledged: run.writes.acknowledged)
         #expect(try #require(evidence.orders.first { $0.token == "w1-1" }).copies.isEmpty, "\(evidence)")
-        #expect(try #require(evidence.orders.first { $0.token == "w2-1" }).copies == ["coordinator: orders"], "\(evidence)")
+        #expect(
+            try #require(evidence.orders.first { $0.token == "w2-1" }).copies == ["coordinator: orders"], "\(evidence)")
         #expect(evidence.orders.allSatisfy { $0.shardID == nil }, "orders is a plain table here: \(evidence)")
     }
 
-    @Test("On distributed tables, a lost write's evidence names its shard, the shard's placement, and finds a present row only there")
+    @Test(
+        """
+        On distributed tables, a lost write's evidence names its shard, the shard's placement, and finds a \
+        present row only there
+        """
+    )
     func evidenceOnDistributedTables() throws {
         let cluster = try Cluster.shared()
         try cluster.lifecycle.ensure(.distributed)
         // A seeded order stands in for a present write, a key no order has for a lost one.
         let row = try cluster.coordinator.row("SELECT id, user_id FROM orders ORDER BY id LIMIT 1")
         func order(_ token: String, id: Int, user: Int) -> AcknowledgedOrder {
-            AcknowledgedOrder(id: id, userID: user, region: "x", productID: 1, quantity: 1, amountCents: 1, token: token,
-                              status: "pending", createdAt: 0, updatedAt: 0, items: [])
+            AcknowledgedOrder(
+                id: id, userID: user, region: "x", productID: 1, quantity: 1, amountCents: 1, token: token,
+                status: "pending", createdAt: 0, updatedAt: 0, items: [])
         }
         let user: Int = try row.get("user_id")
-        let present = order("present", id: try row.get("id"), user: user), lost = order("lost", id: -1, user: user)
-        let evidence = try LostWriteEvidence.collect(on: cluster, lost: ["present", "lost"], acknowledged: [present, lost])
-        let shard = try cluster.coordinator.value("SELECT get_shard_id_for_distribution_column('orders', $1::bigint)", [user], as: Int.self)
-        let holder = try cluster.coordinator.value("""
+        let present = order("present", id: try row.get("id"), user: user)
+        let lost = order("lost", id: -1, user: user)
+        let evidence = try LostWriteEvidence.collect(
+            on: cluster, lost: ["present", "lost"], acknowledged: [present, lost])
+        let shard = try cluster.coordinator.value(
+            "SELECT get_shard_id_for_distribution_column('orders', $1::bigint)", [user], as: Int.self)
+        let holder = try cluster.coordinator.value(
+            """
             SELECT n.nodename || ':' || n.nodeport FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid) WHERE p.shardid = $1
             """, [shard], as: String.self)
         let worker = try #require(cluster.configuration.workers.first { "\($0.registeredAddress)" == holder })

@@ -6,8 +6,9 @@ import Testing
 /// Never a hang: a reply that does not come ends the call at the connection's client-side deadline
 /// (`Connection.replyDeadline`), with what the server showed of the session. Each case is also run
 /// under an outer bound, so a broken deadline fails here instead of holding the run.
-@Suite("Never a hang: a reply that does not come fails at the client's deadline, naming what the server showed",
-       .serialized, .exclusiveCluster)
+@Suite(
+    "Never a hang: a reply that does not come fails at the client's deadline, naming what the server showed",
+    .serialized, .exclusiveCluster)
 struct ReplyDeadlineTests {
     let cluster: Cluster
     init() throws { cluster = try Cluster.shared() }
@@ -25,7 +26,12 @@ struct ReplyDeadlineTests {
         var description: String { "\(what) did not return within 60 s: the client-side deadline did not end it" }
     }
 
-    @Test("A statement blocked by a held lock fails at its deadline naming the lock and the session holding it; the connection stays usable")
+    @Test(
+        """
+        A statement blocked by a held lock fails at its deadline naming the lock and the session holding it; the \
+        connection stays usable
+        """
+    )
     func heldLock() throws {
         try cluster.withScratchDatabase("reply_deadline", baseTables: false) { scratch in
             try scratch.coordinator.execute("CREATE TABLE held (id int)")
@@ -43,26 +49,38 @@ struct ReplyDeadlineTests {
             #expect(error.serverShowed.contains("blocked by \(holderPID) (idle in transaction"), "\(error)")
             #expect(error.node.contains("waiter") && error.statement.contains("FROM held"), "\(error)")
             #expect(!error.connectionClosed, "the cancel was answered: \(error)")
-            #expect(try waiter.query("SELECT 1 AS one").single().get("one", as: Int.self) == 1, "the connection is usable after the cancel")
+            #expect(
+                try waiter.query("SELECT 1 AS one").single().get("one", as: Int.self) == 1,
+                "the connection is usable after the cancel")
             try holder.execute("ROLLBACK")
         }
     }
 
-    @Test("A reply held by a silent network fails at its deadline, names the node and the statement, and closes the connection")
+    @Test(
+        """
+        A reply held by a silent network fails at its deadline, names the node and the statement, and closes the \
+        connection
+        """
+    )
     func silentNetwork() throws {
         let relay = try FaultProxy(to: cluster.configuration.coordinator)
         defer { relay.close() }
         let c = cluster.configuration
-        let relayed = try Connection(label: "coordinator (through a relay)", address: relay.address, database: c.database,
-                                     user: c.user, password: c.password)
+        let relayed = try Connection(
+            label: "coordinator (through a relay)", address: relay.address, database: c.database,
+            user: c.user, password: c.password)
         defer { relayed.close() }
         relayed.replyDeadline = .seconds(2)
-        #expect(try relayed.query("SELECT 1 AS one").single().get("one", as: Int.self) == 1, "the relay passes before it goes silent")
+        #expect(
+            try relayed.query("SELECT 1 AS one").single().get("one", as: Int.self) == 1,
+            "the relay passes before it goes silent")
         relay.set(.blackhole)
         let error = try #require(throws: ReplyDeadlineExceeded.self) {
             try bounded("a query through a silent relay") { try relayed.query("SELECT 2 AS two") }
         }
         #expect(error.node.contains("through a relay") && error.statement.contains("SELECT 2"), "\(error)")
-        #expect(error.connectionClosed && !relayed.isOpen, "no reply to the cancel either: the connection is closed: \(error)")
+        #expect(
+            error.connectionClosed && !relayed.isOpen,
+            "no reply to the cancel either: the connection is closed: \(error)")
     }
 }

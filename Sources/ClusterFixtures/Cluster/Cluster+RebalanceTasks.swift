@@ -18,7 +18,8 @@ extension Cluster {
     /// The state of the last rebalance job Citus recorded (`pg_dist_background_job`), or `none`:
     /// what the tool says after a stopped rebalance and what the job's tests judge.
     public func lastRebalanceJobState() throws -> String {
-        try coordinator.value("""
+        try coordinator.value(
+            """
             SELECT coalesce((SELECT state::text FROM pg_dist_background_job WHERE job_type = 'rebalance' ORDER BY job_id DESC LIMIT 1), 'none')
             """, as: String.self)
     }
@@ -35,14 +36,18 @@ extension Cluster {
     }
 
     static func runningRebalanceTasks(on probe: Connection) throws -> [RunningRebalanceTask] {
-        try probe.query("""
+        try probe.query(
+            """
             SELECT pid, left(coalesce(nullif(query, ''), backend_type), 160) AS query,
                    coalesce(extract(epoch FROM now() - coalesce(query_start, backend_start)), 0)::float8 AS seconds
             FROM pg_stat_activity
             WHERE datname = current_database() AND coalesce(state, 'running') <> 'idle'
               AND (backend_type LIKE 'Citus Background Task Queue Executor%' OR application_name LIKE 'citus\\_rebalancer%')
             ORDER BY pid
-            """).rows.map { RunningRebalanceTask(pid: try $0.get("pid"), query: try $0.get("query"), seconds: try $0.get("seconds")) }
+            """
+        ).rows.map {
+            RunningRebalanceTask(pid: try $0.get("pid"), query: try $0.get("query"), seconds: try $0.get("seconds"))
+        }
     }
 
     /// Waits (bounded, `Polling.until` on one connection) until no rebalance task executor runs;
@@ -52,7 +57,8 @@ extension Cluster {
         defer { probe.close() }
         var running: [RunningRebalanceTask] = []
         do {
-            _ = try Polling.until(timeLimit: timeLimit, every: .milliseconds(200), what: "the rebalance tasks ending") { () -> Bool? in
+            _ = try Polling.until(timeLimit: timeLimit, every: .milliseconds(200), what: "the rebalance tasks ending") {
+                () -> Bool? in
                 running = try Self.runningRebalanceTasks(on: probe)
                 return running.isEmpty ? true : nil
             }
@@ -65,7 +71,9 @@ extension Cluster {
     @discardableResult
     public func terminateRebalanceTasks() throws -> [RunningRebalanceTask] {
         let running = try runningRebalanceTasks()
-        for task in running { _ = try coordinator.value("SELECT pg_terminate_backend($1::int)", [task.pid], as: Bool.self) }
+        for task in running {
+            _ = try coordinator.value("SELECT pg_terminate_backend($1::int)", [task.pid], as: Bool.self)
+        }
         return running
     }
 }

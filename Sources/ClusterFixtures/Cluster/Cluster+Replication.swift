@@ -23,15 +23,24 @@ extension Cluster {
             let quoted = SQLIdentifier.quote(name)
             switch kind {
             case "subscription":
-                try connection.execute("ALTER SUBSCRIPTION \(quoted) DISABLE; ALTER SUBSCRIPTION \(quoted) SET (slot_name = NONE); DROP SUBSCRIPTION \(quoted)")
+                try connection.execute(
+                    """
+                    ALTER SUBSCRIPTION \(quoted) DISABLE; ALTER SUBSCRIPTION \(quoted) SET (slot_name = NONE); \
+                    DROP SUBSCRIPTION \(quoted)
+                    """
+                )
             case "slot":
-                try connection.query("SELECT pg_drop_replication_slot($1) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active", [name])
+                try connection.query(
+                    "SELECT pg_drop_replication_slot($1) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active",
+                    [name])
             case "role":
                 // Roles are the whole server's, not the database's: dropped only when no subscription
                 // in any database still belongs to it (a move running elsewhere keeps its role).
-                let inUse = try connection.query("""
+                let inUse = try connection.query(
+                    """
                     SELECT count(*) FROM pg_subscription s JOIN pg_roles r ON r.oid = s.subowner WHERE r.rolname = $1
-                    """, [name]).single().get(0, as: Int.self)
+                    """, [name]
+                ).single().get(0, as: Int.self)
                 if inUse == 0 { try connection.execute("DROP ROLE IF EXISTS \(quoted)") }
             default:
                 try connection.execute("DROP PUBLICATION \(quoted)")
@@ -41,7 +50,8 @@ extension Cluster {
     }
 
     /// `body` for each Citus replication object on each reachable node, on a connection of its own.
-    private func eachReplicationObject(_ body: (Connection, String, String, String) throws -> String) throws -> [String] {
+    private func eachReplicationObject(_ body: (Connection, String, String, String) throws -> String) throws -> [String]
+    {
         var done: [String] = []
         for node in nodes {
             guard let connection = try? connect("\(node.name) (leftovers)", at: node.address) else { continue }

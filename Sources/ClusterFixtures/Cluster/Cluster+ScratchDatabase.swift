@@ -2,7 +2,9 @@ extension Cluster {
     /// Runs `body` against a database of its own on the coordinator (`<database>_<suffix>`, with the
     /// base tables created), dropped afterwards whatever happens: for checks that must not touch
     /// the lifecycle's tables (a refused seed run, another seed, a planted failure).
-    public func withScratchDatabase<T>(_ suffix: String, baseTables: Bool = true, _ body: (Cluster) throws -> T) throws -> T {
+    public func withScratchDatabase<T>(_ suffix: String, baseTables: Bool = true, _ body: (Cluster) throws -> T) throws
+        -> T
+    {
         var configuration = self.configuration
         configuration.database += "_" + suffix
         let quoted = SQLIdentifier.quote(configuration.database)

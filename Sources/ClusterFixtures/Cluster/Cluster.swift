@@ -22,10 +22,13 @@ public final class Cluster: @unchecked Sendable {
     // MARK: Connections
 
     /// A fresh connection the caller owns (for work on another thread, or another database).
-    public func connect(_ label: String = "coordinator", at address: NodeAddress? = nil, database: String? = nil) throws -> Connection {
-        let connection = try Connection(label: label, address: address ?? configuration.coordinator,
-                                        database: database ?? configuration.database,
-                                        user: configuration.user, password: configuration.password)
+    public func connect(_ label: String = "coordinator", at address: NodeAddress? = nil, database: String? = nil) throws
+        -> Connection
+    {
+        let connection = try Connection(
+            label: label, address: address ?? configuration.coordinator,
+            database: database ?? configuration.database,
+            user: configuration.user, password: configuration.password)
         connection.replyDeadline = configuration.queryDeadline
         return connection
     }
@@ -62,7 +65,9 @@ public final class Cluster: @unchecked Sendable {
 
     /// Runs one of the project's SQL files on the coordinator, statement by statement.
     @discardableResult
-    public func run(_ file: SQLFile, variables: [String: String] = [:], on connection: Connection? = nil) throws -> ScriptResults {
+    public func run(_ file: SQLFile, variables: [String: String] = [:], on connection: Connection? = nil) throws
+        -> ScriptResults
+    {
         let script = try file.script(variables: sqlVariables.merging(variables) { _, given in given })
         return try (connection ?? coordinator.connection).run(script)
     }
@@ -84,6 +89,7 @@ public final class Cluster: @unchecked Sendable {
 
     /// The worker name (`worker2`) for a node as Citus's metadata names it.
     public func workerName(host: String, port: Int) -> String {
-        configuration.workers.first { $0.registeredAddress == NodeAddress(host: host, port: port) }?.name ?? "\(host):\(port)"
+        configuration.workers.first { $0.registeredAddress == NodeAddress(host: host, port: port) }?.name
+            ?? "\(host):\(port)"
     }
 }

@@ -19,7 +19,9 @@ public struct Node: Sendable, CustomStringConvertible {
     public var connection: Connection { get throws { try cluster.cachedConnection(name, at: address) } }
 
     /// The first column of the only row, as `T`.
-    public func value<T: SQLDecodable>(_ sql: String, _ parameters: [any SQLParameter] = [], as type: T.Type = T.self) throws -> T {
+    public func value<T: SQLDecodable>(_ sql: String, _ parameters: [any SQLParameter] = [], as type: T.Type = T.self)
+        throws -> T
+    {
         try row(sql, parameters).get(0, as: type)
     }
 
@@ -27,7 +29,8 @@ public struct Node: Sendable, CustomStringConvertible {
     public func row(_ sql: String, _ parameters: [any SQLParameter] = []) throws -> Row {
         let rows = try self.rows(sql, parameters)
         guard rows.count == 1 else {
-            throw DatabaseError(node: name, message: "expected one row, got \(rows.count)", location: Connection.excerpt(sql))
+            throw DatabaseError(
+                node: name, message: "expected one row, got \(rows.count)", location: Connection.excerpt(sql))
         }
         return rows[0]
     }
@@ -62,9 +65,11 @@ public struct Node: Sendable, CustomStringConvertible {
     /// Asks `sql`'s single value again every `interval` until `condition` holds; returns that
     /// value. Past `timeLimit` an error names the node, the query and the last value seen.
     @discardableResult
-    public func poll<T: SQLDecodable & Sendable>(_ sql: String, _ parameters: [any SQLParameter] = [], as type: T.Type = T.self,
-                                                 every interval: Duration = .milliseconds(100), timeLimit: Duration = .seconds(60),
-                                                 until condition: (T) -> Bool) throws -> T {
+    public func poll<T: SQLDecodable & Sendable>(
+        _ sql: String, _ parameters: [any SQLParameter] = [], as type: T.Type = T.self,
+        every interval: Duration = .milliseconds(100), timeLimit: Duration = .seconds(60),
+        until condition: (T) -> Bool
+    ) throws -> T {
         try Polling.until(timeLimit: timeLimit, every: interval, what: "\(name): \(Connection.excerpt(sql))") {
             let value = try self.value(sql, parameters, as: type)
             return condition(value) ? value : nil
@@ -76,18 +81,24 @@ public struct Node: Sendable, CustomStringConvertible {
 public struct UnknownNode: Error, CustomStringConvertible {
     public var name: String
     public var known: [String]
-    public var description: String { "no node named '\(name)' in the configuration; the nodes are \(known.joined(separator: ", "))" }
+    public var description: String {
+        "no node named '\(name)' in the configuration; the nodes are \(known.joined(separator: ", "))"
+    }
 }
 
 extension Cluster {
     /// The coordinator, as a `Node`.
     public var coordinator: Node {
-        Node(name: "coordinator", address: configuration.coordinator, registeredAddress: configuration.coordinator, cluster: self)
+        Node(
+            name: "coordinator", address: configuration.coordinator, registeredAddress: configuration.coordinator,
+            cluster: self)
     }
 
     /// Every configured worker, in order (`worker1`, `worker2`, …).
     public var workers: [Node] {
-        configuration.workers.map { Node(name: $0.name, address: $0.testAddress, registeredAddress: $0.registeredAddress, cluster: self) }
+        configuration.workers.map {
+            Node(name: $0.name, address: $0.testAddress, registeredAddress: $0.registeredAddress, cluster: self)
+        }
     }
 
     /// The coordinator, then every configured worker: the nodes a per-node check walks.

@@ -16,14 +16,16 @@ public struct ShardPlacements: Sendable, Equatable, CustomStringConvertible {
 extension Cluster {
     /// Shards per node of `table`, or of every Citus table when it is nil.
     public func placements(of table: String? = nil) throws -> ShardPlacements {
-        let rows = try coordinator.rows("""
+        let rows = try coordinator.rows(
+            """
             SELECT nodename, nodeport, count(*) AS shards
             FROM citus_shards WHERE $1::regclass IS NULL OR table_name = $1::regclass
             GROUP BY nodename, nodeport
             """, [table])
         var counts: [String: Int] = [:]
         for row in rows {
-            counts[workerName(host: try row.get("nodename"), port: try row.get("nodeport")), default: 0] += try row.get("shards", as: Int.self)
+            counts[workerName(host: try row.get("nodename"), port: try row.get("nodeport")), default: 0] += try row.get(
+                "shards", as: Int.self)
         }
         return ShardPlacements(table: table ?? "all tables", shardsByNode: counts)
     }
@@ -52,8 +54,10 @@ extension Cluster {
         if try hasExtension("citus", on: connection) {
             try connection.execute("SET LOCAL citus.show_shards_for_app_name_prefixes = '*'")
         }
-        return try connection.query("""
+        return try connection.query(
+            """
             SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relname ~ '^(orders|order_items)_[0-9]+$'
-            """).single().get(0)
+            """
+        ).single().get(0)
     }
 }

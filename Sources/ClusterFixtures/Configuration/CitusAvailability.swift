@@ -36,18 +36,28 @@ public enum CitusAvailability {
         for node in cluster.nodes {
             let connection = try cluster.connect(node.name, at: node.address, database: "postgres")
             defer { connection.close() }
-            let row = try connection.query("""
+            let row = try connection.query(
+                """
                 SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = $1) AS installed,
                        current_setting('shared_preload_libraries') AS preload,
                        current_setting('server_version') AS version
-                """, [name]).single()
+                """, [name]
+            ).single()
             let version: String = try row.get("version")
             guard try row.get("installed", as: Bool.self) else {
-                return "\(shown) is not installed on the \(node.name) \(node.address) (PostgreSQL \(version) has no '\(name)' extension); install it for PostgreSQL \(version.prefix(2)) and restart the node"
+                return
+                    """
+                    \(shown) is not installed on the \(node.name) \(node.address) (PostgreSQL \(version) has no \
+                    '\(name)' extension); install it for PostgreSQL \(version.prefix(2)) and restart the node
+                    """
             }
             let preload: String = try row.get("preload")
             guard preload.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }).contains(name) else {
-                return "\(shown) is installed but not loaded on the \(node.name) \(node.address): shared_preload_libraries is '\(preload)', it must list \(name)"
+                return
+                    """
+                    \(shown) is installed but not loaded on the \(node.name) \(node.address): \
+                    shared_preload_libraries is '\(preload)', it must list \(name)
+                    """
             }
         }
         return nil

@@ -7,7 +7,9 @@ extension ClusterConfiguration {
     /// is meant: its settings file is read, and when the cluster has never been started (or
     /// `CITUS_VERIFY_START_CLUSTER=yes`) it is started first, so `swift test` works on a fresh
     /// checkout. `CITUS_VERIFY_START_CLUSTER=no` turns that off.
-    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ClusterConfiguration {
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> ClusterConfiguration
+    {
         if let coordinator = environment["CITUS_COORDINATOR"], !coordinator.isEmpty {
             return try ClusterConfiguration(environment: environment)
         }
@@ -23,7 +25,12 @@ extension ClusterConfiguration {
         guard FileManager.default.fileExists(atPath: file.path) else {
             throw ConfigurationError.missing(
                 "CITUS_COORDINATOR",
-                expected: "host:port of a coordinator, or an embedded cluster started with `make cluster-up` (no \(file.path))")
+                expected:
+                    """
+                    host:port of a coordinator, or an embedded cluster started with `make cluster-up` (no \
+                    \(file.path))
+                    """
+            )
         }
         let fromFile = try EnvironmentFile.load(file)
         return try ClusterConfiguration(environment: fromFile.merging(environment) { _, explicit in explicit })

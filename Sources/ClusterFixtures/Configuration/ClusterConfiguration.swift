@@ -64,7 +64,8 @@ public struct ClusterConfiguration: Sendable, Equatable {
         database = try Self.identifier("CITUS_DATABASE", in: env)
         user = try Self.identifier("CITUS_USER", in: env)
         guard let password = env["CITUS_PASSWORD"], !password.isEmpty else {
-            throw ConfigurationError.missing("CITUS_PASSWORD", expected: "the password of CITUS_USER (scram authentication)")
+            throw ConfigurationError.missing(
+                "CITUS_PASSWORD", expected: "the password of CITUS_USER (scram authentication)")
         }
         self.password = password
         workers = try Self.workers(in: env, coordinator: coordinator)
@@ -75,14 +76,21 @@ public struct ClusterConfiguration: Sendable, Equatable {
             throw ConfigurationError.malformed("CITUS_VERIFY_RESET", value: other, expected: "'allow' or 'deny'")
         }
         localClusterDirectory = env["CITUS_LOCAL_CLUSTER_DIR"].flatMap { $0.isEmpty ? nil : $0 }
-        seed = try Self.number("CITUS_VERIFY_SEED", in: env, default: 42, expected: "a whole number from 0 to \(UInt64.max)")
-        scale = try Self.number("CITUS_VERIFY_SCALE", in: env, default: 1, in: 1...Self.maximumScale,
-                                expected: "a whole number from 1 to \(Self.maximumScale)")
-        shardCount = (env["CITUS_VERIFY_SHARD_COUNT"] ?? "").isEmpty ? nil
-            : try Self.number("CITUS_VERIFY_SHARD_COUNT", in: env, default: 32, in: 1...64_000,
-                              expected: "a whole number from 1 to 64000 (the citus.shard_count the cluster distributes with)")
-        queryDeadline = .seconds(try Self.number(ReplyDeadline.variable, in: env, default: Int(ReplyDeadline.fallback.seconds),
-                                                 in: 1...86_400, expected: "a whole number of seconds from 1 to 86400"))
+        seed = try Self.number(
+            "CITUS_VERIFY_SEED", in: env, default: 42, expected: "a whole number from 0 to \(UInt64.max)")
+        scale = try Self.number(
+            "CITUS_VERIFY_SCALE", in: env, default: 1, in: 1...Self.maximumScale,
+            expected: "a whole number from 1 to \(Self.maximumScale)")
+        shardCount =
+            (env["CITUS_VERIFY_SHARD_COUNT"] ?? "").isEmpty
+            ? nil
+            : try Self.number(
+                "CITUS_VERIFY_SHARD_COUNT", in: env, default: 32, in: 1...64_000,
+                expected: "a whole number from 1 to 64000 (the citus.shard_count the cluster distributes with)")
+        queryDeadline = .seconds(
+            try Self.number(
+                ReplyDeadline.variable, in: env, default: Int(ReplyDeadline.fallback.seconds),
+                in: 1...86_400, expected: "a whole number of seconds from 1 to 86400"))
     }
 
     /// The workers, in order: `CITUS_WORKERS` (host:port,host:port,…, with `CITUS_WORKERS_TEST` for
@@ -92,18 +100,27 @@ public struct ClusterConfiguration: Sendable, Equatable {
     /// workers: an error naming the variable and the form it expects.
     static func workers(in env: [String: String], coordinator: NodeAddress) throws -> [Worker] {
         let listed = (env["CITUS_WORKERS"] ?? "").trimmingCharacters(in: .whitespaces)
-        let numbered = env.keys.filter { $0.hasPrefix("CITUS_WORKER") && $0.hasSuffix("_ADDR") && !(env[$0] ?? "").isEmpty }
+        let numbered = env.keys.filter {
+            $0.hasPrefix("CITUS_WORKER") && $0.hasSuffix("_ADDR") && !(env[$0] ?? "").isEmpty
+        }
         var pairs: [(name: String, registered: NodeAddress, test: NodeAddress, source: String)] = []
         if !listed.isEmpty {
             if let mixed = numbered.sorted().first {
-                throw ConfigurationError(variable: "CITUS_WORKERS", problem: "is set, and so is \(mixed)",
-                                         expected: "the workers one way: CITUS_WORKERS=host:port,host:port,… or CITUS_WORKER1_ADDR, CITUS_WORKER2_ADDR, …")
+                throw ConfigurationError(
+                    variable: "CITUS_WORKERS", problem: "is set, and so is \(mixed)",
+                    expected:
+                        """
+                        the workers one way: CITUS_WORKERS=host:port,host:port,… or CITUS_WORKER1_ADDR, \
+                        CITUS_WORKER2_ADDR, …
+                        """
+                )
             }
             let registered = try addressList("CITUS_WORKERS", listed)
             let testText = (env["CITUS_WORKERS_TEST"] ?? "").trimmingCharacters(in: .whitespaces)
             let test = testText.isEmpty ? registered : try addressList("CITUS_WORKERS_TEST", testText)
             guard test.count == registered.count else {
-                throw ConfigurationError.malformed("CITUS_WORKERS_TEST", value: testText,
+                throw ConfigurationError.malformed(
+                    "CITUS_WORKERS_TEST", value: testText,
                     expected: "one host:port per entry of CITUS_WORKERS (\(registered.count)), in the same order")
             }
             for index in registered.indices {
@@ -125,25 +142,34 @@ public struct ClusterConfiguration: Sendable, Equatable {
                 return Int(key.dropFirst("CITUS_WORKER".count).dropLast("_ADDR".count))
             }.filter { $0 > number }.min()
             if let later {
-                throw ConfigurationError(variable: next, problem: "is not set, but CITUS_WORKER\(later)_ADDR is",
-                                         expected: "workers numbered from 1 without a gap (or CITUS_WORKERS=host:port,host:port,…)")
+                throw ConfigurationError(
+                    variable: next, problem: "is not set, but CITUS_WORKER\(later)_ADDR is",
+                    expected: "workers numbered from 1 without a gap (or CITUS_WORKERS=host:port,host:port,…)")
             }
             if pairs.count < minimumWorkerCount {
-                throw ConfigurationError.missing(pairs.isEmpty ? "CITUS_WORKERS" : next,
-                    expected: "at least \(minimumWorkerCount) workers: CITUS_WORKERS=host:port,host:port,… or CITUS_WORKER1_ADDR, CITUS_WORKER2_ADDR, … (host:port, e.g. 127.0.0.1:9701)")
+                throw ConfigurationError.missing(
+                    pairs.isEmpty ? "CITUS_WORKERS" : next,
+                    expected:
+                        """
+                        at least \(minimumWorkerCount) workers: CITUS_WORKERS=host:port,host:port,… or \
+                        CITUS_WORKER1_ADDR, CITUS_WORKER2_ADDR, … (host:port, e.g. 127.0.0.1:9701)
+                        """
+                )
             }
         }
         guard pairs.count >= minimumWorkerCount else {
-            throw ConfigurationError.malformed("CITUS_WORKERS", value: listed,
-                                               expected: "at least \(minimumWorkerCount) workers as host:port,host:port,…")
+            throw ConfigurationError.malformed(
+                "CITUS_WORKERS", value: listed,
+                expected: "at least \(minimumWorkerCount) workers as host:port,host:port,…")
         }
         // Two names for one server would make every per-node count wrong: refused.
         var seen: [NodeAddress: String] = [coordinator: "CITUS_COORDINATOR"]
         for pair in pairs {
             for address in Set([pair.registered, pair.test]) {
                 if let first = seen[address] {
-                    throw ConfigurationError(variable: pair.source, problem: "is \(address), which \(first) already names",
-                                             expected: "a different host:port for every node")
+                    throw ConfigurationError(
+                        variable: pair.source, problem: "is \(address), which \(first) already names",
+                        expected: "a different host:port for every node")
                 }
                 seen[address] = pair.source
             }
@@ -156,15 +182,23 @@ public struct ClusterConfiguration: Sendable, Equatable {
         try text.split(separator: ",", omittingEmptySubsequences: false).enumerated().map { index, entry in
             let entry = entry.trimmingCharacters(in: .whitespaces)
             guard let address = NodeAddress(parsing: entry) else {
-                throw ConfigurationError(variable: variable, problem: "entry \(index + 1) is '\(entry)'",
-                                         expected: "a comma-separated list of host:port with ports from 1 to 65535, e.g. 127.0.0.1:9701,127.0.0.1:9702")
+                throw ConfigurationError(
+                    variable: variable, problem: "entry \(index + 1) is '\(entry)'",
+                    expected:
+                        """
+                        a comma-separated list of host:port with ports from 1 to 65535, e.g. \
+                        127.0.0.1:9701,127.0.0.1:9702
+                        """
+                )
             }
             return address
         }
     }
 
-    private static func number<N: FixedWidthInteger>(_ variable: String, in env: [String: String], default fallback: N,
-                                                     in range: ClosedRange<N> = N.min...N.max, expected: String) throws -> N {
+    private static func number<N: FixedWidthInteger>(
+        _ variable: String, in env: [String: String], default fallback: N,
+        in range: ClosedRange<N> = N.min...N.max, expected: String
+    ) throws -> N {
         guard let text = env[variable], !text.isEmpty else { return fallback }
         guard let value = N(text), range.contains(value) else {
             throw ConfigurationError.malformed(variable, value: text, expected: expected)
@@ -177,7 +211,8 @@ public struct ClusterConfiguration: Sendable, Equatable {
             throw ConfigurationError.missing(variable, expected: "host:port, e.g. 127.0.0.1:9700")
         }
         guard let address = NodeAddress(parsing: text) else {
-            throw ConfigurationError.malformed(variable, value: text, expected: "host:port with a port from 1 to 65535, e.g. 127.0.0.1:9700")
+            throw ConfigurationError.malformed(
+                variable, value: text, expected: "host:port with a port from 1 to 65535, e.g. 127.0.0.1:9700")
         }
         return address
     }
@@ -187,10 +222,11 @@ public struct ClusterConfiguration: Sendable, Equatable {
             throw ConfigurationError.missing(variable, expected: "a lower-case SQL identifier such as citus_verify")
         }
         guard let first = text.first, first.isLetter || first == "_",
-              text.allSatisfy({ ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "_" }),
-              text.allSatisfy(\.isASCII)
+            text.allSatisfy({ ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "_" }),
+            text.allSatisfy(\.isASCII)
         else {
-            throw ConfigurationError.malformed(variable, value: text, expected: "a lower-case SQL identifier ([a-z_][a-z0-9_]*)")
+            throw ConfigurationError.malformed(
+                variable, value: text, expected: "a lower-case SQL identifier ([a-z_][a-z0-9_]*)")
         }
         return text
     }

@@ -12,11 +12,12 @@ public enum EnvironmentFile {
             if line.isEmpty || line.hasPrefix("#") { continue }
             let body = line.hasPrefix("export ") ? String(line.dropFirst(7)) : line
             guard let equals = body.firstIndex(of: "="),
-                  case let key = body[..<equals].trimmingCharacters(in: .whitespaces),
-                  !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
+                case let key = body[..<equals].trimmingCharacters(in: .whitespaces),
+                !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
             else {
-                throw ConfigurationError(variable: "\(path):\(index + 1)", problem: "reads '\(line)'",
-                                         expected: "a KEY=VALUE line")
+                throw ConfigurationError(
+                    variable: "\(path):\(index + 1)", problem: "reads '\(line)'",
+                    expected: "a KEY=VALUE line")
             }
             var value = body[body.index(after: equals)...].trimmingCharacters(in: .whitespaces)
             if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {

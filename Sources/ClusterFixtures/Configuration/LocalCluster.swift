@@ -9,8 +9,10 @@ public struct LocalCluster: Sendable {
     /// More of the script's settings (`CLUSTER_PORT`, `PG_BINDIR`), laid over this process's environment.
     public var settings: [String: String]
 
-    public init(script: URL = ProjectLayout.root.appendingPathComponent("scripts/cluster.sh"), directory: String? = nil,
-                settings: [String: String] = [:]) {
+    public init(
+        script: URL = ProjectLayout.root.appendingPathComponent("scripts/cluster.sh"), directory: String? = nil,
+        settings: [String: String] = [:]
+    ) {
         self.script = script
         self.directory = directory
         self.settings = settings
@@ -35,9 +37,11 @@ public struct LocalCluster: Sendable {
     /// The script's output; throws with that output when it fails or outlives `timeLimit`.
     @discardableResult
     public func run(_ arguments: String..., timeLimit: Duration = .seconds(300)) throws -> String {
-        let outcome = try ChildProcess("/bin/bash", [script.path] + arguments,
-                                       environment: settings.merging(directory.map { ["CLUSTER_DIR": $0] } ?? [:]) { $1 })
-            .run(timeLimit: timeLimit)
+        let outcome = try ChildProcess(
+            "/bin/bash", [script.path] + arguments,
+            environment: settings.merging(directory.map { ["CLUSTER_DIR": $0] } ?? [:]) { $1 }
+        )
+        .run(timeLimit: timeLimit)
         let text = outcome.output + outcome.errorOutput
         guard outcome.status == 0, !outcome.signaled else {
             throw LocalClusterError(command: "scripts/cluster.sh \(arguments.joined(separator: " "))", output: text)

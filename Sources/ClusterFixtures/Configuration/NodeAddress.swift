@@ -15,7 +15,8 @@ public struct NodeAddress: Hashable, Sendable, CustomStringConvertible {
         let portPart: Substring
         if text.hasPrefix("[") {
             guard let close = text.firstIndex(of: "]"),
-                  text[text.index(after: close)...].hasPrefix(":") else { return nil }
+                text[text.index(after: close)...].hasPrefix(":")
+            else { return nil }
             hostPart = text[text.index(after: text.startIndex)..<close]
             portPart = text[text.index(close, offsetBy: 2)...]
         } else {
@@ -26,7 +27,7 @@ public struct NodeAddress: Hashable, Sendable, CustomStringConvertible {
         }
         hostPart = hostPart.drop(while: \.isWhitespace)
         guard !hostPart.isEmpty, !hostPart.contains(where: \.isWhitespace),
-              portPart.allSatisfy(\.isNumber), let port = Int(portPart), (1...65535).contains(port)
+            portPart.allSatisfy(\.isNumber), let port = Int(portPart), (1...65535).contains(port)
         else { return nil }
         self.init(host: String(hostPart), port: port)
     }

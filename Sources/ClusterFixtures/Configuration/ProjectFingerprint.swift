@@ -17,7 +17,12 @@ public enum ProjectFingerprint {
     /// Computed once per process and stage: the files do not change under a running suite.
     private static let stages: [LifecycleStage: String] = Dictionary(
         uniqueKeysWithValues: LifecycleStage.allCases.map {
-            ($0, compute(root: ProjectLayout.root, stage: $0, activeMutant: ProcessInfo.processInfo.environment["CITUS_VERIFY_MUTANT"]))
+            (
+                $0,
+                compute(
+                    root: ProjectLayout.root, stage: $0,
+                    activeMutant: ProcessInfo.processInfo.environment["CITUS_VERIFY_MUTANT"])
+            )
         })
 
     /// The fingerprint of what builds `stage`.
@@ -39,9 +44,12 @@ public enum ProjectFingerprint {
         let manager = FileManager.default
         for folder in folders {
             let base = root.appendingPathComponent(folder)
-            guard let walker = manager.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey]) else { continue }
+            guard let walker = manager.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey]) else {
+                continue
+            }
             var files: [(String, URL)] = []
-            for case let url as URL in walker where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+            for case let url as URL in walker
+            where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
                 files.append((folder + "/" + url.path.dropFirst(base.path.count + 1), url))
             }
             for (relative, url) in files.sorted(by: { $0.0 < $1.0 }) where file(relative, builds: stage) {

@@ -10,7 +10,9 @@ public enum ProjectLayout {
             return URL(fileURLWithPath: root, isDirectory: true)
         }
         var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while folder.path != "/" && !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
+        while folder.path != "/"
+            && !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path)
+        {
             folder = folder.deletingLastPathComponent()
         }
         return folder
@@ -25,7 +27,8 @@ public enum ProjectLayout {
 
     /// The settings file `scripts/cluster.sh up` writes.
     public static var localClusterEnvironmentFile: URL {
-        let directory = ProcessInfo.processInfo.environment["CLUSTER_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        let directory =
+            ProcessInfo.processInfo.environment["CLUSTER_DIR"].flatMap { $0.isEmpty ? nil : $0 }
             .map { URL(fileURLWithPath: $0, isDirectory: true) }
             ?? root.appendingPathComponent(".cluster", isDirectory: true)
         return directory.appendingPathComponent("cluster.env")

@@ -28,12 +28,18 @@ public enum TestedVersions {
     public static var pairsDescription: String {
         var groups: [(citus: String, postgres: [String])] = []
         for pair in pairs {
-            if let index = groups.firstIndex(where: { $0.citus == pair.citus }) { groups[index].postgres.append(pair.postgres) }
-            else { groups.append((pair.citus, [pair.postgres])) }
+            if let index = groups.firstIndex(where: { $0.citus == pair.citus }) {
+                groups[index].postgres.append(pair.postgres)
+            } else {
+                groups.append((pair.citus, [pair.postgres]))
+            }
         }
-        return groups.map { "Citus \($0.citus) with PostgreSQL \($0.postgres.joined(separator: " and "))" }.joined(separator: ", ")
-            + (pairs.contains { !$0.wholeSuite } ? " (" + pairs.filter { !$0.wholeSuite }.map { "\($0.citus)/\($0.postgres)" }
-                .joined(separator: ", ") + ": the lifecycle; the whole suite not yet green)" : "")
+        return groups.map { "Citus \($0.citus) with PostgreSQL \($0.postgres.joined(separator: " and "))" }.joined(
+            separator: ", ")
+            + (pairs.contains { !$0.wholeSuite }
+                ? " ("
+                    + pairs.filter { !$0.wholeSuite }.map { "\($0.citus)/\($0.postgres)" }
+                    .joined(separator: ", ") + ": the lifecycle; the whole suite not yet green)" : "")
     }
 
     public static var summary: String { "citus-verify \(tool) (tested on \(pairsDescription))" }

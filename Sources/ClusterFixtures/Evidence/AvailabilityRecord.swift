@@ -28,13 +28,23 @@ public struct AvailabilityRecord: Codable, Sendable, Equatable {
     /// Acknowledged writes lost, duplicated, changed, or rows written by nobody: 0 when the ledger holds.
     public var violations: Int
 
-    public init(operation: String, fault: String? = nil, outcome: String, seconds: Double, acknowledged: Int,
-                longestWriteStall: Double?, inDoubt: Int, inDoubtLanded: Int? = nil, errorsBySQLState: [String: Int],
-                movedShardGroups: Int? = nil, coveredShardGroups: Int? = nil, violations: Int) {
-        self.operation = operation; self.fault = fault; self.outcome = outcome; self.seconds = seconds
-        self.acknowledged = acknowledged; self.longestWriteStall = longestWriteStall; self.inDoubt = inDoubt
-        self.inDoubtLanded = inDoubtLanded; self.errorsBySQLState = errorsBySQLState
-        self.movedShardGroups = movedShardGroups; self.coveredShardGroups = coveredShardGroups; self.violations = violations
+    public init(
+        operation: String, fault: String? = nil, outcome: String, seconds: Double, acknowledged: Int,
+        longestWriteStall: Double?, inDoubt: Int, inDoubtLanded: Int? = nil, errorsBySQLState: [String: Int],
+        movedShardGroups: Int? = nil, coveredShardGroups: Int? = nil, violations: Int
+    ) {
+        self.operation = operation
+        self.fault = fault
+        self.outcome = outcome
+        self.seconds = seconds
+        self.acknowledged = acknowledged
+        self.longestWriteStall = longestWriteStall
+        self.inDoubt = inDoubt
+        self.inDoubtLanded = inDoubtLanded
+        self.errorsBySQLState = errorsBySQLState
+        self.movedShardGroups = movedShardGroups
+        self.coveredShardGroups = coveredShardGroups
+        self.violations = violations
     }
 
     /// "completed", or "failed: " and the error's first line (at most 160 characters).
@@ -63,14 +73,27 @@ public struct AvailabilityRecord: Codable, Sendable, Equatable {
     /// The Markdown table of `records`, one row each in the order given; with `faults`, the fault
     /// injected in the first column. `verdicts`, when given (one per record), is a last column: the
     /// test's own result.
-    public static func markdownTable(_ records: [AvailabilityRecord], faults: Bool, verdicts: [String]? = nil) -> [String] {
-        var out = [(faults ? "| fault " : "") + "| operation | outcome | writes acknowledged | longest write stall (s) | outcomes in doubt | errors by SQLSTATE | shard groups moved that writes hit | acknowledged writes lost or changed |"
-                   + (verdicts == nil ? "" : " test |"),
-                   (faults ? "|---" : "") + "|---|---|---:|---:|---:|---|---:|---:|" + (verdicts == nil ? "" : "---|")]
+    public static func markdownTable(_ records: [AvailabilityRecord], faults: Bool, verdicts: [String]? = nil)
+        -> [String]
+    {
+        var out = [
+            (faults ? "| fault " : "")
+                + """
+                | operation | outcome | writes acknowledged | longest write stall (s) | outcomes in doubt | \
+                errors by SQLSTATE | shard groups moved that writes hit | acknowledged writes lost or changed |
+                """
+                + (verdicts == nil ? "" : " test |"),
+            (faults ? "|---" : "") + "|---|---|---:|---:|---:|---|---:|---:|" + (verdicts == nil ? "" : "---|"),
+        ]
         for (index, r) in records.enumerated() {
-            let cells = [r.operation, r.outcome, "\(r.acknowledged)", r.stallText, r.inDoubtText, r.errorsText, r.coverageText, "\(r.violations)"]
+            let cells = [
+                r.operation, r.outcome, "\(r.acknowledged)", r.stallText, r.inDoubtText, r.errorsText, r.coverageText,
+                "\(r.violations)",
+            ]
             let verdict = verdicts.map { [$0.indices.contains(index) ? $0[index] : "-"] } ?? []
-            out.append("| " + ((faults ? [r.fault ?? "-"] : []) + cells + verdict).map(markdownCell).joined(separator: " | ") + " |")
+            out.append(
+                "| " + ((faults ? [r.fault ?? "-"] : []) + cells + verdict).map(markdownCell).joined(separator: " | ")
+                    + " |")
         }
         return out
     }
@@ -83,11 +106,12 @@ public struct AvailabilityRecord: Codable, Sendable, Equatable {
 extension LedgerCheck {
     /// This check's figures as a record, for the operation's `outcome` and the `fault` injected (nil: none).
     public func availability(outcome: String, fault: String? = nil) -> AvailabilityRecord {
-        AvailabilityRecord(operation: operation, fault: fault, outcome: outcome, seconds: seconds, acknowledged: acknowledged,
-                           longestWriteStall: longestWriteGap, inDoubt: inDoubt, inDoubtLanded: inDoubtLanded,
-                           errorsBySQLState: errorsBySQLState,
-                           movedShardGroups: movedShardGroups > 0 ? movedShardGroups : nil,
-                           coveredShardGroups: movedShardGroups > 0 ? coveredShardGroups : nil,
-                           violations: lost.count + duplicated.count + changed.count + unknown.count + orphanItems)
+        AvailabilityRecord(
+            operation: operation, fault: fault, outcome: outcome, seconds: seconds, acknowledged: acknowledged,
+            longestWriteStall: longestWriteGap, inDoubt: inDoubt, inDoubtLanded: inDoubtLanded,
+            errorsBySQLState: errorsBySQLState,
+            movedShardGroups: movedShardGroups > 0 ? movedShardGroups : nil,
+            coveredShardGroups: movedShardGroups > 0 ? coveredShardGroups : nil,
+            violations: lost.count + duplicated.count + changed.count + unknown.count + orphanItems)
     }
 }

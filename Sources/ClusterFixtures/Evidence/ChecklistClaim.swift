@@ -27,8 +27,10 @@ public struct ChecklistClaim: Codable, Sendable, Equatable {
     public var isUpgrade: Bool { section == Self.upgradeSection }
     public static let upgradeSection = "upgrade"
 
-    public init(suite: String, test: String?, displayName: String, items: [ChecklistItem], evidence: [String], seconds: Double,
-                availability: [AvailabilityRecord]? = nil, knownIssues: [String]? = nil, section: String? = nil) {
+    public init(
+        suite: String, test: String?, displayName: String, items: [ChecklistItem], evidence: [String], seconds: Double,
+        availability: [AvailabilityRecord]? = nil, knownIssues: [String]? = nil, section: String? = nil
+    ) {
         self.suite = suite
         self.test = test
         self.displayName = displayName
@@ -44,5 +46,7 @@ public struct ChecklistClaim: Codable, Sendable, Equatable {
     public func append(to path: String) throws { try JSONLines.append(self, to: path) }
 
     /// Every claim in a claims file.
-    public static func read(from path: String) throws -> [ChecklistClaim] { try JSONLines.read(ChecklistClaim.self, from: path) }
+    public static func read(from path: String) throws -> [ChecklistClaim] {
+        try JSONLines.read(ChecklistClaim.self, from: path)
+    }
 }

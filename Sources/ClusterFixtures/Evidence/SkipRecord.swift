@@ -21,5 +21,7 @@ public struct SkipRecord: Codable, Sendable, Equatable {
     }
 
     /// Every record of `path` (none when the file does not exist).
-    public static func read(from path: String) throws -> [SkipRecord] { try JSONLines.read(SkipRecord.self, from: path) }
+    public static func read(from path: String) throws -> [SkipRecord] {
+        try JSONLines.read(SkipRecord.self, from: path)
+    }
 }

@@ -6,9 +6,11 @@ extension Cluster {
     /// "SSL SYSCALL error: EOF detected" (seen on the five-worker run).
     public func startAgain(_ worker: ClusterConfiguration.Worker, through local: LocalCluster) throws {
         try local.start(worker.name)
-        try coordinator.poll("SELECT citus_check_connection_to_node($1, $2)",
-                                 [worker.registeredAddress.host, worker.registeredAddress.port], as: Bool.self,
-                                 every: .milliseconds(200), timeLimit: .seconds(60)) { $0 }
+        try coordinator.poll(
+            "SELECT citus_check_connection_to_node($1, $2)",
+            [worker.registeredAddress.host, worker.registeredAddress.port], as: Bool.self,
+            every: .milliseconds(200), timeLimit: .seconds(60)
+        ) { $0 }
         disconnectAll()
     }
 }

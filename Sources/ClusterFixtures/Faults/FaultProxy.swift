@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A TCP relay on loopback between Citus and one worker, which the suite switches between passing
@@ -44,7 +45,10 @@ public final class FaultProxy: @unchecked Sendable {
         var reset = false
         /// Held silently whatever the mode (made while the mode was blackholeNew).
         var held = false
-        init(client: Int32, server: Int32) { self.client = client; self.server = server }
+        init(client: Int32, server: Int32) {
+            self.client = client
+            self.server = server
+        }
     }
 
     /// Listens on 127.0.0.1 at a free port and relays to `upstream`.
@@ -56,7 +60,9 @@ public final class FaultProxy: @unchecked Sendable {
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var local = Self.loopback(port: 0)
         let bound = withUnsafePointer(to: &local) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, Glibc.listen(fd, 64) == 0 else {
             Glibc.close(fd)
@@ -124,14 +130,26 @@ public final class FaultProxy: @unchecked Sendable {
                 return
             }
             if client < 0 { continue }
-            let current: Mode = lock.withLock { accepted += 1; return mode }
-            if current == .reset { Self.resetSocket(client); continue }
+            let current: Mode = lock.withLock {
+                accepted += 1
+                return mode
+            }
+            if current == .reset {
+                Self.resetSocket(client)
+                continue
+            }
             let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var remote = Self.loopback(port: upstream.port, host: upstream.host)
             let connected = withUnsafePointer(to: &remote) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
-            guard connected == 0 else { Self.resetSocket(client); Glibc.close(server); continue }
+            guard connected == 0 else {
+                Self.resetSocket(client)
+                Glibc.close(server)
+                continue
+            }
             let pair = Pair(client: client, server: server)
             pair.held = current == .blackholeNew
             lock.withLock { pairs[ObjectIdentifier(pair)] = pair }
@@ -156,8 +174,13 @@ public final class FaultProxy: @unchecked Sendable {
                 return (true, pair.reset)
             }
             if last {
-                if reset { Self.resetSocket(pair.client); Self.resetSocket(pair.server) }
-                else { Glibc.close(pair.client); Glibc.close(pair.server) }
+                if reset {
+                    Self.resetSocket(pair.client)
+                    Self.resetSocket(pair.server)
+                } else {
+                    Glibc.close(pair.client)
+                    Glibc.close(pair.server)
+                }
             } else {
                 Glibc.shutdown(to, Int32(SHUT_WR))
             }
@@ -165,13 +188,17 @@ public final class FaultProxy: @unchecked Sendable {
         while true {
             let count = buffer.withUnsafeMutableBytes { read(from, $0.baseAddress, $0.count) }
             guard count > 0 else { return }
-            while lock.withLock({ (mode == .blackhole || (pair.held && mode == .blackholeNew)) && !closed && !pair.done }) { usleep(20_000) }
+            while lock.withLock({
+                (mode == .blackhole || (pair.held && mode == .blackholeNew)) && !closed && !pair.done
+            }) { usleep(20_000) }
             if lock.withLock({ pair.done }) { return }
             var sent = 0
             while sent < count {
                 // send with MSG_NOSIGNAL: a peer gone mid-write must end this relay, not raise
                 // SIGPIPE and take the whole test process down.
-                let wrote = buffer.withUnsafeBytes { send(to, $0.baseAddress! + sent, count - sent, Int32(MSG_NOSIGNAL)) }
+                let wrote = buffer.withUnsafeBytes {
+                    send(to, $0.baseAddress! + sent, count - sent, Int32(MSG_NOSIGNAL))
+                }
                 guard wrote > 0 else { return }
                 sent += wrote
             }

@@ -38,7 +38,8 @@ extension Lifecycle {
 
     /// The lowest `orders` shard placed on `worker`: the one a fault's move takes.
     public func lowestOrdersShard(on worker: ClusterConfiguration.Worker) throws -> Int64 {
-        try cluster.coordinator.value("""
+        try cluster.coordinator.value(
+            """
             SELECT min(shardid) FROM citus_shards WHERE table_name = 'orders'::regclass AND nodename = $1 AND nodeport = $2
             """, [worker.registeredAddress.host, worker.registeredAddress.port])
     }
@@ -48,9 +49,11 @@ extension Lifecycle {
     /// held move's backend pid, lets it go, waits (bounded) for its outcome and calls `afterMove`
     /// (while the writers still run: a relay set back to pass, say). Embedded cluster
     /// only: the pause's setting is superuser-only and meant for the suite's own cluster.
-    public func moveHeld(_ shard: Int64, to target: ClusterConfiguration.Worker, at point: MovePause.Point,
-                         writers: LoadGenerator.Options, moveTimeLimit: Duration = .seconds(90),
-                         inject: (_ pid: Int) throws -> Void, afterMove: () -> Void = {}) throws -> HeldMoveRun {
+    public func moveHeld(
+        _ shard: Int64, to target: ClusterConfiguration.Worker, at point: MovePause.Point,
+        writers: LoadGenerator.Options, moveTimeLimit: Duration = .seconds(90),
+        inject: (_ pid: Int) throws -> Void, afterMove: () -> Void = {}
+    ) throws -> HeldMoveRun {
         let pause = try MovePause(point, on: cluster)
         defer { pause.release() }
         var status: String?

@@ -35,11 +35,13 @@ public final class MovePause: @unchecked Sendable {
     /// its own to the coordinator (`citus.local_hostname`), never in the caller's session.
     /// `disableForNewSessions` turns it off again.
     public static func enableForNewSessions(on cluster: Cluster) throws {
-        try cluster.coordinator.execute("ALTER DATABASE \(SQLIdentifier.quote(cluster.configuration.database)) SET \(setting) = on")
+        try cluster.coordinator.execute(
+            "ALTER DATABASE \(SQLIdentifier.quote(cluster.configuration.database)) SET \(setting) = on")
     }
 
     public static func disableForNewSessions(on cluster: Cluster) throws {
-        try cluster.coordinator.execute("ALTER DATABASE \(SQLIdentifier.quote(cluster.configuration.database)) RESET \(setting)")
+        try cluster.coordinator.execute(
+            "ALTER DATABASE \(SQLIdentifier.quote(cluster.configuration.database)) RESET \(setting)")
     }
 
     public let point: Point
@@ -63,18 +65,25 @@ public final class MovePause: @unchecked Sendable {
         let probe = try cluster.connect("coordinator (move pause probe)")
         defer { probe.close() }
         do {
-            return try Polling.until(timeLimit: timeLimit, every: .milliseconds(50), what: "a shard move reaching \(point)") { () -> Int? in
-                let rows = try probe.query("""
+            return try Polling.until(
+                timeLimit: timeLimit, every: .milliseconds(50), what: "a shard move reaching \(point)"
+            ) { () -> Int? in
+                let rows = try probe.query(
+                    """
                     SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 2 AND NOT granted
-                    """, [Int(point.keys.0), Int(point.keys.1)]).rows
+                    """, [Int(point.keys.0), Int(point.keys.1)]
+                ).rows
                 return try rows.first.map { try $0.get("pid", as: Int.self) }
             }
         } catch let timedOut as Polling.TimedOut {
             // What the coordinator's sessions were doing instead: the evidence for the report.
-            let sessions = (try? probe.query("""
-                SELECT pid, state, coalesce(wait_event_type || ':' || wait_event, '-') AS wait, left(query, 120) AS query
-                FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'
-                """).rows.map { row in "\(row)" }) ?? []
+            let sessions =
+                (try? probe.query(
+                    """
+                    SELECT pid, state, coalesce(wait_event_type || ':' || wait_event, '-') AS wait, left(query, 120) AS query
+                    FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'
+                    """
+                ).rows.map { row in "\(row)" }) ?? []
             throw MovePauseNotReached(point: point, timedOut: timedOut, sessions: sessions)
         }
     }
@@ -85,7 +94,9 @@ public final class MovePause: @unchecked Sendable {
         // A connection of its own: the cluster's shared one is the watcher's while the move runs.
         let probe = try cluster.connect("coordinator (move pause status)")
         defer { probe.close() }
-        return try probe.query("SELECT status::text AS status FROM get_rebalance_progress() WHERE shardid = $1", [shard]).rows
+        return try probe.query(
+            "SELECT status::text AS status FROM get_rebalance_progress() WHERE shardid = $1", [shard]
+        ).rows
             .first.map { try $0.get("status", as: String.self) }
     }
 
@@ -93,7 +104,8 @@ public final class MovePause: @unchecked Sendable {
     public func release() {
         guard held else { return }
         held = false
-        _ = try? connection.query("SELECT pg_advisory_unlock($1::int, $2::int)", [Int(point.keys.0), Int(point.keys.1)])
+        _ = try? connection.query(
+            "SELECT pg_advisory_unlock($1::int, $2::int)", [Int(point.keys.0), Int(point.keys.1)])
         connection.close()
     }
 
@@ -107,6 +119,7 @@ public struct MovePauseNotReached: Error, CustomStringConvertible {
     public var timedOut: Polling.TimedOut
     public var sessions: [String]
     public var description: String {
-        "\(timedOut); active sessions on the coordinator: " + (sessions.isEmpty ? "none" : sessions.joined(separator: "; "))
+        "\(timedOut); active sessions on the coordinator: "
+            + (sessions.isEmpty ? "none" : sessions.joined(separator: "; "))
     }
 }

@@ -41,7 +41,9 @@ extension Cluster {
     /// How the tables' schema differs from `expected` (default: the designed one), both sorted;
     /// both empty when it is the same. `expected` is written as PostgreSQL 15 prints it; for a newer
     /// server it is read the way that server records the same schema (`BaselineSchema.lines(_:serverVersionNum:)`).
-    public func schemaDifferences(from expected: Set<String> = BaselineSchema.lines) throws -> (missing: [String], extra: [String]) {
+    public func schemaDifferences(from expected: Set<String> = BaselineSchema.lines) throws -> (
+        missing: [String], extra: [String]
+    ) {
         let now = try schemaSignature()
         let expected = BaselineSchema.lines(expected, serverVersionNum: try serverVersionNum())
         return (expected.subtracting(now).sorted(), now.subtracting(expected).sorted())
@@ -54,7 +56,8 @@ extension Cluster {
 
     /// The schema of the lifecycle's tables as comparable lines.
     public func schemaSignature() throws -> Set<String> {
-        let columns = try coordinator.rows("""
+        let columns = try coordinator.rows(
+            """
             SELECT c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
                    || ' null=' || CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END
                    || ' default=' || coalesce(pg_get_expr(d.adbin, d.adrelid), '-') AS line
@@ -65,13 +68,15 @@ extension Cluster {
             WHERE n.nspname = 'public' AND c.relname = ANY($1::text[]) AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY 1
             """, [Self.tables])
-        let constraints = try coordinator.rows("""
+        let constraints = try coordinator.rows(
+            """
             SELECT conrelid::regclass::text || ' constraint ' || conname || ' ' || pg_get_constraintdef(oid) AS line
             FROM pg_constraint
             WHERE conrelid = ANY (SELECT ('public.' || t)::regclass FROM unnest($1::text[]) t)
             ORDER BY 1
             """, [Self.tables])
-        let indexes = try coordinator.rows("""
+        let indexes = try coordinator.rows(
+            """
             SELECT tablename || ' index ' || indexdef AS line
             FROM pg_indexes
             WHERE schemaname = 'public' AND tablename = ANY($1::text[])
@@ -79,7 +84,8 @@ extension Cluster {
             """, [Self.tables])
         // How each table is kept, beyond its columns: persistence (an UNLOGGED table loses its rows
         // in a crash), storage options, row security, and whether the suite's user owns it.
-        let tables = try coordinator.rows("""
+        let tables = try coordinator.rows(
+            """
             SELECT c.relname || ' table persistence=' || c.relpersistence::text || ' kind=' || c.relkind::text
                    || ' options=' || coalesce(array_to_string(c.reloptions, ','), '-')
                    || ' rowsecurity=' || c.relrowsecurity || ' owner=' || CASE WHEN pg_get_userbyid(c.relowner) = current_user

@@ -7,27 +7,39 @@ public struct BaselineStore: Sendable {
     public let cluster: Cluster
     public init(_ cluster: Cluster) { self.cluster = cluster }
 
-
     /// Records a fresh baseline stage built from `seed` and `scale` by the current project files.
     func recordBaseline(seed: UInt64, scale: Int) throws {
         let c = cluster.coordinator
-        try c.execute("""
+        try c.execute(
+            """
             CREATE SCHEMA verify;
             CREATE TABLE verify.lifecycle (stage text NOT NULL, seed bigint NOT NULL, scale int NOT NULL,
                                            fingerprint text NOT NULL, changed_at timestamptz NOT NULL DEFAULT now());
             """)
-        try c.execute("INSERT INTO verify.lifecycle (stage, seed, scale, fingerprint) VALUES ($1, $2, $3, $4)",
-                      [LifecycleStage.baseline.rawValue, String(Int64(bitPattern: seed)), scale, ProjectFingerprint.of(.baseline)])
+        try c.execute(
+            "INSERT INTO verify.lifecycle (stage, seed, scale, fingerprint) VALUES ($1, $2, $3, $4)",
+            [
+                LifecycleStage.baseline.rawValue, String(Int64(bitPattern: seed)), scale,
+                ProjectFingerprint.of(.baseline),
+            ])
     }
 
     /// The stage the coordinator records, with the seed, scale and fingerprint it was built with;
     /// nil when there is no record (a fresh or foreign database) or it is of an older layout.
     public func recordedLifecycle() throws -> (stage: String, seed: UInt64, scale: Int, fingerprint: String)? {
         guard try cluster.coordinator.value("SELECT to_regclass('verify.lifecycle') IS NOT NULL", as: Bool.self),
-              try cluster.coordinator.value("SELECT count(*) FROM pg_attribute WHERE attrelid = 'verify.lifecycle'::regclass AND attname = 'fingerprint'",
-                           as: Int.self) == 1 else { return nil }
+            try cluster.coordinator.value(
+                """
+                SELECT count(*) FROM pg_attribute WHERE attrelid = 'verify.lifecycle'::regclass AND attname = \
+                'fingerprint'
+                """,
+                as: Int.self) == 1
+        else { return nil }
         let row = try cluster.coordinator.row("SELECT stage, seed, scale, fingerprint FROM verify.lifecycle")
-        return (try row.get("stage"), UInt64(bitPattern: try row.get("seed", as: Int64.self)), try row.get("scale"), try row.get("fingerprint"))
+        return (
+            try row.get("stage"), UInt64(bitPattern: try row.get("seed", as: Int64.self)), try row.get("scale"),
+            try row.get("fingerprint")
+        )
     }
 
     /// The baseline of the recorded lifecycle: its seed and scale, everything else computed from them.
@@ -47,13 +59,15 @@ public struct BaselineStore: Sendable {
     }
 
     func recordStage(_ stage: LifecycleStage) throws {
-        try cluster.coordinator.execute("UPDATE verify.lifecycle SET stage = $1, fingerprint = $2, changed_at = now()",
-                                      [stage.rawValue, ProjectFingerprint.of(stage)])
+        try cluster.coordinator.execute(
+            "UPDATE verify.lifecycle SET stage = $1, fingerprint = $2, changed_at = now()",
+            [stage.rawValue, ProjectFingerprint.of(stage)])
     }
 
     /// Marks the cluster as between stages before an operation starts: if the operation fails
     /// half-way, the next phase finds no known stage and rebuilds instead of trusting the old one.
     func recordStageChanging(to stage: LifecycleStage) throws {
-        try cluster.coordinator.execute("UPDATE verify.lifecycle SET stage = $1, changed_at = now()", ["changing to " + stage.rawValue])
+        try cluster.coordinator.execute(
+            "UPDATE verify.lifecycle SET stage = $1, changed_at = now()", ["changing to " + stage.rawValue])
     }
 }

@@ -15,8 +15,11 @@ extension Lifecycle {
     /// seed data, and the baseline recorded. Only for a database that is the suite's own
     /// (`CITUS_VERIFY_RESET=allow`).
     @discardableResult
-    public func resetToBaseline(seed: UInt64? = nil, scale: Int? = nil, loader: SeedLoader = .sqlFile) throws -> (Baseline, SeedData) {
-        let seed = seed ?? configuration.seed, scale = scale ?? configuration.scale
+    public func resetToBaseline(seed: UInt64? = nil, scale: Int? = nil, loader: SeedLoader = .sqlFile) throws -> (
+        Baseline, SeedData
+    ) {
+        let seed = seed ?? configuration.seed
+        let scale = scale ?? configuration.scale
         try recreateDatabases()
         // The expectation is generated in Swift while the database makes or loads the rows (at
         // scale 100 the seed file takes most of a minute; the generator and its checksums ~10 s).
@@ -48,7 +51,12 @@ extension Lifecycle {
         guard configuration.allowsReset else {
             throw ConfigurationError(
                 variable: "CITUS_VERIFY_RESET", problem: "does not allow rebuilding database \(configuration.database)",
-                expected: "'allow' when that database, on every node, belongs to this suite alone (the suite drops and recreates it)")
+                expected:
+                    """
+                    'allow' when that database, on every node, belongs to this suite alone (the suite drops and \
+                    recreates it)
+                    """
+            )
         }
         // Asked of this cluster, not the configured one: the lifecycle also runs on clusters of
         // their own (Phase 5's), which must not depend on whether the configured one is up.
@@ -64,8 +72,12 @@ extension Lifecycle {
         for node in cluster.nodes {
             guard let connection = try? cluster.connect(node.name, at: node.address) else { continue }
             defer { connection.close() }
-            for gid in (try? connection.query("SELECT gid FROM pg_prepared_xacts WHERE database = current_database()").rows) ?? [] {
-                try connection.execute("ROLLBACK PREPARED \(SQLIdentifier.quoteLiteral(try gid.get("gid", as: String.self)))")
+            for gid
+                in (try? connection.query("SELECT gid FROM pg_prepared_xacts WHERE database = current_database()").rows)
+                ?? []
+            {
+                try connection.execute(
+                    "ROLLBACK PREPARED \(SQLIdentifier.quoteLiteral(try gid.get("gid", as: String.self)))")
             }
         }
         for node in cluster.nodes {
@@ -87,8 +99,9 @@ extension Lifecycle {
     /// Runs `setup/01_initial_seed_data.sql` on `connection` with `seed` and `scale` as its
     /// session settings (what `PGOPTIONS='-c citus_verify.seed=…'` does under psql).
     public func runSeedFile(seed: UInt64, scale: Int, on connection: Connection) throws {
-        try connection.query("SELECT set_config('citus_verify.seed', $1, false), set_config('citus_verify.scale', $2, false)",
-                             [String(seed), String(scale)])
+        try connection.query(
+            "SELECT set_config('citus_verify.seed', $1, false), set_config('citus_verify.scale', $2, false)",
+            [String(seed), String(scale)])
         defer { _ = try? connection.execute("RESET citus_verify.seed; RESET citus_verify.scale") }
         try cluster.run(.seedData, on: connection)
     }
@@ -105,8 +118,9 @@ extension Lifecycle {
     public func ensure(_ stage: LifecycleStage) throws -> Baseline {
         // Reused only when built from the configured seed and scale by the same steps and checks.
         if let record = try store.recordedLifecycle(), record.stage == stage.rawValue,
-           record.seed == configuration.seed, record.scale == configuration.scale,
-           record.fingerprint == ProjectFingerprint.of(stage) {
+            record.seed == configuration.seed, record.scale == configuration.scale,
+            record.fingerprint == ProjectFingerprint.of(stage)
+        {
             return Baseline.generated(seed: record.seed, scale: record.scale)
         }
         let (baseline, _) = try resetToBaseline()

@@ -19,11 +19,16 @@ extension Lifecycle {
     @discardableResult
     public func distribute() throws -> DistributeEvidence {
         guard try cluster.hasTable("orders") else {
-            throw StageMismatch(operation: "distributing (Phase 2)", needs: .baseline, found: try store.recordedStageText() ?? "no orders table")
+            throw StageMismatch(
+                operation: "distributing (Phase 2)", needs: .baseline,
+                found: try store.recordedStageText() ?? "no orders table")
         }
         // Any Citus table at all, not only orders: a half-done earlier distribute is refused too.
-        if try cluster.hasExtension("citus"), try cluster.coordinator.value("SELECT count(*) FROM citus_tables", as: Int.self) > 0 {
-            throw ReshardRefused(description: "Citus is already enabled and tables are distributed: nothing to distribute")
+        if try cluster.hasExtension("citus"),
+            try cluster.coordinator.value("SELECT count(*) FROM citus_tables", as: Int.self) > 0
+        {
+            throw ReshardRefused(
+                description: "Citus is already enabled and tables are distributed: nothing to distribute")
         }
         try store.recordStageChanging(to: .distributed)
         let started = Date()
@@ -37,7 +42,8 @@ extension Lifecycle {
         let notices = try cluster.coordinator.connection.takeNotices()
         let verification = try cluster.run(.verifyDistribution)
         try store.recordStage(.distributed)
-        return DistributeEvidence(citusVersion: version, activeWorkers: workers, notices: notices,
-                                  seconds: Date().timeIntervalSince(started), verification: verification)
+        return DistributeEvidence(
+            citusVersion: version, activeWorkers: workers, notices: notices,
+            seconds: Date().timeIntervalSince(started), verification: verification)
     }
 }

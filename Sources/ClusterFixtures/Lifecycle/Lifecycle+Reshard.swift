@@ -78,20 +78,28 @@ extension Lifecycle {
     /// The isolation runs `32_isolate_tenant.sql` as the README shows it, naming no tenant: the
     /// file's own choice is what the tests judge. `hotTenant` (the seed's heaviest) gets a share of
     /// the writers' orders during the split.
-    public func reshard(timeLimit: Duration = .seconds(600), writers: Bool = false, hotTenant: Int? = nil) throws -> ReshardEvidence {
+    public func reshard(timeLimit: Duration = .seconds(600), writers: Bool = false, hotTenant: Int? = nil) throws
+        -> ReshardEvidence
+    {
         try require(.distributed, for: "Phase 3 (reshard)")
         try store.recordStageChanging(to: .resharded)
         var steps: [ReshardEvidence.StepCheck] = []
         func check(_ step: String) throws {
-            steps.append(.init(step: step, checksums: try cluster.checksums(), pendingCleanup: try cluster.pendingCleanupRecords()))
+            steps.append(
+                .init(
+                    step: step, checksums: try cluster.checksums(), pendingCleanup: try cluster.pendingCleanupRecords())
+            )
         }
         var writes: [LedgerCheck] = []
         // Each long operation runs with writers active; their rows are checked, then removed, so
         // the step's checksums compare with the baseline again.
-        func whileWriting<T: Sendable>(_ name: String, hotTenant: Int? = nil, updates: Bool = true,
-                                       _ operation: () throws -> T) throws -> T {
+        func whileWriting<T: Sendable>(
+            _ name: String, hotTenant: Int? = nil, updates: Bool = true,
+            _ operation: () throws -> T
+        ) throws -> T {
             guard writers else { return try operation() }
-            var options = LoadGenerator.Options.ledger(seed: configuration.seed &+ UInt64(writes.count + 1), hotTenant: hotTenant)
+            var options = LoadGenerator.Options.ledger(
+                seed: configuration.seed &+ UInt64(writes.count + 1), hotTenant: hotTenant)
             if !updates { options.updateShare = 0 }
             let (value, check) = try self.whileWriting(name, options, measuringCoverage: true, operation)
             writes.append(check)
@@ -112,12 +120,15 @@ extension Lifecycle {
 
         let heaviest = try cluster.heaviestTenant()
         let isolated = hotTenant ?? heaviest.id
-        let range = try cluster.coordinator.row("""
+        let range = try cluster.coordinator.row(
+            """
             SELECT s.shardminvalue::bigint AS min, s.shardmaxvalue::bigint AS max, worker_hash($1::bigint) AS hash
             FROM pg_dist_shard s WHERE s.shardid = get_shard_id_for_distribution_column('orders', $1::bigint)
             """, [isolated])
         let hash: Int64 = try range.get("hash")
-        let expectedNewShards = (hash > (try range.get("min", as: Int64.self)) ? 1 : 0) + (hash < (try range.get("max", as: Int64.self)) ? 1 : 0)
+        let expectedNewShards =
+            (hash > (try range.get("min", as: Int64.self)) ? 1 : 0)
+            + (hash < (try range.get("max", as: Int64.self)) ? 1 : 0)
         // Inserts only during the split: an UPDATE replicated into a non-blocking shard split can
         // stall it for good (Citus 13.2.2 here: the split's apply worker fails over and over with
         // "publisher did not send replica identity column expected by the logical replication
@@ -135,20 +146,25 @@ extension Lifecycle {
         let drainedTakesShards = try cluster.coordinator.value(
             "SELECT shouldhaveshards FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
             [drained.registeredAddress.host, drained.registeredAddress.port], as: Bool.self)
-        let onDrained = Set(try cluster.catalogPlacements()
-            .filter { ["orders", "order_items"].contains($0.table) && $0.node == "\(drained.registeredAddress.host):\(drained.registeredAddress.port)" }
-            .map { "\($0.table) \($0.shardID)" })
+        let onDrained = Set(
+            try cluster.catalogPlacements()
+                .filter {
+                    ["orders", "order_items"].contains($0.table)
+                        && $0.node == "\(drained.registeredAddress.host):\(drained.registeredAddress.port)"
+                }
+                .map { "\($0.table) \($0.shardID)" })
         let drain = try whileWriting("drain \(drained.name)") { try self.drain(drained, timeLimit: timeLimit) }
         let afterDrain = try cluster.placements(of: "orders")
         try check("drain")
         try store.recordStage(.resharded)
-        return ReshardEvidence(activeWorkersAfterAdd: active, addWorkerResults: addResults, expectedNewShards: expectedNewShards,
-                               beforeRebalance: before, afterRebalance: after,
-                               shardNodesBeforeRebalance: shardNodesBefore, shardNodesAfterRebalance: shardNodesAfter,
-                               dryRunRebalance: dryRunRebalance, dryRunDrain: dryRunDrain, drainPlanOrder: drainPlanOrder,
-                               drainedTookShardsAfterDryRun: drainedTakesShards, placementsOnDrainedWorker: onDrained,
-                               rebalance: rebalance, isolation: isolation, drainedWorker: drained.name,
-                               afterDrain: afterDrain, drain: drain, steps: steps, heaviestTenant: heaviest, writes: writes)
+        return ReshardEvidence(
+            activeWorkersAfterAdd: active, addWorkerResults: addResults, expectedNewShards: expectedNewShards,
+            beforeRebalance: before, afterRebalance: after,
+            shardNodesBeforeRebalance: shardNodesBefore, shardNodesAfterRebalance: shardNodesAfter,
+            dryRunRebalance: dryRunRebalance, dryRunDrain: dryRunDrain, drainPlanOrder: drainPlanOrder,
+            drainedTookShardsAfterDryRun: drainedTakesShards, placementsOnDrainedWorker: onDrained,
+            rebalance: rebalance, isolation: isolation, drainedWorker: drained.name,
+            afterDrain: afterDrain, drain: drain, steps: steps, heaviestTenant: heaviest, writes: writes)
     }
 
     /// The shard ids Citus's rebalancer plans to move off `worker`, in its order, in a transaction
@@ -158,12 +174,15 @@ extension Lifecycle {
         defer { connection.close() }
         try connection.execute("BEGIN")
         defer { _ = try? connection.execute("ROLLBACK") }
-        try connection.query("SELECT citus_set_node_property($1, $2, 'shouldhaveshards', false)",
-                             [worker.registeredAddress.host, worker.registeredAddress.port])
-        return try connection.query("""
+        try connection.query(
+            "SELECT citus_set_node_property($1, $2, 'shouldhaveshards', false)",
+            [worker.registeredAddress.host, worker.registeredAddress.port])
+        return try connection.query(
+            """
             SELECT shardid FROM get_rebalance_table_shards_plan(drain_only := true, rebalance_strategy := 'by_shard_count',
                                                                 improvement_threshold := 0)
-            """).rows.map { try $0.get("shardid", as: Int64.self) }
+            """
+        ).rows.map { try $0.get("shardid", as: Int64.self) }
     }
 
     /// Rewrites each worker's row of `pg_dist_node`, the highest node id first, with the value it
@@ -171,13 +190,17 @@ extension Lifecycle {
     /// of node-id order. A file that lists workers without its `ORDER BY` then prints them in an
     /// order the tests notice, instead of passing because the rows happen to lie in id order.
     func reverseWorkerRowOrder() throws {
-        let workers = try cluster.coordinator.rows("""
+        let workers = try cluster.coordinator.rows(
+            """
             SELECT nodename, nodeport, shouldhaveshards FROM pg_dist_node WHERE groupid <> 0 AND noderole = 'primary' ORDER BY nodeid DESC
             """)
         for worker in workers {
-            try cluster.coordinator.execute("SELECT citus_set_node_property($1, $2, 'shouldhaveshards', $3)",
-                                            [try worker.get("nodename", as: String.self), try worker.get("nodeport", as: Int.self),
-                                             try worker.get("shouldhaveshards", as: Bool.self)])
+            try cluster.coordinator.execute(
+                "SELECT citus_set_node_property($1, $2, 'shouldhaveshards', $3)",
+                [
+                    try worker.get("nodename", as: String.self), try worker.get("nodeport", as: Int.self),
+                    try worker.get("shouldhaveshards", as: Bool.self),
+                ])
         }
     }
 
@@ -190,8 +213,9 @@ extension Lifecycle {
     func addWorkerReporting() throws -> (active: [String], results: ScriptResults) {
         try requireDistributedTables()
         let added = configuration.addedWorker
-        let registered = try cluster.coordinator.value("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
-                                      [added.registeredAddress.host, added.registeredAddress.port], as: Int.self)
+        let registered = try cluster.coordinator.value(
+            "SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
+            [added.registeredAddress.host, added.registeredAddress.port], as: Int.self)
         guard registered == 0 else {
             throw ReshardRefused(description: "\(added.name) (\(added.registeredAddress)) is already registered")
         }
@@ -212,41 +236,54 @@ extension Lifecycle {
     /// Shard groups of orders that moved to another node or were split between `before` and
     /// `after`, and how many of them an acknowledged write of `writes` hit (by its tenant's hash):
     /// writers that never touched a moved shard prove nothing about it.
-    func coverage(of writes: LoadReport, before: [Int64: (node: String, min: Int64, max: Int64)],
-                  after: [Int64: (node: String, min: Int64, max: Int64)]) throws -> (moved: Int, covered: Int) {
+    func coverage(
+        of writes: LoadReport, before: [Int64: (node: String, min: Int64, max: Int64)],
+        after: [Int64: (node: String, min: Int64, max: Int64)]
+    ) throws -> (moved: Int, covered: Int) {
         let moved = before.filter { after[$0.key]?.node != $0.value.node }.map(\.value)
         let users = Array(Set(writes.acknowledged.map(\.userID))).sorted()
-        let hashes = try cluster.coordinator.rows("SELECT worker_hash(u) AS hash FROM unnest($1::bigint[]) AS u", [users])
-            .map { try $0.get("hash", as: Int64.self) }
+        let hashes = try cluster.coordinator.rows(
+            "SELECT worker_hash(u) AS hash FROM unnest($1::bigint[]) AS u", [users]
+        )
+        .map { try $0.get("hash", as: Int64.self) }
         let covered = moved.filter { shard in hashes.contains { $0 >= shard.min && $0 <= shard.max } }
         return (moved.count, covered.count)
     }
 
     /// Moves shard groups until every worker holds the same number (`31_rebalance_shards.sql`).
-    public func rebalance(timeLimit: Duration = .seconds(600), settings: [String: String] = [:],
-                          onProgress: ((String) -> Void)? = nil, onSnapshot: ((OperationProgress) -> Void)? = nil,
-                          cancellation: OperationCancellation? = nil) throws -> OperationReport {
+    public func rebalance(
+        timeLimit: Duration = .seconds(600), settings: [String: String] = [:],
+        onProgress: ((String) -> Void)? = nil, onSnapshot: ((OperationProgress) -> Void)? = nil,
+        cancellation: OperationCancellation? = nil
+    ) throws -> OperationReport {
         try requireDistributedTables()
         try store.recordStageChanging(to: .resharded)
-        return try runWatched(.rebalanceShards, name: "rebalance", settings: settings,
-                              timeLimit: timeLimit, onProgress: onProgress, onSnapshot: onSnapshot, cancellation: cancellation)
+        return try runWatched(
+            .rebalanceShards, name: "rebalance", settings: settings,
+            timeLimit: timeLimit, onProgress: onProgress, onSnapshot: onSnapshot, cancellation: cancellation)
     }
 
     /// Gives one tenant a shard of its own (`32_isolate_tenant.sql`): the tenant with the most
     /// orders, or `tenant` when given.
-    public func isolateTenant(_ tenant: Int? = nil, timeLimit: Duration = .seconds(600),
-                              onProgress: ((String) -> Void)? = nil, onSnapshot: ((OperationProgress) -> Void)? = nil,
-                              cancellation: OperationCancellation? = nil) throws -> TenantIsolation {
+    public func isolateTenant(
+        _ tenant: Int? = nil, timeLimit: Duration = .seconds(600),
+        onProgress: ((String) -> Void)? = nil, onSnapshot: ((OperationProgress) -> Void)? = nil,
+        cancellation: OperationCancellation? = nil
+    ) throws -> TenantIsolation {
         try requireDistributedTables()
         if let tenant {
-            let orders = try cluster.coordinator.value("SELECT count(*) FROM orders WHERE user_id = $1", [tenant], as: Int.self)
-            guard orders > 0 else { throw ReshardRefused(description: "tenant \(tenant) has no orders: nothing to isolate") }
+            let orders = try cluster.coordinator.value(
+                "SELECT count(*) FROM orders WHERE user_id = $1", [tenant], as: Int.self)
+            guard orders > 0 else {
+                throw ReshardRefused(description: "tenant \(tenant) has no orders: nothing to isolate")
+            }
         }
         try store.recordStageChanging(to: .resharded)
         let countBefore = try cluster.placements(of: "orders").total
-        let report = try runWatched(.isolateTenant, name: "tenant isolation",
-                                    settings: ["citus_verify.tenant_id": tenant.map(String.init) ?? ""],
-                                    timeLimit: timeLimit, onProgress: onProgress, onSnapshot: onSnapshot, cancellation: cancellation)
+        let report = try runWatched(
+            .isolateTenant, name: "tenant isolation",
+            settings: ["citus_verify.tenant_id": tenant.map(String.init) ?? ""],
+            timeLimit: timeLimit, onProgress: onProgress, onSnapshot: onSnapshot, cancellation: cancellation)
         let beforeRow = try report.results.row("tenant_before")
         let afterRow = try report.results.row("tenant_after")
         return TenantIsolation(
@@ -259,38 +296,57 @@ extension Lifecycle {
     }
 
     /// Moves every shard off `worker`, then removes it from the metadata (`33_drain_worker.sql`).
-    public func drain(_ worker: ClusterConfiguration.Worker, timeLimit: Duration = .seconds(600), settings: [String: String] = [:],
-                      onProgress: ((String) -> Void)? = nil, onSnapshot: ((OperationProgress) -> Void)? = nil,
-                      cancellation: OperationCancellation? = nil) throws -> OperationReport {
+    public func drain(
+        _ worker: ClusterConfiguration.Worker, timeLimit: Duration = .seconds(600), settings: [String: String] = [:],
+        onProgress: ((String) -> Void)? = nil, onSnapshot: ((OperationProgress) -> Void)? = nil,
+        cancellation: OperationCancellation? = nil
+    ) throws -> OperationReport {
         try requireDistributedTables()
         let address = worker.registeredAddress
-        let others = try cluster.coordinator.value("""
+        let others = try cluster.coordinator.value(
+            """
             SELECT count(*) FROM pg_dist_node
             WHERE noderole = 'primary' AND isactive AND shouldhaveshards AND groupid <> 0
               AND NOT (nodename = $1 AND nodeport = $2)
             """, [address.host, address.port], as: Int.self)
-        guard try cluster.coordinator.value("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
-                           [address.host, address.port], as: Int.self) == 1 else {
+        guard
+            try cluster.coordinator.value(
+                "SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
+                [address.host, address.port], as: Int.self) == 1
+        else {
             throw ReshardRefused(description: "\(worker.name) (\(address)) is not registered: nothing to drain")
         }
         guard others > 0 else {
-            throw ReshardRefused(description: "\(worker.name) (\(address)) is the last worker that can hold shards: draining it would leave them nowhere to go")
+            throw ReshardRefused(
+                description:
+                    """
+                    \(worker.name) (\(address)) is the last worker that can hold shards: draining it would leave \
+                    them nowhere to go
+                    """
+            )
         }
         try store.recordStageChanging(to: .resharded)
-        return try runWatched(.drainWorker, name: "drain \(worker.name)",
-                              variables: ["drain_host": address.host, "drain_port": String(address.port)],
-                              settings: settings, timeLimit: timeLimit, onProgress: onProgress, onSnapshot: onSnapshot, cancellation: cancellation)
+        return try runWatched(
+            .drainWorker, name: "drain \(worker.name)",
+            variables: ["drain_host": address.host, "drain_port": String(address.port)],
+            settings: settings, timeLimit: timeLimit, onProgress: onProgress, onSnapshot: onSnapshot,
+            cancellation: cancellation)
     }
 
     /// Moves one shard group to `worker` (`35_move_shard.sql`); `settings` are session settings
     /// for the move's connection.
-    public func moveShard(_ shardID: Int64, to worker: ClusterConfiguration.Worker, timeLimit: Duration = .seconds(600),
-                          settings: [String: String] = [:], onProgress: ((String) -> Void)? = nil) throws -> OperationReport {
+    public func moveShard(
+        _ shardID: Int64, to worker: ClusterConfiguration.Worker, timeLimit: Duration = .seconds(600),
+        settings: [String: String] = [:], onProgress: ((String) -> Void)? = nil
+    ) throws -> OperationReport {
         try requireDistributedTables()
         try store.recordStageChanging(to: .resharded)
-        return try runWatched(.moveShard, name: "move shard \(shardID) to \(worker.name)",
-                              variables: ["shard_id": String(shardID), "target_host": worker.registeredAddress.host,
-                                          "target_port": String(worker.registeredAddress.port)],
-                              settings: settings, timeLimit: timeLimit, onProgress: onProgress)
+        return try runWatched(
+            .moveShard, name: "move shard \(shardID) to \(worker.name)",
+            variables: [
+                "shard_id": String(shardID), "target_host": worker.registeredAddress.host,
+                "target_port": String(worker.registeredAddress.port),
+            ],
+            settings: settings, timeLimit: timeLimit, onProgress: onProgress)
     }
 }

@@ -17,19 +17,22 @@ extension Lifecycle {
     @discardableResult
     /// With `writers`, it runs while writers insert and update orders, and what they acknowledged
     /// is checked afterwards.
-    public func undistribute(timeLimit: Duration = .seconds(600), writers: Bool = false) throws -> UndistributeEvidence {
+    public func undistribute(timeLimit: Duration = .seconds(600), writers: Bool = false) throws -> UndistributeEvidence
+    {
         guard try ordersIsDistributed() else {
             throw ReshardRefused(description: "orders is not a distributed table: nothing to undistribute")
         }
         try store.recordStageChanging(to: .undistributed)
         let operation = {
-            try self.runWatched(.undistributeTables, name: "undistribute",
-                                progressQuery: "SELECT 'running' AS line WHERE false", timeLimit: timeLimit)
+            try self.runWatched(
+                .undistributeTables, name: "undistribute",
+                progressQuery: "SELECT 'running' AS line WHERE false", timeLimit: timeLimit)
         }
         let report: OperationReport
         var writes: LedgerCheck?
         if writers {
-            (report, writes) = try whileWriting("undistribute", .ledger(seed: configuration.seed &+ 100), measuringCoverage: false, operation)
+            (report, writes) = try whileWriting(
+                "undistribute", .ledger(seed: configuration.seed &+ 100), measuringCoverage: false, operation)
         } else {
             report = try operation()
         }

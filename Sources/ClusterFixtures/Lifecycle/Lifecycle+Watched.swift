@@ -35,7 +35,11 @@ public struct ReplicationEvidence: Sendable, CustomStringConvertible {
     public var wasLogical: Bool { maxSlots > 0 && maxSubscriptions > 0 }
 
     public var description: String {
-        wasLogical ? "online: up to \(maxSlots) replication slots and \(maxSubscriptions) subscriptions on \(nodes.sorted().joined(separator: ", "))"
+        wasLogical
+            ? """
+            online: up to \(maxSlots) replication slots and \(maxSubscriptions) subscriptions on \
+            \(nodes.sorted().joined(separator: ", "))
+            """
             : "no logical replication seen (slots \(maxSlots), subscriptions \(maxSubscriptions))"
     }
 }
@@ -54,10 +58,17 @@ public struct OperationProgress: Sendable, Equatable, Codable {
     /// get_rebalance_progress()'s states of the moves under way (Copying Data, Catching Up, …).
     public var states: [String]
 
-    public init(jobID: Int64? = nil, tasksDone: Int, tasksTotal: Int, bytesCopied: Int64, bytesTotal: Int64,
-                lagBytes: Int64? = nil, states: [String] = []) {
-        self.jobID = jobID; self.tasksDone = tasksDone; self.tasksTotal = tasksTotal
-        self.bytesCopied = bytesCopied; self.bytesTotal = bytesTotal; self.lagBytes = lagBytes; self.states = states
+    public init(
+        jobID: Int64? = nil, tasksDone: Int, tasksTotal: Int, bytesCopied: Int64, bytesTotal: Int64,
+        lagBytes: Int64? = nil, states: [String] = []
+    ) {
+        self.jobID = jobID
+        self.tasksDone = tasksDone
+        self.tasksTotal = tasksTotal
+        self.bytesCopied = bytesCopied
+        self.bytesTotal = bytesTotal
+        self.lagBytes = lagBytes
+        self.states = states
     }
 }
 
@@ -125,13 +136,15 @@ extension Lifecycle {
     ///
     /// `settings` are session settings for the script's connection (`citus_verify.tenant_id`, say);
     /// `onProgress` sees each new progress line as it appears, for a live display.
-    public func runWatched(_ file: SQLFile, name: String, variables: [String: String] = [:],
-                           settings: [String: String] = [:],
-                           progressQuery: String = Lifecycle.rebalanceProgressQuery,
-                           timeLimit: Duration = .seconds(300), pollInterval: Duration = .milliseconds(100),
-                           onProgress: ((String) -> Void)? = nil,
-                           onSnapshot: ((OperationProgress) -> Void)? = nil,
-                           cancellation: OperationCancellation? = nil) throws -> OperationReport {
+    public func runWatched(
+        _ file: SQLFile, name: String, variables: [String: String] = [:],
+        settings: [String: String] = [:],
+        progressQuery: String = Lifecycle.rebalanceProgressQuery,
+        timeLimit: Duration = .seconds(300), pollInterval: Duration = .milliseconds(100),
+        onProgress: ((String) -> Void)? = nil,
+        onSnapshot: ((OperationProgress) -> Void)? = nil,
+        cancellation: OperationCancellation? = nil
+    ) throws -> OperationReport {
         let script = try file.script(variables: cluster.sqlVariables.merging(variables) { $1 })
         let runner = try cluster.connect("coordinator")
         defer { runner.close() }
@@ -156,13 +169,19 @@ extension Lifecycle {
         }
         defer { workerWatchers.forEach { $0.1.close() } }
         while operation.wait(pollInterval) == nil {
-            var slots = 0, subscriptions = 0
+            var slots = 0
+            var subscriptions = 0
             for (name, connection) in workerWatchers {
                 guard let rows = try? connection.query(Cluster.replicationObjectsQuery).rows else { continue }
                 for row in rows {
-                    guard let kind: String = try? row.get("kind"), let object: String = try? row.get("name") else { continue }
+                    guard let kind: String = try? row.get("kind"), let object: String = try? row.get("name") else {
+                        continue
+                    }
                     replication.nodes.insert(name)
-                    if kind == "slot" { slots += 1; replication.slotNames.insert(object) }
+                    if kind == "slot" {
+                        slots += 1
+                        replication.slotNames.insert(object)
+                    }
                     if kind == "subscription" { subscriptions += 1 }
                 }
             }
@@ -178,13 +197,17 @@ extension Lifecycle {
                 let job: Int64? = try? row.optional("job_id")
                 let jobTotal: Int = (try? row.get("job_total")) ?? 0
                 let useJob = job != nil && jobTotal > 0
-                onSnapshot(OperationProgress(
-                    jobID: job,
-                    tasksDone: (try? row.get(useJob ? "job_done" : "done")) ?? 0,
-                    tasksTotal: (try? row.get(useJob ? "job_total" : "total")) ?? 0,
-                    bytesCopied: (try? row.get("bytes_copied")) ?? 0, bytesTotal: (try? row.get("bytes_total")) ?? 0,
-                    lagBytes: try? row.optional("lag"),
-                    states: ((try? row.get("states", as: String.self)) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }))
+                onSnapshot(
+                    OperationProgress(
+                        jobID: job,
+                        tasksDone: (try? row.get(useJob ? "job_done" : "done")) ?? 0,
+                        tasksTotal: (try? row.get(useJob ? "job_total" : "total")) ?? 0,
+                        bytesCopied: (try? row.get("bytes_copied")) ?? 0,
+                        bytesTotal: (try? row.get("bytes_total")) ?? 0,
+                        lagBytes: try? row.optional("lag"),
+                        states: ((try? row.get("states", as: String.self)) ?? "").split(separator: ",").map {
+                            $0.trimmingCharacters(in: .whitespaces)
+                        }))
             }
             if let cancellation, cancellation.isCancelled {
                 runner.cancelRunningStatement()
@@ -198,8 +221,9 @@ extension Lifecycle {
             }
         }
         let results = try operation.value()
-        return OperationReport(name: name, seconds: Date().timeIntervalSince(started), progress: seen, results: results,
-                               replication: replication)
+        return OperationReport(
+            name: name, seconds: Date().timeIntervalSince(started), progress: seen, results: results,
+            replication: replication)
     }
 }
 

@@ -22,9 +22,11 @@ extension LoadGenerator.Options {
 extension Lifecycle {
     /// Runs `operation` while writers are active the whole time: they start first and have written
     /// before it begins, and stop only after it has ended.
-    public func withWriters<T: Sendable>(_ options: LoadGenerator.Options, warmUp: Duration = .milliseconds(500),
-                                         coolDown: Duration = .milliseconds(500),
-                                         operation: () throws -> T) throws -> WritesDuring<T> {
+    public func withWriters<T: Sendable>(
+        _ options: LoadGenerator.Options, warmUp: Duration = .milliseconds(500),
+        coolDown: Duration = .milliseconds(500),
+        operation: () throws -> T
+    ) throws -> WritesDuring<T> {
         let generator = LoadGenerator(cluster: cluster, options: options)
         let writers = BlockingWork("writers") { try generator.run(progressInterval: 0.1) }
         Thread.sleep(forTimeInterval: warmUp.seconds)
@@ -39,14 +41,17 @@ extension Lifecycle {
     /// (`checkLedger`), with, when `measuringCoverage`, how many of the shard groups the operation
     /// moved or split the writes hit; and their rows are removed, so the step's checksums compare
     /// with the baseline again. An operation that failed throws its error before any check.
-    public func whileWriting<T: Sendable>(_ name: String, _ options: LoadGenerator.Options, measuringCoverage: Bool,
-                                          _ operation: () throws -> T) throws -> (value: T, check: LedgerCheck) {
+    public func whileWriting<T: Sendable>(
+        _ name: String, _ options: LoadGenerator.Options, measuringCoverage: Bool,
+        _ operation: () throws -> T
+    ) throws -> (value: T, check: LedgerCheck) {
         let before = measuringCoverage ? try shardMap() : [:]
         let run = try withWriters(options, operation: operation)
         let value = try run.get()
         var check = try checkLedger(run.writes, operation: name)
         if measuringCoverage {
-            (check.movedShardGroups, check.coveredShardGroups) = try coverage(of: run.writes, before: before, after: try shardMap())
+            (check.movedShardGroups, check.coveredShardGroups) = try coverage(
+                of: run.writes, before: before, after: try shardMap())
         }
         try removeLoadRows()
         return (value, check)
@@ -55,8 +60,10 @@ extension Lifecycle {
     /// The ledger of `writes` read before Citus's prepared-transaction recovery and again after it
     /// (see `RecoveredLedger`, why both): read again whenever the first reading does not hold, since
     /// the maintenance daemon may commit a late write between the two whatever this call recovers.
-    public func checkLedgerAcrossRecovery(_ writes: LoadReport, operation: String,
-                                          timeLimit: Duration = .seconds(30)) throws -> RecoveredLedger {
+    public func checkLedgerAcrossRecovery(
+        _ writes: LoadReport, operation: String,
+        timeLimit: Duration = .seconds(30)
+    ) throws -> RecoveredLedger {
         let beforeRecovery = try checkLedger(writes, operation: operation)
         let recovery = recoverPreparedTransactions(timeLimit: timeLimit)
         let ledger = beforeRecovery.holds ? beforeRecovery : try checkLedger(writes, operation: operation)
@@ -80,10 +87,13 @@ extension Lifecycle {
             }
         }
         do {
-            try Polling.until(timeLimit: timeLimit, every: .seconds(1), what: "no prepared transaction left on any node") { () -> Bool? in
+            try Polling.until(
+                timeLimit: timeLimit, every: .seconds(1), what: "no prepared transaction left on any node"
+            ) { () -> Bool? in
                 countPrepared()
                 if recovery.stillPrepared.isEmpty { return true }
-                recovery.recovered += try cluster.coordinator.value("SELECT recover_prepared_transactions()", as: Int.self)
+                recovery.recovered += try cluster.coordinator.value(
+                    "SELECT recover_prepared_transactions()", as: Int.self)
                 countPrepared()
                 return recovery.stillPrepared.isEmpty ? true : nil
             }
@@ -97,29 +107,37 @@ extension Lifecycle {
     /// column of every order the writers' token marks, and of each of its items.
     public func checkLedger(_ writes: LoadReport, operation: String) throws -> LedgerCheck {
         var items: [Int: [LedgerCheck.FoundItem]] = [:]
-        for row in try cluster.coordinator.rows("""
+        for row in try cluster.coordinator.rows(
+            """
             SELECT i.order_id, i.id, i.user_id, i.product_name, i.quantity, (i.unit_price * 100)::bigint AS cents
             FROM order_items i JOIN orders o ON o.user_id = i.user_id AND o.id = i.order_id
             WHERE o.metadata ->> 'source' = 'load'
-            """) {
-            items[try row.get("order_id"), default: []].append(LedgerCheck.FoundItem(
-                id: try row.get("id"), userID: try row.get("user_id"), productName: try row.get("product_name"),
-                quantity: try row.get("quantity"), unitPriceCents: try row.get("cents")))
+            """)
+        {
+            items[try row.get("order_id"), default: []].append(
+                LedgerCheck.FoundItem(
+                    id: try row.get("id"), userID: try row.get("user_id"), productName: try row.get("product_name"),
+                    quantity: try row.get("quantity"), unitPriceCents: try row.get("cents")))
         }
-        let found = try cluster.coordinator.rows("""
+        let found = try cluster.coordinator.rows(
+            """
             SELECT metadata ->> 'token' AS token, id, user_id, region, product_id, quantity, (amount * 100)::bigint AS cents,
                    status, metadata::text AS metadata, extract(epoch FROM created_at)::bigint AS created,
                    extract(epoch FROM updated_at)::bigint AS updated
             FROM orders WHERE metadata ->> 'source' = 'load'
-            """).map { row in
+            """
+        ).map { row in
             let id: Int = try row.get("id")
             return LedgerCheck.FoundOrder(
-                token: try row.optional("token") ?? "", id: id, userID: try row.get("user_id"), region: try row.get("region"),
-                productID: try row.get("product_id"), quantity: try row.get("quantity"), amountCents: try row.get("cents"),
+                token: try row.optional("token") ?? "", id: id, userID: try row.get("user_id"),
+                region: try row.get("region"),
+                productID: try row.get("product_id"), quantity: try row.get("quantity"),
+                amountCents: try row.get("cents"),
                 status: try row.get("status"), metadata: try row.get("metadata"), createdAt: try row.get("created"),
                 updatedAt: try row.get("updated"), items: (items[id] ?? []).sorted { $0.id < $1.id })
         }
-        let orphans = try cluster.coordinator.value("""
+        let orphans = try cluster.coordinator.value(
+            """
             SELECT count(*) FROM order_items i LEFT JOIN orders o ON o.user_id = i.user_id AND o.id = i.order_id
             WHERE o.id IS NULL
             """, as: Int.self)
@@ -128,7 +146,8 @@ extension Lifecycle {
 
     /// Deletes every order the writers wrote, and its items: the tables hold the baseline's rows again.
     public func removeLoadRows() throws {
-        try cluster.coordinator.execute("""
+        try cluster.coordinator.execute(
+            """
             DELETE FROM order_items i USING orders o
             WHERE o.user_id = i.user_id AND o.id = i.order_id AND o.metadata ->> 'source' = 'load';
             DELETE FROM orders WHERE metadata ->> 'source' = 'load';
@@ -139,7 +158,8 @@ extension Lifecycle {
     static func wasAttempted(_ token: String, attemptsByWriter: [Int]) -> Bool {
         let parts = token.dropFirst().split(separator: "-", omittingEmptySubsequences: false)
         guard token.hasPrefix("w"), parts.count == 2, let writer = Int(parts[0]), let attempt = Int(parts[1]),
-              attemptsByWriter.indices.contains(writer - 1) else { return false }
+            attemptsByWriter.indices.contains(writer - 1)
+        else { return false }
         return attempt >= 1 && attempt <= attemptsByWriter[writer - 1]
     }
 }

@@ -41,11 +41,14 @@ extension Lifecycle {
     /// Whether Citus is enabled and `orders` is one of its tables.
     func ordersIsDistributed() throws -> Bool {
         try cluster.hasExtension("citus")
-            && cluster.coordinator.value("SELECT count(*) FROM citus_tables WHERE table_name = 'orders'::regclass", as: Int.self) == 1
+            && cluster.coordinator.value(
+                "SELECT count(*) FROM citus_tables WHERE table_name = 'orders'::regclass", as: Int.self) == 1
     }
 
     /// Throws `CitusNotEnabled` unless Citus is enabled and orders is distributed.
     func requireDistributedTables() throws {
-        guard try ordersIsDistributed() else { throw CitusNotEnabled(node: "coordinator (\(configuration.coordinator))") }
+        guard try ordersIsDistributed() else {
+            throw CitusNotEnabled(node: "coordinator (\(configuration.coordinator))")
+        }
     }
 }

@@ -1,6 +1,7 @@
 /// The four phases of the lifecycle, each a test target of its own.
 public enum Phase: Int, Sendable, CustomStringConvertible {
-    case baseline = 1, distribute, reshard, undistribute
+    case baseline = 1
+    case distribute, reshard, undistribute
 
     /// The stage the phase starts from; Phase 1 always starts from nothing.
     public var startStage: LifecycleStage? {

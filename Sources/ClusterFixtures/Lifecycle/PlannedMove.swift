@@ -20,21 +20,27 @@ extension Lifecycle {
     public func planDrain(_ worker: ClusterConfiguration.Worker) throws -> [PlannedMove] {
         try requireDistributedTables()
         let address = worker.registeredAddress
-        guard try cluster.coordinator.value("SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
-                           [address.host, address.port], as: Int.self) == 1 else {
+        guard
+            try cluster.coordinator.value(
+                "SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
+                [address.host, address.port], as: Int.self) == 1
+        else {
             throw ReshardRefused(description: "\(worker.name) (\(address)) is not registered: nothing to drain")
         }
         let connection = try cluster.connect("coordinator (drain plan)")
         defer { connection.close() }
-        return try plannedMoves(in: cluster.run(.planDrain,
-                                        variables: ["drain_host": address.host, "drain_port": String(address.port)], on: connection))
+        return try plannedMoves(
+            in: cluster.run(
+                .planDrain,
+                variables: ["drain_host": address.host, "drain_port": String(address.port)], on: connection))
     }
 
     private func plannedMoves(in results: ScriptResults) throws -> [PlannedMove] {
         try results.named("planned_moves").rows.map { row in
-            PlannedMove(table: try row.get("table_name"), shardID: try row.get("shardid"), bytes: try row.get("shard_size"),
-                        source: cluster.workerName(host: try row.get("sourcename"), port: try row.get("sourceport")),
-                        target: cluster.workerName(host: try row.get("targetname"), port: try row.get("targetport")))
+            PlannedMove(
+                table: try row.get("table_name"), shardID: try row.get("shardid"), bytes: try row.get("shard_size"),
+                source: cluster.workerName(host: try row.get("sourcename"), port: try row.get("sourceport")),
+                target: cluster.workerName(host: try row.get("targetname"), port: try row.get("targetport")))
         }
     }
 }

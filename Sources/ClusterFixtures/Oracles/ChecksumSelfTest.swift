@@ -20,23 +20,38 @@ public enum ChecksumSelfTest {
         var report = Report()
         for table in tables {
             let probe = "pg_temp.checksum_probe"
-            try connection.execute("DROP TABLE IF EXISTS \(probe); CREATE TEMP TABLE checksum_probe AS SELECT * FROM \(SQLIdentifier.quote(table)) LIMIT \(sampleRows)")
+            try connection.execute(
+                """
+                DROP TABLE IF EXISTS \(probe); CREATE TEMP TABLE checksum_probe AS SELECT * FROM \
+                \(SQLIdentifier.quote(table)) LIMIT \(sampleRows)
+                """
+            )
             defer { _ = try? connection.execute("DROP TABLE IF EXISTS \(probe)") }
             let original = try TableChecksum.compute(table, from: probe, on: connection)
-            let columns = try connection.query("""
+            let columns = try connection.query(
+                """
                 SELECT attname::text AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute
                 WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum
-                """, [probe]).rows.map { (name: try $0.get("name", as: String.self), type: try $0.get("type", as: String.self)) }
+                """, [probe]
+            ).rows.map { (name: try $0.get("name", as: String.self), type: try $0.get("type", as: String.self)) }
             let oneRow = "ctid = (SELECT min(ctid) FROM \(probe))"
             var changes: [(String, String)] = columns.map { column in
-                ("\(table).\(column.name)",
-                 "UPDATE \(probe) SET \(SQLIdentifier.quote(column.name)) = \(changed(column.name, type: column.type)) WHERE \(oneRow)")
+                (
+                    "\(table).\(column.name)",
+                    """
+                    UPDATE \(probe) SET \(SQLIdentifier.quote(column.name)) = \
+                    \(changed(column.name, type: column.type)) WHERE \(oneRow)
+                    """
+                )
             }
             let first = columns[0]
             changes += [
-                ("\(table): added row", "INSERT INTO \(probe) SELECT * FROM \(probe) WHERE \(oneRow); "
-                    + "UPDATE \(probe) SET \(SQLIdentifier.quote(first.name)) = \(changed(first.name, type: first.type)) "
-                    + "WHERE ctid = (SELECT max(ctid) FROM \(probe))"),
+                (
+                    "\(table): added row",
+                    "INSERT INTO \(probe) SELECT * FROM \(probe) WHERE \(oneRow); "
+                        + "UPDATE \(probe) SET \(SQLIdentifier.quote(first.name)) = \(changed(first.name, type: first.type)) "
+                        + "WHERE ctid = (SELECT max(ctid) FROM \(probe))"
+                ),
                 ("\(table): deleted row", "DELETE FROM \(probe) WHERE \(oneRow)"),
                 ("\(table): duplicated row", "INSERT INTO \(probe) SELECT * FROM \(probe) WHERE \(oneRow)"),
             ]
@@ -44,7 +59,11 @@ public enum ChecksumSelfTest {
                 try connection.execute("BEGIN")
                 defer { _ = try? connection.execute("ROLLBACK") }
                 try connection.execute(change)
-                if try TableChecksum.compute(table, from: probe, on: connection) == original { report.unseen.append(name) } else { report.seen += 1 }
+                if try TableChecksum.compute(table, from: probe, on: connection) == original {
+                    report.unseen.append(name)
+                } else {
+                    report.seen += 1
+                }
             }
         }
         return report

@@ -30,7 +30,8 @@ extension SeedData {
     }
 
     private func computeDemoExpectations(tenant: Int) -> [ExpectedResult] {
-        let money = Self.money, time = Self.timestamp
+        let money = Self.money
+        let time = Self.timestamp
         struct Sums { var orders = 0, cents = 0, items = 0, itemCents = 0, largest = 0 }
         // Items per order, by order id (ids run 1...orders.count).
         var itemCount = [Int](repeating: 0, count: orders.count + 1)
@@ -41,9 +42,13 @@ extension SeedData {
             itemCents[item.orderID] += item.quantity * item.unitPriceCents
             units += item.quantity
         }
-        var byStatus: [String: Sums] = [:], byRegion: [String: Sums] = [:], byUser: [Int: Sums] = [:]
+        var byStatus: [String: Sums] = [:]
+        var byRegion: [String: Sums] = [:]
+        var byUser: [Int: Sums] = [:]
         var tenantOrders: [[String]] = []
-        var first = Int.max, last = Int.min, totalCents = 0
+        var first = Int.max
+        var last = Int.min
+        var totalCents = 0
         for order in orders {
             byStatus[order.status, default: Sums()].orders += 1
             byStatus[order.status]!.cents += order.amountCents
@@ -58,39 +63,55 @@ extension SeedData {
             last = max(last, order.createdAt)
             totalCents += order.amountCents
             if order.userID == tenant {
-                tenantOrders.append([String(order.id), String(order.userID), order.region, String(order.productID),
-                                     String(order.quantity), money(order.amountCents), order.status, time(order.createdAt)])
+                tenantOrders.append([
+                    String(order.id), String(order.userID), order.region, String(order.productID),
+                    String(order.quantity), money(order.amountCents), order.status, time(order.createdAt),
+                ])
             }
         }
         let currency = Dictionary(uniqueKeysWithValues: Self.regions.map { ($0.code, $0.currency) })
-        let statuses = byStatus.sorted { $0.key < $1.key }, regions = byRegion.sorted { $0.key < $1.key }
+        let statuses = byStatus.sorted { $0.key < $1.key }
+        let regions = byRegion.sorted { $0.key < $1.key }
         let revenueByTenant = byUser.map { (user: $0.key, orders: $0.value.orders, cents: $0.value.cents) }
             .sorted { $0.cents != $1.cents ? $0.cents > $1.cents : $0.user < $1.user }
 
         return [
-            ExpectedResult(file: DemoQuery.singleShard.file, label: "tenant_orders",
-                           columns: ["id", "user_id", "region", "product_id", "quantity", "amount", "status", "created_at"],
-                           rows: tenantOrders),
-            ExpectedResult(file: DemoQuery.crossShard.file, label: "orders_by_status", columns: ["status", "orders", "revenue"],
-                           rows: statuses.map { [$0.key, String($0.value.orders), money($0.value.cents)] }),
-            ExpectedResult(file: DemoQuery.crossShard.file, label: "order_totals",
-                           columns: ["orders", "customers", "revenue", "first_order", "last_order"],
-                           rows: [[String(orders.count), String(byUser.count), money(totalCents), time(first), time(last)]]),
-            ExpectedResult(file: DemoQuery.join.file, label: "revenue_by_region", columns: ["code", "currency", "orders", "revenue"],
-                           rows: regions.map { [$0.key, currency[$0.key] ?? "?", String($0.value.orders), money($0.value.cents)] }),
-            ExpectedResult(file: DemoQuery.join.file, label: "items_by_status", columns: ["status", "orders", "items", "item_total"],
-                           rows: statuses.map { [$0.key, String($0.value.orders), String($0.value.items), money($0.value.itemCents)] }),
-            ExpectedResult(file: DemoQuery.join.file, label: "order_item_pairs", columns: ["pairs", "units"],
-                           rows: [[String(items.count), String(units)]]),
-            ExpectedResult(file: DemoQuery.aggregate.file, label: "top_tenants_by_revenue", columns: ["user_id", "orders", "revenue"],
-                           rows: revenueByTenant.prefix(10).map { [String($0.user), String($0.orders), money($0.cents)] }),
-            ExpectedResult(file: DemoQuery.aggregate.file, label: "orders_by_region",
-                           columns: ["region", "orders", "average_order", "largest_order"],
-                           rows: regions.map { region, sums in
-                               // round(avg(amount), 2): half away from zero, on whole cents.
-                               let average = (2 * sums.cents + sums.orders) / (2 * sums.orders)
-                               return [region, String(sums.orders), money(average), money(sums.largest)]
-                           }),
+            ExpectedResult(
+                file: DemoQuery.singleShard.file, label: "tenant_orders",
+                columns: ["id", "user_id", "region", "product_id", "quantity", "amount", "status", "created_at"],
+                rows: tenantOrders),
+            ExpectedResult(
+                file: DemoQuery.crossShard.file, label: "orders_by_status", columns: ["status", "orders", "revenue"],
+                rows: statuses.map { [$0.key, String($0.value.orders), money($0.value.cents)] }),
+            ExpectedResult(
+                file: DemoQuery.crossShard.file, label: "order_totals",
+                columns: ["orders", "customers", "revenue", "first_order", "last_order"],
+                rows: [[String(orders.count), String(byUser.count), money(totalCents), time(first), time(last)]]),
+            ExpectedResult(
+                file: DemoQuery.join.file, label: "revenue_by_region",
+                columns: ["code", "currency", "orders", "revenue"],
+                rows: regions.map { [$0.key, currency[$0.key] ?? "?", String($0.value.orders), money($0.value.cents)] }),
+            ExpectedResult(
+                file: DemoQuery.join.file, label: "items_by_status",
+                columns: ["status", "orders", "items", "item_total"],
+                rows: statuses.map {
+                    [$0.key, String($0.value.orders), String($0.value.items), money($0.value.itemCents)]
+                }),
+            ExpectedResult(
+                file: DemoQuery.join.file, label: "order_item_pairs", columns: ["pairs", "units"],
+                rows: [[String(items.count), String(units)]]),
+            ExpectedResult(
+                file: DemoQuery.aggregate.file, label: "top_tenants_by_revenue",
+                columns: ["user_id", "orders", "revenue"],
+                rows: revenueByTenant.prefix(10).map { [String($0.user), String($0.orders), money($0.cents)] }),
+            ExpectedResult(
+                file: DemoQuery.aggregate.file, label: "orders_by_region",
+                columns: ["region", "orders", "average_order", "largest_order"],
+                rows: regions.map { region, sums in
+                    // round(avg(amount), 2): half away from zero, on whole cents.
+                    let average = (2 * sums.cents + sums.orders) / (2 * sums.orders)
+                    return [region, String(sums.orders), money(average), money(sums.largest)]
+                }),
         ]
     }
 }
@@ -127,7 +148,9 @@ extension Cluster {
             }
             for expected in expectations where expected.file == file {
                 let result = try results.named(expected.label)
-                let rows = try result.rows.map { row in try expected.columns.map { try row.optional($0, as: String.self) ?? "NULL" } }
+                let rows = try result.rows.map { row in
+                    try expected.columns.map { try row.optional($0, as: String.self) ?? "NULL" }
+                }
                 if let wrong = Self.rowsMismatch(rows, expected: expected.rows) {
                     mismatches.append("\(results.location(of: expected.label)) (\(expected.label)): \(wrong)")
                 }
@@ -141,6 +164,7 @@ extension Cluster {
     static func rowsMismatch(_ rows: [[String]], expected: [[String]]) -> String? {
         guard rows != expected else { return nil }
         let first = zip(rows, expected).enumerated().first { $0.element.0 != $0.element.1 }
-        return "\(rows.count) rows, expected \(expected.count)" + (first.map { "; row \($0.offset + 1) is \($0.element.0), expected \($0.element.1)" } ?? "")
+        return "\(rows.count) rows, expected \(expected.count)"
+            + (first.map { "; row \($0.offset + 1) is \($0.element.0), expected \($0.element.1)" } ?? "")
     }
 }

@@ -9,7 +9,10 @@ public enum ExpectedWriterErrors {
             // Citus's shard split swaps the shard metadata under running transactions; a writer
             // whose plan names the old shard fails with "could not find valid entry for shard N".
             // The transaction fails as a whole (not acknowledged), so nothing is lost.
-            ["XX000": "a transaction planned against the split shard fails (Citus: could not find valid entry for shard)"]
+            [
+                "XX000":
+                    "a transaction planned against the split shard fails (Citus: could not find valid entry for shard)"
+            ]
         case "citus upgrade":
             // Each node is restarted with the new library: a writer's connection to the coordinator
             // is cut (57P01, or lost with no SQLSTATE at all), a new one is refused while the node
@@ -19,8 +22,16 @@ public enum ExpectedWriterErrors {
             // "loaded Citus library version differs from installed extension version"; Citus's
             // upgrade guide). None of these is acknowledged.
             [
-                "XX000": "between a node's restart and ALTER EXTENSION citus UPDATE, Citus refuses distributed statements (loaded Citus library version differs from installed extension version)",
-                "57P01": "the coordinator's shutdown ends the writer's session (terminating connection due to administrator command)",
+                "XX000":
+                    """
+                between a node's restart and ALTER EXTENSION citus UPDATE, Citus refuses distributed \
+                statements (loaded Citus library version differs from installed extension version)
+                """,
+                "57P01":
+                    """
+                the coordinator's shutdown ends the writer's session (terminating connection due to \
+                administrator command)
+                """,
                 "57P03": "a connection is refused while a node starts or stops",
                 "08006": "a transaction's connection to a restarting worker breaks",
                 "connection": "the connection is lost before the server could send a SQLSTATE",

@@ -18,7 +18,9 @@ public struct ExplainPlan: Sendable, CustomStringConvertible {
     /// Nodes named by `Node: host=… port=…` lines (the tasks EXPLAIN shows).
     public var taskNodes: [NodeAddress] {
         lines.compactMap { line in
-            guard let hostRange = line.range(of: "Node: host="), let portRange = line.range(of: " port=") else { return nil }
+            guard let hostRange = line.range(of: "Node: host="), let portRange = line.range(of: " port=") else {
+                return nil
+            }
             let host = line[hostRange.upperBound..<portRange.lowerBound]
             let port = line[portRange.upperBound...].prefix { $0.isNumber }
             return Int(port).map { NodeAddress(host: String(host), port: $0) }
@@ -41,14 +43,19 @@ public struct ExplainPlan: Sendable, CustomStringConvertible {
         for line in lines {
             // At the start of the line only: "Rows Removed by Join Filter: 2425" is no condition.
             let trimmed = line.drop { $0 == " " }.replacingOccurrences(of: "->  ", with: "")
-            guard let prefix = ["Hash Cond: ", "Merge Cond: ", "Join Filter: ", "Index Cond: ", "Filter: "]
-                .first(where: { trimmed.hasPrefix($0) }) else { continue }
+            guard
+                let prefix = ["Hash Cond: ", "Merge Cond: ", "Join Filter: ", "Index Cond: ", "Filter: "]
+                    .first(where: { trimmed.hasPrefix($0) })
+            else { continue }
             let text = trimmed.dropFirst(prefix.count).filter { $0 != "(" && $0 != ")" }
             for part in text.components(separatedBy: " AND ") {
                 let words = part.split(separator: " ").map { word in
                     String((word.split(separator: ".").last ?? word).components(separatedBy: "::")[0])
                 }
-                guard words.count == 3 else { conditions.insert(words.joined(separator: " ")); continue }
+                guard words.count == 3 else {
+                    conditions.insert(words.joined(separator: " "))
+                    continue
+                }
                 let (a, op, b) = (words[0], words[1], words[2])
                 conditions.insert(op == "=" && b < a ? "\(b) = \(a)" : "\(a) \(op) \(b)")
             }
@@ -69,7 +76,9 @@ public struct ExplainPlan: Sendable, CustomStringConvertible {
 
     private func value(after prefix: String) -> String? {
         for line in lines {
-            if let range = line.range(of: prefix) { return String(line[range.upperBound...]).trimmingCharacters(in: .whitespaces) }
+            if let range = line.range(of: prefix) {
+                return String(line[range.upperBound...]).trimmingCharacters(in: .whitespaces)
+            }
         }
         return nil
     }

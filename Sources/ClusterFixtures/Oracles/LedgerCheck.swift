@@ -10,20 +10,37 @@ public struct LedgerCheck: Sendable, CustomStringConvertible {
         /// Its items, by id.
         public var items: [FoundItem]
 
-        public init(token: String, id: Int, userID: Int, region: String, productID: Int, quantity: Int, amountCents: Int,
-                    status: String, metadata: String, createdAt: Int, updatedAt: Int, items: [FoundItem]) {
-            self.token = token; self.id = id; self.userID = userID; self.region = region; self.productID = productID
-            self.quantity = quantity; self.amountCents = amountCents; self.status = status; self.metadata = metadata
-            self.createdAt = createdAt; self.updatedAt = updatedAt; self.items = items
+        public init(
+            token: String, id: Int, userID: Int, region: String, productID: Int, quantity: Int, amountCents: Int,
+            status: String, metadata: String, createdAt: Int, updatedAt: Int, items: [FoundItem]
+        ) {
+            self.token = token
+            self.id = id
+            self.userID = userID
+            self.region = region
+            self.productID = productID
+            self.quantity = quantity
+            self.amountCents = amountCents
+            self.status = status
+            self.metadata = metadata
+            self.createdAt = createdAt
+            self.updatedAt = updatedAt
+            self.items = items
         }
 
         /// The row exactly as the writer acknowledged it (what a test plants faults into).
         public init(_ order: AcknowledgedOrder) {
-            self.init(token: order.token, id: order.id, userID: order.userID, region: order.region, productID: order.productID,
-                      quantity: order.quantity, amountCents: order.amountCents, status: order.status, metadata: order.metadata,
-                      createdAt: order.createdAt, updatedAt: order.updatedAt,
-                      items: order.items.map { FoundItem(id: $0.id, userID: order.userID, productName: $0.productName,
-                                                         quantity: $0.quantity, unitPriceCents: $0.unitPriceCents) })
+            self.init(
+                token: order.token, id: order.id, userID: order.userID, region: order.region,
+                productID: order.productID,
+                quantity: order.quantity, amountCents: order.amountCents, status: order.status,
+                metadata: order.metadata,
+                createdAt: order.createdAt, updatedAt: order.updatedAt,
+                items: order.items.map {
+                    FoundItem(
+                        id: $0.id, userID: order.userID, productName: $0.productName,
+                        quantity: $0.quantity, unitPriceCents: $0.unitPriceCents)
+                })
         }
     }
 
@@ -31,7 +48,10 @@ public struct LedgerCheck: Sendable, CustomStringConvertible {
     public struct FoundItem: Sendable, Equatable {
         public var id: Int, userID: Int, productName: String, quantity: Int, unitPriceCents: Int
         public init(id: Int, userID: Int, productName: String, quantity: Int, unitPriceCents: Int) {
-            self.id = id; self.userID = userID; self.productName = productName; self.quantity = quantity
+            self.id = id
+            self.userID = userID
+            self.productName = productName
+            self.quantity = quantity
             self.unitPriceCents = unitPriceCents
         }
     }
@@ -67,7 +87,9 @@ public struct LedgerCheck: Sendable, CustomStringConvertible {
     public var coveredShardGroups = 0
 
     /// Nothing lost, duplicated, changed or invented.
-    public var holds: Bool { lost.isEmpty && duplicated.isEmpty && changed.isEmpty && unknown.isEmpty && orphanItems == 0 }
+    public var holds: Bool {
+        lost.isEmpty && duplicated.isEmpty && changed.isEmpty && unknown.isEmpty && orphanItems == 0
+    }
 
     /// Compares the acknowledged orders of `writes` with the rows `found` (every order that carries
     /// a writer's token): lost, duplicated, changed (column by column, items included), written by
@@ -77,7 +99,10 @@ public struct LedgerCheck: Sendable, CustomStringConvertible {
         seconds = writes.seconds
         acknowledged = writes.committed
         updates = writes.updates
-        lost = []; duplicated = []; changed = []; unknown = []
+        lost = []
+        duplicated = []
+        changed = []
+        unknown = []
         self.orphanItems = orphanItems
         inDoubt = writes.inDoubt
         inDoubtLanded = 0
@@ -89,7 +114,10 @@ public struct LedgerCheck: Sendable, CustomStringConvertible {
         for order in writes.acknowledged {
             acknowledgedTokens.insert(order.token)
             let rows = byToken[order.token] ?? []
-            guard let row = rows.first else { lost.append(order.token); continue }
+            guard let row = rows.first else {
+                lost.append(order.token)
+                continue
+            }
             if rows.count > 1 { duplicated.append(order.token) }
             let differences = Self.differences(row, order)
             if !differences.isEmpty { changed.append("\(order.token): " + differences.joined(separator: ", ")) }
@@ -102,7 +130,10 @@ public struct LedgerCheck: Sendable, CustomStringConvertible {
                 unknown.append(token.isEmpty ? "(no token)" : token)
             }
         }
-        lost.sort(); duplicated.sort(); changed.sort(); unknown.sort()
+        lost.sort()
+        duplicated.sort()
+        changed.sort()
+        unknown.sort()
     }
 
     /// Every column where `row` differs from what was acknowledged, as `name found ≠ acknowledged`.
@@ -126,11 +157,14 @@ public struct LedgerCheck: Sendable, CustomStringConvertible {
             compare("updated_at", row.updatedAt, order.updatedAt)
         }
         let expectedItems = order.items.map {
-            FoundItem(id: $0.id, userID: order.userID, productName: $0.productName, quantity: $0.quantity, unitPriceCents: $0.unitPriceCents)
+            FoundItem(
+                id: $0.id, userID: order.userID, productName: $0.productName, quantity: $0.quantity,
+                unitPriceCents: $0.unitPriceCents)
         }.sorted { $0.id < $1.id }
         if row.items != expectedItems {
-            differences.append("items \(row.items.map { "\($0.id):\($0.productName)×\($0.quantity)@\($0.unitPriceCents)" }) ≠ "
-                + "\(expectedItems.map { "\($0.id):\($0.productName)×\($0.quantity)@\($0.unitPriceCents)" })")
+            differences.append(
+                "items \(row.items.map { "\($0.id):\($0.productName)×\($0.quantity)@\($0.unitPriceCents)" }) ≠ "
+                    + "\(expectedItems.map { "\($0.id):\($0.productName)×\($0.quantity)@\($0.unitPriceCents)" })")
         }
         return differences
     }
@@ -145,11 +179,18 @@ public struct LedgerCheck: Sendable, CustomStringConvertible {
 
     public var description: String {
         let errors = LoadReport.describe(errors: errorsBySQLState, examples: errorExamples)
-        return "\(operation): \(acknowledged) orders and \(updates) updates acknowledged in \(String(format: "%.1f", seconds)) s; "
+        return
+            "\(operation): \(acknowledged) orders and \(updates) updates acknowledged in \(String(format: "%.1f", seconds)) s; "
             + "lost \(lost.count), duplicated \(duplicated.count), changed \(changed.count), written by nobody \(unknown.count), "
             + "orphan items \(orphanItems); longest write gap \(String(format: "%.2f", longestWriteGap)) s"
-            + (movedShardGroups > 0 ? "; writes hit \(coveredShardGroups) of \(movedShardGroups) shard groups moved" : "")
+            + (movedShardGroups > 0
+                ? "; writes hit \(coveredShardGroups) of \(movedShardGroups) shard groups moved" : "")
             + "; in doubt \(inDoubt) (\(inDoubtLanded) landed); errors by SQLSTATE: \(errors)"
-            + (holds ? "" : "\n  lost: \(lost.prefix(10)) duplicated: \(duplicated.prefix(10)) changed: \(changed.prefix(10)) unknown: \(unknown.prefix(10))")
+            + (holds
+                ? ""
+                : """
+                \n  lost: \(lost.prefix(10)) duplicated: \(duplicated.prefix(10)) changed: \(changed.prefix(10)) \
+                unknown: \(unknown.prefix(10))
+                """)
     }
 }

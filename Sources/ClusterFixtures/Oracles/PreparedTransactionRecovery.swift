@@ -15,8 +15,12 @@ public struct PreparedTransactionRecovery: Sendable, CustomStringConvertible {
 
     public var description: String {
         "\(recovered) prepared transaction(s) committed or rolled back by recover_prepared_transactions()"
-            + (stillPrepared.isEmpty ? "" : "; still prepared after \(timeLimit): "
-               + stillPrepared.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value < 0 ? "did not answer" : "\($0.value)")" }.joined(separator: ", "))
+            + (stillPrepared.isEmpty
+                ? ""
+                : "; still prepared after \(timeLimit): "
+                    + stillPrepared.sorted { $0.key < $1.key }.map {
+                        "\($0.key) \($0.value < 0 ? "did not answer" : "\($0.value)")"
+                    }.joined(separator: ", "))
             + (error.map { " (\($0))" } ?? "")
     }
 }

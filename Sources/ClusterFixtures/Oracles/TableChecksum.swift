@@ -37,18 +37,26 @@ public struct TableChecksum: Sendable, Equatable, CustomStringConvertible {
     /// Every column of every lifecycle table, in table order, with how it is rendered.
     public static let columns: [String: [(name: String, rendering: Rendering)]] = [
         "regions": [("code", .text), ("name", .text), ("timezone", .text), ("currency", .text)],
-        "users": [("id", .text), ("email", .text), ("name", .text), ("region_code", .text), ("tier", .text),
-                  ("created_at", .epochSeconds)],
-        "orders": [("id", .text), ("user_id", .text), ("region", .text), ("product_id", .text), ("quantity", .text),
-                   ("amount", .text), ("status", .text), ("metadata", .text), ("created_at", .epochSeconds),
-                   ("updated_at", .epochSeconds)],
-        "order_items": [("id", .text), ("user_id", .text), ("order_id", .text), ("product_name", .text),
-                        ("quantity", .text), ("unit_price", .text)],
+        "users": [
+            ("id", .text), ("email", .text), ("name", .text), ("region_code", .text), ("tier", .text),
+            ("created_at", .epochSeconds),
+        ],
+        "orders": [
+            ("id", .text), ("user_id", .text), ("region", .text), ("product_id", .text), ("quantity", .text),
+            ("amount", .text), ("status", .text), ("metadata", .text), ("created_at", .epochSeconds),
+            ("updated_at", .epochSeconds),
+        ],
+        "order_items": [
+            ("id", .text), ("user_id", .text), ("order_id", .text), ("product_name", .text),
+            ("quantity", .text), ("unit_price", .text),
+        ],
     ]
 
     /// The canonical row text of `table`'s rows as an SQL expression over the alias `t`.
     static func rowText(for table: String) throws -> String {
-        guard let columns = columns[table] else { throw ChecksumCoverageError(table: table, missing: [], extra: [], unknownTable: true) }
+        guard let columns = columns[table] else {
+            throw ChecksumCoverageError(table: table, missing: [], extra: [], unknownTable: true)
+        }
         let parts = columns.map { column -> String in
             let quoted = "t." + SQLIdentifier.quote(column.name)
             switch column.rendering {
@@ -72,18 +80,23 @@ public struct TableChecksum: Sendable, Equatable, CustomStringConvertible {
     static func coverageError(_ table: String, columns actual: [String]) -> ChecksumCoverageError? {
         let listed = (columns[table] ?? []).map(\.name)
         guard Set(actual) != Set(listed) else { return nil }
-        return ChecksumCoverageError(table: table, missing: Set(actual).subtracting(listed).sorted(),
-                                     extra: Set(listed).subtracting(actual).sorted(), unknownTable: columns[table] == nil)
+        return ChecksumCoverageError(
+            table: table, missing: Set(actual).subtracting(listed).sorted(),
+            extra: Set(listed).subtracting(actual).sorted(), unknownTable: columns[table] == nil)
     }
 
     /// The checksum of `table` (or of `relation`, a copy with the same columns). Throws
     /// `ChecksumCoverageError` when the relation's columns are not exactly the listed ones.
-    public static func compute(_ table: String, from relation: String? = nil, on connection: Connection) throws -> TableChecksum {
+    public static func compute(_ table: String, from relation: String? = nil, on connection: Connection) throws
+        -> TableChecksum
+    {
         let source = relation ?? SQLIdentifier.quote(table)
-        let actual = try connection.query("""
+        let actual = try connection.query(
+            """
             SELECT attname::text AS name FROM pg_attribute
             WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped
-            """, [source]).rows.map { try $0.get("name", as: String.self) }
+            """, [source]
+        ).rows.map { try $0.get("name", as: String.self) }
         if let uncovered = coverageError(table, columns: actual) { throw uncovered }
         let result = try connection.query(try sql(for: table, from: source))
         guard let row = result.rows.first else {

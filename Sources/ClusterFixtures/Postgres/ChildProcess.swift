@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a program and waits for it with `posix_spawn` and `waitpid`, its output collected in a
@@ -51,12 +52,16 @@ public struct ChildProcess: Sendable {
     /// With `stopWhen`, the child runs in a process group of its own, and the whole group is killed
     /// as soon as a line of its standard output satisfies `stopWhen` (a mutation run ends a test
     /// run at its first failure: the verdict is known, the rest would only cost time).
-    public func run(timeLimit: Duration = .seconds(600), interruptAfter: Duration? = nil, interruptWhen: [String] = [],
-                    stopWhen: (@Sendable (Substring) -> Bool)? = nil) throws -> Outcome {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("citus-verify-child-\(UUID().uuidString)")
+    public func run(
+        timeLimit: Duration = .seconds(600), interruptAfter: Duration? = nil, interruptWhen: [String] = [],
+        stopWhen: (@Sendable (Substring) -> Bool)? = nil
+    ) throws -> Outcome {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "citus-verify-child-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let out = folder.appendingPathComponent("stdout").path, err = folder.appendingPathComponent("stderr").path
+        let out = folder.appendingPathComponent("stdout").path
+        let err = folder.appendingPathComponent("stderr").path
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -76,7 +81,8 @@ public struct ChildProcess: Sendable {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t(), all = sigset_t()
+        var none = sigset_t()
+        var all = sigset_t()
         sigemptyset(&none)
         sigfillset(&all)
         posix_spawnattr_setsigmask(&attributes, &none)
@@ -112,7 +118,9 @@ public struct ChildProcess: Sendable {
                 stoppedEarly = true
                 break
             }
-            if let text = waitingFor.first, let seen = try? String(contentsOfFile: err, encoding: .utf8), seen.contains(text) {
+            if let text = waitingFor.first, let seen = try? String(contentsOfFile: err, encoding: .utf8),
+                seen.contains(text)
+            {
                 kill(pid, SIGINT)
                 waitingFor = waitingFor.dropFirst()
             }
@@ -131,9 +139,10 @@ public struct ChildProcess: Sendable {
         // WIFSIGNALED / WTERMSIG / WEXITSTATUS are macros Swift does not import.
         let signal = status & 0x7f
         let signaled = signal != 0 && signal != 0x7f
-        return Outcome(status: signaled ? signal : (status >> 8) & 0xff, signaled: signaled,
-                       output: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
-                       errorOutput: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "", stoppedEarly: stoppedEarly)
+        return Outcome(
+            status: signaled ? signal : (status >> 8) & 0xff, signaled: signaled,
+            output: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+            errorOutput: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "", stoppedEarly: stoppedEarly)
     }
 
     /// Reads what a child has written to a file since the last look, a whole line at a time (bytes
@@ -147,7 +156,9 @@ public struct ChildProcess: Sendable {
         mutating func sawMatch() -> Bool {
             guard let handle = FileHandle(forReadingAtPath: path) else { return false }
             defer { try? handle.close() }
-            guard (try? handle.seek(toOffset: offset)) != nil, let data = try? handle.readToEnd(), !data.isEmpty else { return false }
+            guard (try? handle.seek(toOffset: offset)) != nil, let data = try? handle.readToEnd(), !data.isEmpty else {
+                return false
+            }
             offset += UInt64(data.count)
             partial += data
             guard let lastBreak = partial.lastIndex(of: UInt8(ascii: "\n")) else { return false }

@@ -7,16 +7,20 @@ extension Connection {
     @discardableResult
     public func run(_ script: SQLScript) throws -> ScriptResults {
         let wasInTransaction = isInTransaction
-        let results = ScriptResults(script: script, all: try script.statements.map { statement in
-            do { return try execute(statement.text) } catch let error as DatabaseError {
-                throw error.located(at: script.location(of: statement))
-            } catch let error as ReplyDeadlineExceeded {
-                throw error.located(at: script.location(of: statement))
-            }
-        })
+        let results = ScriptResults(
+            script: script,
+            all: try script.statements.map { statement in
+                do { return try execute(statement.text) } catch let error as DatabaseError {
+                    throw error.located(at: script.location(of: statement))
+                } catch let error as ReplyDeadlineExceeded {
+                    throw error.located(at: script.location(of: statement))
+                }
+            })
         if !wasInTransaction && isInTransaction {
             _ = try? execute("ROLLBACK")
-            throw DatabaseError(node: node, message: "\(script.name) leaves a transaction open: every BEGIN needs its COMMIT or ROLLBACK")
+            throw DatabaseError(
+                node: node,
+                message: "\(script.name) leaves a transaction open: every BEGIN needs its COMMIT or ROLLBACK")
         }
         return results
     }

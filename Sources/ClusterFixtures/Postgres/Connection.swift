@@ -33,8 +33,10 @@ public final class Connection: @unchecked Sendable {
     private let credentials: (database: String, user: String, password: String)
 
     /// Connects with a bounded wait: `connect_timeout` makes an unreachable host fail in seconds.
-    public init(label: String, address: NodeAddress, database: String, user: String, password: String,
-                connectTimeoutSeconds: Int = 5, applicationName: String = "citus-verify") throws {
+    public init(
+        label: String, address: NodeAddress, database: String, user: String, password: String,
+        connectTimeoutSeconds: Int = 5, applicationName: String = "citus-verify"
+    ) throws {
         node = "\(label) (\(address))"
         notices = NoticeBox()
         self.address = address
@@ -62,14 +64,18 @@ public final class Connection: @unchecked Sendable {
             let message = handle.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
             if let handle { PQfinish(handle) }
             self.handle = nil
-            throw DatabaseError(node: node, sqlState: nil,
-                                message: "cannot connect: \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw DatabaseError(
+                node: node, sqlState: nil,
+                message: "cannot connect: \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
-        PQsetNoticeReceiver(handle, { context, result in
-            guard let context, let result else { return }
-            let box = Unmanaged<NoticeBox>.fromOpaque(context).takeUnretainedValue()
-            box.append(String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines))
-        }, Unmanaged.passUnretained(notices).toOpaque())
+        PQsetNoticeReceiver(
+            handle,
+            { context, result in
+                guard let context, let result else { return }
+                let box = Unmanaged<NoticeBox>.fromOpaque(context).takeUnretainedValue()
+                box.append(
+                    String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines))
+            }, Unmanaged.passUnretained(notices).toOpaque())
     }
 
     deinit { closeHandle() }
@@ -188,8 +194,10 @@ public final class Connection: @unchecked Sendable {
     }
 
     private func lastError(statement: String) -> DatabaseError {
-        DatabaseError(node: node, message: String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines),
-                      location: Self.excerpt(statement))
+        DatabaseError(
+            node: node,
+            message: String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines),
+            location: Self.excerpt(statement))
     }
 
     /// Every reply to what was just sent, waited for within `deadline`: the last result, the
@@ -210,15 +218,18 @@ public final class Connection: @unchecked Sendable {
             if !waitUntilReadable(handle, until: expires) {
                 keep(nil, in: &last)
                 keep(nil, in: &failure)
-                let showed = diagnoses ? serverActivity(of: PQbackendPID(handle)) : "nothing read (a probe is not diagnosed again)"
+                let showed =
+                    diagnoses
+                    ? serverActivity(of: PQbackendPID(handle)) : "nothing read (a probe is not diagnosed again)"
                 cancelRunningStatement()
                 // Kept open only when the server says the statement was cancelled: then nothing of it
                 // holds. Any other ending (it finished after all, no reply, a COPY) leaves its outcome
                 // unknown, and the connection is closed so that callers treat it as in doubt.
                 let cancelled = drainAfterCancel(handle, until: .now + .seconds(5))
                 if !cancelled { closeHandle() }
-                throw ReplyDeadlineExceeded(node: node, statement: Self.excerpt(statement), limit: limit, serverShowed: showed,
-                                            connectionClosed: !cancelled)
+                throw ReplyDeadlineExceeded(
+                    node: node, statement: Self.excerpt(statement), limit: limit, serverShowed: showed,
+                    connectionClosed: !cancelled)
             }
             guard let result = PQgetResult(handle) else { break }
             switch PQresultStatus(result) {
@@ -250,7 +261,9 @@ public final class Connection: @unchecked Sendable {
             defer { PQclear(result) }
             let status = PQresultStatus(result)
             if status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH { return false }
-            if let code = PQresultErrorField(result, Int32(Character("C").asciiValue!)), String(cString: code) == "57014" {
+            if let code = PQresultErrorField(result, Int32(Character("C").asciiValue!)),
+                String(cString: code) == "57014"
+            {
                 cancelled = true
             }
         }
@@ -277,18 +290,21 @@ public final class Connection: @unchecked Sendable {
     private func serverActivity(of pid: Int32) -> String {
         guard pid > 0 else { return "no backend (the connection had no server process)" }
         do {
-            let probe = try Connection(label: "\(node.split(separator: " ").first ?? "node") (deadline probe)", address: address,
-                                       database: credentials.database, user: credentials.user, password: credentials.password,
-                                       connectTimeoutSeconds: 3)
+            let probe = try Connection(
+                label: "\(node.split(separator: " ").first ?? "node") (deadline probe)", address: address,
+                database: credentials.database, user: credentials.user, password: credentials.password,
+                connectTimeoutSeconds: 3)
             probe.deadline = .seconds(5)
             probe.diagnoses = false
             defer { probe.close() }
-            let rows = try probe.query("""
+            let rows = try probe.query(
+                """
                 SELECT a.state, coalesce(a.wait_event_type || ':' || a.wait_event, 'no wait event') AS wait,
                        (SELECT string_agg(format('%s (%s: %s)', b.pid, b.state, left(b.query, 80)), '; ')
                         FROM pg_stat_activity b WHERE b.pid = ANY (pg_blocking_pids(a.pid))) AS blockers
                 FROM pg_stat_activity a WHERE a.pid = $1
-                """, [Int(pid)]).rows
+                """, [Int(pid)]
+            ).rows
             guard let row = rows.first else { return "backend \(pid) is gone from pg_stat_activity" }
             let state: String = (try? row.optional("state", as: String.self)).flatMap { $0 } ?? "unknown"
             let wait: String = (try? row.get("wait", as: String.self)) ?? "?"
@@ -310,17 +326,20 @@ public final class Connection: @unchecked Sendable {
                 guard let pointer = PQresultErrorField(result, Int32(code.asciiValue!)) else { return nil }
                 return String(cString: pointer)
             }
-            throw DatabaseError(node: node, sqlState: field("C"),
-                                message: field("M") ?? String(cString: PQresultErrorMessage(result)),
-                                detail: field("D"), hint: field("H"), location: Self.excerpt(statement))
+            throw DatabaseError(
+                node: node, sqlState: field("C"),
+                message: field("M") ?? String(cString: PQresultErrorMessage(result)),
+                detail: field("D"), hint: field("H"), location: Self.excerpt(statement))
         }
         let columnCount = Int(PQnfields(result))
         let columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
         let rows = (0..<Int(PQntuples(result))).map { row in
-            Row(columns: columns, values: (0..<columnCount).map { column -> String? in
-                PQgetisnull(result, Int32(row), Int32(column)) == 1
-                    ? nil : String(cString: PQgetvalue(result, Int32(row), Int32(column)))
-            }, source: node)
+            Row(
+                columns: columns,
+                values: (0..<columnCount).map { column -> String? in
+                    PQgetisnull(result, Int32(row), Int32(column)) == 1
+                        ? nil : String(cString: PQgetvalue(result, Int32(row), Int32(column)))
+                }, source: node)
         }
         return QueryResult(columns: columns, rows: rows, commandTag: String(cString: PQcmdStatus(result)))
     }
@@ -349,7 +368,12 @@ private final class NoticeBox: @unchecked Sendable {
     private var messages: [String] = []
     private let lock = NSLock()
     func append(_ message: String) { lock.withLock { messages.append(message) } }
-    func take() -> [String] { lock.withLock { defer { messages = [] }; return messages } }
+    func take() -> [String] {
+        lock.withLock {
+            defer { messages = [] }
+            return messages
+        }
+    }
 }
 
 /// C strings that stay alive for the whole call (libpq reads them during it, not after).

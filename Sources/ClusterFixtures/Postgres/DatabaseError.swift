@@ -11,8 +11,10 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
     /// `sql/sharding/12_distribute_table.sql:14`, or the start of the query text.
     public var location: String?
 
-    public init(node: String, sqlState: String? = nil, message: String, detail: String? = nil,
-                hint: String? = nil, location: String? = nil) {
+    public init(
+        node: String, sqlState: String? = nil, message: String, detail: String? = nil,
+        hint: String? = nil, location: String? = nil
+    ) {
         self.node = node
         self.sqlState = sqlState
         self.message = message

@@ -15,8 +15,10 @@ public enum Polling {
 
     /// `attempt`'s first non-nil value. An error thrown by `attempt` counts as "not yet" (a node
     /// restarting refuses connections for a moment) and is reported if time runs out.
-    public static func until<T>(timeLimit: Duration, every interval: Duration = .milliseconds(100), what: String,
-                                _ attempt: () throws -> T?) throws -> T {
+    public static func until<T>(
+        timeLimit: Duration, every interval: Duration = .milliseconds(100), what: String,
+        _ attempt: () throws -> T?
+    ) throws -> T {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeLimit)
         var lastError: String?

@@ -10,8 +10,9 @@ public struct QueryResult: Sendable {
     /// The one row; an error (never a crash) when the statement returned another number.
     public func single() throws -> Row {
         guard rows.count == 1 else {
-            throw DatabaseError(node: rows.first?.source ?? "database",
-                                message: "expected one row, got \(rows.count) (\(commandTag.isEmpty ? "no command tag" : commandTag))")
+            throw DatabaseError(
+                node: rows.first?.source ?? "database",
+                message: "expected one row, got \(rows.count) (\(commandTag.isEmpty ? "no command tag" : commandTag))")
         }
         return rows[0]
     }
@@ -30,7 +31,8 @@ public struct Row: Sendable, CustomStringConvertible {
     /// The column's value converted to `T`; throws when the column is absent, NULL or not a `T`.
     public func get<T: SQLDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
         guard let index = columns.firstIndex(of: column) else {
-            throw DatabaseError(node: source, message: "no column '\(column)' in result (columns: \(columns.joined(separator: ", ")))")
+            throw DatabaseError(
+                node: source, message: "no column '\(column)' in result (columns: \(columns.joined(separator: ", ")))")
         }
         return try get(index, as: type)
     }
@@ -41,7 +43,8 @@ public struct Row: Sendable, CustomStringConvertible {
             throw DatabaseError(node: source, message: "no column \(index) in a row of \(values.count)")
         }
         guard let text = values[index] else {
-            throw DatabaseError(node: source, message: "column '\(columns[index])' is NULL where \(T.self) was expected")
+            throw DatabaseError(
+                node: source, message: "column '\(columns[index])' is NULL where \(T.self) was expected")
         }
         guard let value = T(sqlText: text) else {
             throw DatabaseError(node: source, message: "column '\(columns[index])' holds '\(text)', not a \(T.self)")

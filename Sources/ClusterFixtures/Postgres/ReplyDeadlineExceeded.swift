@@ -18,8 +18,13 @@ public struct ReplyDeadlineExceeded: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         (location.map { "\($0): " } ?? "") + "\(node): no reply within \(Int(limit.seconds)) s (client-side deadline, "
-            + "CITUS_VERIFY_QUERY_DEADLINE) to \(statement); the server showed \(serverShowed); the statement was cancelled"
-            + (connectionClosed ? "; the server did not confirm the cancel, so its outcome is unknown and the connection was closed" : "")
+            + """
+            CITUS_VERIFY_QUERY_DEADLINE) to \(statement); the server showed \(serverShowed); the statement was \
+            cancelled
+            """
+            + (connectionClosed
+                ? "; the server did not confirm the cancel, so its outcome is unknown and the connection was closed"
+                : "")
     }
 
     func located(at location: String) -> ReplyDeadlineExceeded {

@@ -18,10 +18,13 @@ extension Optional: SQLParameter where Wrapped: SQLParameter { public var sqlTex
 /// cast to an array type (`$1::text[]`, `$1::bigint[]`).
 extension Array: SQLParameter where Element: SQLParameter {
     public var sqlText: String? {
-        "{" + map { element in
-            guard let text = element.sqlText else { return "NULL" }
-            return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }.joined(separator: ",") + "}"
+        "{"
+            + map { element in
+                guard let text = element.sqlText else { return "NULL" }
+                return "\""
+                    + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                    + "\""
+            }.joined(separator: ",") + "}"
     }
 }
 

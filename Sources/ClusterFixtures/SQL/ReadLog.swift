@@ -16,7 +16,9 @@ import Synchronization
 /// `citus-verify read-coverage` compares `declared` (and every label the files declare) with
 /// `read`: a labelled result or column that no test looks at is evidence nobody judges.
 public enum ReadLog {
-    static let path: String? = ProcessInfo.processInfo.environment["CITUS_VERIFY_READ_LOG"].flatMap { $0.isEmpty ? nil : $0 }
+    static let path: String? = ProcessInfo.processInfo.environment["CITUS_VERIFY_READ_LOG"].flatMap {
+        $0.isEmpty ? nil : $0
+    }
     private static let written = Mutex<Set<String>>([])
 
     private static let reader = Mutex<(@Sendable () -> String?)?>(nil)
@@ -72,7 +74,9 @@ public enum ReadLog {
             switch (fields.first, fields.count) {
             case ("file", 2): self = .file(fields[1])
             case ("file", 3): self = .fileReadBy(file: fields[1], reader: fields[2])
-            case ("declared", 4): self = .declared(file: fields[1], label: fields[2], columns: fields[3].split(separator: ",").map(String.init))
+            case ("declared", 4):
+                self = .declared(
+                    file: fields[1], label: fields[2], columns: fields[3].split(separator: ",").map(String.init))
             case ("read", 4): self = .read(file: fields[1], label: fields[2], column: fields[3])
             default: return nil
             }

@@ -41,7 +41,8 @@ public enum SQLFile: String, CaseIterable, Sendable, CustomStringConvertible {
         case .addWorkerNode, .rebalanceShards, .isolateTenant, .drainWorker: .resharded
         case .undistributeTables: .undistributed
         case .singleShardQuery, .crossShardQuery, .joinQueries, .explainAnalyze, .distributionStats, .aggregateQuery,
-             .moveShard, .planRebalance, .planDrain: nil
+            .moveShard, .planRebalance, .planDrain:
+            nil
         }
     }
 

@@ -28,7 +28,8 @@ public struct SQLScript: Sendable {
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
             throw SQLScriptError(location: url.path, message: "cannot read the file: \(error.localizedDescription)")
         }
-        let relative = url.path.hasPrefix(ProjectLayout.root.path + "/")
+        let relative =
+            url.path.hasPrefix(ProjectLayout.root.path + "/")
             ? String(url.path.dropFirst(ProjectLayout.root.path.count + 1)) : url.path
         ReadLog.file(relative)
         try self.init(name: relative, text: text, variables: variables)
@@ -82,7 +83,10 @@ private struct Splitter {
         }
         /// Copies chars[i..<end] into the statement, counting lines.
         func take(until end: Int) {
-            for c in chars[i..<end] { if c == "\n" { line += 1 }; current.append(c) }
+            for c in chars[i..<end] {
+                if c == "\n" { line += 1 }
+                current.append(c)
+            }
             i = end
         }
         func find(_ needle: [Character], from start: Int) -> Int? {
@@ -114,7 +118,9 @@ private struct Splitter {
                     guard current.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, label == nil else {
                         throw fail("the result label '\(name)' must stand alone before the statement it names")
                     }
-                    if let first = labelLines[name] { throw fail("the result label '\(name)' is used already on line \(first)") }
+                    if let first = labelLines[name] {
+                        throw fail("the result label '\(name)' is used already on line \(first)")
+                    }
                     labelLines[name] = line
                     label = name
                     if startLine == line { startLine = nil }
@@ -124,8 +130,16 @@ private struct Splitter {
                 var nesting = 0
                 var j = i
                 repeat {
-                    if j + 1 < chars.count, chars[j] == "/", chars[j + 1] == "*" { nesting += 1; j += 2; continue }
-                    if j + 1 < chars.count, chars[j] == "*", chars[j + 1] == "/" { nesting -= 1; j += 2; continue }
+                    if j + 1 < chars.count, chars[j] == "/", chars[j + 1] == "*" {
+                        nesting += 1
+                        j += 2
+                        continue
+                    }
+                    if j + 1 < chars.count, chars[j] == "*", chars[j + 1] == "/" {
+                        nesting -= 1
+                        j += 2
+                        continue
+                    }
                     if j >= chars.count { throw fail("unterminated /* comment") }
                     if chars[j] == "\n" { line += 1 }
                     j += 1
@@ -134,9 +148,14 @@ private struct Splitter {
             case "'", "\"":
                 var j = i + 1
                 while true {
-                    guard j < chars.count else { throw fail("unterminated \(c == "'" ? "string" : "quoted identifier")") }
+                    guard j < chars.count else {
+                        throw fail("unterminated \(c == "'" ? "string" : "quoted identifier")")
+                    }
                     if chars[j] == c {
-                        if j + 1 < chars.count, chars[j + 1] == c { j += 2; continue }
+                        if j + 1 < chars.count, chars[j + 1] == c {
+                            j += 2
+                            continue
+                        }
                         break
                     }
                     j += 1
@@ -145,10 +164,16 @@ private struct Splitter {
             case "$":
                 // A dollar quote: $$ or $tag$ where tag is an identifier not starting with a digit.
                 var j = i + 1
-                while j < chars.count, chars[j].isLetter || chars[j] == "_" || (j > i + 1 && chars[j].isNumber) { j += 1 }
-                if j < chars.count, chars[j] == "$", !(i > 0 && (chars[i - 1].isLetter || chars[i - 1].isNumber || chars[i - 1] == "_")) {
+                while j < chars.count, chars[j].isLetter || chars[j] == "_" || (j > i + 1 && chars[j].isNumber) {
+                    j += 1
+                }
+                if j < chars.count, chars[j] == "$",
+                    !(i > 0 && (chars[i - 1].isLetter || chars[i - 1].isNumber || chars[i - 1] == "_"))
+                {
                     let tag = Array(chars[i...j])
-                    guard let close = find(tag, from: j + 1) else { throw fail("unterminated dollar quote \(String(tag))") }
+                    guard let close = find(tag, from: j + 1) else {
+                        throw fail("unterminated dollar quote \(String(tag))")
+                    }
                     take(until: close + tag.count)
                 } else {
                     take(until: i + 1)
@@ -162,7 +187,10 @@ private struct Splitter {
                 while j < chars.count, chars[j].isLetter || chars[j].isNumber || chars[j] == "_" { j += 1 }
                 let variable = String(chars[nameStart..<j])
                 if let quote {
-                    guard j < chars.count, chars[j] == quote, !variable.isEmpty else { take(until: i + 1); continue }
+                    guard j < chars.count, chars[j] == quote, !variable.isEmpty else {
+                        take(until: i + 1)
+                        continue
+                    }
                     j += 1
                 }
                 guard let value = variables[variable] else {

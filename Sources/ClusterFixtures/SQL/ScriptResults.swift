@@ -9,7 +9,9 @@ public struct ScriptResults: Sendable {
         self.script = script
         self.all = all
         for (statement, result) in zip(script.statements, all) {
-            if let label = statement.label { ReadLog.declared(file: script.name, label: label, columns: result.columns) }
+            if let label = statement.label {
+                ReadLog.declared(file: script.name, label: label, columns: result.columns)
+            }
         }
     }
 
@@ -17,8 +19,9 @@ public struct ScriptResults: Sendable {
     /// when there is none. Its rows record each column a test looks up (`ReadLog`).
     public func named(_ label: String) throws -> QueryResult {
         guard let index = script.statements.firstIndex(where: { $0.label == label }), all.indices.contains(index) else {
-            throw MissingResult(file: script.name, label: label,
-                                labels: script.statements.compactMap(\.label))
+            throw MissingResult(
+                file: script.name, label: label,
+                labels: script.statements.compactMap(\.label))
         }
         let origin = script.name + "\t" + label
         ReadLog.read(origin: origin, column: "*")
@@ -31,7 +34,9 @@ public struct ScriptResults: Sendable {
     public func row(_ label: String) throws -> Row {
         let result = try named(label)
         guard result.rows.count == 1 else {
-            throw MissingResult(file: script.name, label: label, labels: [], detail: "returned \(result.rows.count) rows where one was expected")
+            throw MissingResult(
+                file: script.name, label: label, labels: [],
+                detail: "returned \(result.rows.count) rows where one was expected")
         }
         return result.rows[0]
     }
@@ -51,6 +56,10 @@ public struct MissingResult: Error, CustomStringConvertible {
 
     public var description: String {
         if let detail { return "\(file): the statement labelled '-- result: \(label)' \(detail)" }
-        return "\(file) has no statement labelled '-- result: \(label)' (labels there: \(labels.isEmpty ? "none" : labels.joined(separator: ", ")))"
+        return
+            """
+            \(file) has no statement labelled '-- result: \(label)' (labels there: \
+            \(labels.isEmpty ? "none" : labels.joined(separator: ", ")))
+            """
     }
 }

@@ -6,7 +6,10 @@ public enum BaselineSchema {
         "order_items constraint order_items_pkey PRIMARY KEY (user_id, id)",
         "order_items constraint order_items_quantity_check CHECK ((quantity > 0))",
         "order_items constraint order_items_unit_price_check CHECK ((unit_price >= (0)::numeric))",
-        "order_items constraint order_items_user_id_order_id_fkey FOREIGN KEY (user_id, order_id) REFERENCES orders(user_id, id)",
+        """
+        order_items constraint order_items_user_id_order_id_fkey FOREIGN KEY (user_id, order_id) REFERENCES \
+        orders(user_id, id)
+        """,
         "order_items index CREATE UNIQUE INDEX order_items_pkey ON public.order_items USING btree (user_id, id)",
         "order_items.id bigint null=NO default=nextval('order_items_id_seq'::regclass)",
         "order_items.order_id bigint null=NO default=-",
@@ -18,7 +21,10 @@ public enum BaselineSchema {
         "orders constraint orders_pkey PRIMARY KEY (user_id, id)",
         "orders constraint orders_quantity_check CHECK ((quantity > 0))",
         "orders constraint orders_region_fkey FOREIGN KEY (region) REFERENCES regions(code)",
-        "orders constraint orders_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'paid'::text, 'shipped'::text, 'delivered'::text, 'cancelled'::text])))",
+        """
+        orders constraint orders_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'paid'::text, \
+        'shipped'::text, 'delivered'::text, 'cancelled'::text])))
+        """,
         "orders index CREATE INDEX idx_orders_created_at ON public.orders USING btree (created_at)",
         "orders index CREATE INDEX idx_orders_region ON public.orders USING btree (region)",
         "orders index CREATE INDEX idx_orders_user_id ON public.orders USING btree (user_id)",
@@ -66,9 +72,12 @@ public enum BaselineSchema {
         guard serverVersionNum >= 180_000 else { return expected }
         let notNull = expected.compactMap { line -> String? in
             // "orders.user_id bigint null=NO default=-" → "orders constraint orders_user_id_not_null NOT NULL user_id"
-            guard line.contains(" null=NO "), let name = line.split(separator: " ").first, !line.contains(" constraint "),
-                  let dot = name.firstIndex(of: ".") else { return nil }
-            let table = name[..<dot], column = name[name.index(after: dot)...]
+            guard line.contains(" null=NO "), let name = line.split(separator: " ").first,
+                !line.contains(" constraint "),
+                let dot = name.firstIndex(of: ".")
+            else { return nil }
+            let table = name[..<dot]
+            let column = name[name.index(after: dot)...]
             return "\(table) constraint \(table)_\(column)_not_null NOT NULL \(column)"
         }
         return expected.union(notNull)
@@ -81,17 +90,21 @@ public enum BaselineSchema {
     /// constraints keep the temporary name (`orders_1108812256_amount_not_null`). The column stays
     /// NOT NULL; only the name differs, which a migration that names the constraint trips over.
     public static func notNullNamedAfterTemporaryTable(missing: [String], extra: [String])
-        -> (renamed: [String], missing: [String], extra: [String]) {
+        -> (renamed: [String], missing: [String], extra: [String])
+    {
         let expectedName = /^(\w+) constraint (\w+)_not_null NOT NULL (\w+)$/
         let foundName = /^(\w+) constraint (\w+)_[0-9]+_(\w+)_not_null NOT NULL (\w+)$/
-        var renamed: [String] = [], leftMissing: [String] = [], leftExtra = extra
+        var renamed: [String] = []
+        var leftMissing: [String] = []
+        var leftExtra = extra
         for line in missing {
             guard let wanted = line.wholeMatch(of: expectedName),
-                  let index = leftExtra.firstIndex(where: { candidate in
-                      guard let found = candidate.wholeMatch(of: foundName) else { return false }
-                      return found.1 == wanted.1 && found.2 == wanted.1 && found.3 == wanted.3 && found.4 == wanted.3
-                          && wanted.2 == "\(wanted.1)_\(wanted.3)"
-                  }) else {
+                let index = leftExtra.firstIndex(where: { candidate in
+                    guard let found = candidate.wholeMatch(of: foundName) else { return false }
+                    return found.1 == wanted.1 && found.2 == wanted.1 && found.3 == wanted.3 && found.4 == wanted.3
+                        && wanted.2 == "\(wanted.1)_\(wanted.3)"
+                })
+            else {
                 leftMissing.append(line)
                 continue
             }

@@ -31,18 +31,25 @@ public struct ParallelSeedLoad: Sendable {
     /// `finish`, then moves the id sequences past the loaded ids and analyses the tables.
     @discardableResult
     public func load(_ generator: SeedGenerator, into cluster: Cluster, finish: Bool = true) throws -> Report {
-        let clock = ContinuousClock(), started = clock.now
+        let clock = ContinuousClock()
+        let started = clock.now
         let coordinator = try cluster.coordinator.connection
         var regions = ""
-        for region in SeedData.regions { SeedData.appendCopyLine([region.code, region.name, region.timezone, region.currency], to: &regions) }
+        for region in SeedData.regions {
+            SeedData.appendCopyLine([region.code, region.name, region.timezone, region.currency], to: &regions)
+        }
         try coordinator.copyIn("COPY regions (code, name, timezone, currency) FROM STDIN", data: regions)
 
-        let userSlices = SeedGenerator.slices(of: generator.userCount, into: (generator.userCount + sliceRows - 1) / sliceRows)
-        let orderSlices = SeedGenerator.slices(of: generator.orderCount, into: (generator.orderCount + sliceRows - 1) / sliceRows)
+        let userSlices = SeedGenerator.slices(
+            of: generator.userCount, into: (generator.userCount + sliceRows - 1) / sliceRows)
+        let orderSlices = SeedGenerator.slices(
+            of: generator.orderCount, into: (generator.orderCount + sliceRows - 1) / sliceRows)
         let (firstItems, itemCount) = generator.firstItemIDs(of: orderSlices)
         do {
             try run(userSlices.count, on: cluster) { connection, index in
-                try connection.copyIn("COPY users (\(SeedGenerator.userColumns)) FROM STDIN", data: generator.usersCopyText(userSlices[index]))
+                try connection.copyIn(
+                    "COPY users (\(SeedGenerator.userColumns)) FROM STDIN",
+                    data: generator.usersCopyText(userSlices[index]))
                 return "users \(userSlices[index])"
             }
             try run(orderSlices.count, on: cluster) { connection, index in
@@ -50,7 +57,8 @@ public struct ParallelSeedLoad: Sendable {
                 try connection.execute("BEGIN")
                 do {
                     try connection.copyIn("COPY orders (\(SeedGenerator.orderColumns)) FROM STDIN", data: text.orders)
-                    try connection.copyIn("COPY order_items (\(SeedGenerator.itemColumns)) FROM STDIN", data: text.items)
+                    try connection.copyIn(
+                        "COPY order_items (\(SeedGenerator.itemColumns)) FROM STDIN", data: text.items)
                     try connection.execute("COMMIT")
                 } catch {
                     _ = try? connection.execute("ROLLBACK")
@@ -72,14 +80,18 @@ public struct ParallelSeedLoad: Sendable {
     public static func finish(_ cluster: Cluster) throws {
         let coordinator = cluster.coordinator
         for table in ["users", "orders", "order_items"] {
-            try coordinator.execute("SELECT setval(pg_get_serial_sequence($1, 'id'), (SELECT max(id) FROM \(SQLIdentifier.quote(table))))", [table])
+            try coordinator.execute(
+                "SELECT setval(pg_get_serial_sequence($1, 'id'), (SELECT max(id) FROM \(SQLIdentifier.quote(table))))",
+                [table])
         }
         try coordinator.execute("ANALYZE regions, users, orders, order_items")
     }
 
     /// Runs `count` slices on `streams` connections; the first failure stops the others after
     /// their current slice and is thrown with the slice it happened in.
-    private func run(_ count: Int, on cluster: Cluster, _ body: @escaping @Sendable (Connection, Int) throws -> String) throws {
+    private func run(_ count: Int, on cluster: Cluster, _ body: @escaping @Sendable (Connection, Int) throws -> String)
+        throws
+    {
         let nextSlice = Mutex(0)
         let failure = Mutex<SeedLoadFailed?>(nil)
         let workers = (0..<min(streams, count)).map { stream in
@@ -87,10 +99,15 @@ public struct ParallelSeedLoad: Sendable {
                 let connection = try cluster.connect("coordinator (COPY stream \(stream + 1))")
                 defer { connection.close() }
                 while failure.withLock({ $0 == nil }) {
-                    let index = nextSlice.withLock { value -> Int in defer { value += 1 }; return value }
+                    let index = nextSlice.withLock { value -> Int in
+                        defer { value += 1 }
+                        return value
+                    }
                     guard index < count else { return }
                     do { _ = try body(connection, index) } catch {
-                        failure.withLock { $0 = $0 ?? SeedLoadFailed(stream: stream + 1, slice: index, underlying: "\(error)") }
+                        failure.withLock {
+                            $0 = $0 ?? SeedLoadFailed(stream: stream + 1, slice: index, underlying: "\(error)")
+                        }
                         return
                     }
                 }
@@ -111,7 +128,11 @@ public struct SeedLoadFailed: Error, CustomStringConvertible, Equatable {
     public var slice: Int
     public var underlying: String
     public var description: String {
-        stream == 0 ? "the seed load could not open a COPY stream: \(underlying)"
-            : "the seed load failed in slice \(slice + 1) on COPY stream \(stream): \(underlying) (every stream stopped; the tables were emptied)"
+        stream == 0
+            ? "the seed load could not open a COPY stream: \(underlying)"
+            : """
+            the seed load failed in slice \(slice + 1) on COPY stream \(stream): \(underlying) (every stream \
+            stopped; the tables were emptied)
+            """
     }
 }

@@ -15,11 +15,24 @@ extension SeedData {
     /// Every table's generated rows as the checksum renders them: how many, and each row's column
     /// texts by index (the first is the table's key: code, or id).
     var expectedRows: [(name: String, count: Int, fields: @Sendable (Int) -> [String])] {
-        let users = users, orders = orders, items = items
+        let users = users
+        let orders = orders
+        let items = items
         return [
-            ("regions", Self.regions.count, { i in let r = Self.regions[i]; return [r.code, r.name, r.timezone, r.currency] }),
-            ("users", users.count, { i in let u = users[i]
-                return [String(u.id), u.email, u.name, u.regionCode, u.tier, String(u.createdAt)] }),
+            (
+                "regions", Self.regions.count,
+                { i in
+                    let r = Self.regions[i]
+                    return [r.code, r.name, r.timezone, r.currency]
+                }
+            ),
+            (
+                "users", users.count,
+                { i in
+                    let u = users[i]
+                    return [String(u.id), u.email, u.name, u.regionCode, u.tier, String(u.createdAt)]
+                }
+            ),
             ("orders", orders.count, { i in Self.checksumFields(of: orders[i]) }),
             ("order_items", items.count, { i in Self.checksumFields(of: items[i]) }),
         ]
@@ -29,7 +42,8 @@ extension SeedData {
     /// missing, the rows no generator made, the rows whose columns differ, each list sorted and cut
     /// at `limit`. What a checksum mismatch cannot say: where it is.
     public func rowDifferences(of table: String, found: [String: String], limit: Int = 20)
-        -> (missing: [String], extra: [String], changed: [String]) {
+        -> (missing: [String], extra: [String], changed: [String])
+    {
         guard let rows = expectedRows.first(where: { $0.name == table }) else { return ([], found.keys.sorted(), []) }
         var expected: [String: String] = [:]
         for index in 0..<rows.count {
@@ -47,8 +61,10 @@ extension SeedData {
 
     /// An order's columns as the checksum renders them (timestamps as epoch seconds).
     static func checksumFields(of o: Order) -> [String] {
-        [String(o.id), String(o.userID), o.region, String(o.productID), String(o.quantity),
-         money(o.amountCents), o.status, metadata(o), String(o.createdAt), String(o.updatedAt)]
+        [
+            String(o.id), String(o.userID), o.region, String(o.productID), String(o.quantity),
+            money(o.amountCents), o.status, metadata(o), String(o.createdAt), String(o.updatedAt),
+        ]
     }
 
     static func checksumFields(of t: Item) -> [String] {
@@ -71,7 +87,8 @@ extension SeedData {
     }
 
     /// The checksum of rows given as their columns' texts, in `TableChecksum.columns` order.
-    static func checksum<Rows: Sequence>(_ table: String, _ rows: Rows) -> TableChecksum where Rows.Element == [String] {
+    static func checksum<Rows: Sequence>(_ table: String, _ rows: Rows) -> TableChecksum
+    where Rows.Element == [String] {
         var digest = DigestSum()
         var count = 0
         for row in rows {
@@ -101,12 +118,16 @@ struct DigestSum {
     var text: String { "\(sum)" }
 }
 
-
 extension Cluster {
     /// Each row of `table` as the checksum renders it, by key (its first checksum column).
     public func renderedRows(of table: String) throws -> [String: String] {
         guard let key = TableChecksum.columns[table]?.first?.name else { return [:] }
-        let rows = try coordinator.rows("SELECT t.\(SQLIdentifier.quote(key))::text AS key, \(try TableChecksum.rowText(for: table)) AS row FROM \(SQLIdentifier.quote(table)) AS t")
+        let rows = try coordinator.rows(
+            """
+            SELECT t.\(SQLIdentifier.quote(key))::text AS key, \(try TableChecksum.rowText(for: table)) AS row \
+            FROM \(SQLIdentifier.quote(table)) AS t
+            """
+        )
         var found: [String: String] = [:]
         for row in rows { found[try row.get("key", as: String.self)] = try row.get("row", as: String.self) }
         return found
@@ -115,7 +136,8 @@ extension Cluster {
     /// The tables whose checksum differs from `data`'s, each with its rows missing, extra and
     /// changed (at most 20 of each): empty when every table equals the generated rows.
     public func tableDifferences(from data: SeedData) throws -> [String] {
-        let now = try checksums(), expected = data.expectedChecksums
+        let now = try checksums()
+        let expected = data.expectedChecksums
         return try expected.compactMap { want -> String? in
             guard now.first(where: { $0.table == want.table }) != want else { return nil }
             let d = data.rowDifferences(of: want.table, found: try renderedRows(of: want.table))

@@ -4,7 +4,8 @@ import Synchronization
 /// The generator's rows as COPY text and as checksums, a range of ids at a time.
 extension SeedGenerator {
     public static let userColumns = "id, email, name, region_code, tier, created_at"
-    public static let orderColumns = "id, user_id, region, product_id, quantity, amount, status, metadata, created_at, updated_at"
+    public static let orderColumns =
+        "id, user_id, region, product_id, quantity, amount, status, metadata, created_at, updated_at"
     public static let itemColumns = "id, user_id, order_id, product_name, quantity, unit_price"
 
     /// Users `range` in COPY's text format (`userColumns`).
@@ -18,7 +19,8 @@ extension SeedGenerator {
     /// Orders `range` and their items in COPY's text format (`orderColumns`, `itemColumns`);
     /// `firstItemID` when the caller knows it already (else counted from order 1).
     public func ordersCopyText(_ range: ClosedRange<Int>, firstItemID: Int? = nil) -> (orders: String, items: String) {
-        var orders = "", items = ""
+        var orders = ""
+        var items = ""
         orders.reserveCapacity(range.count * 160)
         items.reserveCapacity(range.count * 2 * 64)
         forEachOrder(in: range, firstItemID: firstItemID) { order, itemsOfOrder in
@@ -33,14 +35,18 @@ extension SeedGenerator {
     }
 
     static func fields(of order: SeedData.Order) -> [String] {
-        [String(order.id), String(order.userID), order.region, String(order.productID), String(order.quantity),
-         SeedData.money(order.amountCents), order.status, SeedData.metadata(order),
-         SeedData.timestamp(order.createdAt), SeedData.timestamp(order.updatedAt)]
+        [
+            String(order.id), String(order.userID), order.region, String(order.productID), String(order.quantity),
+            SeedData.money(order.amountCents), order.status, SeedData.metadata(order),
+            SeedData.timestamp(order.createdAt), SeedData.timestamp(order.updatedAt),
+        ]
     }
 
     static func fields(of item: SeedData.Item) -> [String] {
-        [String(item.id), String(item.userID), String(item.orderID), item.productName, String(item.quantity),
-         SeedData.money(item.unitPriceCents)]
+        [
+            String(item.id), String(item.userID), String(item.orderID), item.productName, String(item.quantity),
+            SeedData.money(item.unitPriceCents),
+        ]
     }
 
     /// The checksums every table must have (`Cluster.tables` order), computed from rows generated
@@ -48,22 +54,30 @@ extension SeedGenerator {
     /// the database with at scale 1000. Equal to `SeedData.expectedChecksums` (a unit test).
     public func expectedChecksums() -> [TableChecksum] {
         let slices = ProcessInfo.processInfo.activeProcessorCount * 4
-        let users = Mutex(DigestSum()), orders = Mutex(DigestSum()), items = Mutex(DigestSum())
+        let users = Mutex(DigestSum())
+        let orders = Mutex(DigestSum())
+        let items = Mutex(DigestSum())
         let itemRows = Mutex(0)
-        let userSlices = Self.slices(of: userCount, into: slices), orderSlices = Self.slices(of: orderCount, into: slices)
+        let userSlices = Self.slices(of: userCount, into: slices)
+        let orderSlices = Self.slices(of: orderCount, into: slices)
         let firstItems = firstItemIDs(of: orderSlices).firstItemIDs
         DispatchQueue.concurrentPerform(iterations: userSlices.count + orderSlices.count) { index in
             if index < userSlices.count {
                 var digest = DigestSum()
                 for id in userSlices[index] {
                     let u = user(id)
-                    digest.add([String(u.id), u.email, u.name, u.regionCode, u.tier, String(u.createdAt)].joined(separator: "|"))
+                    digest.add(
+                        [String(u.id), u.email, u.name, u.regionCode, u.tier, String(u.createdAt)].joined(
+                            separator: "|"))
                 }
                 users.withLock { $0.merge(digest) }
                 return
             }
-            var orderDigest = DigestSum(), itemDigest = DigestSum(), count = 0
-            forEachOrder(in: orderSlices[index - userSlices.count], firstItemID: firstItems[index - userSlices.count]) { o, itemsOfOrder in
+            var orderDigest = DigestSum()
+            var itemDigest = DigestSum()
+            var count = 0
+            forEachOrder(in: orderSlices[index - userSlices.count], firstItemID: firstItems[index - userSlices.count]) {
+                o, itemsOfOrder in
                 orderDigest.add(SeedData.checksumFields(of: o).joined(separator: "|"))
                 for t in itemsOfOrder { itemDigest.add(SeedData.checksumFields(of: t).joined(separator: "|")) }
                 count += itemsOfOrder.count

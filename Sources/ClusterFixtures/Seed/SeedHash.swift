@@ -38,7 +38,8 @@ public enum SeedHash {
 
         /// The k-th light user's id (k from 0): the four ids of each block of five that are not heavy.
         public func light(_ k: Int) -> Int {
-            let block = k / 4, position = k % 4 + 1
+            let block = k / 4
+            let position = k % 4 + 1
             return 5 * block + (position < residue ? position : position + 1)
         }
     }

@@ -11,8 +11,10 @@ extension Lifecycle {
     ///
     /// Each restart is bounded by the script (60 s to stop, 60 s to start) and by `timeLimit` for
     /// the node to answer again; each kept connection is dropped, as a restart kills it.
-    public func upgradeCitus(to server: ServerInstall, through local: LocalCluster,
-                             timeLimit: Duration = .seconds(120)) throws -> CitusUpgradeReport {
+    public func upgradeCitus(
+        to server: ServerInstall, through local: LocalCluster,
+        timeLimit: Duration = .seconds(120)
+    ) throws -> CitusUpgradeReport {
         var report = CitusUpgradeReport()
         let clock = ContinuousClock()
         let started = clock.now
@@ -30,7 +32,8 @@ extension Lifecycle {
             let updateStarted = clock.now
             try node.execute("ALTER EXTENSION citus UPDATE")
             let after = try node.citusExtensionVersion()
-            report.updates.append(.init(node: node.name, from: before, to: after, seconds: (clock.now - updateStarted).seconds))
+            report.updates.append(
+                .init(node: node.name, from: before, to: after, seconds: (clock.now - updateStarted).seconds))
         }
         if try cluster.coordinator.value("SELECT to_regproc('citus_finish_citus_upgrade') IS NOT NULL", as: Bool.self) {
             let connection = try cluster.coordinator.connection

@@ -59,8 +59,12 @@ public struct PostgresUpgradeRehearsal: Sendable {
         // database still has Citus): each is prepared and finished.
         let nodes = cluster.nodes
         let members = try Set(["coordinator"] + cluster.activeWorkers())
-        func read() throws -> (servers: [String: String], extensions: [String: String], metadata: [String: CitusMetadata]) {
-            var servers: [String: String] = [:], extensions: [String: String] = [:], metadata: [String: CitusMetadata] = [:]
+        func read() throws -> (
+            servers: [String: String], extensions: [String: String], metadata: [String: CitusMetadata]
+        ) {
+            var servers: [String: String] = [:]
+            var extensions: [String: String] = [:]
+            var metadata: [String: CitusMetadata] = [:]
             for node in nodes {
                 servers[node.name] = try node.value("SHOW server_version", as: String.self)
                 extensions[node.name] = try node.citusExtensionVersion()
@@ -75,17 +79,24 @@ public struct PostgresUpgradeRehearsal: Sendable {
             rehearsal.prepared.append(node.name)
         }
         cluster.disconnectAll()
-        let clock = ContinuousClock(), stopped = clock.now
+        let clock = ContinuousClock()
+        let stopped = clock.now
         try place.stop()
         do {
             // pg_upgrade dumps and restores each node's schema, Citus's included: about half a minute
             // a node here; the bound is far above that.
             try place.restarting.run("pg-upgrade", plan.to.bindir, timeLimit: .seconds(1200))
         } catch let error as LocalClusterError {
-            guard let line = error.output.split(separator: "\n").first(where: { $0.hasPrefix("pg-upgrade: ") && $0.filter { $0 == ":" }.count >= 2 }) else {
+            guard
+                let line = error.output.split(separator: "\n").first(where: {
+                    $0.hasPrefix("pg-upgrade: ") && $0.filter { $0 == ":" }.count >= 2
+                })
+            else {
                 throw error
             }
-            let parts = line.dropFirst("pg-upgrade: ".count).split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let parts = line.dropFirst("pg-upgrade: ".count).split(separator: ":", maxSplits: 1).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
             rehearsal.outcome = .failed(node: parts[0], cause: parts.count > 1 ? parts[1] : String(line))
         }
         try place.restarting.start()
@@ -94,8 +105,13 @@ public struct PostgresUpgradeRehearsal: Sendable {
         if case .failed = rehearsal.outcome {
             let probes = [
                 ("a multi-shard array_agg", "SELECT cardinality(array_agg(id)) FROM orders"),
-                ("a GROUP BY with a column fetched by any_value",
-                 "SELECT u.id, u.email, count(*) FROM users u JOIN orders o ON o.user_id = u.id GROUP BY u.id ORDER BY 3 DESC LIMIT 1"),
+                (
+                    "a GROUP BY with a column fetched by any_value",
+                    """
+                    SELECT u.id, u.email, count(*) FROM users u JOIN orders o ON o.user_id = u.id GROUP BY u.id \
+                    ORDER BY 3 DESC LIMIT 1
+                    """
+                ),
                 ("citus_finish_pg_upgrade() on the old cluster", "SELECT citus_finish_pg_upgrade()"),
             ]
             for (name, sql) in probes {
@@ -111,7 +127,8 @@ public struct PostgresUpgradeRehearsal: Sendable {
         }
         (rehearsal.serversAfter, rehearsal.extensionAfter, rehearsal.metadataAfter) = try read()
         rehearsal.checksumsAfter = try cluster.checksums()
-        rehearsal.queryMismatches = try cluster.demoQueryMismatches(expected: baseline.data, tenant: baseline.data.heaviestUser.id)
+        rehearsal.queryMismatches = try cluster.demoQueryMismatches(
+            expected: baseline.data, tenant: baseline.data.heaviestUser.id)
         return rehearsal
     }
 }

@@ -10,7 +10,9 @@ public struct ServerInstall: Sendable, Equatable, CustomStringConvertible {
     public var citusVersion: String?
 
     public var postgresMajor: Int { Int(postgresVersion.prefix { $0.isNumber }) ?? 0 }
-    public var description: String { "PostgreSQL \(postgresVersion) with Citus \(citusVersion ?? "(none)") (\(bindir))" }
+    public var description: String {
+        "PostgreSQL \(postgresVersion) with Citus \(citusVersion ?? "(none)") (\(bindir))"
+    }
 
     public init(bindir: String, postgresVersion: String, citusVersion: String?) {
         self.bindir = bindir
@@ -29,13 +31,17 @@ public struct ServerInstall: Sendable, Equatable, CustomStringConvertible {
         let folder = bindir.hasSuffix("/") ? String(bindir.dropLast()) : bindir
         let pgConfig = folder + "/pg_config"
         guard FileManager.default.isExecutableFile(atPath: folder + "/postgres"),
-              FileManager.default.isExecutableFile(atPath: pgConfig) else {
-            throw ConfigurationError.malformed(variable, value: bindir, expected: "a PostgreSQL bin folder with postgres and pg_config in it")
+            FileManager.default.isExecutableFile(atPath: pgConfig)
+        else {
+            throw ConfigurationError.malformed(
+                variable, value: bindir, expected: "a PostgreSQL bin folder with postgres and pg_config in it")
         }
         func ask(_ flag: String) throws -> String {
             let outcome = try ChildProcess(pgConfig, [flag]).run(timeLimit: .seconds(30))
             guard outcome.status == 0 else {
-                throw ConfigurationError.malformed(variable, value: bindir, expected: "a pg_config that answers \(flag) (it said: \(outcome.errorOutput))")
+                throw ConfigurationError.malformed(
+                    variable, value: bindir,
+                    expected: "a pg_config that answers \(flag) (it said: \(outcome.errorOutput))")
             }
             return outcome.output.trimmingCharacters(in: .whitespacesAndNewlines)
         }
@@ -43,7 +49,9 @@ public struct ServerInstall: Sendable, Equatable, CustomStringConvertible {
         let control = URL(fileURLWithPath: try ask("--sharedir")).appendingPathComponent("extension/citus.control")
         let library = URL(fileURLWithPath: try ask("--pkglibdir")).appendingPathComponent("citus.so")
         var citus: String?
-        if FileManager.default.fileExists(atPath: library.path), let text = try? String(contentsOf: control, encoding: .utf8) {
+        if FileManager.default.fileExists(atPath: library.path),
+            let text = try? String(contentsOf: control, encoding: .utf8)
+        {
             citus = Self.defaultVersion(inControlFile: text)
         }
         return ServerInstall(bindir: folder, postgresVersion: version, citusVersion: citus)

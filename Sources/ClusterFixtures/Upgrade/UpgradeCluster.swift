@@ -9,7 +9,8 @@ public struct UpgradeCluster: Sendable {
     public var port: Int
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        let base = environment["CLUSTER_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        let base =
+            environment["CLUSTER_DIR"].flatMap { $0.isEmpty ? nil : $0 }
             ?? ProjectLayout.root.appendingPathComponent(".cluster").path
         directory = base + "-upgrade"
         port = (Int(environment["CLUSTER_PORT"] ?? "") ?? 9700) + 40
@@ -27,7 +28,9 @@ public struct UpgradeCluster: Sendable {
         let file = try EnvironmentFile.load(URL(fileURLWithPath: directory).appendingPathComponent("cluster.env"))
         // The connection settings are this cluster's alone: none of the configured cluster's
         // (CITUS_COORDINATOR, CITUS_WORKERn_ADDR, …) may leak in; the suite's own (CITUS_VERIFY_…) may.
-        let inherited = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CITUS_") || $0.key.hasPrefix("CITUS_VERIFY_") }
+        let inherited = ProcessInfo.processInfo.environment.filter {
+            !$0.key.hasPrefix("CITUS_") || $0.key.hasPrefix("CITUS_VERIFY_")
+        }
         return Cluster(configuration: try ClusterConfiguration(environment: inherited.merging(file) { $1 }))
     }
 

@@ -13,7 +13,10 @@ public struct UpgradePlan: Sendable, Equatable, CustomStringConvertible {
 
     public var kind: Kind { from.postgresMajor == to.postgresMajor ? .citus : .postgresMajor }
     public var description: String {
-        "Citus \(from.citusVersion ?? "-") on PostgreSQL \(from.postgresVersion) → Citus \(to.citusVersion ?? "-") on PostgreSQL \(to.postgresVersion)"
+        """
+        Citus \(from.citusVersion ?? "-") on PostgreSQL \(from.postgresVersion) → Citus \(to.citusVersion ?? "-") \
+        on PostgreSQL \(to.postgresVersion)
+        """
     }
 
     /// The test target that rehearses upgrades (JUnit class names start with it). Its skip (no two
@@ -26,13 +29,23 @@ public struct UpgradePlan: Sendable, Equatable, CustomStringConvertible {
 
     /// The configured upgrade; nil when neither variable is set; an error naming the variable when
     /// one is missing, a folder is not a server with Citus, or there is nothing to upgrade.
-    public static func configured(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> UpgradePlan? {
+    public static func configured(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> UpgradePlan?
+    {
         let fromPath = environment[fromVariable].flatMap { $0.isEmpty ? nil : $0 }
         let toPath = environment[toVariable].flatMap { $0.isEmpty ? nil : $0 }
         guard fromPath != nil || toPath != nil else { return nil }
-        guard let fromPath else { throw ConfigurationError.missing(fromVariable, expected: "the bin folder of the server with the older Citus (\(toVariable) is set)") }
-        guard let toPath else { throw ConfigurationError.missing(toVariable, expected: "the bin folder of the server with the newer Citus (\(fromVariable) is set)") }
-        let plan = UpgradePlan(from: try ServerInstall.read(fromPath, from: fromVariable), to: try ServerInstall.read(toPath, from: toVariable))
+        guard let fromPath else {
+            throw ConfigurationError.missing(
+                fromVariable, expected: "the bin folder of the server with the older Citus (\(toVariable) is set)")
+        }
+        guard let toPath else {
+            throw ConfigurationError.missing(
+                toVariable, expected: "the bin folder of the server with the newer Citus (\(fromVariable) is set)")
+        }
+        let plan = UpgradePlan(
+            from: try ServerInstall.read(fromPath, from: fromVariable),
+            to: try ServerInstall.read(toPath, from: toVariable))
         try plan.validate()
         return plan
     }
@@ -40,27 +53,53 @@ public struct UpgradePlan: Sendable, Equatable, CustomStringConvertible {
     /// The configured upgrade, for a rehearsal that cannot run without one.
     public static func required() throws -> UpgradePlan {
         guard let plan = try configured() else {
-            throw ConfigurationError.missing(fromVariable, expected: "two bin folders to upgrade between (\(toVariable) too)")
+            throw ConfigurationError.missing(
+                fromVariable, expected: "two bin folders to upgrade between (\(toVariable) too)")
         }
         return plan
     }
 
     func validate() throws {
         for (variable, server) in [(Self.fromVariable, from), (Self.toVariable, to)] where server.citusVersion == nil {
-            throw ConfigurationError.malformed(variable, value: server.bindir,
-                                               expected: "a server with Citus built into it (no citus.so or citus.control for PostgreSQL \(server.postgresVersion); docs/citus.md)")
+            throw ConfigurationError.malformed(
+                variable, value: server.bindir,
+                expected:
+                    """
+                    a server with Citus built into it (no citus.so or citus.control for PostgreSQL \
+                    \(server.postgresVersion); docs/citus.md)
+                    """
+            )
         }
         if kind == .citus {
             guard let old = from.citusVersion, let new = to.citusVersion, Self.isOlder(old, than: new) else {
-                throw ConfigurationError.malformed(Self.toVariable, value: to.bindir,
-                                                   expected: "a newer Citus than \(Self.fromVariable)'s \(from.citusVersion ?? "-") on PostgreSQL \(from.postgresMajor) (it has \(to.citusVersion ?? "-"))")
+                throw ConfigurationError.malformed(
+                    Self.toVariable, value: to.bindir,
+                    expected:
+                        """
+                        a newer Citus than \(Self.fromVariable)'s \(from.citusVersion ?? "-") on PostgreSQL \
+                        \(from.postgresMajor) (it has \(to.citusVersion ?? "-"))
+                        """
+                )
             }
         } else if to.postgresMajor < from.postgresMajor {
-            throw ConfigurationError.malformed(Self.toVariable, value: to.bindir,
-                                               expected: "a newer PostgreSQL major than \(Self.fromVariable)'s \(from.postgresVersion) (it has \(to.postgresVersion))")
+            throw ConfigurationError.malformed(
+                Self.toVariable, value: to.bindir,
+                expected:
+                    """
+                    a newer PostgreSQL major than \(Self.fromVariable)'s \(from.postgresVersion) (it has \
+                    \(to.postgresVersion))
+                    """
+            )
         } else if to.citusVersion != from.citusVersion {
-            throw ConfigurationError.malformed(Self.toVariable, value: to.bindir,
-                                               expected: "for a PostgreSQL major upgrade, the same Citus as \(Self.fromVariable) (\(from.citusVersion ?? "-"), it has \(to.citusVersion ?? "-")): upgrade Citus first, on one major")
+            throw ConfigurationError.malformed(
+                Self.toVariable, value: to.bindir,
+                expected:
+                    """
+                    for a PostgreSQL major upgrade, the same Citus as \(Self.fromVariable) \
+                    (\(from.citusVersion ?? "-"), it has \(to.citusVersion ?? "-")): upgrade Citus first, on one \
+                    major
+                    """
+            )
         }
     }
 
@@ -73,13 +112,24 @@ public struct UpgradePlan: Sendable, Equatable, CustomStringConvertible {
     /// Why the suite that rehearses `kind` cannot run here; nil when it can, and nil too when the
     /// variables are set but wrong: that is bad input, which fails the phase with `configured()`'s
     /// error, not a skip.
-    public static func skipReason(for kind: Kind, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+    public static func skipReason(for kind: Kind, environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> String?
+    {
         guard isConfigured(environment) else {
-            return "no upgrade configured: set \(fromVariable) and \(toVariable) to two bin folders with Citus, of one PostgreSQL major with an older and a newer Citus, or of two majors with one Citus (scripts/servers.sh upgrade-pairs lists them)"
+            return
+                """
+                no upgrade configured: set \(fromVariable) and \(toVariable) to two bin folders with Citus, of \
+                one PostgreSQL major with an older and a newer Citus, or of two majors with one Citus \
+                (scripts/servers.sh upgrade-pairs lists them)
+                """
         }
         guard let plan = try? configured(environment) else { return nil }
         guard plan.kind == kind else {
-            return "\(plan) is a \(plan.kind == .citus ? "Citus" : "PostgreSQL major") upgrade; this suite rehearses the other kind"
+            return
+                """
+                \(plan) is a \(plan.kind == .citus ? "Citus" : "PostgreSQL major") upgrade; this suite rehearses \
+                the other kind
+                """
         }
         return nil
     }

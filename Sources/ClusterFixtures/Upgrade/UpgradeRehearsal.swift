@@ -25,7 +25,8 @@ public struct UpgradeRehearsal: Sendable {
     public var multiShardBefore: ExplainPlan = .init(lines: []), multiShardAfter: ExplainPlan = .init(lines: [])
     /// Each table's id sequence: its last value right before the first restart, the value it hands
     /// out after the upgrade, and the highest id in the table then (the writers' rows included).
-    public var sequenceBefore: [String: Int] = [:], sequenceAfter: [String: Int] = [:], highestIDAfter: [String: Int] = [:]
+    public var sequenceBefore: [String: Int] = [:], sequenceAfter: [String: Int] = [:],
+        highestIDAfter: [String: Int] = [:]
     /// When each node's postmaster started, read after the upgrade (seconds since the epoch).
     public var postmasterStartedAfter: [String: Double] = [:]
     public var checksumsAfter: [TableChecksum] = []
@@ -50,7 +51,9 @@ public struct UpgradeRehearsal: Sendable {
     private static let sharedResult = Result { try run(try UpgradePlan.required()) }
 
     /// Runs the whole rehearsal of `plan` on a cluster of its own (`UpgradeCluster`).
-    public static func run(_ plan: UpgradePlan, timeLimit: Duration = Phase.operationTimeLimit) throws -> UpgradeRehearsal {
+    public static func run(_ plan: UpgradePlan, timeLimit: Duration = Phase.operationTimeLimit) throws
+        -> UpgradeRehearsal
+    {
         let place = UpgradeCluster()
         // Stopped however the rehearsal ends, a failed start included (its data kept for a look).
         defer { try? place.stop() }
@@ -71,14 +74,17 @@ public struct UpgradeRehearsal: Sendable {
         func sequences(advancing: Bool) throws -> [String: Int] {
             var result: [String: Int] = [:]
             for table in ["orders", "order_items"] {
-                let sequence = try cluster.coordinator.value("SELECT pg_get_serial_sequence($1, 'id')", [table], as: String.self)
-                result[table] = advancing
+                let sequence = try cluster.coordinator.value(
+                    "SELECT pg_get_serial_sequence($1, 'id')", [table], as: String.self)
+                result[table] =
+                    advancing
                     ? try cluster.coordinator.value("SELECT nextval($1::regclass)", [sequence], as: Int.self)
                     : try cluster.coordinator.value("SELECT last_value FROM \(sequence)", as: Int.self)
             }
             return result
         }
-        let tenant = try cluster.coordinator.value("""
+        let tenant = try cluster.coordinator.value(
+            """
             SELECT min(user_id) FROM orders o JOIN pg_dist_shard s
               ON s.shardid = get_shard_id_for_distribution_column('orders', o.user_id)
             WHERE s.shardminvalue = s.shardmaxvalue
@@ -104,16 +110,23 @@ public struct UpgradeRehearsal: Sendable {
         rehearsal.upgrade = try run.get()
         let ledger = try lifecycle.checkLedgerAcrossRecovery(run.writes, operation: "citus upgrade")
         rehearsal.writes = ledger
-        rehearsal.acknowledgedBefore = run.writes.acknowledged.filter { Double($0.createdAt) < rehearsal.upgrade.startedAt.rounded(.down) }.count
+        rehearsal.acknowledgedBefore =
+            run.writes.acknowledged.filter { Double($0.createdAt) < rehearsal.upgrade.startedAt.rounded(.down) }.count
         // createdAt is the whole second a write began: those in the second of the last update count as neither.
-        rehearsal.acknowledgedAfter = run.writes.acknowledged.filter { Double($0.createdAt) >= rehearsal.upgrade.endedAt.rounded(.up) }.count
+        rehearsal.acknowledgedAfter =
+            run.writes.acknowledged.filter { Double($0.createdAt) >= rehearsal.upgrade.endedAt.rounded(.up) }.count
         for table in ["orders", "order_items"] {
-            rehearsal.highestIDAfter[table] = try cluster.coordinator.value("SELECT coalesce(max(id), 0) FROM \(table)", as: Int.self)
+            rehearsal.highestIDAfter[table] = try cluster.coordinator.value(
+                "SELECT coalesce(max(id), 0) FROM \(table)", as: Int.self)
         }
         rehearsal.sequenceAfter = try sequences(advancing: true)
-        rehearsal.postmasterStartedAfter = Dictionary(uniqueKeysWithValues: try nodes.map {
-            ($0.name, try $0.value("SELECT extract(epoch FROM pg_postmaster_start_time())::float8", as: Double.self))
-        })
+        rehearsal.postmasterStartedAfter = Dictionary(
+            uniqueKeysWithValues: try nodes.map {
+                (
+                    $0.name,
+                    try $0.value("SELECT extract(epoch FROM pg_postmaster_start_time())::float8", as: Double.self)
+                )
+            })
         try lifecycle.removeLoadRows()
 
         rehearsal.serversAfter = try versions { try $0.value("SHOW server_version", as: String.self) }
@@ -128,16 +141,22 @@ public struct UpgradeRehearsal: Sendable {
         // The new version at work: a shard group moved between the two workers, another tenant isolated.
         let workers = Array(members.dropFirst())
         if workers.count >= 2 {
-            let source = try cluster.configuration.worker(workers[0]), target = try cluster.configuration.worker(workers[1])
-            let shard = try cluster.coordinator.value("""
+            let source = try cluster.configuration.worker(workers[0])
+            let target = try cluster.configuration.worker(workers[1])
+            let shard = try cluster.coordinator.value(
+                """
                 SELECT min(shardid) FROM citus_shards WHERE table_name = 'orders'::regclass AND nodename = $1 AND nodeport = $2
                 """, [source.registeredAddress.host, source.registeredAddress.port], as: Int64.self)
             _ = try lifecycle.moveShard(shard, to: target, timeLimit: timeLimit)
-            let placement = try cluster.coordinator.row("SELECT nodename, nodeport FROM citus_shards WHERE shardid = $1", [shard])
-            rehearsal.move = (shard, source.name, target.name,
-                              cluster.workerName(host: try placement.get("nodename"), port: try placement.get("nodeport")))
+            let placement = try cluster.coordinator.row(
+                "SELECT nodename, nodeport FROM citus_shards WHERE shardid = $1", [shard])
+            rehearsal.move = (
+                shard, source.name, target.name,
+                cluster.workerName(host: try placement.get("nodename"), port: try placement.get("nodeport"))
+            )
         }
-        let next = try cluster.coordinator.value("""
+        let next = try cluster.coordinator.value(
+            """
             SELECT user_id FROM orders o JOIN pg_dist_shard s
               ON s.shardid = get_shard_id_for_distribution_column('orders', o.user_id)
             WHERE s.shardminvalue <> s.shardmaxvalue

@@ -14,7 +14,9 @@ public final class LoadGenerator: @unchecked Sendable {
     /// the reply was lost.
     public static func outcomeUnknown(after error: Error, connectionOpen: Bool) -> Bool {
         if !connectionOpen { return true }
-        guard let database = error as? DatabaseError, let state = database.sqlState else { return error is ReplyDeadlineExceeded }
+        guard let database = error as? DatabaseError, let state = database.sqlState else {
+            return error is ReplyDeadlineExceeded
+        }
         return state.hasPrefix("08") || (state == "XX000" && database.message.contains("closed the connection"))
     }
 
@@ -40,8 +42,10 @@ public final class LoadGenerator: @unchecked Sendable {
         public var keepsLedger = true
         public var recentOrders = 1_000
 
-        public init(connections: Int = 4, rate: Double? = nil, duration: Double? = nil, seed: UInt64 = 42,
-                    updateShare: Double = 0, hotTenant: Int? = nil, hotShare: Double = 0.2) {
+        public init(
+            connections: Int = 4, rate: Double? = nil, duration: Double? = nil, seed: UInt64 = 42,
+            updateShare: Double = 0, hotTenant: Int? = nil, hotShare: Double = 0.2
+        ) {
             self.connections = connections
             self.rate = rate
             self.duration = duration
@@ -71,7 +75,9 @@ public final class LoadGenerator: @unchecked Sendable {
     public func run(progressInterval: Double = 1, onProgress: ((LoadProgress) -> Void)? = nil) throws -> LoadReport {
         let tenants = try cluster.tenants()
         guard !tenants.isEmpty else {
-            throw DatabaseError(node: "coordinator", message: "users is empty: there is no tenant to write orders for (run setup first)")
+            throw DatabaseError(
+                node: "coordinator", message: "users is empty: there is no tenant to write orders for (run setup first)"
+            )
         }
         // Connect every writer before the clock starts: a bad address fails here, at once.
         let connections = try (1...options.connections).map { try cluster.connect("load writer \($0)") }
@@ -79,7 +85,8 @@ public final class LoadGenerator: @unchecked Sendable {
         var writers: [Writer] = []
         var running: [BlockingWork<Void>] = []
         for (index, connection) in connections.enumerated() {
-            let writer = Writer(index: index, connection: connection, generator: self, tenants: tenants, started: started)
+            let writer = Writer(
+                index: index, connection: connection, generator: self, tenants: tenants, started: started)
             writers.append(writer)
             running.append(BlockingWork("load writer \(index + 1)") { writer.run() })
         }
@@ -87,8 +94,9 @@ public final class LoadGenerator: @unchecked Sendable {
             onProgress?(state.progress(since: started))
         }
         let seconds = Date().timeIntervalSince(started)
-        var report = LoadReport(seconds: seconds, connections: options.connections, acknowledged: [], errorsBySQLState: [:],
-                                inDoubt: 0, latency: LatencySummary(milliseconds: []))
+        var report = LoadReport(
+            seconds: seconds, connections: options.connections, acknowledged: [], errorsBySQLState: [:],
+            inDoubt: 0, latency: LatencySummary(milliseconds: []))
         var latencies = LatencySummary.newHistogram()
         var committed = 0
         for writer in writers {
@@ -158,7 +166,10 @@ public final class LoadGenerator: @unchecked Sendable {
                 if let interval {
                     let due = started.addingTimeInterval(Double(sent) * interval)
                     let wait = due.timeIntervalSinceNow
-                    if wait > 0 { Thread.sleep(forTimeInterval: min(wait, 0.25)); continue }
+                    if wait > 0 {
+                        Thread.sleep(forTimeInterval: min(wait, 0.25))
+                        continue
+                    }
                     begun = due
                 }
                 sent += 1
@@ -185,11 +196,14 @@ public final class LoadGenerator: @unchecked Sendable {
             do {
                 let (id, itemIDs) = try connection.insert(order, at: now)
                 let items = zip(itemIDs, order.items).map {
-                    AcknowledgedOrder.Item(id: $0, productName: $1.productName, quantity: $1.quantity, unitPriceCents: $1.unitPriceCents)
+                    AcknowledgedOrder.Item(
+                        id: $0, productName: $1.productName, quantity: $1.quantity, unitPriceCents: $1.unitPriceCents)
                 }
-                acknowledged.append(AcknowledgedOrder(id: id, userID: order.userID, region: order.region, productID: order.productID,
-                                                      quantity: order.quantity, amountCents: order.amountCents, token: order.token,
-                                                      status: order.status, createdAt: now, updatedAt: now, items: items))
+                acknowledged.append(
+                    AcknowledgedOrder(
+                        id: id, userID: order.userID, region: order.region, productID: order.productID,
+                        quantity: order.quantity, amountCents: order.amountCents, token: order.token,
+                        status: order.status, createdAt: now, updatedAt: now, items: items))
                 committed += 1
                 // Without a ledger, only the latest orders are kept (for updates), dropped in halves.
                 let window = generator.options.recentOrders
@@ -233,7 +247,9 @@ public final class LoadGenerator: @unchecked Sendable {
         }
 
         private func failed(_ error: Error) {
-            let state = (error as? DatabaseError)?.sqlState ?? (error is ReplyDeadlineExceeded ? "client deadline" : "connection")
+            let state =
+                (error as? DatabaseError)?.sqlState
+                ?? (error is ReplyDeadlineExceeded ? "client deadline" : "connection")
             errors[state, default: 0] += 1
             if errorExamples[state] == nil { errorExamples[state] = (error as? DatabaseError)?.message ?? "\(error)" }
             if !connection.isOpen { reconnect() }
@@ -244,7 +260,10 @@ public final class LoadGenerator: @unchecked Sendable {
             inDoubt += 1
             connection.close()
             while generator.shouldContinue(at: Date(), started: started) {
-                if let fresh = try? generator.cluster.connect("load writer \(index + 1)") { connection = fresh; return }
+                if let fresh = try? generator.cluster.connect("load writer \(index + 1)") {
+                    connection = fresh
+                    return
+                }
                 Thread.sleep(forTimeInterval: 0.2)
             }
         }
@@ -273,7 +292,9 @@ public final class LoadGenerator: @unchecked Sendable {
         func stop() { lock.withLock { stopped = true } }
         func count(committed ok: Bool) { lock.withLock { if ok { committed += 1 } else { errors += 1 } } }
         func progress(since started: Date) -> LoadProgress {
-            lock.withLock { LoadProgress(seconds: Date().timeIntervalSince(started), committed: committed, errors: errors) }
+            lock.withLock {
+                LoadProgress(seconds: Date().timeIntervalSince(started), committed: committed, errors: errors)
+            }
         }
     }
 }

@@ -12,7 +12,9 @@ public struct LatencySummary: Codable, Sendable, Equatable {
             sorted.isEmpty ? 0 : sorted[Swift.max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1)]
         }
         count = sorted.count
-        p50 = rank(0.50); p95 = rank(0.95); p99 = rank(0.99)
+        p50 = rank(0.50)
+        p95 = rank(0.95)
+        p99 = rank(0.99)
         max = sorted.last ?? 0
         mean = sorted.isEmpty ? 0 : sorted.reduce(0, +) / Double(sorted.count)
     }
@@ -20,7 +22,8 @@ public struct LatencySummary: Codable, Sendable, Equatable {
     /// An HDR histogram of microseconds (1 µs to 1 hour, 3 significant digits): constant memory
     /// however many samples, percentiles within 0.1%.
     public static func newHistogram() -> Histogram<UInt64> {
-        Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+        Histogram<UInt64>(
+            lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
     }
 
     public init(microseconds histogram: Histogram<UInt64>) {
@@ -72,8 +75,10 @@ public struct AcknowledgedOrder: Codable, Sendable, Equatable {
     /// The metadata the writer stores, as jsonb prints it (keys by length, then bytes).
     public var metadata: String { "{\"token\": \"\(token)\", \"source\": \"load\"}" }
 
-    public init(id: Int, userID: Int, region: String, productID: Int, quantity: Int, amountCents: Int, token: String,
-                status: String, createdAt: Int, updatedAt: Int, items: [Item]) {
+    public init(
+        id: Int, userID: Int, region: String, productID: Int, quantity: Int, amountCents: Int, token: String,
+        status: String, createdAt: Int, updatedAt: Int, items: [Item]
+    ) {
         self.id = id
         self.userID = userID
         self.region = region
@@ -131,17 +136,24 @@ public struct LoadReport: Sendable {
 
     /// Errors as `2× 57P01 ("terminating connection …")`, by SQLSTATE; "none" without any.
     public static func describe(errors: [String: Int], examples: [String: String]) -> String {
-        errors.isEmpty ? "none" : errors.sorted { $0.key < $1.key }.map { state, count in
-            "\(count)× \(state)" + (examples[state].map { " (\"\($0)\")" } ?? "")
-        }.joined(separator: ", ")
+        errors.isEmpty
+            ? "none"
+            : errors.sorted { $0.key < $1.key }.map { state, count in
+                "\(count)× \(state)" + (examples[state].map { " (\"\($0)\")" } ?? "")
+            }.joined(separator: ", ")
     }
 
     /// One line for a person.
     public var summary: String {
         let errorText = "errors: " + Self.describe(errors: errorsBySQLState, examples: errorExamples)
-        return String(format: "%d orders committed in %.1f s by %d connections (%.0f orders/s); latency ms p50 %.2f, p95 %.2f, p99 %.2f, max %.2f; %@%@",
-                      committed, seconds, connections, ordersPerSecond, latency.p50, latency.p95, latency.p99, latency.max,
-                      errorText, inDoubt > 0 ? "; \(inDoubt) in doubt" : "")
+        return String(
+            format:
+                """
+                %d orders committed in %.1f s by %d connections (%.0f orders/s); latency ms p50 %.2f, p95 %.2f, \
+                p99 %.2f, max %.2f; %@%@
+                """,
+            committed, seconds, connections, ordersPerSecond, latency.p50, latency.p95, latency.p99, latency.max,
+            errorText, inDoubt > 0 ? "; \(inDoubt) in doubt" : "")
     }
 }
 
@@ -149,7 +161,8 @@ extension LoadReport {
     /// Orders a test wrote itself, one writer (`w1`) whose every attempt was acknowledged: judged
     /// by the same ledger as the load generator's.
     public init(handWritten orders: [AcknowledgedOrder]) {
-        self.init(seconds: 0, connections: 1, acknowledged: orders, errorsBySQLState: [:], inDoubt: 0,
-                  attemptsByWriter: [orders.count], latency: LatencySummary(milliseconds: []))
+        self.init(
+            seconds: 0, connections: 1, acknowledged: orders, errorsBySQLState: [:], inDoubt: 0,
+            attemptsByWriter: [orders.count], latency: LatencySummary(milliseconds: []))
     }
 }

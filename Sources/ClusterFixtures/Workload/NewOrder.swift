@@ -21,29 +21,38 @@ public struct NewOrder: Sendable, Equatable {
 
     /// A random order from `tenants`, with the seed's skew: 80% of orders from the first fifth.
     /// With a `hot` tenant, a `hotShare` of the orders go to it instead.
-    public static func random(from tenants: [Tenant], hot: Tenant? = nil, hotShare: Double = 0,
-                              using rng: inout SeededGenerator) -> NewOrder {
+    public static func random(
+        from tenants: [Tenant], hot: Tenant? = nil, hotShare: Double = 0,
+        using rng: inout SeededGenerator
+    ) -> NewOrder {
         let heavy = max(1, Int(Double(tenants.count) * SeedData.heavyUserShare))
         let pool = Double.random(in: 0..<1, using: &rng) < SeedData.heavyOrderShare ? 0..<heavy : 0..<tenants.count
         var tenant = tenants[Int.random(in: pool, using: &rng)]
         if let hot, Double.random(in: 0..<1, using: &rng) < hotShare { tenant = hot }
         let items = (0..<Int.random(in: 1...3, using: &rng)).map { _ in
-            Item(productName: "Product \(Int.random(in: 1...500, using: &rng))", quantity: Int.random(in: 1...5, using: &rng),
-                 unitPriceCents: Int.random(in: 100...20_000, using: &rng))
+            Item(
+                productName: "Product \(Int.random(in: 1...500, using: &rng))",
+                quantity: Int.random(in: 1...5, using: &rng),
+                unitPriceCents: Int.random(in: 100...20_000, using: &rng))
         }
-        return NewOrder(userID: tenant.id, region: tenant.region, productID: Int.random(in: 1...500, using: &rng),
-                        status: "pending", items: items)
+        return NewOrder(
+            userID: tenant.id, region: tenant.region, productID: Int.random(in: 1...500, using: &rng),
+            status: "pending", items: items)
     }
 
     /// Sets an order's status (`$3`) and updated_at (`$4`, seconds since the epoch) by its key (`$1`
     /// user_id, `$2` id); "UPDATE 1" when the row was there.
-    public static let statusUpdate = "UPDATE orders SET status = $3, updated_at = to_timestamp($4) WHERE user_id = $1 AND id = $2"
+    public static let statusUpdate =
+        "UPDATE orders SET status = $3, updated_at = to_timestamp($4) WHERE user_id = $1 AND id = $2"
 
     /// A user who can place orders: its id and the region its orders are booked in.
     public struct Tenant: Sendable, Equatable {
         public var id: Int
         public var region: String
-        public init(id: Int, region: String) { self.id = id; self.region = region }
+        public init(id: Int, region: String) {
+            self.id = id
+            self.region = region
+        }
     }
 }
 
@@ -65,27 +74,39 @@ extension Connection {
     public func insert(_ order: NewOrder, at time: Int) throws -> (id: Int, itemIDs: [Int]) {
         try execute("BEGIN")
         do {
-            let id: Int = try query("""
+            let id: Int = try query(
+                """
                 INSERT INTO orders (user_id, region, product_id, quantity, amount, status, metadata, created_at, updated_at)
                 VALUES ($1, $2, $3, $4, $5::numeric / 100, $6, jsonb_build_object('source', 'load', 'token', $7::text),
                         to_timestamp($8), to_timestamp($8))
                 RETURNING id
-                """, [order.userID, order.region, order.productID, order.quantity, order.amountCents, order.status,
-                      order.token, time]).single().get("id")
+                """,
+                [
+                    order.userID, order.region, order.productID, order.quantity, order.amountCents, order.status,
+                    order.token, time,
+                ]
+            ).single().get("id")
             // RETURNING's order is not promised (Citus may route the INSERT … SELECT through the
             // coordinator): each returned id is matched to the item by its values.
-            var returned = try query("""
+            var returned = try query(
+                """
                 INSERT INTO order_items (user_id, order_id, product_name, quantity, unit_price)
                 SELECT $1, $2, name, quantity, cents::numeric / 100
                 FROM unnest($3::text[], $4::int[], $5::int[]) AS item(name, quantity, cents)
                 RETURNING id, product_name, quantity, (unit_price * 100)::int AS cents
-                """, [order.userID, id, order.items.map(\.productName), order.items.map(\.quantity),
-                      order.items.map(\.unitPriceCents)]).rows
+                """,
+                [
+                    order.userID, id, order.items.map(\.productName), order.items.map(\.quantity),
+                    order.items.map(\.unitPriceCents),
+                ]
+            ).rows
             let itemIDs: [Int] = try order.items.map { item in
-                guard let index = try returned.firstIndex(where: {
-                    try $0.get("product_name") == item.productName && $0.get("quantity") == item.quantity
-                        && $0.get("cents") == item.unitPriceCents
-                }) else { throw DatabaseError(node: node, message: "INSERT INTO order_items returned no row for \(item)") }
+                guard
+                    let index = try returned.firstIndex(where: {
+                        try $0.get("product_name") == item.productName && $0.get("quantity") == item.quantity
+                            && $0.get("cents") == item.unitPriceCents
+                    })
+                else { throw DatabaseError(node: node, message: "INSERT INTO order_items returned no row for \(item)") }
                 return try returned.remove(at: index).get("id")
             }
             try execute("COMMIT")

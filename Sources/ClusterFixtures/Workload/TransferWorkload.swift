@@ -35,7 +35,8 @@ public final class TransferWorkload: @unchecked Sendable {
         var isOn: Bool { flag.load(ordering: .relaxed) }
     }
     private let running = Running()
-    private var writers: [BlockingWork<(acknowledged: Int, inDoubt: Int, errors: [String: Int], acknowledgedAt: [Double])>] = []
+    private var writers:
+        [BlockingWork<(acknowledged: Int, inDoubt: Int, errors: [String: Int], acknowledgedAt: [Double])>] = []
     private let started = ContinuousClock.now
 
     /// Seconds since the writers started: to place another step on the same clock as `longestGapFrom`.
@@ -47,13 +48,18 @@ public final class TransferWorkload: @unchecked Sendable {
         self.cluster = cluster
         self.accounts = accounts
         let table = Self.table
-        try cluster.coordinator.execute("DROP TABLE IF EXISTS \(table); CREATE TABLE \(table) (user_id bigint PRIMARY KEY, balance bigint NOT NULL)")
-        try cluster.coordinator.execute("SELECT create_distributed_table('\(table)', 'user_id', colocate_with => 'orders')")
-        try cluster.coordinator.execute("INSERT INTO \(table) VALUES ($1, $3), ($2, $3)", [accounts.0, accounts.1, Self.openingBalance])
+        try cluster.coordinator.execute(
+            "DROP TABLE IF EXISTS \(table); CREATE TABLE \(table) (user_id bigint PRIMARY KEY, balance bigint NOT NULL)"
+        )
+        try cluster.coordinator.execute(
+            "SELECT create_distributed_table('\(table)', 'user_id', colocate_with => 'orders')")
+        try cluster.coordinator.execute(
+            "INSERT INTO \(table) VALUES ($1, $3), ($2, $3)", [accounts.0, accounts.1, Self.openingBalance])
         writers = [(accounts.0, accounts.1), (accounts.1, accounts.0)].enumerated().map { index, pair in
             BlockingWork("transfer writer \(index + 1)") { [cluster, running, started] in
                 var connection = try cluster.connect("transfer writer \(index + 1)")
-                var acknowledged = 0, inDoubt = 0
+                var acknowledged = 0
+                var inDoubt = 0
                 var acknowledgedAt: [Double] = []
                 var errors: [String: Int] = [:]
                 while running.isOn {
@@ -63,7 +69,8 @@ public final class TransferWorkload: @unchecked Sendable {
                         let steps = [(pair.0, -1), (pair.1, 1)].sorted { $0.0 < $1.0 }
                         try connection.execute("BEGIN")
                         for (account, change) in steps {
-                            try connection.query("UPDATE \(table) SET balance = balance + $2 WHERE user_id = $1", [account, change])
+                            try connection.query(
+                                "UPDATE \(table) SET balance = balance + $2 WHERE user_id = $1", [account, change])
                         }
                         try connection.execute("COMMIT")
                         acknowledged += 1
@@ -76,7 +83,10 @@ public final class TransferWorkload: @unchecked Sendable {
                             inDoubt += 1
                             connection.close()
                             while running.isOn {
-                                if let fresh = try? cluster.connect("transfer writer \(index + 1)") { connection = fresh; break }
+                                if let fresh = try? cluster.connect("transfer writer \(index + 1)") {
+                                    connection = fresh
+                                    break
+                                }
                                 Thread.sleep(forTimeInterval: 0.2)
                             }
                         }
@@ -97,19 +107,27 @@ public final class TransferWorkload: @unchecked Sendable {
         for result in results { errors.merge(result.errors, uniquingKeysWith: +) }
         let times = [0] + results.flatMap(\.acknowledgedAt).sorted() + [seconds]
         let gap = zip(times, times.dropFirst()).max { $0.1 - $0.0 < $1.1 - $1.0 } ?? (0, 0)
-        return Report(fromFirst: results[0].acknowledged, fromSecond: results[1].acknowledged,
-                      inDoubt: results.reduce(0) { $0 + $1.inDoubt }, errorsBySQLState: errors, seconds: seconds,
-                      longestGap: gap.1 - gap.0, longestGapFrom: gap.0)
+        return Report(
+            fromFirst: results[0].acknowledged, fromSecond: results[1].acknowledged,
+            inDoubt: results.reduce(0) { $0 + $1.inDoubt }, errorsBySQLState: errors, seconds: seconds,
+            longestGap: gap.1 - gap.0, longestGapFrom: gap.0)
     }
 
     /// The balances now, and how far each is from what the acknowledged transfers make it (0 when
     /// exact; at most the transfers in doubt).
     public func check(_ report: Report) throws -> (sum: Int, first: Int, second: Int, firstOff: Int, secondOff: Int) {
         let rows = try cluster.coordinator.rows("SELECT user_id, balance FROM \(Self.table)")
-        let balance = Dictionary(uniqueKeysWithValues: try rows.map { (try $0.get("user_id", as: Int.self), try $0.get("balance", as: Int.self)) })
-        let first = balance[accounts.0] ?? 0, second = balance[accounts.1] ?? 0
+        let balance = Dictionary(
+            uniqueKeysWithValues: try rows.map {
+                (try $0.get("user_id", as: Int.self), try $0.get("balance", as: Int.self))
+            })
+        let first = balance[accounts.0] ?? 0
+        let second = balance[accounts.1] ?? 0
         let expectedFirst = Self.openingBalance - report.fromFirst + report.fromSecond
-        return (first + second, first, second, abs(first - expectedFirst), abs(second - (2 * Self.openingBalance - expectedFirst)))
+        return (
+            first + second, first, second, abs(first - expectedFirst),
+            abs(second - (2 * Self.openingBalance - expectedFirst))
+        )
     }
 
     /// Drops the accounts table.
