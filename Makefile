@@ -14,7 +14,7 @@ BENCH_ARGS ?=
 # Every target works on the one cluster and the one build folder: `make -j` must not run two of them
 # at once (tests before the cluster is up, two suites on one database).
 .NOTPARALLEL:
-.PHONY: help check docs preflight cluster-up cluster-down cluster-status cluster-destroy build tool test unit all phase1 phase2 phase3 phase4 phase5 tool-tests \
+.PHONY: help check lint docs preflight cluster-up cluster-down cluster-status cluster-destroy build tool test unit all phase1 phase2 phase3 phase4 phase5 tool-tests \
         setup load demo stats reshard signoff bench bench-scale bench-suite bench-lifecycle mutate mutate-generated targets-alone own-cluster-check psql-walkthrough servers matrix repeat-fault clean
 
 help: ## List the targets
@@ -137,6 +137,12 @@ signoff: ## Full run with Citus required, then reports/signoff.md: the checklist
 	  $(RUN_SUITE); \
 	  $(TOOL) signoff --junit $(REPORTS)/junit-swift-testing.xml --claims $(REPORTS)/claims.jsonl --skips $(REPORTS)/skips.jsonl --output $(REPORTS)/signoff.md; \
 	  signed=$$?; exit $$(( status != 0 ? status : signed ))
+
+lint: ## swift format's lint with the checked-in .swift-format, and no Swift line longer than its lineLength
+	@swift format lint --strict --recursive --parallel Package.swift Sources Tests
+	@limit=$$(grep -o '"lineLength" *: *[0-9]*' .swift-format | grep -o '[0-9]*$$'); \
+	 long=$$(LC_ALL=C.UTF-8 grep -rnP --include='*.swift' "^.{$$((limit + 1)),}$$" Package.swift Sources Tests | cut -d: -f1,2); \
+	 if [[ -n $$long ]]; then sed "s/$$/: longer than $$limit characters (.swift-format lineLength)/" <<< "$$long"; exit 1; fi
 
 unit: ## Only the tests that need no database
 	$(SWIFT_TEST) --filter '^(ClusterFixturesTests|MutantsTests|ReportsTests)\.'

@@ -62,9 +62,9 @@ struct TestSummary: ParsableCommand {
                     test seconds per suite):
                     """
                 )
-                record.breakdown().forEach { print($0) }
+                for line in record.breakdown() { print(line) }
             }
-            results.summaryLines(status: status).forEach { print($0) }
+            for line in results.summaryLines(status: status) { print(line) }
         }
     }
 }

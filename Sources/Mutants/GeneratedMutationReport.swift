@@ -122,8 +122,9 @@ public struct GeneratedMutationReport: Codable, Sendable {
             let verdict =
                 (o.verdict == .survived ? "**survived**" : o.verdict.rawValue)
                 + (o.carriedFrom.map { " (\($0))" } ?? "")
+            let place = "\(o.mutant.file):\(o.mutant.line)"
             md +=
-                "| \(o.mutant.id) | \(o.mutant.file):\(o.mutant.line) | \(o.mutant.operator) | \(cell(o.mutant.summary)) | \(verdict) "
+                "| \(o.mutant.id) | \(place) | \(o.mutant.operator) | \(cell(o.mutant.summary)) | \(verdict) "
                 + "| \(cell(String(o.detail.prefix(300)))) | \(Int(o.seconds)) |\n"
         }
         return md

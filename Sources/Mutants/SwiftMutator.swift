@@ -33,7 +33,7 @@ public struct SwiftMutator {
             let original = String(decoding: utf8[edit.start..<edit.end], as: UTF8.self)
             let id = GeneratedMutant.makeID(
                 prefix: "swift", file: file, operator: edit.op.rawValue, context: edit.context,
-                offsetInContext: edit.start - edit.contextStart, replacement: edit.replacement)
+                offsetInContext: edit.offsetInContext, replacement: edit.replacement.filter { !$0.isWhitespace })
             guard original != edit.replacement, seen.insert(id).inserted else { continue }
             result.append(
                 (
@@ -64,14 +64,16 @@ struct SwiftEdit {
     var start: Int
     var end: Int
     var replacement: String
+    /// The enclosing declaration's tokens without their trivia (spaces, line breaks, comments), and
+    /// the length of the tokens before the edit: a mutant keeps its id when the file is formatted.
     var context: String
-    var contextStart: Int
+    var offsetInContext: Int
     /// Nil where no switch can hold both versions: `..<` and `...` make ranges of two types.
     var schemaSwitch: Switch?
 }
 
 /// Walks a file and records each edit an operator makes, with the declaration it sits in (its
-/// text makes the mutant's id stable against edits elsewhere in the file).
+/// tokens make the mutant's id stable against edits elsewhere in the file and against formatting).
 private final class MutantVisitor: SyntaxVisitor {
     var edits: [SwiftEdit] = []
 
@@ -94,10 +96,16 @@ private final class MutantVisitor: SyntaxVisitor {
         {
             context = parent
         }
+        var tokens = ""
+        var offsetInContext = 0
+        for token in context.tokens(viewMode: .sourceAccurate) {
+            if token.positionAfterSkippingLeadingTrivia.utf8Offset < start { offsetInContext += token.text.utf8.count }
+            tokens += token.text
+        }
         edits.append(
             SwiftEdit(
-                op: op, start: start, end: end, replacement: replacement, context: context.trimmedDescription,
-                contextStart: context.positionAfterSkippingLeadingTrivia.utf8Offset, schemaSwitch: schemaSwitch))
+                op: op, start: start, end: end, replacement: replacement, context: tokens,
+                offsetInContext: offsetInContext, schemaSwitch: schemaSwitch))
     }
 
     // Conditions of if, guard and while: negated.

@@ -49,9 +49,11 @@ struct GeneratedMutationReportTests {
                 GeneratedMutantOutcome(
                     mutant: m[0], verdict: .killed, detail: "Phase1Tests: ✘", targets: ["Phase1Tests"], seconds: 5),
                 GeneratedMutantOutcome(
-                    mutant: m[1], verdict: .survived, detail: "every test passed", targets: ["Phase1Tests"], seconds: 9),
+                    mutant: m[1], verdict: .survived, detail: "every test passed", targets: ["Phase1Tests"],
+                    seconds: 9),
                 GeneratedMutantOutcome(
-                    mutant: m[2], verdict: .survived, detail: "every test passed", targets: ["Phase1Tests"], seconds: 9),
+                    mutant: m[2], verdict: .survived, detail: "every test passed", targets: ["Phase1Tests"],
+                    seconds: 9),
                 GeneratedMutantOutcome(
                     mutant: m[3], verdict: .killed, detail: "Phase2Tests: ✘", targets: ["Phase2Tests"], seconds: 5),
             ], seconds: 28, generated: m.count, sampleSeed: nil)

@@ -12,9 +12,11 @@ struct SQLMutatorTests {
         ORDER BY total DESC, user_id
         LIMIT 5;
         BEGIN;
-        SELECT citus_drain_node('localhost', 9701, shard_transfer_mode => 'force_logical', rebalance_strategy => 'by_shard_count');
+        SELECT citus_drain_node('localhost', 9701, shard_transfer_mode => 'force_logical',
+                                rebalance_strategy => 'by_shard_count');
         COMMIT;
-        CREATE TABLE t (id bigint NOT NULL DEFAULT 1 CHECK (id > 0), r text REFERENCES regions (code), PRIMARY KEY (id));
+        CREATE TABLE t (
+            id bigint NOT NULL DEFAULT 1 CHECK (id > 0), r text REFERENCES regions (code), PRIMARY KEY (id));
         """
 
     func mutants(_ text: String = script) -> [GeneratedMutant] { SQLMutator(file: "sql/x.sql", text: text).mutants() }
@@ -125,5 +127,19 @@ struct SwiftMutatorTests {
         #expect(try edited(.dropFilter).contains { $0.contains("return items.count == items.count") })
         #expect(try edited(.dropFilter).contains { $0.contains("for i in 0..<items.count {") })
         #expect(try edited(.offByOne).contains { $0.contains("0...items.count") })
+    }
+
+    @Test("a mutant keeps its id when its file is formatted, and gets a new one when its declaration's code changes")
+    func idsSurviveFormatting() {
+        func ids(_ text: String) -> Set<String> {
+            Set(SwiftMutator(file: "Sources/X/Check.swift", text: text).mutants().map(\.id))
+        }
+        let formatted = Self.source
+            .replacingOccurrences(of: "limit > 0 && !items.isEmpty", with: "limit > 0\n            && !items.isEmpty")
+            .replacingOccurrences(of: "{ items.count == 0 }", with: "{\n        items.count == 0  // none\n    }")
+            .replacingOccurrences(of: "0..<items.count", with: "0 ..< items.count")
+        #expect(ids(formatted) == ids(Self.source))
+        let recoded = Self.source.replacingOccurrences(of: "guard limit > 0", with: "guard limit > 1")
+        #expect(ids(recoded).intersection(ids(Self.source)).count < ids(Self.source).count)
     }
 }

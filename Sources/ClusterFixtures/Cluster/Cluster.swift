@@ -36,7 +36,7 @@ public final class Cluster: @unchecked Sendable {
     /// Closes every kept connection (before databases are dropped, or nodes restarted).
     public func disconnectAll() {
         lock.withLock {
-            cached.values.forEach { $0.close() }
+            for connection in cached.values { connection.close() }
             cached = [:]
         }
     }

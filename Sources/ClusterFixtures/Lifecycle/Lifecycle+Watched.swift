@@ -167,7 +167,7 @@ extension Lifecycle {
         let workerWatchers = configuration.workers.compactMap { worker in
             (try? cluster.connect("\(worker.name) (watcher)", at: worker.testAddress)).map { (worker.name, $0) }
         }
-        defer { workerWatchers.forEach { $0.1.close() } }
+        defer { for (_, watcher) in workerWatchers { watcher.close() } }
         while operation.wait(pollInterval) == nil {
             var slots = 0
             var subscriptions = 0

@@ -73,7 +73,7 @@ public struct ChildProcess: Sendable {
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
+        defer { for pointer in argv + envp { free(pointer) } }
 
         // The child starts with no signal blocked and every signal at its default: threads of the
         // concurrency pool block signals, and a mask is inherited across exec (pgbench -T, for one,

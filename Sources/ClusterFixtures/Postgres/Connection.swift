@@ -379,12 +379,12 @@ private final class NoticeBox: @unchecked Sendable {
 /// C strings that stay alive for the whole call (libpq reads them during it, not after).
 private func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>]) -> R) -> R {
     let pointers = strings.map { strdup($0)! }
-    defer { pointers.forEach { free($0) } }
+    defer { for pointer in pointers { free(pointer) } }
     return body(pointers)
 }
 
 private func withOptionalCStrings<R>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
     let pointers = strings.map { $0.map { strdup($0)! } }
-    defer { pointers.forEach { $0.map { free($0) } } }
+    defer { for pointer in pointers { if let pointer { free(pointer) } } }
     return body(pointers.map { $0.map { UnsafePointer($0) } })
 }
