@@ -12,10 +12,16 @@ struct Demo: ParsableCommand {
         var queries: [DemoQuery] { self == .all ? DemoQuery.allCases : [DemoQuery(rawValue: rawValue)!] }
     }
 
+    /// The query kinds for the help text, one line each.
+    private static let kindLines = DemoQuery.allCases.map {
+        "\n  \($0.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0))\($0.summary) (\($0.file))"
+    }
+    .joined()
+
     static let configuration = CommandConfiguration(
         abstract: "Run a query demonstration: each query's result, time, and how it was executed (EXPLAIN ANALYZE).",
         discussion: """
-            Kinds: \(DemoQuery.allCases.map { "\n  \($0.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0))\($0.summary) (\($0.file))" }.joined())
+            Kinds: \(kindLines)
               all          every kind above
 
             Works in every phase: on plain tables the plan line says PostgreSQL ran the query alone.

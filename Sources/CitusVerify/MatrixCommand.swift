@@ -11,8 +11,8 @@ struct MatrixCommand: ParsableCommand {
         abstract: "Write reports/matrix.md and .json from the pairs a `make matrix` run tested.",
         discussion: """
             make matrix runs the suite once per server with Citus (MATRIX_BINDIRS, MATRIX_SCOPE=test|lifecycle), each \
-            on a cluster of its own, and leaves each pair's reports in REPORTS/matrix/<label>/; this command reads them. \
-            Exit status 1 when a pair failed or none ran.
+            on a cluster of its own, and leaves each pair's reports in REPORTS/matrix/<label>/; this command reads \
+            them. Exit status 1 when a pair failed or none ran.
             """)
 
     @Option(help: "The reports folder of the run.") var reports = "reports"

@@ -37,8 +37,9 @@ struct Mutate: ParsableCommand {
     @Flag(help: "With --generated: list the mutants (id, file:line, operator, edit) and run nothing.") var list = false
     @Flag(
         help: """
-            With --generated: continue the last report (reports/mutate/generated.json): mutants it records as killed are not run \
-            again, and its outcomes of mutants not chosen now are kept, so the whole set can be judged in parts.
+            With --generated: continue the last report (reports/mutate/generated.json): mutants it records as killed \
+            are not run again, and its outcomes of mutants not chosen now are kept, so the whole set can be judged \
+            in parts.
             """)
     var resume = false
 
@@ -289,9 +290,8 @@ struct Mutate: ParsableCommand {
                 """
         )
         for survivor in report.survivors {
-            print(
-                "  survived: \(survivor.mutant.id) \(survivor.mutant.file):\(survivor.mutant.line) \(survivor.mutant.summary)"
-            )
+            let mutant = survivor.mutant
+            print("  survived: \(mutant.id) \(mutant.file):\(mutant.line) \(mutant.summary)")
         }
         if !report.survivors.isEmpty && !reportOnly { throw ExitCode(1) }
     }

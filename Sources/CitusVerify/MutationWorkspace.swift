@@ -26,11 +26,11 @@ struct MutationWorkspace {
     func copyProject() throws {
         try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
         try shell(
-            "find \(quote(tree.path)) -mindepth 1 -maxdepth 1 ! -name .build -exec rm -rf {} + && cd \(quote(ProjectLayout.root.path)) "
-                + """
-                && git ls-files -co --exclude-standard -z | tar --null -T - -cf - | (cd \(quote(tree.path)) && \
-                tar -xf -)
-                """
+            """
+            find \(quote(tree.path)) -mindepth 1 -maxdepth 1 ! -name .build -exec rm -rf {} + && cd \
+            \(quote(ProjectLayout.root.path)) && git ls-files -co --exclude-standard -z | tar --null -T - -cf - | \
+            (cd \(quote(tree.path)) && tar -xf -)
+            """
         )
     }
 

@@ -52,8 +52,9 @@ struct ReadCoverageCommand: ParsableCommand {
         for item in coverage.staleExcuses {
             print("read coverage: sql/printed-for-people.json names \(item), which no file declares")
         }
+        let judged = coverage.declaredCount - coverage.unjudged.count
         print(
-            "read coverage: \(coverage.declaredCount - coverage.unjudged.count) of \(coverage.declaredCount) labelled results and columns "
+            "read coverage: \(judged) of \(coverage.declaredCount) labelled results and columns "
                 + "looked at by a test or printed for people only (\(peopleOnly.count) listed)")
         if !coverage.unjudged.isEmpty || !coverage.staleExcuses.isEmpty { throw ExitCode(1) }
     }

@@ -16,7 +16,8 @@ struct SignoffCommand: ParsableCommand {
 
             Examples:
               citus-verify signoff
-              citus-verify signoff --junit reports/junit-swift-testing.xml --claims reports/claims.jsonl --output reports/signoff.md
+              citus-verify signoff --junit reports/junit-swift-testing.xml --claims reports/claims.jsonl \
+            --output reports/signoff.md
             """
     )
 

@@ -15,7 +15,8 @@ extension Cluster {
         recordingKnownIssue(
             Comment(
                 rawValue: "undistribute_table on PostgreSQL 18 names NOT NULL constraints after its temporary table "
-                    + "(docs/citus-issues.md; repair: ALTER TABLE … RENAME CONSTRAINT)"), sourceLocation: sourceLocation
+                    + "(docs/citus-issues.md; repair: ALTER TABLE … RENAME CONSTRAINT)"),
+            sourceLocation: sourceLocation
         ) {
             #expect(
                 renamed.isEmpty, "\(renamed.count) NOT NULL constraints renamed: \(renamed)",

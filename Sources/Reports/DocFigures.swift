@@ -78,7 +78,8 @@ public enum DocFigures {
                     + matrix.pairs.map { p in
                         p.status == "not run"
                             ? "| \(p.postgres) | \(p.citus.isEmpty ? "none" : p.citus) | not run: \(p.reason) | | | |"
-                            : "| \(p.postgres) | \(p.citus) | \(p.scope) | \(p.passed) passed, \(p.failed) failed, \(p.skipped) skipped | "
+                            : "| \(p.postgres) | \(p.citus) | \(p.scope) | "
+                                + "\(p.passed) passed, \(p.failed) failed, \(p.skipped) skipped | "
                                 + String(format: "%.0f s | %d s |", p.lifecycleSeconds, p.wallSeconds)
                     }
                     + [

@@ -52,8 +52,9 @@ public struct JUnitResults: Sendable {
             records.map { ("\($0.suite)/\($0.test)", $0.reason) }, uniquingKeysWith: { first, _ in first })
         var marked = 0
         for case let testcase as XMLElement in try document.nodes(forXPath: "//testcase") {
-            let key =
-                "\(testcase.attribute(forName: "classname")?.stringValue ?? "")/\(testcase.attribute(forName: "name")?.stringValue ?? "")"
+            let classname = testcase.attribute(forName: "classname")?.stringValue ?? ""
+            let testName = testcase.attribute(forName: "name")?.stringValue ?? ""
+            let key = "\(classname)/\(testName)"
             guard let reason = reasons[key],
                 (testcase.children ?? []).allSatisfy({ !["failure", "error", "skipped"].contains($0.name ?? "") })
             else { continue }

@@ -143,7 +143,8 @@ public struct LifecycleBenchmark: Sendable {
                 \(Int(Self.slowQueryMilliseconds)) ms on its first run)
                 """,
                 options.writers
-                    ? "online operations timed under writers (\(Self.writers.connections) connections, \(Int(Self.writers.rate ?? 0)) transactions/s, "
+                    ? "online operations timed under writers (\(Self.writers.connections) connections, "
+                        + "\(Int(Self.writers.rate ?? 0)) transactions/s, "
                         + "\(Int(Self.writers.updateShare * 100))% of them updates; inserts only during the isolation)"
                     : "online operations timed alone (--no-writers)",
             ]
@@ -188,8 +189,10 @@ public struct LifecycleBenchmark: Sendable {
         let rerun = Result { try cluster.lifecycle.moveShard(shard, to: target) }
         let after = try FaultAudit.run(on: cluster)
         report.faultNotes.append(
-            "fault run (\(fault)): held at \(run.statusWhileHeld ?? "no status"); writes \(check.holds ? "held" : "NOT HELD: \(check)"); "
-                + "audit after the fault: \(audit.isClean ? "nothing left" : audit.findings.map(\.description).joined(separator: "; ")); "
+            "fault run (\(fault)): held at \(run.statusWhileHeld ?? "no status"); "
+                + "writes \(check.holds ? "held" : "NOT HELD: \(check)"); "
+                + "audit after the fault: "
+                + "\(audit.isClean ? "nothing left" : audit.findings.map(\.description).joined(separator: "; ")); "
                 + "the move run again: \(AvailabilityRecord.outcome(of: rerun)) in "
                 + String(format: "%.2f s", start.duration(to: clock.now).seconds)
                     + """

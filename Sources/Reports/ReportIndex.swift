@@ -64,8 +64,8 @@ public enum ReportIndex {
     }
 
     /// One row of the availability table, read from the writers' evidence lines
-    /// ("rebalance: writes hit 2 of 2 shard groups moved; longest write gap 0.05 s; in doubt 0; errors by SQLSTATE: none",
-    /// `LedgerCheck.availabilityLine`; lines written before "in doubt" was added are read too).
+    /// ("rebalance: writes hit 2 of 2 shard groups moved; longest write gap 0.05 s; in doubt 0; errors by SQLSTATE:
+    /// none", `LedgerCheck.availabilityLine`; lines written before "in doubt" was added are read too).
     public struct Availability: Sendable, Equatable {
         public var operation: String
         public var coverage: String
@@ -98,8 +98,12 @@ public enum ReportIndex {
 
     /// Availability rows from evidence lines, first occurrence of each operation.
     public static func availability(in lines: [String]) -> [Availability] {
+        // A multi-line literal is in extended syntax: whitespace is ignored, and `\ ` is a space.
         let pattern =
-            /^\s*(.+?): writes hit (\d+ of \d+) shard groups moved; longest write gap ([0-9.]+) s;(?: in doubt (\d+);)? errors by SQLSTATE: (.*)$/
+            #/
+            ^\s*(.+?):\ writes\ hit\ (\d+\ of\ \d+)\ shard\ groups\ moved;
+            \ longest\ write\ gap\ ([0-9.]+)\ s;(?:\ in\ doubt\ (\d+);)?\ errors\ by\ SQLSTATE:\ (.*)$
+            /#
         var rows: [Availability] = []
         for line in lines {
             guard let match = line.wholeMatch(of: pattern), !rows.contains(where: { $0.operation == String(match.1) })
@@ -124,7 +128,9 @@ public enum ReportIndex {
             body.append(
                 """
                 <div id="verdict" class="banner \(signoff.complete ? "pass" : "fail")">\(escape(verdict))<br>
-                <small>\(ticked) of \(signoff.lines.count) verification lines proved; tests: \(signoff.passed) passed, \(signoff.failed) failed, \(signoff.skipped) skipped; \(escape(ISO8601DateFormatter().string(from: signoff.date)))</small></div>
+                <small>\(ticked) of \(signoff.lines.count) verification lines proved; tests: \(signoff.passed) passed, \
+                \(signoff.failed) failed, \(signoff.skipped) skipped; \
+                \(escape(ISO8601DateFormatter().string(from: signoff.date)))</small></div>
                 """)
             body.append("<h2>Cluster</h2><ul>" + signoff.cluster.map { "<li>\(escape($0))</li>" }.joined() + "</ul>")
             body.append("<h2>Availability per operation</h2>")
@@ -146,7 +152,10 @@ public enum ReportIndex {
                         SQLSTATE</th></tr>
                         """
                             + rows.map {
-                                "<tr><td>\(escape($0.operation))</td><td>\(escape($0.coverage))</td><td class=\"n\">\(String(format: "%.2f", $0.longestGapSeconds))</td><td class=\"n\">\($0.inDoubt.map(String.init) ?? "-")</td><td>\(escape($0.errors))</td></tr>"
+                                "<tr><td>\(escape($0.operation))</td><td>\(escape($0.coverage))</td>"
+                                    + "<td class=\"n\">\(String(format: "%.2f", $0.longestGapSeconds))</td>"
+                                    + "<td class=\"n\">\($0.inDoubt.map(String.init) ?? "-")</td>"
+                                    + "<td>\(escape($0.errors))</td></tr>"
                             }.joined()
                             + "</table>")
                 }
@@ -204,7 +213,8 @@ public enum ReportIndex {
                         let only = matrix.knownIssuesThatDiffer.filter { $0.on.contains(p.label) }.map(\.issue)
                         let ran = p.status != "not run"
                         return
-                            "<tr\(p.status == "failed" ? " class=\"fail\"" : "")><td>\(escape(p.postgres))</td><td>\(escape(p.citus.isEmpty ? "none" : p.citus))</td>"
+                            "<tr\(p.status == "failed" ? " class=\"fail\"" : "")><td>\(escape(p.postgres))</td>"
+                            + "<td>\(escape(p.citus.isEmpty ? "none" : p.citus))</td>"
                             + "<td>\(escape(p.scope))</td><td>\(escape(ran ? p.status : "not run: \(p.reason)"))</td>"
                             + (ran
                                 ? """
@@ -261,7 +271,8 @@ public enum ReportIndex {
             #checklist { list-style: none; padding-left: 0; } #checklist li { margin: 0.3em 0; }
             .ticked .mark { color: #1a7f37; } .unticked .mark { color: #cf222e; }
             details pre { white-space: pre-wrap; font-size: 0.85em; background: #f6f8fa; padding: 0.5em; }
-            table { border-collapse: collapse; margin: 0.5em 0 1.5em; } td, th { border: 1px solid #d0d7de; padding: 0.25em 0.6em; text-align: left; }
+            table { border-collapse: collapse; margin: 0.5em 0 1.5em; } \
+            td, th { border: 1px solid #d0d7de; padding: 0.25em 0.6em; text-align: left; }
             td.n { text-align: right; } td.bad { color: #cf222e; font-weight: bold; }
             .scroll { overflow-x: auto; } .scroll table { font-size: 0.85em; }
             </style></head>
@@ -303,7 +314,8 @@ public enum ReportIndex {
         return "<div class=\"scroll\"><table id=\"\(id)\"><tr>\(head)</tr>" + rows.joined() + "</table></div>"
     }
 
-    /// Writes `reports/index.html` from what `folder` holds (signoff.json, bench/bench.json, bench/bench.svg, matrix.json).
+    /// Writes `reports/index.html` from what `folder` holds (signoff.json, bench/bench.json, bench/bench.svg,
+    /// matrix.json).
     @discardableResult
     public static func write(in folder: URL) throws -> URL {
         let decoder = JSONDecoder()

@@ -54,7 +54,8 @@ public struct RunTiming: Codable, Sendable, Equatable {
 
     /// The line `make test` prints before it starts.
     public var announcement: String {
-        "the last run on this machine took \(Self.text(seconds: wallSeconds)) (\(passed) passed, \(failed) failed, \(skipped) skipped, "
+        "the last run on this machine took \(Self.text(seconds: wallSeconds)) "
+            + "(\(passed) passed, \(failed) failed, \(skipped) skipped, "
             + "ended \(finished)); longest: "
             + suites.prefix(4).map { "\($0.suite.split(separator: ".").last ?? "") \(Int($0.seconds)) s" }.joined(
                 separator: ", ")

@@ -192,7 +192,8 @@ public struct Signoff: Sendable {
             return out + ["None: no test of this run met a known issue of Citus or PostgreSQL."]
         }
         out.append(
-            "Defects of Citus or PostgreSQL that a check met on this run's cluster (its versions at the top) and recorded, each with "
+            "Defects of Citus or PostgreSQL that a check met on this run's cluster (its versions at the top) "
+                + "and recorded, each with "
                 + "what was seen; docs/citus-issues.md says what each means and what the suite does about it.")
         out.append("")
         return out + known.map { "- \($0.issue) (test \"\($0.test)\")" }
@@ -236,7 +237,8 @@ public struct Signoff: Sendable {
         }
         let passed = checks.filter(\.passed).count
         out.append(
-            "The upgrade rehearsed on a cluster of its own that Phases 1-3 brought to the sharded state (Phase 5, docs/citus.md): "
+            "The upgrade rehearsed on a cluster of its own that Phases 1-3 brought to the sharded state "
+                + "(Phase 5, docs/citus.md): "
                 + "\(checks.count) checks, \(passed) passed"
                 + (passed == checks.count ? "." : ", **\(checks.count - passed) not passed**."))
         out.append("")

@@ -25,7 +25,8 @@ struct ChildProcessTests {
 
     @Test("Without a matching line the run goes to its end, and is not marked stopped")
     func runsToTheEnd() throws {
-        let outcome = try ChildProcess("/bin/bash", ["-c", "echo '✔ passed'; echo done"]).run(timeLimit: .seconds(60)) {
+        let process = try ChildProcess("/bin/bash", ["-c", "echo '✔ passed'; echo done"])
+        let outcome = try process.run(timeLimit: .seconds(60)) {
             $0.contains("recorded an issue")
         }
         #expect(!outcome.stoppedEarly)

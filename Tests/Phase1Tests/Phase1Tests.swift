@@ -130,7 +130,8 @@ struct Phase1Tests {
             ), ranked AS (
                 SELECT orders, row_number() OVER (ORDER BY orders DESC, id) AS rank FROM per_user
             )
-            SELECT (sum(orders) FILTER (WHERE rank <= (SELECT count(*) FROM users) / 5))::float8 / sum(orders) FROM ranked
+            SELECT (sum(orders) FILTER (WHERE rank <= (SELECT count(*) FROM users) / 5))::float8 / sum(orders)
+            FROM ranked
             """, as: Double.self)
         #expect(share >= 0.78, "the busiest fifth of users placed \(share * 100)% of the orders")
         #expect(abs(share - data.shareOfOrdersFromTopFifthOfUsers) < 1e-9)
@@ -179,7 +180,8 @@ struct Phase1Tests {
         let itemsMatchAmounts = try cluster.coordinator.value(
             """
             SELECT count(*) FROM orders o
-            LEFT JOIN (SELECT user_id, order_id, sum(quantity * unit_price) AS total FROM order_items GROUP BY user_id, order_id) i
+            LEFT JOIN (SELECT user_id, order_id, sum(quantity * unit_price) AS total
+                       FROM order_items GROUP BY user_id, order_id) i
                    ON i.user_id = o.user_id AND i.order_id = o.id
             WHERE o.amount IS DISTINCT FROM i.total
             """, as: Int.self)

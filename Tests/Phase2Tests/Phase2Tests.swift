@@ -71,7 +71,8 @@ struct Phase2Tests {
     func tablesDistributed() throws {
         let rows = try cluster.coordinator.rows(
             """
-            SELECT logicalrelid::text AS table_name, partmethod, column_to_column_name(logicalrelid, partkey) AS column, colocationid
+            SELECT logicalrelid::text AS table_name, partmethod, column_to_column_name(logicalrelid, partkey) AS column,
+                   colocationid
             FROM pg_dist_partition WHERE logicalrelid IN ('orders'::regclass, 'order_items'::regclass)
             ORDER BY 1
             """)

@@ -3,8 +3,8 @@ import ClusterTesting
 import Testing
 
 /// Phase 3: the last configured worker added, shards rebalanced over every worker, the heaviest
-/// tenant isolated, the first worker drained and removed. The steps ran before these tests (the suite's trait) and left a snapshot
-/// after each step, so each test checks its step even though later steps changed the cluster.
+/// tenant isolated, the first worker drained and removed. The steps ran before these tests (the suite's trait) and
+/// left a snapshot after each step, so each test checks its step even though later steps changed the cluster.
 @Suite(
     "Phase 3: resharding", .serialized, .requiresCitus, .phase(.reshard), .proves(.npmPhase3, .npmAll, .fullDemoCycle))
 struct Phase3Tests {
@@ -110,7 +110,8 @@ struct Phase3Tests {
         let tenant = evidence.isolation.tenant
         let shards = try cluster.coordinator.rows(
             """
-            SELECT s.logicalrelid::text AS table_name, s.shardminvalue::bigint AS min, s.shardmaxvalue::bigint AS max, p.nodename, p.nodeport
+            SELECT s.logicalrelid::text AS table_name, s.shardminvalue::bigint AS min, s.shardmaxvalue::bigint AS max,
+                   p.nodename, p.nodeport
             FROM pg_dist_shard s JOIN citus_shards p ON p.shardid = s.shardid
             WHERE s.shardid IN (get_shard_id_for_distribution_column('orders', $1::bigint),
                                 get_shard_id_for_distribution_column('order_items', $1::bigint))
@@ -249,7 +250,8 @@ struct Phase3Tests {
         // The job the file waited on is the last rebalance job Citus recorded, finished.
         let lastJob = try cluster.coordinator.row(
             """
-            SELECT job_id, state::text AS state FROM pg_dist_background_job WHERE job_type = 'rebalance' ORDER BY job_id DESC LIMIT 1
+            SELECT job_id, state::text AS state FROM pg_dist_background_job
+            WHERE job_type = 'rebalance' ORDER BY job_id DESC LIMIT 1
             """)
         #expect(
             try job.get("job_id", as: Int64.self) == lastJob.get("job_id", as: Int64.self)

@@ -65,9 +65,15 @@ struct Phase4Tests {
         {
             #expect(audit.leftoverSequences.isEmpty, "\(audit.leftoverSequences)")
         }
+        let leftover =
+            audit.withoutLeftoverSequences.isEmpty
+            ? "no shard table, cleanup record, replication object or prepared transaction on any node"
+            : "\(audit.withoutLeftoverSequences)"
+        let sequences =
+            audit.leftoverSequences.isEmpty
+            ? "none" : audit.leftoverSequences.map(\.description).joined(separator: "; ")
         Evidence.note(
-            "after undistribute: \(audit.withoutLeftoverSequences.isEmpty ? "no shard table, cleanup record, replication object or prepared transaction on any node" : "\(audit.withoutLeftoverSequences)"); id sequences left on workers (citusdata/citus#6695): \(audit.leftoverSequences.isEmpty ? "none" : audit.leftoverSequences.map(\.description).joined(separator: "; "))"
-        )
+            "after undistribute: \(leftover); id sequences left on workers (citusdata/citus#6695): \(sequences)")
     }
 
     @Test(

@@ -84,8 +84,10 @@ struct Phase5Tests {
         let coordinator = try #require(rehearsal.metadataAfter["coordinator"])
         #expect(coordinator.shards.contains { $0.hasPrefix("shard \(rehearsal.isolatedShardAfter) of orders ") })
         Evidence.note(
-            "metadata compared on \(rehearsal.metadataBefore.keys.sorted().joined(separator: ", ")): \(coordinator.tables.count) tables, "
-                + "\(coordinator.shards.count) shards, \(coordinator.placements.count) placements, \(coordinator.nodes.count) nodes; "
+            "metadata compared on \(rehearsal.metadataBefore.keys.sorted().joined(separator: ", ")): "
+                + "\(coordinator.tables.count) tables, "
+                + "\(coordinator.shards.count) shards, \(coordinator.placements.count) placements, "
+                + "\(coordinator.nodes.count) nodes; "
                 + "tenant \(rehearsal.isolatedTenant) still on shard \(rehearsal.isolatedShardAfter)")
     }
 

@@ -44,6 +44,7 @@ struct BenchCSVTests {
         #expect(
             stall?[1] == "session terminated, before cutover" && stall?[7] == "0.500", "\(String(describing: stall))")
         #expect(
-            parsed.rows.first { $0[0] == "write errors" }?[8] == "1× 08006, 2× 57P01", "errors by SQLSTATE, one field")
+            parsed.rows.first { $0[0] == "write errors" }?[8] == "1× 08006, 2× 57P01",
+            "errors by SQLSTATE, one field")
     }
 }

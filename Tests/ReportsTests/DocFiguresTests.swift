@@ -68,7 +68,8 @@ struct GeneratedMutantFigureTests {
     func countsPerFolder() throws {
         func outcome(_ file: String, _ verdict: String, carried: Bool = false) -> String {
             // As the run writes it (GeneratedMutationReport), every field present.
-            "{\"mutant\": {\"file\": \"\(file)\", \"id\": \"x\", \"line\": 1, \"operator\": \"o\", \"original\": \"a\", "
+            "{\"mutant\": {\"file\": \"\(file)\", \"id\": \"x\", \"line\": 1, \"operator\": \"o\", "
+                + "\"original\": \"a\", "
                 + "\"replacement\": \"b\", \"start\": 0, \"end\": 1}, \"verdict\": \"\(verdict)\", \"detail\": \"\", "
                 + "\"targets\": [], \"seconds\": 1" + (carried ? ", \"carriedFrom\": \"2026-11-27T00:00:00Z\"" : "")
                 + "}"

@@ -12,7 +12,9 @@ struct MatrixReportTests {
         try FileManager.default.createDirectory(
             at: pair.appendingPathComponent("lanes/0"), withIntermediateDirectories: true)
         try
-            #"{"label":"\#(label)","bindir":"/x/\#(label)/bin","postgres":"18.6","citus":"14.0-1","scope":"lifecycle","status":"\#(status)","wallSeconds":90,"reason":""}"#
+            (#"{"label":"\#(label)","bindir":"/x/\#(label)/bin","#
+            + #""postgres":"18.6","citus":"14.0-1","scope":"lifecycle","#
+            + #""status":"\#(status)","wallSeconds":90,"reason":""}"#)
             .write(to: pair.appendingPathComponent("pair.json"), atomically: true, encoding: .utf8)
         if let junit {
             try junit.write(
@@ -29,7 +31,8 @@ struct MatrixReportTests {
             <testsuites><testsuite name="TestResults" tests="3">
             <testcase classname="Phase1Tests.Phase1Tests" name="a()" time="1.0" />
             <testcase classname="Phase4Tests.Phase4Tests" name="b()" time="1.0"><failure message="x" /></testcase>
-            <testcase classname="Phase4Tests.Phase4Tests" name="c()" time="1.0"><skipped message="no Citus" /></testcase>
+            <testcase classname="Phase4Tests.Phase4Tests" name="c()" time="1.0"><skipped message="no Citus" \
+            /></testcase>
             </testsuite></testsuites>
             """
         let log = """

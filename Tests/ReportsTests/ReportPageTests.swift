@@ -28,7 +28,8 @@ struct ReportPageTests {
                     reason: allProved || index < 2 ? nil : "\"drain\" failed",
                     proof: [
                         "✔ \"a test\" (passed, 1.0 s)",
-                        "  drain worker1: writes hit 3 of 3 shard groups moved; longest write gap 0.07 s; in doubt 2; errors by SQLSTATE: none",
+                        "  drain worker1: writes hit 3 of 3 shard groups moved; longest write gap 0.07 s; in doubt 2; "
+                            + "errors by SQLSTATE: none",
                     ])
             }
         return .init(

@@ -177,7 +177,8 @@ struct SignoffTests {
             items: [], evidence: ["reset during copy: the move failed"], seconds: 21,
             availability: [
                 Self.record(
-                    "shard move worker1 → worker3", fault: "connections reset during the copy", stall: 4.5, inDoubt: 2)
+                    "shard move worker1 → worker3", fault: "connections reset during the copy", stall: 4.5,
+                    inDoubt: 2)
             ])
         let broken = ChecklistClaim(
             suite: "ResilienceTests.JobFaultTests", test: "coordinatorCrash()", displayName: "The coordinator crashes",
@@ -269,7 +270,8 @@ struct SignoffTests {
     @Test("A claim written before availability was kept still reads, with none")
     func oldClaimLine() throws {
         let line =
-            #"{"suite":"S","test":"t()","displayName":"t","items":["Tables created successfully"],"evidence":[],"seconds":1}"#
+            #"{"suite":"S","test":"t()","displayName":"t","items":["Tables created successfully"],"#
+            + #""evidence":[],"seconds":1}"#
         let claim = try JSONDecoder().decode(ChecklistClaim.self, from: Data(line.utf8))
         #expect(claim.availability == nil && !claim.isFaultScenario)
     }

@@ -26,7 +26,8 @@ struct ClusterFingerprint: Equatable, CustomStringConvertible {
             citus
             ? try cluster.coordinator.rows(
                 """
-                SELECT format('%s@%s:%s', shardid, nodename, nodeport) AS line FROM citus_shards ORDER BY shardid, nodeport
+                SELECT format('%s@%s:%s', shardid, nodename, nodeport) AS line FROM citus_shards
+                ORDER BY shardid, nodeport
                 """
             ).map { try $0.get("line") } : []
     }

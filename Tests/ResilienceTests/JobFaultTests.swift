@@ -65,7 +65,8 @@ struct JobFaultTests {
             pause.release()
             try cluster.coordinator.poll(
                 """
-                SELECT count(*) FROM pg_dist_background_job WHERE job_type = 'rebalance' AND state NOT IN ('finished', 'cancelled', 'failed')
+                SELECT count(*) FROM pg_dist_background_job
+                WHERE job_type = 'rebalance' AND state NOT IN ('finished', 'cancelled', 'failed')
                 """, as: Int.self, every: .milliseconds(200), timeLimit: .seconds(60)
             ) { $0 == 0 }
             // The job reads stopped; no task of it may still run (a stop as a task starts misses it).

@@ -44,7 +44,8 @@ struct KnownIssueTests {
                     (try? node.rows(
                         """
                         SELECT subname::text AS subscription, coalesce(received_lsn::text, '-') AS received,
-                               coalesce(latest_end_lsn::text, '-') AS applied, coalesce(last_msg_receipt_time::text, '-') AS last_message
+                               coalesce(latest_end_lsn::text, '-') AS applied,
+                               coalesce(last_msg_receipt_time::text, '-') AS last_message
                         FROM pg_stat_subscription WHERE subname LIKE 'citus\\_shard\\_split%'
                         """)) ?? []
                 evidence.withLock { $0 += rows.map { "\(node.name): \($0)" } }
@@ -95,8 +96,9 @@ struct KnownIssueTests {
         #expect(audit.isClean, "\(audit.findings)")
         let baseline = try #require(try cluster.lifecycle.store.recordedBaseline())
         #expect(try cluster.checksums() == baseline.checksums)
-        Evidence.note(
-            "isolation under UPDATEs of the tenant: \((try? outcome.get()) != nil ? "completed" : "stalled (citusdata/citus#6790), stopped by the watchdog after \(Self.stallAfter)"); writes held, nothing left"
-        )
+        let isolated =
+            (try? outcome.get()) != nil
+            ? "completed" : "stalled (citusdata/citus#6790), stopped by the watchdog after \(Self.stallAfter)"
+        Evidence.note("isolation under UPDATEs of the tenant: \(isolated); writes held, nothing left")
     }
 }

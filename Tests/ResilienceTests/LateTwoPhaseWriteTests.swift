@@ -36,7 +36,8 @@ struct LateTwoPhaseWriteTests {
             let row = try cluster.coordinator.row(
                 """
                 SELECT u.id, u.region_code, shard_name('orders', p.shardid) AS shard
-                FROM users u JOIN pg_dist_shard_placement p ON p.shardid = get_shard_id_for_distribution_column('orders', u.id)
+                FROM users u JOIN pg_dist_shard_placement p
+                     ON p.shardid = get_shard_id_for_distribution_column('orders', u.id)
                 WHERE p.nodename = $1 AND p.nodeport = $2 ORDER BY u.id LIMIT 1
                 """, [node.registeredAddress.host, node.registeredAddress.port])
             return (try row.get("id"), try row.get("region_code"), try row.get("shard"))
@@ -89,7 +90,8 @@ struct LateTwoPhaseWriteTests {
                 ids.append(
                     try connection.query(
                         """
-                        INSERT INTO orders (user_id, region, product_id, quantity, amount, status, metadata, created_at, updated_at)
+                        INSERT INTO orders (user_id, region, product_id, quantity, amount, status, metadata,
+                                            created_at, updated_at)
                         VALUES ($1, $2, 1, 1, 1.00, 'pending', jsonb_build_object('source', 'load', 'token', $3::text),
                                 to_timestamp($4), to_timestamp($4))
                         RETURNING id
@@ -126,7 +128,8 @@ struct LateTwoPhaseWriteTests {
         #expect(across.late == across.beforeRecovery.lost, "late: \(across.late); \(across.ledger)")
         #expect(across.recovery.stillPrepared.isEmpty && across.recovery.error == nil, "\(across.recovery)")
         Evidence.note(
-            "COMMIT acknowledged with: \(committed.notices.joined(separator: " / ")); before recovery: lost \(across.beforeRecovery.lost); "
+            "COMMIT acknowledged with: \(committed.notices.joined(separator: " / ")); "
+                + "before recovery: lost \(across.beforeRecovery.lost); "
                 + "\(across.recovery); after it: \(across.ledger)")
         // Before recovery the dead worker's order is nowhere to be read (what a ledger read at that
         // moment calls lost): Citus's behaviour today, recorded. The day a release makes it

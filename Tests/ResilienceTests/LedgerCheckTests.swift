@@ -27,8 +27,10 @@ struct LedgerCheckTests {
                 WHERE o.user_id = i.user_id AND o.id = i.order_id AND o.metadata ->> 'token' = 'w1-1';
                 DELETE FROM orders WHERE metadata ->> 'token' = 'w1-1';
                 UPDATE orders SET amount = amount + 0.01 WHERE metadata ->> 'token' = 'w2-1';
-                INSERT INTO orders (user_id, region, product_id, quantity, amount, status, metadata, created_at, updated_at)
-                SELECT 1, region_code, 1, 1, 1.00, 'pending', '{"source": "load", "token": "w9-1"}', now(), now() FROM users WHERE id = 1;
+                INSERT INTO orders (user_id, region, product_id, quantity, amount, status, metadata,
+                                    created_at, updated_at)
+                SELECT 1, region_code, 1, 1, 1.00, 'pending', '{"source": "load", "token": "w9-1"}', now(), now()
+                FROM users WHERE id = 1;
                 """)
         }
         try run.get()
@@ -72,7 +74,8 @@ struct LedgerCheckTests {
             "SELECT get_shard_id_for_distribution_column('orders', $1::bigint)", [user], as: Int.self)
         let holder = try cluster.coordinator.value(
             """
-            SELECT n.nodename || ':' || n.nodeport FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid) WHERE p.shardid = $1
+            SELECT n.nodename || ':' || n.nodeport FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid)
+            WHERE p.shardid = $1
             """, [shard], as: String.self)
         let worker = try #require(cluster.configuration.workers.first { "\($0.registeredAddress)" == holder })
         let found = try #require(evidence.orders.first { $0.token == "present" })

@@ -32,12 +32,14 @@ struct RemovedWorkerTests {
         // One account on the worker about to be drained, the other on another worker.
         let onDrained = try cluster.coordinator.value(
             """
-            SELECT min(u.id) FROM users u JOIN citus_shards s ON s.shardid = get_shard_id_for_distribution_column('orders', u.id)
+            SELECT min(u.id) FROM users u
+            JOIN citus_shards s ON s.shardid = get_shard_id_for_distribution_column('orders', u.id)
             WHERE s.nodename = $1 AND s.nodeport = $2
             """, [drained.registeredAddress.host, drained.registeredAddress.port], as: Int.self)
         let elsewhere = try cluster.coordinator.value(
             """
-            SELECT min(u.id) FROM users u JOIN citus_shards s ON s.shardid = get_shard_id_for_distribution_column('orders', u.id)
+            SELECT min(u.id) FROM users u
+            JOIN citus_shards s ON s.shardid = get_shard_id_for_distribution_column('orders', u.id)
             WHERE NOT (s.nodename = $1 AND s.nodeport = $2)
             """, [drained.registeredAddress.host, drained.registeredAddress.port], as: Int.self)
         let transfers = try TransferWorkload(cluster: cluster, accounts: (onDrained, elsewhere))

@@ -98,7 +98,8 @@ struct ToolReshardTests {
         for node in cluster.nodes {
             nodes += try node.rows(
                 """
-                SELECT format('%s sees %s:%s active=%s shouldhaveshards=%s', $1::text, nodename, nodeport, isactive, shouldhaveshards) AS line
+                SELECT format('%s sees %s:%s active=%s shouldhaveshards=%s',
+                              $1::text, nodename, nodeport, isactive, shouldhaveshards) AS line
                 FROM pg_dist_node ORDER BY nodeid
                 """, [node.name]
             ).map { try $0.get("line", as: String.self) }
@@ -252,7 +253,8 @@ struct ToolReshardTests {
         #expect(run.status == 0, "\(run)")
         let range = try cluster.coordinator.row(
             """
-            SELECT shardminvalue::bigint AS lo, shardmaxvalue::bigint AS hi, worker_hash($1::bigint) AS h FROM pg_dist_shard
+            SELECT shardminvalue::bigint AS lo, shardmaxvalue::bigint AS hi, worker_hash($1::bigint) AS h
+            FROM pg_dist_shard
             WHERE shardid = get_shard_id_for_distribution_column('orders', $1::bigint)
             """, [tenant])
         #expect(try range.get("lo", as: Int64.self) == range.get("h", as: Int64.self))

@@ -20,7 +20,8 @@ extension Cluster {
     public func lastRebalanceJobState() throws -> String {
         try coordinator.value(
             """
-            SELECT coalesce((SELECT state::text FROM pg_dist_background_job WHERE job_type = 'rebalance' ORDER BY job_id DESC LIMIT 1), 'none')
+            SELECT coalesce((SELECT state::text FROM pg_dist_background_job WHERE job_type = 'rebalance'
+                             ORDER BY job_id DESC LIMIT 1), 'none')
             """, as: String.self)
     }
 
@@ -42,7 +43,8 @@ extension Cluster {
                    coalesce(extract(epoch FROM now() - coalesce(query_start, backend_start)), 0)::float8 AS seconds
             FROM pg_stat_activity
             WHERE datname = current_database() AND coalesce(state, 'running') <> 'idle'
-              AND (backend_type LIKE 'Citus Background Task Queue Executor%' OR application_name LIKE 'citus\\_rebalancer%')
+              AND (backend_type LIKE 'Citus Background Task Queue Executor%'
+                   OR application_name LIKE 'citus\\_rebalancer%')
             ORDER BY pid
             """
         ).rows.map {

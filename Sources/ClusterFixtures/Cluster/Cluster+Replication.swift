@@ -1,7 +1,8 @@
 /// Citus's logical replication objects for shard moves and splits (`citus_shard_…` subscriptions,
-/// slots, publications, and the subscription roles it makes on the target node) left on the nodes: a move cancelled half-way (a stopped rebalance job,
-/// citusdata/citus#7896) can leave them, and a leftover subscription or slot keeps the suite's
-/// database from being dropped ("database is being used by logical replication subscription").
+/// slots, publications, and the subscription roles it makes on the target node) left on the nodes:
+/// a move cancelled half-way (a stopped rebalance job, citusdata/citus#7896) can leave them, and a leftover
+/// subscription or slot keeps the suite's database from being dropped ("database is being used by logical
+/// replication subscription").
 extension Cluster {
     /// Each node's leftover Citus replication objects in the suite's database, as `node: kind name`.
     public func leftoverReplication() throws -> [String] {
@@ -67,9 +68,11 @@ extension Cluster {
     /// (kind, name): what the leftover audit lists and what `runWatched` polls while a move runs.
     static let replicationObjectsQuery = """
         SELECT 'subscription' AS kind, subname::text AS name FROM pg_subscription
-        WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND subname LIKE 'citus\\_shard\\_%'
+        WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND subname LIKE 'citus\\_shard\\_%'
         UNION ALL
-        SELECT 'slot', slot_name::text FROM pg_replication_slots WHERE database = current_database() AND slot_name LIKE 'citus\\_shard\\_%'
+        SELECT 'slot', slot_name::text FROM pg_replication_slots
+        WHERE database = current_database() AND slot_name LIKE 'citus\\_shard\\_%'
         UNION ALL
         SELECT 'publication', pubname::text FROM pg_publication WHERE pubname LIKE 'citus\\_shard\\_%'
         UNION ALL

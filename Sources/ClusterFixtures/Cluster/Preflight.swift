@@ -205,9 +205,11 @@ extension Cluster {
                 SELECT format('%I.%I', n.nspname, c.relname) AS name
                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
-                  AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'citus', 'verify') AND n.nspname NOT LIKE 'pg\\_%'
+                  AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'citus', 'verify')
+                  AND n.nspname NOT LIKE 'pg\\_%'
                   AND (c.relreplident = 'n'
-                       OR (c.relreplident = 'd' AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'p')))
+                       OR (c.relreplident = 'd'
+                           AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'p')))
                 ORDER BY 1
                 """
             ).rows.map { try $0.get("name", as: String.self) }

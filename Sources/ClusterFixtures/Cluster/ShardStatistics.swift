@@ -93,7 +93,8 @@ extension Cluster {
         let groups = try coordinator.rows(
             """
             SELECT colocation_id, citus_table_type, nullif(distribution_column, '<none>') AS distribution_column,
-                   max(shard_count) AS shard_count, array_to_string(array_agg(table_name::text ORDER BY table_name::text), ',') AS tables
+                   max(shard_count) AS shard_count,
+                   array_to_string(array_agg(table_name::text ORDER BY table_name::text), ',') AS tables
             FROM citus_tables GROUP BY colocation_id, citus_table_type, 3 ORDER BY colocation_id
             """
         ).map { row in

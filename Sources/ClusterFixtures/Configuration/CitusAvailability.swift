@@ -4,8 +4,8 @@ import Foundation
 ///
 /// Decided once per process, when the test plan is built (Swift Testing evaluates condition traits
 /// then), from each node's server, so it needs no suite database: a first run against a cluster
-/// whose suite database does not exist yet decides it right. A missing Citus skips the Citus phases with this reason; with
-/// `CITUS_VERIFY_REQUIRE_CITUS=1` (CI on a machine with Citus, sign-off) it fails them instead.
+/// whose suite database does not exist yet decides it right. A missing Citus skips the Citus phases with this
+/// reason; with `CITUS_VERIFY_REQUIRE_CITUS=1` (CI on a machine with Citus, sign-off) it fails them instead.
 public enum CitusAvailability {
     /// nil when Citus is usable; otherwise the reason, naming what is missing.
     public static let missingReason: String? = probe()

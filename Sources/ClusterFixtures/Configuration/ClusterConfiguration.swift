@@ -16,7 +16,8 @@ public struct ClusterConfiguration: Sendable, Equatable {
         public var testAddress: NodeAddress
     }
 
-    /// The configured worker called `name` (`worker1`, …) (`Cluster.node(_:)` gives its `Node`); an error lists the names there are.
+    /// The configured worker called `name` (`worker1`, …) (`Cluster.node(_:)` gives its `Node`); an error lists
+    /// the names there are.
     public func worker(_ name: String) throws -> Worker {
         guard let worker = workers.first(where: { $0.name == name }) else {
             throw UnknownNode(name: name, known: ["coordinator"] + workers.map(\.name))

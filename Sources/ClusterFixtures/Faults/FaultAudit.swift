@@ -53,7 +53,8 @@ public struct FaultAudit: Sendable {
                 // from one of a move that only just succeeded (policy 'deferred on success').
                 let objects = try cluster.coordinator.value(
                     """
-                    SELECT coalesce(string_agg(format('%s %s on group %s, policy %s', object_type, object_name, node_group_id, policy_type),
+                    SELECT coalesce(string_agg(format('%s %s on group %s, policy %s',
+                                                      object_type, object_name, node_group_id, policy_type),
                                                '; ' ORDER BY record_id), 'gone since') AS objects FROM pg_dist_cleanup
                     """, as: String.self)
                 // Citus's cleanup skips a record whose operation's advisory lock (class 10 in Citus's
@@ -129,7 +130,8 @@ public struct FaultAudit: Sendable {
                 if !distributed {
                     for name in try node.rows(
                         """
-                        SELECT relname::text AS name FROM pg_class WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace
+                        SELECT relname::text AS name FROM pg_class
+                        WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace
                           AND relname = ANY($1::text[]) ORDER BY 1
                         """, [Self.sequences]
                     ).map({ try $0.get("name", as: String.self) }) {

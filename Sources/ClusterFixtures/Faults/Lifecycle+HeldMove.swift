@@ -40,7 +40,8 @@ extension Lifecycle {
     public func lowestOrdersShard(on worker: ClusterConfiguration.Worker) throws -> Int64 {
         try cluster.coordinator.value(
             """
-            SELECT min(shardid) FROM citus_shards WHERE table_name = 'orders'::regclass AND nodename = $1 AND nodeport = $2
+            SELECT min(shardid) FROM citus_shards
+            WHERE table_name = 'orders'::regclass AND nodename = $1 AND nodeport = $2
             """, [worker.registeredAddress.host, worker.registeredAddress.port])
     }
 

@@ -76,7 +76,8 @@ public struct LostWriteEvidence: Sendable, CustomStringConvertible {
                     "SELECT get_shard_id_for_distribution_column('orders', $1::bigint)", [order.userID], as: Int.self)
                 placements = try coordinator.rows(
                     """
-                    SELECT n.nodename || ':' || n.nodeport AS node FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid)
+                    SELECT n.nodename || ':' || n.nodeport AS node
+                    FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid)
                     WHERE p.shardid = $1 ORDER BY 1
                     """, [shardID!]
                 ).map { try $0.get("node", as: String.self) }
@@ -100,7 +101,8 @@ public struct LostWriteEvidence: Sendable, CustomStringConvertible {
                 let tables = try connection.query(
                     """
                     SELECT c.oid::regclass::text AS name FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
-                    WHERE s.nspname = 'public' AND c.relkind = 'r' AND (c.relname ~ '^orders_[0-9]+$' OR (c.relname = 'orders' AND NOT $1))
+                    WHERE s.nspname = 'public' AND c.relkind = 'r'
+                      AND (c.relname ~ '^orders_[0-9]+$' OR (c.relname = 'orders' AND NOT $1))
                     ORDER BY 1
                     """, [distributed]
                 ).rows.map { try $0.get("name", as: String.self) }

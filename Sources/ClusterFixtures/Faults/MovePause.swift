@@ -70,7 +70,8 @@ public final class MovePause: @unchecked Sendable {
             ) { () -> Int? in
                 let rows = try probe.query(
                     """
-                    SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 2 AND NOT granted
+                    SELECT pid FROM pg_locks
+                    WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 2 AND NOT granted
                     """, [Int(point.keys.0), Int(point.keys.1)]
                 ).rows
                 return try rows.first.map { try $0.get("pid", as: Int.self) }
@@ -80,8 +81,10 @@ public final class MovePause: @unchecked Sendable {
             let sessions =
                 (try? probe.query(
                     """
-                    SELECT pid, state, coalesce(wait_event_type || ':' || wait_event, '-') AS wait, left(query, 120) AS query
-                    FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'
+                    SELECT pid, state, coalesce(wait_event_type || ':' || wait_event, '-') AS wait,
+                           left(query, 120) AS query
+                    FROM pg_stat_activity
+                    WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'
                     """
                 ).rows.map { row in "\(row)" }) ?? []
             throw MovePauseNotReached(point: point, timedOut: timedOut, sessions: sessions)

@@ -88,8 +88,9 @@ extension Cluster {
             """
             SELECT c.relname || ' table persistence=' || c.relpersistence::text || ' kind=' || c.relkind::text
                    || ' options=' || coalesce(array_to_string(c.reloptions, ','), '-')
-                   || ' rowsecurity=' || c.relrowsecurity || ' owner=' || CASE WHEN pg_get_userbyid(c.relowner) = current_user
-                                                                              THEN 'the suite''s user' ELSE pg_get_userbyid(c.relowner) END AS line
+                   || ' rowsecurity=' || c.relrowsecurity
+                   || ' owner=' || CASE WHEN pg_get_userbyid(c.relowner) = current_user
+                                        THEN 'the suite''s user' ELSE pg_get_userbyid(c.relowner) END AS line
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = 'public' AND c.relname = ANY($1::text[])
             ORDER BY 1

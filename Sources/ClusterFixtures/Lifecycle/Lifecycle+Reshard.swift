@@ -179,7 +179,8 @@ extension Lifecycle {
             [worker.registeredAddress.host, worker.registeredAddress.port])
         return try connection.query(
             """
-            SELECT shardid FROM get_rebalance_table_shards_plan(drain_only := true, rebalance_strategy := 'by_shard_count',
+            SELECT shardid FROM get_rebalance_table_shards_plan(drain_only := true,
+                                                                rebalance_strategy := 'by_shard_count',
                                                                 improvement_threshold := 0)
             """
         ).rows.map { try $0.get("shardid", as: Int64.self) }
@@ -192,7 +193,8 @@ extension Lifecycle {
     func reverseWorkerRowOrder() throws {
         let workers = try cluster.coordinator.rows(
             """
-            SELECT nodename, nodeport, shouldhaveshards FROM pg_dist_node WHERE groupid <> 0 AND noderole = 'primary' ORDER BY nodeid DESC
+            SELECT nodename, nodeport, shouldhaveshards FROM pg_dist_node
+            WHERE groupid <> 0 AND noderole = 'primary' ORDER BY nodeid DESC
             """)
         for worker in workers {
             try cluster.coordinator.execute(

@@ -121,7 +121,8 @@ extension Lifecycle {
              moves AS (SELECT count(*) FILTER (WHERE progress = 2) AS done, count(*) AS total,
                               coalesce(sum(source_shard_size), 0)::bigint AS bytes_total,
                               coalesce(sum(CASE WHEN progress = 2 THEN source_shard_size
-                                                ELSE least(target_shard_size, source_shard_size) END), 0)::bigint AS bytes_copied,
+                                                ELSE least(target_shard_size, source_shard_size) END), 0)::bigint
+                                  AS bytes_copied,
                               max(pg_wal_lsn_diff(source_lsn, target_lsn))::bigint AS lag,
                               coalesce(string_agg(DISTINCT status::text, ', '), '') AS states
                        FROM get_rebalance_progress())

@@ -121,9 +121,9 @@ extension Lifecycle {
         }
         let found = try cluster.coordinator.rows(
             """
-            SELECT metadata ->> 'token' AS token, id, user_id, region, product_id, quantity, (amount * 100)::bigint AS cents,
-                   status, metadata::text AS metadata, extract(epoch FROM created_at)::bigint AS created,
-                   extract(epoch FROM updated_at)::bigint AS updated
+            SELECT metadata ->> 'token' AS token, id, user_id, region, product_id, quantity,
+                   (amount * 100)::bigint AS cents, status, metadata::text AS metadata,
+                   extract(epoch FROM created_at)::bigint AS created, extract(epoch FROM updated_at)::bigint AS updated
             FROM orders WHERE metadata ->> 'source' = 'load'
             """
         ).map { row in

@@ -49,7 +49,8 @@ public enum ChecksumSelfTest {
                 (
                     "\(table): added row",
                     "INSERT INTO \(probe) SELECT * FROM \(probe) WHERE \(oneRow); "
-                        + "UPDATE \(probe) SET \(SQLIdentifier.quote(first.name)) = \(changed(first.name, type: first.type)) "
+                        + "UPDATE \(probe) SET \(SQLIdentifier.quote(first.name)) = "
+                        + "\(changed(first.name, type: first.type)) "
                         + "WHERE ctid = (SELECT max(ctid) FROM \(probe))"
                 ),
                 ("\(table): deleted row", "DELETE FROM \(probe) WHERE \(oneRow)"),

@@ -66,7 +66,8 @@ extension Cluster {
         let itemToOrder: Set = ["id = order_id", "user_id = user_id"]
         if !join.joins(on: itemToOrder) {
             mismatches.append(
-                "\(results.location(of: "colocated_join_plan")) (colocated_join_plan): joins on \(join.joinConditions.sorted()), "
+                "\(results.location(of: "colocated_join_plan")) (colocated_join_plan): "
+                    + "joins on \(join.joinConditions.sorted()), "
                     + "expected each item's order: \(itemToOrder.sorted())\n\(join)")
         }
         return mismatches
@@ -142,8 +143,10 @@ extension Cluster {
         }
         let real = Set(placements.map { "\($0.shardID)@\($0.node)" })
         for row in largest {
-            let key =
-                "\(try row.get("shardid", as: Int64.self))@\(try row.get("nodename", as: String.self)):\(try row.get("nodeport", as: Int.self))"
+            let shardID = try row.get("shardid", as: Int64.self)
+            let nodename = try row.get("nodename", as: String.self)
+            let nodeport = try row.get("nodeport", as: Int.self)
+            let key = "\(shardID)@\(nodename):\(nodeport)"
             if !real.contains(key) {
                 mismatches.append(
                     "\(results.location(of: "largest_shards")): \(row) is no placement in pg_dist_placement")
@@ -209,7 +212,8 @@ extension Cluster {
         }
         // Shards per worker and table, in the file's order, as the placement catalog counts them.
         let perWorker = try results.named("shards_per_worker_table").rows.map {
-            "\(try $0.get("nodename", as: String.self)):\(try $0.get("nodeport", as: Int.self))/\(try $0.get("table_name", as: String.self))"
+            "\(try $0.get("nodename", as: String.self)):\(try $0.get("nodeport", as: Int.self))"
+                + "/\(try $0.get("table_name", as: String.self))"
                 + "=\(try $0.get("shards", as: Int.self))"
         }
         let expectedPerWorker = try coordinator.rows(

@@ -90,7 +90,9 @@ extension SeedData {
             ExpectedResult(
                 file: DemoQuery.join.file, label: "revenue_by_region",
                 columns: ["code", "currency", "orders", "revenue"],
-                rows: regions.map { [$0.key, currency[$0.key] ?? "?", String($0.value.orders), money($0.value.cents)] }),
+                rows: regions.map {
+                    [$0.key, currency[$0.key] ?? "?", String($0.value.orders), money($0.value.cents)]
+                }),
             ExpectedResult(
                 file: DemoQuery.join.file, label: "items_by_status",
                 columns: ["status", "orders", "items", "item_total"],

@@ -180,8 +180,10 @@ public struct LedgerCheck: Sendable, CustomStringConvertible {
     public var description: String {
         let errors = LoadReport.describe(errors: errorsBySQLState, examples: errorExamples)
         return
-            "\(operation): \(acknowledged) orders and \(updates) updates acknowledged in \(String(format: "%.1f", seconds)) s; "
-            + "lost \(lost.count), duplicated \(duplicated.count), changed \(changed.count), written by nobody \(unknown.count), "
+            "\(operation): \(acknowledged) orders and \(updates) updates acknowledged in "
+            + "\(String(format: "%.1f", seconds)) s; "
+            + "lost \(lost.count), duplicated \(duplicated.count), changed \(changed.count), "
+            + "written by nobody \(unknown.count), "
             + "orphan items \(orphanItems); longest write gap \(String(format: "%.2f", longestWriteGap)) s"
             + (movedShardGroups > 0
                 ? "; writes hit \(coveredShardGroups) of \(movedShardGroups) shard groups moved" : "")

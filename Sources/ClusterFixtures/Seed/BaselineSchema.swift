@@ -71,7 +71,8 @@ public enum BaselineSchema {
     public static func lines(_ expected: Set<String> = lines, serverVersionNum: Int) -> Set<String> {
         guard serverVersionNum >= 180_000 else { return expected }
         let notNull = expected.compactMap { line -> String? in
-            // "orders.user_id bigint null=NO default=-" → "orders constraint orders_user_id_not_null NOT NULL user_id"
+            // "orders.user_id bigint null=NO default=-"
+            //     → "orders constraint orders_user_id_not_null NOT NULL user_id"
             guard line.contains(" null=NO "), let name = line.split(separator: " ").first,
                 !line.contains(" constraint "),
                 let dot = name.firstIndex(of: ".")

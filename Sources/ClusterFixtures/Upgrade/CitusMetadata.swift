@@ -35,7 +35,8 @@ public struct CitusMetadata: Sendable, Equatable {
         }
         let shards = try node.rows(
             """
-            SELECT logicalrelid::regclass::text AS relation, shardid, coalesce(shardminvalue, '-') AS min, coalesce(shardmaxvalue, '-') AS max
+            SELECT logicalrelid::regclass::text AS relation, shardid,
+                   coalesce(shardminvalue, '-') AS min, coalesce(shardmaxvalue, '-') AS max
             FROM pg_dist_shard ORDER BY shardid
             """
         ).map { row in
@@ -57,7 +58,8 @@ public struct CitusMetadata: Sendable, Equatable {
         }
         let nodes = try node.rows(
             """
-            SELECT nodename, nodeport, groupid, noderole::text AS role, isactive, shouldhaveshards FROM pg_dist_node ORDER BY groupid
+            SELECT nodename, nodeport, groupid, noderole::text AS role, isactive, shouldhaveshards
+            FROM pg_dist_node ORDER BY groupid
             """
         ).map { row in
             """

@@ -145,7 +145,8 @@ public struct UpgradeRehearsal: Sendable {
             let target = try cluster.configuration.worker(workers[1])
             let shard = try cluster.coordinator.value(
                 """
-                SELECT min(shardid) FROM citus_shards WHERE table_name = 'orders'::regclass AND nodename = $1 AND nodeport = $2
+                SELECT min(shardid) FROM citus_shards
+                WHERE table_name = 'orders'::regclass AND nodename = $1 AND nodeport = $2
                 """, [source.registeredAddress.host, source.registeredAddress.port], as: Int64.self)
             _ = try lifecycle.moveShard(shard, to: target, timeLimit: timeLimit)
             let placement = try cluster.coordinator.row(

@@ -76,7 +76,8 @@ extension Connection {
         do {
             let id: Int = try query(
                 """
-                INSERT INTO orders (user_id, region, product_id, quantity, amount, status, metadata, created_at, updated_at)
+                INSERT INTO orders (user_id, region, product_id, quantity, amount, status, metadata,
+                                    created_at, updated_at)
                 VALUES ($1, $2, $3, $4, $5::numeric / 100, $6, jsonb_build_object('source', 'load', 'token', $7::text),
                         to_timestamp($8), to_timestamp($8))
                 RETURNING id

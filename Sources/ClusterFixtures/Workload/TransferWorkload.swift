@@ -22,7 +22,8 @@ public final class TransferWorkload: @unchecked Sendable {
         public var longestGap: Double = 0
         public var longestGapFrom: Double = 0
         public var description: String {
-            "\(fromFirst + fromSecond) transfers acknowledged (\(fromFirst) one way, \(fromSecond) the other), \(inDoubt) in doubt; errors by SQLSTATE: "
+            "\(fromFirst + fromSecond) transfers acknowledged (\(fromFirst) one way, \(fromSecond) the other), "
+                + "\(inDoubt) in doubt; errors by SQLSTATE: "
                 + LoadReport.describe(errors: errorsBySQLState, examples: [:])
         }
     }
