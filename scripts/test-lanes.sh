@@ -5,9 +5,10 @@
 # independent ones overlap even on two cores. Lane 0 runs on the configured cluster and takes every
 # suite no other lane names (the unit tests, the four phases, the tool); lanes 1-3 take the fault
 # and benchmark suites, each on its own embedded cluster (folder `<CLUSTER_DIR>-laneN`, port
-# CLUSTER_PORT + 10 N, 9700 + 10 N by default), started here and stopped at the end with its data kept. Against a user's own
-# cluster (CITUS_COORDINATOR set), or with TEST_LANES=1, everything runs in lane 0, one suite at a
-# time, printed as it goes.
+# CLUSTER_PORT + 10 N, 9700 + 10 N by default), started here and stopped at the end with its data
+# kept. Against a user's own cluster (CITUS_COORDINATOR set), or with TEST_LANES=1, everything runs
+# in lane 0, one suite at a time, printed as it goes, unless the caller gives further lanes
+# configured clusters of their own (TEST_LANE_FILTERS, TEST_LANE_ENV_DIR, below).
 #
 # Each lane writes REPORTS/lanes/N/{output.log,junit-swift-testing.xml,skips.jsonl,reads.log}; the
 # lane's result is printed as it ends (its failures with it), and the JUnit files, skips, read logs
@@ -36,17 +37,37 @@ case ${TEST_LANES:-4} in
   1) lanes=('') ;;
   *) echo "test-lanes: TEST_LANES must be 1 (one lane, one suite at a time) or 4 (the default), got '$TEST_LANES'" >&2; exit 2 ;;
 esac
-if [[ -n ${CITUS_COORDINATOR:-} ]]; then lanes=(''); fi
+# A configured cluster (CITUS_COORDINATOR set) is one cluster: everything in lane 0, unless the
+# caller gives each further lane a configured cluster of its own (scripts/own-cluster-check.sh):
+# TEST_LANE_FILTERS holds the suites of lanes 1, 2, … (one pattern per line) and TEST_LANE_ENV_DIR
+# a file laneN.env per such lane, with the variables (NAME=value, one per line) that point it at its cluster.
+own_lanes=0
+if [[ -n ${CITUS_COORDINATOR:-} ]]; then
+  lanes=('')
+  if [[ -n ${TEST_LANE_FILTERS:-} && ${TEST_LANES:-4} != 1 ]]; then
+    mapfile -t extra <<<"$TEST_LANE_FILTERS"
+    lanes+=("${extra[@]}")
+    own_lanes=1
+    for (( n = 1; n < ${#lanes[@]}; n++ )); do
+      [[ -f ${TEST_LANE_ENV_DIR:-}/lane$n.env ]] || {
+        echo "test-lanes: TEST_LANE_FILTERS names lane $n but ${TEST_LANE_ENV_DIR:-TEST_LANE_ENV_DIR (unset)}/lane$n.env, its cluster, is missing" >&2
+        exit 2
+      }
+    done
+  fi
+fi
 
 rm -rf "$reports/lanes"
 mkdir -p "$reports/lanes"
 base=${CLUSTER_DIR:-$PWD/.cluster}
 # Lane clusters take the ports 10, 20 and 30 above the embedded cluster's (9710, 9720, 9730 by default).
 port_base=${CLUSTER_PORT:-9700}
-lane_env() {  # the environment of lane $1 into the array `lane`: its own embedded cluster, except lane 0
+lane_env() {  # the environment of lane $1 into the array `lane`: its own cluster, except lane 0
   local n=$1
   lane=()
-  (( n == 0 )) || lane=("CLUSTER_DIR=$base-lane$n" "CLUSTER_PORT=$((port_base + 10 * n))" "CITUS_VERIFY_START_CLUSTER=no")
+  if (( n > 0 && own_lanes )); then mapfile -t lane <"$TEST_LANE_ENV_DIR/lane$n.env"
+  elif (( n > 0 )); then lane=("CLUSTER_DIR=$base-lane$n" "CLUSTER_PORT=$((port_base + 10 * n))" "CITUS_VERIFY_START_CLUSTER=no")
+  fi
   # The sign-off's claims: a file per lane (appends from several processes would interleave), merged below.
   [[ -z ${CITUS_VERIFY_CLAIMS:-} ]] || lane+=("CITUS_VERIFY_CLAIMS=$reports/lanes/$n/claims.jsonl")
 }
@@ -57,7 +78,11 @@ skips=()
 [[ -z ${TEST_SKIP:-} ]] || skips+=(--skip "$TEST_SKIP")
 for (( n = 1; n < ${#lanes[@]}; n++ )); do skips+=(--skip "${lanes[n]}"); done
 
-echo "tests: ${#lanes[@]} lane(s) at once, lanes 1-3 on clusters of their own (logs in $reports/lanes/N/output.log)"
+if (( ${#lanes[@]} > 1 )); then
+  echo "tests: ${#lanes[@]} lanes at once, lanes 1-$(( ${#lanes[@]} - 1 )) on clusters of their own (logs in $reports/lanes/N/output.log)"
+else
+  echo "tests: one lane, one suite at a time (log in $reports/lanes/0/output.log)"
+fi
 pids=()
 for (( n = 0; n < ${#lanes[@]}; n++ )); do
   dir=$reports/lanes/$n
@@ -65,7 +90,7 @@ for (( n = 0; n < ${#lanes[@]}; n++ )); do
   (
     lane_env "$n"
     if (( n > 0 )); then
-      if ! env "${lane[@]}" scripts/cluster.sh up >"$dir/cluster.log" 2>&1; then
+      if (( ! own_lanes )) && ! env "${lane[@]}" scripts/cluster.sh up >"$dir/cluster.log" 2>&1; then
         echo "lane $n: its cluster did not start:"; tail -5 "$dir/cluster.log" | sed "s/^/lane $n:   /"
         env "${lane[@]}" scripts/cluster.sh down >>"$dir/cluster.log" 2>&1
         exit 1
@@ -81,7 +106,7 @@ for (( n = 0; n < ${#lanes[@]}; n++ )); do
     }
     if (( ${#lanes[@]} == 1 )); then run_lane | tee "$dir/output.log"; status=${PIPESTATUS[0]}
     else run_lane >"$dir/output.log"; status=$?; fi
-    if (( n > 0 )); then env "${lane[@]}" scripts/cluster.sh down >>"$dir/cluster.log" 2>&1; fi
+    if (( n > 0 && ! own_lanes )); then env "${lane[@]}" scripts/cluster.sh down >>"$dir/cluster.log" 2>&1; fi
     summary=$(grep -E '^(✔|✘|━) Test run' "$dir/output.log" | tail -1)
     echo "lane $n ${summary:-ended without a closing line (status $status): see $dir/output.log}"
     if (( status != 0 && ${#lanes[@]} > 1 )); then
