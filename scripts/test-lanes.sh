@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole suite in lanes that run at the same time, each on an embedded cluster of its own:
+# The whole suite in lanes that run at the same time, each on a cluster of its own:
 #   scripts/test-lanes.sh REPORTS
 # The suites wait far more than they compute (shard moves, Citus's retry intervals, restarts), so
 # independent ones overlap even on two cores. Lane 0 runs on the configured cluster and takes every
@@ -45,12 +45,15 @@ own_lanes=0
 if [[ -n ${CITUS_COORDINATOR:-} ]]; then
   lanes=('')
   if [[ -n ${TEST_LANE_FILTERS:-} && ${TEST_LANES:-4} != 1 ]]; then
-    mapfile -t extra <<<"$TEST_LANE_FILTERS"
-    lanes+=("${extra[@]}")
+    while IFS= read -r pattern; do [[ -z $pattern ]] || lanes+=("$pattern"); done <<<"$TEST_LANE_FILTERS"
     own_lanes=1
     for (( n = 1; n < ${#lanes[@]}; n++ )); do
-      [[ -f ${TEST_LANE_ENV_DIR:-}/lane$n.env ]] || {
-        echo "test-lanes: TEST_LANE_FILTERS names lane $n but ${TEST_LANE_ENV_DIR:-TEST_LANE_ENV_DIR (unset)}/lane$n.env, its cluster, is missing" >&2
+      file=${TEST_LANE_ENV_DIR:-TEST_LANE_ENV_DIR (unset)}/lane$n.env
+      [[ -f $file ]] || { echo "test-lanes: TEST_LANE_FILTERS names lane $n but $file, its cluster, is missing" >&2; exit 2; }
+      # Two lanes on one database would run two suites on it at once.
+      coordinator=$(sed -n 's/^CITUS_COORDINATOR=//p' "$file")
+      [[ -n $coordinator && $coordinator != "$CITUS_COORDINATOR" ]] || {
+        echo "test-lanes: $file must set CITUS_COORDINATOR to a cluster other than lane 0's ($CITUS_COORDINATOR), got '${coordinator}'" >&2
         exit 2
       }
     done

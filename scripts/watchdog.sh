@@ -43,12 +43,23 @@ while kill -0 "$pid" 2>/dev/null; do
     rm -f "$log.started" "$log.ended"
     echo "watchdog: what every node is doing:"
     if [[ -x .build/debug/citus-verify ]]; then
-      # The configured cluster, then make test's lane clusters (scripts/test-lanes.sh), if any.
-      for cluster in "" "${CLUSTER_DIR:-$PWD/.cluster}"-lane*; do
-        [[ -z $cluster || -f $cluster/cluster.env ]] || continue
-        [[ -z $cluster ]] || echo "watchdog: $cluster:"
-        env ${cluster:+CLUSTER_DIR=$cluster} timeout 30 .build/debug/citus-verify activity --deadline 5 2>&1 | sed 's/^/watchdog:   /'
-      done
+      # The configured cluster, then make test's lane clusters (scripts/test-lanes.sh), if any: the
+      # configured clusters of TEST_LANE_ENV_DIR, else the embedded ones.
+      if [[ -n ${CITUS_COORDINATOR:-} ]]; then
+        timeout 30 .build/debug/citus-verify activity --deadline 5 2>&1 | sed 's/^/watchdog:   /'
+        for file in "${TEST_LANE_ENV_DIR:-/nonexistent}"/lane*.env; do
+          [[ -f $file && $file != */lane0.env ]] || continue
+          echo "watchdog: $(basename "$file" .env):"
+          mapfile -t settings <"$file"
+          env "${settings[@]}" timeout 30 .build/debug/citus-verify activity --deadline 5 2>&1 | sed 's/^/watchdog:   /'
+        done
+      else
+        for cluster in "" "${CLUSTER_DIR:-$PWD/.cluster}"-lane*; do
+          [[ -z $cluster || -f $cluster/cluster.env ]] || continue
+          [[ -z $cluster ]] || echo "watchdog: $cluster:"
+          env ${cluster:+CLUSTER_DIR=$cluster} timeout 30 .build/debug/citus-verify activity --deadline 5 2>&1 | sed 's/^/watchdog:   /'
+        done
+      fi
     fi
     stop_command
     wait "$pid" 2>/dev/null

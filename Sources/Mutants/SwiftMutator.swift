@@ -33,7 +33,7 @@ public struct SwiftMutator {
             let original = String(decoding: utf8[edit.start..<edit.end], as: UTF8.self)
             let id = GeneratedMutant.makeID(
                 prefix: "swift", file: file, operator: edit.op.rawValue, context: edit.context,
-                offsetInContext: edit.offsetInContext, replacement: edit.replacement.filter { !$0.isWhitespace })
+                offsetInContext: edit.offsetInContext, replacement: Self.code(edit.replacement))
             guard original != edit.replacement, seen.insert(id).inserted else { continue }
             result.append(
                 (
@@ -43,6 +43,20 @@ public struct SwiftMutator {
                 ))
         }
         return result
+    }
+}
+
+extension SwiftMutator {
+    /// What a mutant's id is made of: a token's text, unless it is one a formatter adds or drops
+    /// (a trailing comma, a semicolon) or the end of the file. Trivia (spaces, line breaks,
+    /// comments) is never part of a token's text.
+    static func isCode(_ token: TokenSyntax) -> Bool {
+        !token.text.isEmpty && token.tokenKind != .comma && token.tokenKind != .semicolon
+    }
+
+    /// `text`'s tokens as `isCode` keeps them, one space apart: the same for any formatting of the same code.
+    static func code(_ text: String) -> String {
+        Parser.parse(source: text).tokens(viewMode: .sourceAccurate).filter(isCode).map(\.text).joined(separator: " ")
     }
 }
 
@@ -64,8 +78,8 @@ struct SwiftEdit {
     var start: Int
     var end: Int
     var replacement: String
-    /// The enclosing declaration's tokens without their trivia (spaces, line breaks, comments), and
-    /// the length of the tokens before the edit: a mutant keeps its id when the file is formatted.
+    /// The enclosing declaration's code (`SwiftMutator.code`) and the number of its tokens before
+    /// the edit: a mutant keeps its id when the file is formatted.
     var context: String
     var offsetInContext: Int
     /// Nil where no switch can hold both versions: `..<` and `...` make ranges of two types.
@@ -96,16 +110,13 @@ private final class MutantVisitor: SyntaxVisitor {
         {
             context = parent
         }
-        var tokens = ""
-        var offsetInContext = 0
-        for token in context.tokens(viewMode: .sourceAccurate) {
-            if token.positionAfterSkippingLeadingTrivia.utf8Offset < start { offsetInContext += token.text.utf8.count }
-            tokens += token.text
-        }
+        let tokens = context.tokens(viewMode: .sourceAccurate).filter(SwiftMutator.isCode)
         edits.append(
             SwiftEdit(
-                op: op, start: start, end: end, replacement: replacement, context: tokens,
-                offsetInContext: offsetInContext, schemaSwitch: schemaSwitch))
+                op: op, start: start, end: end, replacement: replacement,
+                context: tokens.map(\.text).joined(separator: " "),
+                offsetInContext: tokens.count { $0.positionAfterSkippingLeadingTrivia.utf8Offset < start },
+                schemaSwitch: schemaSwitch))
     }
 
     // Conditions of if, guard and while: negated.

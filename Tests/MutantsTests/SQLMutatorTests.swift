@@ -141,5 +141,24 @@ struct SwiftMutatorTests {
         #expect(ids(formatted) == ids(Self.source))
         let recoded = Self.source.replacingOccurrences(of: "guard limit > 0", with: "guard limit > 1")
         #expect(ids(recoded).intersection(ids(Self.source)).count < ids(Self.source).count)
+        // A wrapped collection gains a trailing comma; a statement may end in a semicolon.
+        let listed = """
+            func allowed(_ x: Int) -> Bool {
+                let limits = [1, 2]
+                return limits.contains { $0 == x } && !(x > 0)
+            }
+            """
+        let wrapped = """
+            func allowed(_ x: Int) -> Bool {
+                let limits = [
+                    1,
+                    2,
+                ];
+                return limits.contains { $0 == x }
+                    && !(x  >  0)  // the allowed ones
+            }
+            """
+        #expect(!ids(listed).isEmpty)
+        #expect(ids(wrapped) == ids(listed))
     }
 }
