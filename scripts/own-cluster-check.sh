@@ -31,6 +31,8 @@ esac
 # make test's one-lane switch means one cluster here too.
 [[ ${TEST_LANES:-4} != 1 ]] || filters=()
 dir=$(mktemp -d /tmp/citus-verify-own.XXXXXX)
+# The servers' account reaches each cluster's folder inside; the lanes' settings (passwords) stay closed.
+chmod 755 "$dir"
 cluster() {  # cluster N COMMAND: the cluster of lane N
   local n=$1
   shift
@@ -57,7 +59,7 @@ settings() {
     echo "CITUS_WORKER${w}_TEST_ADDR=127.0.0.1:$((p + w))"
   done
 }
-mkdir -p "$dir/lanes"
+mkdir -m 700 "$dir/lanes"
 for (( n = 0; n <= ${#filters[@]}; n++ )); do
   cluster "$n" up
   settings "$n" >"$dir/lanes/lane$n.env"
