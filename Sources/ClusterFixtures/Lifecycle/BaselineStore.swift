@@ -27,6 +27,26 @@ public struct BaselineStore: Sendable {
     /// The stage the coordinator records, with the seed, scale and fingerprint it was built with;
     /// nil when there is no record (a fresh or foreign database) or it is of an older layout.
     public func recordedLifecycle() throws -> (stage: String, seed: UInt64, scale: Int, fingerprint: String)? {
+        do {
+            return try readRecord()
+        } catch {
+            // A suite database that does not exist yet (the first run on a user's cluster, whichever
+            // suite comes first) holds no record: the caller builds the stage from scratch.
+            if try !suiteDatabaseExists() { return nil }
+            throw error
+        }
+    }
+
+    /// Whether the suite database exists on the coordinator, asked in its `postgres` database.
+    private func suiteDatabaseExists() throws -> Bool {
+        let admin = try cluster.connect(database: "postgres")
+        defer { admin.close() }
+        return try admin.query(
+            "SELECT count(*) AS n FROM pg_database WHERE datname = $1", [cluster.configuration.database]
+        ).single().get("n", as: Int.self) == 1
+    }
+
+    private func readRecord() throws -> (stage: String, seed: UInt64, scale: Int, fingerprint: String)? {
         guard try cluster.coordinator.value("SELECT to_regclass('verify.lifecycle') IS NOT NULL", as: Bool.self),
             try cluster.coordinator.value(
                 """
