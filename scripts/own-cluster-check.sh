@@ -60,8 +60,16 @@ settings() {
   done
 }
 mkdir -m 700 "$dir/lanes"
+# The clusters start at the same time (initdb and server starts mostly wait on the disk), each
+# printing to a log of its own; the first that fails stops the check with its log.
+starting=()
 for (( n = 0; n <= ${#filters[@]}; n++ )); do
-  cluster "$n" up
+  cluster "$n" up >"$dir/lane$n.log" 2>&1 &
+  starting+=($!)
+done
+for (( n = 0; n < ${#starting[@]}; n++ )); do
+  wait "${starting[n]}" || { echo "own-cluster-check: lane $n's cluster did not start:"; cat "$dir/lane$n.log"; exit 1; }
+  tail -1 "$dir/lane$n.log"
   settings "$n" >"$dir/lanes/lane$n.env"
 done
 # The measurement suites (the benchmark report, bench-scale) are left out here: they judge the
