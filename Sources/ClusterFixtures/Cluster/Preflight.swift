@@ -344,9 +344,7 @@ struct NodeFacts {
             "SELECT default_version FROM pg_available_extensions WHERE name = 'citus'"
         ).rows.first
             .map { try $0.get("default_version", as: String.self) }
-        databaseExists =
-            try connection.query("SELECT count(*) AS n FROM pg_database WHERE datname = $1", [database]).single().get(
-                "n", as: Int.self) == 1
+        databaseExists = try connection.databaseExists(database)
         citusInDatabase = nil
         if databaseExists {
             let inDatabase = try openDatabase()

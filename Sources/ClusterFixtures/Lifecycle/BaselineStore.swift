@@ -41,9 +41,7 @@ public struct BaselineStore: Sendable {
     private func suiteDatabaseExists() throws -> Bool {
         let admin = try cluster.connect(database: "postgres")
         defer { admin.close() }
-        return try admin.query(
-            "SELECT count(*) AS n FROM pg_database WHERE datname = $1", [cluster.configuration.database]
-        ).single().get("n", as: Int.self) == 1
+        return try admin.databaseExists(cluster.configuration.database)
     }
 
     private func readRecord() throws -> (stage: String, seed: UInt64, scale: Int, fingerprint: String)? {
