@@ -6,6 +6,11 @@
 # ratio of the medians. Each cluster is created (not timed), stopped, then started and verified
 # (timed), then deleted.
 #
+# The harness's overhead, from the tuned runs: the wall time divided by the time the database spent
+# in Citus's own operations (the files of sql/sharding/ and sql/resharding/, each run timed by the
+# suite into CITUS_VERIFY_SCRIPT_LOG), with the largest of the other costs named: the cluster's
+# start, the seed file, the other SQL files, the longest tests (their JUnit times).
+#
 #   scripts/bench-lifecycle.sh        (make bench-lifecycle)
 # Settings: BENCH_PORT (first of two blocks of ports, one per node, default 9710), BENCH_REPEATS (default 3),
 # CLUSTER_WORKERS (workers per cluster, default 3).
@@ -28,26 +33,38 @@ run() {
   scripts/cluster.sh up >/dev/null && scripts/cluster.sh down >/dev/null
   local start=$EPOCHREALTIME status=0
   scripts/cluster.sh up >/dev/null
+  local up=$EPOCHREALTIME
   (set -a; . "$dir/cluster.env"; set +a
-   CITUS_VERIFY_REQUIRE_CITUS=1 CITUS_VERIFY_START_CLUSTER=no \
-     swift test --skip-build --no-parallel --filter '^Phase[1-4]Tests\.' >"$dir.log" 2>&1) || status=$?
+   CITUS_VERIFY_REQUIRE_CITUS=1 CITUS_VERIFY_START_CLUSTER=no CITUS_VERIFY_SCRIPT_LOG=$dir.scripts.jsonl \
+     swift test --skip-build --no-parallel --filter '^Phase[1-4]Tests\.' --xunit-output "$dir.xml" >"$dir.log" 2>&1) || status=$?
   local end=$EPOCHREALTIME
   scripts/cluster.sh destroy >/dev/null
   if (( status != 0 )); then echo "bench-lifecycle: the $tuning run failed, see $dir.log" >&2; exit 1; fi
-  rm -f "$dir.log"
-  elapsed "$start" "$end"
+  # The run's figures for the overhead: wall, cluster start, each SQL file's time, each test's time.
+  python3 - "$(elapsed "$start" "$end")" "$(elapsed "$start" "$up")" "$dir.scripts.jsonl" "$dir"-swift-testing.xml "$tuning" \
+    >>"$figures" <<'PY'
+import json, sys, xml.etree.ElementTree as ET
+wall, start, scripts, junit, tuning = sys.argv[1:]
+tests = [(float(t.get("time", 0)), t.get("classname", "") + "." + t.get("name", "")) for t in ET.parse(junit).iter("testcase")]
+files = [json.loads(line) for line in open(scripts)] if tuning == "fast" else []
+print(json.dumps({"tuning": tuning, "wall": float(wall), "start": float(start), "scripts": files, "tests": tests}))
+PY
+  rm -f "$dir.log" "$dir.scripts.jsonl" "$dir"-swift-testing.xml "$dir.xml"
 }
 
-fast=() default=()
+figures=$(mktemp /tmp/citus-verify-lifecycle-figures.XXXXXX)
+trap 'rm -f "$figures"' EXIT
 for ((i = 1; i <= BENCH_REPEATS; i++)); do
   echo "bench-lifecycle: run $i of $BENCH_REPEATS, tuned settings"
-  fast+=("$(run fast "$BENCH_PORT")")
+  run fast "$BENCH_PORT"
   echo "bench-lifecycle: run $i of $BENCH_REPEATS, default settings"
-  default+=("$(run default $((BENCH_PORT + 1 + ${CLUSTER_WORKERS:-3})))")
+  run default $((BENCH_PORT + 1 + ${CLUSTER_WORKERS:-3}))
 done
-python3 - "${fast[*]}" "${default[*]}" <<'PY'
-import statistics, sys
-fast, default = ([float(x) for x in arg.split()] for arg in sys.argv[1:])
+python3 - "$figures" <<'PY'
+import json, statistics, sys
+runs = [json.loads(line) for line in open(sys.argv[1])]
+fast = [r["wall"] for r in runs if r["tuning"] == "fast"]
+default = [r["wall"] for r in runs if r["tuning"] == "default"]
 def line(name, xs):
     return f"{name}: median {statistics.median(xs):.1f} s, min {min(xs):.1f} s, max {max(xs):.1f} s over {len(xs)} runs ({', '.join(f'{x:.1f}' for x in xs)})"
 print("lifecycle (start stopped cluster, Phase 1 to 4, last assertion)")
@@ -55,4 +72,22 @@ print("  " + line("tuned", fast))
 print("  " + line("defaults", default))
 m_fast, m_default = statistics.median(fast), statistics.median(default)
 print(f"  tuned/defaults (medians) {m_fast / m_default:.2f} ({m_default / m_fast:.1f}x faster)")
+
+# The overhead, from the tuned run of median wall time: what the database spent in Citus's own
+# operations against everything else.
+median_run = sorted((r for r in runs if r["tuning"] == "fast"), key=lambda r: r["wall"])[len(fast) // 2]
+def spent(prefixes):
+    return sum(f["seconds"] for f in median_run["scripts"] if f["script"].startswith(prefixes))
+citus = spent(("sql/sharding/", "sql/resharding/"))
+seed = spent(("sql/setup/01_",))
+other_sql = sum(f["seconds"] for f in median_run["scripts"]) - citus - seed
+runs_of = lambda prefix: sum(1 for f in median_run["scripts"] if f["script"].startswith(prefix))
+print(f"harness overhead (tuned run of {median_run['wall']:.1f} s): wall / Citus's operations "
+      f"{median_run['wall'] / citus:.2f} (Citus's operations, sql/sharding/ and sql/resharding/: {citus:.1f} s)" if citus > 0
+      else "harness overhead: no Citus operation was timed (CITUS_VERIFY_SCRIPT_LOG empty)")
+costs = [("cluster start (cluster.sh up)", median_run["start"]),
+         (f"seed file, {runs_of('sql/setup/01_')} runs", seed),
+         ("other SQL files (schema, queries)", other_sql)]
+costs += [(f"test {name}", seconds) for seconds, name in sorted(median_run["tests"], reverse=True)[:3]]
+print("  largest other costs: " + "; ".join(f"{name} {seconds:.1f} s" for name, seconds in sorted(costs, key=lambda c: -c[1])))
 PY

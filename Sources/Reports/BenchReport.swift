@@ -48,17 +48,21 @@ public struct BenchReport: Codable, Sendable {
     public var queries: [QueryLatency] = []
     public var operations: [OperationTime] = []
     public var anchors: [Anchor] = []
+    /// The seed load's time per step, each side of its comparison.
+    public var seedLoadSteps: SeedLoadSteps?
+    /// Where the writers' transaction time goes, each side of each load mix.
+    public var loadBreakdown: [LoadBreakdown] = []
     /// The writers' figures in each online operation, and under the fault run.
     public var availability: [AvailabilityRecord] = []
     /// What the fault run found, or why it did not run.
     public var faultNotes: [String] = []
 
     enum CodingKeys: String, CodingKey {
-        case date, environment, queries, operations, anchors, availability, faultNotes
+        case date, environment, queries, operations, anchors, seedLoadSteps, loadBreakdown, availability, faultNotes
     }
 
-    /// Reads reports written before `availability` and `faultNotes` were kept, too (the page shows
-    /// the last benchmark, whichever version wrote it).
+    /// Reads reports written before `seedLoadSteps`, `loadBreakdown`, `availability` and `faultNotes`
+    /// were kept, too (the page shows the last benchmark, whichever version wrote it).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         date = try container.decode(Date.self, forKey: .date)
@@ -66,6 +70,8 @@ public struct BenchReport: Codable, Sendable {
         queries = try container.decode([QueryLatency].self, forKey: .queries)
         operations = try container.decode([OperationTime].self, forKey: .operations)
         anchors = try container.decode([Anchor].self, forKey: .anchors)
+        loadBreakdown = try container.decodeIfPresent([LoadBreakdown].self, forKey: .loadBreakdown) ?? []
+        seedLoadSteps = try container.decodeIfPresent(SeedLoadSteps.self, forKey: .seedLoadSteps)
         availability = try container.decodeIfPresent([AvailabilityRecord].self, forKey: .availability) ?? []
         faultNotes = try container.decodeIfPresent([String].self, forKey: .faultNotes) ?? []
     }
@@ -146,6 +152,22 @@ public struct BenchReport: Codable, Sendable {
             String(
                 format: "| %@ | %.0f %@ | %.0f %@ (%@) | %.2f |", $0.name, $0.ours, $0.unit, $0.reference, $0.unit,
                 $0.referenceTool, $0.ratio)
+        }
+        if let seedLoadSteps {
+            out += ["", "## The seed load, step by step", ""] + seedLoadSteps.markdownTable
+        }
+        if !loadBreakdown.isEmpty {
+            out +=
+                [
+                    "", "## Where a writer transaction's time goes", "",
+                    """
+                    Per transaction, each side of each load mix above. Round trips: exchanges with the server \
+                    (statements sent, every reply read). The load generator times each exchange: waiting on the \
+                    server is sending to the last reply, summed; between calls is the rest of each connection's \
+                    time (building the statement, recording the ledger, pacing). Client CPU is the client \
+                    process's user and system time over the run.
+                    """, "",
+                ] + LoadBreakdown.markdownTable(loadBreakdown)
         }
         let normal = availability.filter { $0.fault == nil }
         let faulted = availability.filter { $0.fault != nil }

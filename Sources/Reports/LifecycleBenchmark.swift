@@ -86,10 +86,11 @@ public struct LifecycleBenchmark: Sendable {
             try cluster.lifecycle.resetToBaseline(scale: options.scale, loader: .copy)
         }
         progress("seed load: parallel COPY against psql \\copy")
-        if let anchor = try SeedLoadComparison(
+        if let comparison = try SeedLoadComparison(
             cluster: cluster, generator: SeedGenerator(seed: data.seed, scale: data.scale)
         ).run() {
-            report.anchors.append(anchor)
+            report.anchors.append(comparison.anchor)
+            report.seedLoadSteps = comparison.steps
         } else {
             progress("psql not found: no \\copy anchor")
         }
@@ -99,7 +100,9 @@ public struct LifecycleBenchmark: Sendable {
 
         try timed("distribute (Phase 2)") { _ = try cluster.lifecycle.distribute() }
         try measure("distributed, \(cluster.configuration.initialWorkers.count) workers", tenant: tenant, into: &report)
-        if let anchor = try loadAnchor(users: data.users.count) { report.anchors.append(anchor) }
+        let load = try loadAnchors(users: data.users.count)
+        report.anchors += load.anchors
+        report.loadBreakdown = load.breakdown
 
         /// An online operation, timed, under writers when `options.writers` (their ledger checked
         /// and their figures kept, as Phase 3 does).
@@ -252,39 +255,110 @@ public struct LifecycleBenchmark: Sendable {
         }
     }
 
-    private func loadAnchor(users: Int) throws -> BenchReport.Anchor? {
-        progress(
-            "load: citus-verify load against pgbench, \(options.connections) clients, \(options.loadSeconds) s each")
-        let ours = try LoadGenerator(
-            cluster: cluster, options: .init(connections: options.connections, duration: options.loadSeconds)
-        ).run()
-        try cluster.lifecycle.removeLoadRows()
+    /// The load generator against pgbench in two mixes: new orders only, and the lifecycle's
+    /// writers (a fifth of the transactions update an order the client wrote). Each side runs the
+    /// same transactions with the same clients for `loadSeconds`; the rows are removed after each.
+    /// Returns an anchor per mix and each side's breakdown (none without pgbench).
+    private func loadAnchors(users: Int) throws -> (anchors: [BenchReport.Anchor], breakdown: [LoadBreakdown]) {
         guard let pgbench = Self.postgresProgram("pgbench") else {
             progress("pgbench not found: no load anchor")
-            return nil
+            return ([], [])
         }
-        let c = cluster.configuration
-        let script = ProjectLayout.root.appendingPathComponent("bench/new_order.pgbench").path
-        let outcome = try ChildProcess(
-            pgbench,
-            [
-                "-n", "-c", String(options.connections), "-j", String(max(1, options.connections / 2)),
-                "-T", String(Int(options.loadSeconds.rounded(.up))), "-D", "users=\(users)", "-f", script,
-                "-h", c.coordinator.host, "-p", String(c.coordinator.port), "-U", c.user, c.database,
-            ],
-            environment: ["PGPASSWORD": c.password]
-        ).run(timeLimit: .seconds(options.loadSeconds + 120))
-        try cluster.lifecycle.removeLoadRows()
-        guard outcome.status == 0,
-            let line = outcome.output.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
-            let tps = Double(line.dropFirst(6).prefix { $0 != " " })
-        else {
-            throw ToolFailed(program: "pgbench", output: outcome.output + outcome.errorOutput)
+        let updateShare = Self.writers.updateShare
+        let mixes: [(name: String, updateShare: Double, scripts: [String])] = [
+            ("new orders", 0, ["new_order.pgbench"]),
+            (
+                "lifecycle mix (\(Int(updateShare * 100))% updates)", updateShare,
+                [
+                    "new_order.pgbench@\(Int(((1 - updateShare) * 100).rounded()))",
+                    "update_order.pgbench@\(Int((updateShare * 100).rounded()))",
+                ]
+            ),
+        ]
+        var anchors: [BenchReport.Anchor] = []
+        var breakdown: [LoadBreakdown] = []
+        let clients = options.connections
+
+        func ours(_ mix: (name: String, updateShare: Double, scripts: [String])) throws -> LoadBreakdown {
+            // The ledger kept, as the lifecycle's writers keep it.
+            let report = try LoadGenerator(
+                cluster: cluster,
+                options: .init(connections: clients, duration: options.loadSeconds, updateShare: mix.updateShare)
+            ).run()
+            try cluster.lifecycle.removeLoadRows()
+            let transactions = Double(max(1, report.transactions))
+            return LoadBreakdown(
+                mix: mix.name, tool: "citus-verify load", clients: clients,
+                protocolDescription: "extended, prepared once; BEGIN pipelined with the first INSERT",
+                transactionsPerSecond: report.transactionsPerSecond,
+                roundTripsPerTransaction: Double(report.exchanges.exchanges) / transactions,
+                latencyMilliseconds: report.latency.mean,
+                clientCPUMillisecondsPerTransaction: report.processCPUSeconds * 1000 / transactions,
+                waitingMillisecondsPerTransaction: report.exchanges.seconds * 1000 / transactions,
+                betweenCallsMillisecondsPerTransaction:
+                    max(0, Double(clients) * report.seconds - report.exchanges.seconds) * 1000 / transactions)
         }
-        return .init(
-            name: "insert transactions/s, \(options.connections) clients", unit: "tx/s", ours: ours.ordersPerSecond,
-            reference: tps, referenceTool: "pgbench")
+
+        func theirs(_ mix: (name: String, updateShare: Double, scripts: [String])) throws -> LoadBreakdown {
+            let c = cluster.configuration
+            let folder = ProjectLayout.root.appendingPathComponent("bench")
+            let cpuBefore = CPUTime.ofEndedChildren
+            let outcome = try ChildProcess(
+                pgbench,
+                [
+                    "-n", "-r", "-c", String(clients), "-j", String(max(1, clients / 2)),
+                    "-T", String(Int(options.loadSeconds.rounded(.up))), "-D", "users=\(users)",
+                    "-D", "last_uid=0", "-D", "last_id=0",
+                ] + mix.scripts.flatMap { ["-f", folder.appendingPathComponent($0).path] } + [
+                    "-h", c.coordinator.host, "-p", String(c.coordinator.port), "-U", c.user, c.database,
+                ],
+                environment: ["PGPASSWORD": c.password]
+            ).run(timeLimit: .seconds(options.loadSeconds + 120))
+            let cpu = CPUTime.ofEndedChildren - cpuBefore
+            try cluster.lifecycle.removeLoadRows()
+            guard outcome.status == 0 else {
+                throw ToolFailed(program: "pgbench", output: outcome.output + outcome.errorOutput)
+            }
+            let output = try PgbenchOutput(parsing: outcome.output)
+            let transactions = Double(max(1, output.scripts.reduce(0) { $0 + $1.transactions }))
+            return LoadBreakdown(
+                mix: mix.name, tool: "pgbench", clients: clients, protocolDescription: "simple",
+                transactionsPerSecond: output.transactionsPerSecond,
+                roundTripsPerTransaction: output.roundTripsPerTransaction,
+                latencyMilliseconds: output.latencyMilliseconds,
+                clientCPUMillisecondsPerTransaction: cpu * 1000 / transactions)
+        }
+
+        for mix in mixes {
+            progress(
+                "load, \(mix.name): citus-verify load and pgbench taking turns, \(Self.loadRounds) runs each of "
+                    + "\(options.loadSeconds) s, \(clients) clients"
+            )
+            // Taking turns, each side first once: whatever the first run after a change pays (new
+            // backends' caches, autovacuum on fresh shards) falls on both.
+            var our: [LoadBreakdown] = []
+            var their: [LoadBreakdown] = []
+            for round in 0..<Self.loadRounds {
+                if round % 2 == 0 {
+                    our.append(try ours(mix))
+                    their.append(try theirs(mix))
+                } else {
+                    their.append(try theirs(mix))
+                    our.append(try ours(mix))
+                }
+            }
+            let (a, b) = (LoadBreakdown.mean(of: our), LoadBreakdown.mean(of: their))
+            breakdown += [a, b]
+            anchors.append(
+                .init(
+                    name: "\(mix.name): transactions/s, \(clients) clients", unit: "tx/s",
+                    ours: a.transactionsPerSecond, reference: b.transactionsPerSecond, referenceTool: "pgbench"))
+        }
+        return (anchors, breakdown)
     }
+
+    /// Runs of each side of each load mix, taking turns.
+    static let loadRounds = 2
 
     /// A PostgreSQL client program: on PATH, else beside the newest server under /usr/lib/postgresql.
     static func postgresProgram(_ name: String) -> String? {

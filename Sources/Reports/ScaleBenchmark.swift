@@ -34,6 +34,8 @@ public struct ScaleBenchmark: Sendable {
         public var databaseBytes: Int64
         /// Parallel COPY against psql \copy of the same rows, where the scale was compared.
         public var copyComparison: BenchReport.Anchor?
+        /// Each side's time per step in that comparison.
+        public var copySteps: SeedLoadSteps?
         /// Every table's checksum at the end equals the generator's.
         public var rowsIntact: Bool
         public var rows: Int { SeedData.regions.count + users + orders + items }
@@ -86,7 +88,7 @@ public struct ScaleBenchmark: Sendable {
         rows = load.rows
         operations[operations.count - 1].rows = rows
         let databaseBytes = try cluster.coordinator.value("SELECT pg_database_size(current_database())", as: Int64.self)
-        var comparison: BenchReport.Anchor?
+        var comparison: SeedLoadComparison.Outcome?
         if compareCopy {
             progress("scale \(scale): seed load, parallel COPY against psql \\copy of the same rows")
             comparison = try SeedLoadComparison(cluster: cluster, generator: generator).run()
@@ -103,10 +105,12 @@ public struct ScaleBenchmark: Sendable {
             (try cluster.checksums(), generator.expectedChecksums())
         }
         let itemCount = expected.first { $0.table == "order_items" }?.rowCount ?? 0
-        return Step(
+        var step = Step(
             scale: scale, users: generator.userCount, orders: generator.orderCount, items: itemCount,
             operations: operations, peakMemoryBytes: Self.peakMemoryBytes(), databaseBytes: databaseBytes,
-            copyComparison: comparison, rowsIntact: actual == expected)
+            copyComparison: comparison?.anchor, rowsIntact: actual == expected)
+        step.copySteps = comparison?.steps
+        return step
     }
 
     /// This process's peak resident set size so far, bytes (Linux reports ru_maxrss in KiB).

@@ -93,6 +93,9 @@ public struct ScaleReport: Codable, Sendable {
                     """
                 )
             }
+            for steps in compared.compactMap(\.copySteps) {
+                lines += ["", "Seed load at scale \(steps.scale), step by step:", ""] + steps.markdownTable
+            }
         }
         lines += ["", "![seconds per operation against rows](scale.svg)", ""]
         return lines.joined(separator: "\n")

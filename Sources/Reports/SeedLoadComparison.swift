@@ -16,7 +16,14 @@ public struct SeedLoadComparison: Sendable {
         self.streams = streams
     }
 
-    public func run() throws -> BenchReport.Anchor? {
+    /// The rates side by side, and each side's time per step (ours: opening its streams, then
+    /// regions, users, orders with their items; psql: each table's `\copy`, as `\timing` printed it).
+    public struct Outcome: Sendable {
+        public var anchor: BenchReport.Anchor
+        public var steps: SeedLoadSteps
+    }
+
+    public func run() throws -> Outcome? {
         guard let psql = LifecycleBenchmark.postgresProgram("psql") else { return nil }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "citus-verify-copy-\(UUID().uuidString)")
@@ -29,7 +36,7 @@ public struct SeedLoadComparison: Sendable {
 
         try coordinator.execute(truncate)
         let oursStart = clock.now
-        try ParallelSeedLoad(streams: streams).load(generator, into: cluster, finish: false)
+        let ours = try ParallelSeedLoad(streams: streams).load(generator, into: cluster, finish: false)
         let oursSeconds = oursStart.duration(to: clock.now).seconds
 
         try coordinator.execute(truncate)
@@ -38,9 +45,15 @@ public struct SeedLoadComparison: Sendable {
             ("regions", "code, name, timezone, currency"), ("users", SeedGenerator.userColumns),
             ("orders", SeedGenerator.orderColumns), ("order_items", SeedGenerator.itemColumns),
         ]
-        let commands = tables.flatMap { table, columns in
-            ["-c", "\\copy \(table) (\(columns)) FROM '\(folder.appendingPathComponent(table).path)'"]
-        }
+        // Each \copy announced by name, then timed by psql's \timing: read back by the name.
+        let commands =
+            ["-c", "\\timing on"]
+            + tables.flatMap { table, columns in
+                [
+                    "-c", "\\echo \(Self.stepMark)\(table)",
+                    "-c", "\\copy \(table) (\(columns)) FROM '\(folder.appendingPathComponent(table).path)'",
+                ]
+            }
         let theirsStart = clock.now
         let outcome = try ChildProcess(
             psql,
@@ -53,9 +66,38 @@ public struct SeedLoadComparison: Sendable {
         let theirsSeconds = theirsStart.duration(to: clock.now).seconds
         guard outcome.status == 0 else { throw ToolFailed(program: "psql \\copy", output: outcome.errorOutput) }
         try ParallelSeedLoad.finish(cluster)
-        return .init(
-            name: "seed load, \(ParallelSeedLoad(streams: streams).streams) COPY streams (rows/s)", unit: "rows/s",
+        let anchor = BenchReport.Anchor(
+            name: "seed load, \(ours.streams) COPY streams (rows/s)", unit: "rows/s",
             ours: Double(rows) / oursSeconds, reference: Double(rows) / theirsSeconds, referenceTool: "psql \\copy")
+        return Outcome(
+            anchor: anchor,
+            steps: SeedLoadSteps(
+                scale: generator.scale, ours: ours.steps.map { .init(name: $0.name, seconds: $0.seconds) },
+                psql: try Self.timedSteps(outcome.output, tables: tables.map(\.0))))
+    }
+
+    static let stepMark = "citus-verify step: "
+
+    /// Each table's time from psql's output: the `\timing` line after the table's mark.
+    static func timedSteps(_ output: String, tables: [String]) throws -> [SeedLoadSteps.Step] {
+        var times: [String: Double] = [:]
+        var current: String?
+        for line in output.split(separator: "\n") {
+            if line.hasPrefix(stepMark) {
+                current = String(line.dropFirst(stepMark.count))
+            } else if let table = current, line.hasPrefix("Time: "),
+                let milliseconds = Double(line.dropFirst(6).prefix { $0 != " " })
+            {
+                times[table] = milliseconds / 1000
+                current = nil
+            }
+        }
+        return try tables.map { table in
+            guard let seconds = times[table] else {
+                throw ToolFailed(program: "psql \\copy", output: "no \\timing line for \(table) in:\n\(output)")
+            }
+            return .init(name: table, seconds: seconds)
+        }
     }
 
     /// The four tables' rows as COPY text files, written a slice at a time; returns the row count.

@@ -41,6 +41,21 @@ struct SeedDataTests {
         #expect(data.items.allSatisfy { data.orders[$0.orderID - 1].userID == $0.userID })
     }
 
+    @Test(
+        """
+        The seed load cuts small loads into two slices per stream (of 1,000 rows at least) and large ones into slices \
+        of at most 25,000
+        """
+    )
+    func seedLoadSlices() {
+        let load = ParallelSeedLoad(streams: 2)
+        #expect(load.sliceCount(10_000) == 4, "scale 1's orders: both streams busy twice")
+        #expect(load.sliceCount(1_000) == 1, "scale 1's users: one slice of the smallest size")
+        #expect(load.sliceCount(999) == 1)
+        #expect(load.sliceCount(2_500) == 2)
+        #expect(load.sliceCount(1_000_000) == 40, "scale 100's orders: the largest slices")
+    }
+
     @Test("The scale factor multiplies users and orders")
     func scaled() {
         let data = SeedData(seed: 1, scale: 3)

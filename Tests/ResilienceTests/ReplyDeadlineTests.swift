@@ -58,6 +58,35 @@ struct ReplyDeadlineTests {
 
     @Test(
         """
+        Statements pipelined together and blocked by a held lock fail at their deadline naming the lock, and \
+        the connection is closed (what they did is unknown)
+        """
+    )
+    func heldLockInPipeline() throws {
+        try cluster.withScratchDatabase("reply_deadline_pipeline", baseTables: false) { scratch in
+            try scratch.coordinator.execute("CREATE TABLE held (id int)")
+            let holder = try scratch.connect("coordinator (lock holder)")
+            defer { holder.close() }
+            try holder.execute("BEGIN; LOCK TABLE held IN ACCESS EXCLUSIVE MODE")
+            let waiter = try scratch.connect("coordinator (pipelined waiter)")
+            defer { waiter.close() }
+            waiter.replyDeadline = .seconds(2)
+            let error = try #require(throws: ReplyDeadlineExceeded.self) {
+                try bounded("a pipelined write to a locked table") {
+                    try waiter.pipeline([
+                        PipelinedStatement("BEGIN"), PipelinedStatement("INSERT INTO held VALUES ($1)", [1]),
+                    ])
+                }
+            }
+            #expect(error.serverShowed.contains("Lock:relation"), "\(error)")
+            #expect(error.node.contains("pipelined waiter") && error.statement.contains("INSERT INTO held"), "\(error)")
+            #expect(error.connectionClosed && !waiter.isOpen, "the outcome is unknown, so the connection is closed")
+            try holder.execute("ROLLBACK")
+        }
+    }
+
+    @Test(
+        """
         A reply held by a silent network fails at its deadline, names the node and the statement, and closes the \
         connection
         """

@@ -6,6 +6,8 @@ extension Connection {
     /// error naming the file; so is a temporary table it leaves in the session.
     @discardableResult
     public func run(_ script: SQLScript) throws -> ScriptResults {
+        let started = ContinuousClock.now
+        defer { ScriptTimeLog.record(script.name, seconds: started.duration(to: .now).seconds) }
         let wasInTransaction = isInTransaction
         let temporaryBefore = try temporaryTables()
         let results = ScriptResults(

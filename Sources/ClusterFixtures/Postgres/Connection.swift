@@ -20,6 +20,9 @@ public final class Connection: @unchecked Sendable {
         set { calls.withLock { deadline = newValue } }
     }
     private var deadline: Duration
+    private var counted = ExchangeStatistics()
+    /// Statements prepared on this connection by `queryPrepared`, by their text.
+    private var preparedNames: [String: String] = [:]
     private var handle: OpaquePointer?
     private let notices: NoticeBox
     /// Held for a whole exchange (send, every reply); `cancelRunningStatement` does not take it.
@@ -124,8 +127,7 @@ public final class Connection: @unchecked Sendable {
     /// One statement, values as parameters (`$1`, `$2`, …).
     @discardableResult
     public func query(_ sql: String, _ parameters: [any SQLParameter] = []) throws -> QueryResult {
-        try calls.withLock {
-            let handle = try openHandle()
+        try exchange { handle in
             let texts = parameters.map(\.sqlText)
             let sent = withOptionalCStrings(texts) { pointers in
                 PQsendQueryParams(handle, sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
@@ -135,12 +137,104 @@ public final class Connection: @unchecked Sendable {
         }
     }
 
+    /// One statement prepared once on this connection (the first call sends `Parse` under a name
+    /// of its own, one exchange), then executed by name with `parameters`: the server parses it
+    /// once and plans it as PostgreSQL's plan cache decides, where `query` has it parsed and planned
+    /// on every call. For statements a connection sends over and over (the load generator's); a
+    /// preparation that fails leaves nothing behind and is tried again on the next call.
+    @discardableResult
+    public func queryPrepared(_ sql: String, _ parameters: [any SQLParameter] = []) throws -> QueryResult {
+        try exchange { handle in
+            let name = try preparedName(sql, parameters: parameters.count, on: handle)
+            let sent = withOptionalCStrings(parameters.map(\.sqlText)) { pointers in
+                PQsendQueryPrepared(handle, name, Int32(pointers.count), pointers, nil, nil, 0)
+            }
+            guard sent == 1 else { throw lastError(statement: sql) }
+            return try consume(try awaitLastResult(handle, statement: sql), statement: sql)
+        }
+    }
+
+    /// Several statements sent together and answered in one round trip (libpq's pipeline mode):
+    /// `BEGIN` with a transaction's first statement, say. Returns each statement's result in
+    /// order; the first failure is thrown, and the statements after it did not run (the server
+    /// skips them up to the pipeline's end). Past the reply deadline the connection is closed:
+    /// what the statements did is unknown.
+    @discardableResult
+    public func pipeline(_ statements: [PipelinedStatement]) throws -> [QueryResult] {
+        guard let first = statements.first else { return [] }
+        return try exchange { handle in
+            var names: [String?] = []
+            for statement in statements {
+                names.append(
+                    statement.prepared
+                        ? try preparedName(statement.sql, parameters: statement.parameters.count, on: handle) : nil)
+            }
+            guard PQenterPipelineMode(handle) == 1 else { throw lastError(statement: first.sql) }
+            defer { if PQpipelineStatus(handle) != PQ_PIPELINE_OFF { _ = PQexitPipelineMode(handle) } }
+            for (statement, name) in zip(statements, names) {
+                let sent = withOptionalCStrings(statement.parameters.map(\.sqlText)) { pointers in
+                    name.map { PQsendQueryPrepared(handle, $0, Int32(pointers.count), pointers, nil, nil, 0) }
+                        ?? PQsendQueryParams(handle, statement.sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
+                }
+                guard sent == 1 else { throw lastError(statement: statement.sql) }
+            }
+            guard PQpipelineSync(handle) == 1 else { throw lastError(statement: first.sql) }
+            let limit = deadline
+            let expires = ContinuousClock.now + limit
+            func next() throws -> OpaquePointer? {
+                guard waitUntilReadable(handle, until: expires) else {
+                    let showed = diagnoses ? serverActivity(of: PQbackendPID(handle)) : "nothing read"
+                    cancelRunningStatement()
+                    closeHandle()
+                    throw ReplyDeadlineExceeded(
+                        node: node, statement: Self.excerpt(statements.map(\.sql).joined(separator: "; ")),
+                        limit: limit, serverShowed: showed, connectionClosed: true)
+                }
+                return PQgetResult(handle)
+            }
+            // Each statement's reply (one result, then nil), then the pipeline's end.
+            var replies: [OpaquePointer?] = []
+            defer { for reply in replies { if let reply { PQclear(reply) } } }
+            for _ in statements {
+                var reply: OpaquePointer?
+                while let result = try next() {
+                    if reply == nil { reply = result } else { PQclear(result) }
+                }
+                replies.append(reply)
+            }
+            guard let end = try next(), PQresultStatus(end) == PGRES_PIPELINE_SYNC else {
+                closeHandle()
+                throw DatabaseError(node: node, message: "the pipeline's end did not come after its statements")
+            }
+            PQclear(end)
+            var results: [QueryResult] = []
+            for (index, statement) in statements.enumerated() {
+                let reply = replies[index]
+                replies[index] = nil
+                // consume() frees the reply; a failure is the first (the rest were skipped).
+                results.append(try consume(reply, statement: statement.sql))
+            }
+            return results
+        }
+    }
+
+    /// The name `sql` is prepared under on this connection, preparing it first (one exchange)
+    /// when it is not yet. Called inside an exchange.
+    private func preparedName(_ sql: String, parameters: Int, on handle: OpaquePointer) throws -> String {
+        if let known = preparedNames[sql] { return known }
+        let name = "citus_verify_\(preparedNames.count + 1)"
+        guard PQsendPrepare(handle, name, sql, Int32(parameters), nil) == 1 else { throw lastError(statement: sql) }
+        _ = try consume(try awaitLastResult(handle, statement: sql), statement: sql)
+        preparedNames[sql] = name
+        counted.exchanges += 1
+        return name
+    }
+
     /// Any number of statements in one string, without parameters: the way psql sends a script.
     /// Returns the last statement's result (the first failure's, when one fails).
     @discardableResult
     public func execute(_ sql: String) throws -> QueryResult {
-        try calls.withLock {
-            let handle = try openHandle()
+        try exchange { handle in
             guard PQsendQuery(handle, sql) == 1 else { throw lastError(statement: sql) }
             return try consume(try awaitLastResult(handle, statement: sql), statement: sql)
         }
@@ -148,8 +242,7 @@ public final class Connection: @unchecked Sendable {
 
     /// `COPY … FROM STDIN` with the rows already in COPY's text format.
     public func copyIn(_ copyStatement: String, data: String) throws {
-        try calls.withLock {
-            let handle = try openHandle()
+        try exchange { handle in
             guard PQsendQuery(handle, copyStatement) == 1 else { throw lastError(statement: copyStatement) }
             let start = try awaitLastResult(handle, statement: copyStatement)
             guard PQresultStatus(start) == PGRES_COPY_IN else {
@@ -183,6 +276,22 @@ public final class Connection: @unchecked Sendable {
         guard let cancel else { return }
         let request = CancelRequest(cancel)
         _ = BlockingWork("cancel on \(node)") { request.send() }.wait(.seconds(5))
+    }
+
+    /// Exchanges since the connection opened, and their time from sending to the last reply.
+    public var statistics: ExchangeStatistics { calls.withLock { counted } }
+
+    /// One exchange with the server, holding the call lock throughout, counted and timed.
+    private func exchange<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
+        try calls.withLock {
+            let handle = try openHandle()
+            let started = ContinuousClock.now
+            defer {
+                counted.exchanges += 1
+                counted.seconds += started.duration(to: .now).seconds
+            }
+            return try body(handle)
+        }
     }
 
     private func openHandle() throws -> OpaquePointer {

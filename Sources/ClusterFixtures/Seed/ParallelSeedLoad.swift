@@ -12,13 +12,19 @@ public struct ParallelSeedLoad: Sendable {
     /// Concurrent COPY streams: one per core, at least two (the server parses and checks rows while
     /// this process generates the next slice).
     public var streams: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)
-    /// Orders per slice (with their items, about three times as many rows); users per slice the same.
+    /// Orders per slice at most (with their items, about three times as many rows); users per
+    /// slice the same. Fewer rows are cut into at least two slices per stream (of at least
+    /// `smallestSlice`), so that one stream sends while another generates even at scale 1.
     public var sliceRows: Int = 25_000
+    public static let smallestSlice = 1_000
 
     public struct Report: Sendable {
         public var rows: Int
         public var seconds: Double
         public var streams: Int
+        /// Seconds of each step, in order: opening the streams, regions, users, orders with their
+        /// items (one step: a slice's orders and items share a transaction).
+        public var steps: [(name: String, seconds: Double)] = []
         public var rowsPerSecond: Double { Double(rows) / max(seconds, 1e-9) }
     }
 
@@ -33,26 +39,37 @@ public struct ParallelSeedLoad: Sendable {
     public func load(_ generator: SeedGenerator, into cluster: Cluster, finish: Bool = true) throws -> Report {
         let clock = ContinuousClock()
         let started = clock.now
+        var steps: [(name: String, seconds: Double)] = []
+        var stepStarted = started
+        func step(_ name: String) {
+            let now = clock.now
+            steps.append((name, stepStarted.duration(to: now).seconds))
+            stepStarted = now
+        }
+        let userSlices = SeedGenerator.slices(of: generator.userCount, into: sliceCount(generator.userCount))
+        let orderSlices = SeedGenerator.slices(of: generator.orderCount, into: sliceCount(generator.orderCount))
+        let (firstItems, itemCount) = generator.firstItemIDs(of: orderSlices)
+        // Every stream's connection opened at once (each authenticates on its own) and kept for
+        // both tables.
+        let connections = try openStreams(min(streams, max(userSlices.count, orderSlices.count)), on: cluster)
+        defer { for connection in connections { connection.close() } }
+        step("open \(connections.count) streams")
         let coordinator = try cluster.coordinator.connection
         var regions = ""
         for region in SeedData.regions {
             SeedData.appendCopyLine([region.code, region.name, region.timezone, region.currency], to: &regions)
         }
         try coordinator.copyIn("COPY regions (code, name, timezone, currency) FROM STDIN", data: regions)
-
-        let userSlices = SeedGenerator.slices(
-            of: generator.userCount, into: (generator.userCount + sliceRows - 1) / sliceRows)
-        let orderSlices = SeedGenerator.slices(
-            of: generator.orderCount, into: (generator.orderCount + sliceRows - 1) / sliceRows)
-        let (firstItems, itemCount) = generator.firstItemIDs(of: orderSlices)
+        step("regions")
         do {
-            try run(userSlices.count, on: cluster) { connection, index in
+            try run(userSlices.count, on: connections) { connection, index in
                 try connection.copyIn(
                     "COPY users (\(SeedGenerator.userColumns)) FROM STDIN",
                     data: generator.usersCopyText(userSlices[index]))
                 return "users \(userSlices[index])"
             }
-            try run(orderSlices.count, on: cluster) { connection, index in
+            step("users")
+            try run(orderSlices.count, on: connections) { connection, index in
                 let text = generator.ordersCopyText(orderSlices[index], firstItemID: firstItems[index])
                 try connection.execute("BEGIN")
                 do {
@@ -66,13 +83,45 @@ public struct ParallelSeedLoad: Sendable {
                 }
                 return "orders \(orderSlices[index])"
             }
+            step("orders and order_items")
         } catch {
             _ = try? coordinator.execute("TRUNCATE order_items, orders, users, regions")
             throw error
         }
         if finish { try Self.finish(cluster) }
         let rows = SeedData.regions.count + generator.userCount + generator.orderCount + itemCount
-        return Report(rows: rows, seconds: started.duration(to: clock.now).seconds, streams: streams)
+        return Report(
+            rows: rows, seconds: started.duration(to: clock.now).seconds, streams: connections.count, steps: steps)
+    }
+
+    /// Slices for `rows` rows: at most `sliceRows` each, and at least two per stream while each
+    /// holds `smallestSlice` rows or more.
+    func sliceCount(_ rows: Int) -> Int {
+        let bySize = (rows + sliceRows - 1) / sliceRows
+        let byStreams = min(2 * streams, rows / Self.smallestSlice)
+        return max(1, bySize, byStreams)
+    }
+
+    /// `count` connections to the coordinator, opened at the same time.
+    private func openStreams(_ count: Int, on cluster: Cluster) throws -> [Connection] {
+        let opening = (0..<max(1, count)).map { stream in
+            BlockingWork("seed COPY stream \(stream + 1)") {
+                try cluster.connect("coordinator (COPY stream \(stream + 1))")
+            }
+        }
+        var connections: [Connection] = []
+        var failure: Error?
+        for work in opening {
+            switch work.wait()! {
+            case .success(let connection): connections.append(connection)
+            case .failure(let error): failure = failure ?? error
+            }
+        }
+        if let failure {
+            for connection in connections { connection.close() }
+            throw SeedLoadFailed(stream: 0, slice: -1, underlying: "\(failure)")
+        }
+        return connections
     }
 
     /// After a load: the id sequences moved past the loaded ids (later inserts must not collide),
@@ -87,17 +136,15 @@ public struct ParallelSeedLoad: Sendable {
         try coordinator.execute("ANALYZE regions, users, orders, order_items")
     }
 
-    /// Runs `count` slices on `streams` connections; the first failure stops the others after
+    /// Runs `count` slices on the streams' connections; the first failure stops the others after
     /// their current slice and is thrown with the slice it happened in.
-    private func run(_ count: Int, on cluster: Cluster, _ body: @escaping @Sendable (Connection, Int) throws -> String)
-        throws
-    {
+    private func run(
+        _ count: Int, on connections: [Connection], _ body: @escaping @Sendable (Connection, Int) throws -> String
+    ) throws {
         let nextSlice = Mutex(0)
         let failure = Mutex<SeedLoadFailed?>(nil)
-        let workers = (0..<min(streams, count)).map { stream in
+        let workers = connections.prefix(count).enumerated().map { stream, connection in
             BlockingWork("seed COPY stream \(stream + 1)") {
-                let connection = try cluster.connect("coordinator (COPY stream \(stream + 1))")
-                defer { connection.close() }
                 while failure.withLock({ $0 == nil }) {
                     let index = nextSlice.withLock { value -> Int in
                         defer { value += 1 }

@@ -82,6 +82,7 @@ public final class LoadGenerator: @unchecked Sendable {
         // Connect every writer before the clock starts: a bad address fails here, at once.
         let connections = try (1...options.connections).map { try cluster.connect("load writer \($0)") }
         let started = Date()
+        let cpuAtStart = CPUTime.ofThisProcess
         var writers: [Writer] = []
         var running: [BlockingWork<Void>] = []
         for (index, connection) in connections.enumerated() {
@@ -94,6 +95,7 @@ public final class LoadGenerator: @unchecked Sendable {
             onProgress?(state.progress(since: started))
         }
         let seconds = Date().timeIntervalSince(started)
+        let cpuSeconds = CPUTime.ofThisProcess - cpuAtStart
         var report = LoadReport(
             seconds: seconds, connections: options.connections, acknowledged: [], errorsBySQLState: [:],
             inDoubt: 0, latency: LatencySummary(milliseconds: []))
@@ -108,9 +110,11 @@ public final class LoadGenerator: @unchecked Sendable {
             report.updates += writer.updates
             report.attemptsByWriter.append(writer.attempts)
             latencies.add(writer.latencies)
+            report.exchanges = report.exchanges + writer.exchanges
             writer.connection.close()
         }
         report.committedCount = committed
+        report.processCPUSeconds = cpuSeconds
         report.latency = LatencySummary(microseconds: latencies)
         report.longestWriteGap = state.longestGap(until: seconds)
         return report
@@ -138,6 +142,9 @@ public final class LoadGenerator: @unchecked Sendable {
         var inDoubt = 0
         var updates = 0
         var attempts = 0
+        /// The exchanges of connections this writer has closed (after a failure).
+        var closedExchanges = ExchangeStatistics()
+        var exchanges: ExchangeStatistics { closedExchanges + connection.statistics }
         /// New orders acknowledged (with keepsLedger off, more than `acknowledged` holds).
         var committed = 0
         /// Microseconds from each transaction's start (its scheduled start under a rate) to its acknowledgement.
@@ -223,7 +230,7 @@ public final class LoadGenerator: @unchecked Sendable {
             // Never earlier than the order's own time: the clock may not be monotonic.
             let now = max(Int(Date().timeIntervalSince1970), order.updatedAt)
             do {
-                let result = try connection.query(NewOrder.statusUpdate, [order.userID, order.id, status, now])
+                let result = try connection.queryPrepared(NewOrder.statusUpdate, [order.userID, order.id, status, now])
                 guard result.commandTag == "UPDATE 1" else {
                     // The acknowledged row is not where it must be: the ledger check reports it as lost.
                     errors["update found no row", default: 0] += 1
@@ -258,6 +265,7 @@ public final class LoadGenerator: @unchecked Sendable {
         private func reconnect() {
             // The last transaction's COMMIT may or may not have landed: it is in doubt, never acknowledged.
             inDoubt += 1
+            closedExchanges = closedExchanges + connection.statistics
             connection.close()
             while generator.shouldContinue(at: Date(), started: started) {
                 if let fresh = try? generator.cluster.connect("load writer \(index + 1)") {

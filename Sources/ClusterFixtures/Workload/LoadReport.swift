@@ -131,8 +131,16 @@ public struct LoadReport: Sendable {
     /// none of them. nil: count `acknowledged`.
     public var committedCount: Int?
 
+    /// Every writer's exchanges with the server (round trips) and their time, sending to last reply.
+    public var exchanges = ExchangeStatistics()
+    /// CPU seconds this process spent while the writers ran (they are most of it).
+    public var processCPUSeconds = 0.0
+
     public var committed: Int { committedCount ?? acknowledged.count }
     public var ordersPerSecond: Double { seconds > 0 ? Double(committed) / seconds : 0 }
+    /// New orders and status updates acknowledged.
+    public var transactions: Int { committed + updates }
+    public var transactionsPerSecond: Double { seconds > 0 ? Double(transactions) / seconds : 0 }
 
     /// Errors as `2× 57P01 ("terminating connection …")`, by SQLSTATE; "none" without any.
     public static func describe(errors: [String: Int], examples: [String: String]) -> String {
