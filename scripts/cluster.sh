@@ -231,6 +231,11 @@ write_settings() {
     echo "max_worker_processes = 32"
     echo "max_logical_replication_workers = 16"
     echo "max_sync_workers_per_subscription = 4"
+    if [[ $CLUSTER_TUNING == fast ]]; then
+      echo "# The suite's statements run once each and briefly: JIT compiled the seed file's for longer"
+      echo "# than they ran (more than half of the file's time at scale 1)."
+      echo "jit = off"
+    fi
     if [[ $HAVE_CITUS == 1 ]]; then
       echo "shared_preload_libraries = 'citus'"
       echo "# The coordinator reaches itself here during rebalance and drain; 'localhost' may resolve"
