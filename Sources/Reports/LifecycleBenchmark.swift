@@ -358,7 +358,7 @@ public struct LifecycleBenchmark: Sendable {
     }
 
     /// Runs of each side of each load mix, taking turns.
-    static let loadRounds = 2
+    public static let loadRounds = 2
 
     /// A PostgreSQL client program: on PATH, else beside the newest server under /usr/lib/postgresql.
     static func postgresProgram(_ name: String) -> String? {

@@ -13,8 +13,9 @@ import Testing
 struct BenchmarkReportTests {
     @Test(
         """
-        A short benchmark run measures the five demo queries in four stages, six operations, three anchors and \
-        the writers' availability (normal and under a fault), and renders them
+        A short benchmark run measures the five demo queries in four stages, six operations, four anchors, where \
+        the writers' and the seed load's time goes, and the writers' availability (normal and under a fault), and \
+        renders them
         """
     )
     func report() throws {
@@ -39,9 +40,36 @@ struct BenchmarkReportTests {
             ])
         #expect(report.operations.allSatisfy { $0.seconds > 0 })
         #expect(
-            report.anchors.map(\.referenceTool) == ["psql \\copy", "01_initial_seed_data.sql", "pgbench"],
+            report.anchors.map(\.referenceTool) == ["psql \\copy", "01_initial_seed_data.sql", "pgbench", "pgbench"],
             "both references measured: psql and pgbench must be installed beside the server")
         #expect(report.anchors.allSatisfy { $0.ours > 0 && $0.reference > 0 })
+        let mixes = [
+            "new orders", "lifecycle mix (\(Int(LoadGenerator.Options.ledger(seed: 0).updateShare * 100))% updates)",
+        ]
+        #expect(report.anchors.suffix(2).map(\.name) == mixes.map { "\($0): transactions/s, 4 clients" })
+
+        // Where a writer transaction's time goes: each mix, each side, runs taking turns. pgbench's
+        // new order is its script's four statements; ours sends BEGIN with the order's INSERT, so
+        // three exchanges and the few Parse messages of statements prepared once per connection.
+        let breakdown = report.loadBreakdown
+        #expect(breakdown.map(\.mix) == mixes.flatMap { [$0, $0] })
+        #expect(breakdown.map(\.tool) == ["citus-verify load", "pgbench", "citus-verify load", "pgbench"])
+        #expect(breakdown.allSatisfy { $0.runs == LifecycleBenchmark.loadRounds && $0.transactionsPerSecond > 0 })
+        #expect(breakdown[1].roundTripsPerTransaction == 4, "pgbench: BEGIN, two INSERTs, COMMIT")
+        #expect(
+            breakdown[0].roundTripsPerTransaction >= 3 && breakdown[0].roundTripsPerTransaction < 3.2,
+            "ours: BEGIN with the order, the items, COMMIT, plus each connection's Parse once: \(breakdown[0])")
+        #expect(
+            breakdown[2].roundTripsPerTransaction < breakdown[0].roundTripsPerTransaction,
+            "a fifth of the mix's transactions are one UPDATE")
+        #expect(
+            breakdown[0].waitingMillisecondsPerTransaction != nil
+                && breakdown[1].waitingMillisecondsPerTransaction == nil)
+        // The seed load, step by step, each side's steps by name.
+        let steps = try #require(report.seedLoadSteps)
+        #expect(steps.psql.map(\.name) == ["regions", "users", "orders", "order_items"])
+        #expect(steps.ours.map(\.name).suffix(3) == ["regions", "users", "orders and order_items"])
+        #expect(steps.ours.allSatisfy { $0.seconds >= 0 } && steps.psql.allSatisfy { $0.seconds >= 0 })
 
         // The online operations ran under writers: each has its figures, every acknowledged write held,
         // and the moves' writes hit what moved.
@@ -73,6 +101,7 @@ struct BenchmarkReportTests {
             "| single-tenant lookup |", "| rebalance onto \(c.workers.count) workers |",
             "| seed load, \(ParallelSeedLoad().streams) COPY streams (rows/s) |",
             "## Availability during the online operations (writers running)",
+            "## Where a writer transaction's time goes", "## The seed load, step by step",
             "| drain \(c.drainedWorker.name) | completed |",
         ] {
             #expect(markdown.contains(line), "\(line)")
@@ -80,6 +109,7 @@ struct BenchmarkReportTests {
         let decoded = try JSONDecoder.iso8601.decode(BenchReport.self, from: Data(report.json.utf8))
         #expect(decoded.queries.count == report.queries.count)
         #expect(decoded.availability == report.availability)
+        #expect(decoded.loadBreakdown == report.loadBreakdown && decoded.seedLoadSteps == report.seedLoadSteps)
         #expect(
             report.csv.split(separator: "\n").count == 1 + report.queries.count + report.operations.count + 2
                 * report.anchors.count
