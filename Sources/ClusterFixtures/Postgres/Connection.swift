@@ -170,7 +170,14 @@ public final class Connection: @unchecked Sendable {
                         ? try preparedName(statement.sql, parameters: statement.parameters.count, on: handle) : nil)
             }
             guard PQenterPipelineMode(handle) == 1 else { throw lastError(statement: first.sql) }
-            defer { if PQpipelineStatus(handle) != PQ_PIPELINE_OFF { _ = PQexitPipelineMode(handle) } }
+            // Out of pipeline mode at the end, or closed: a connection closed below is not touched
+            // again (its handle is freed), and one that cannot leave pipeline mode (commands queued
+            // and unanswered after a failed send) would leave the next call without replies.
+            defer {
+                if self.handle != nil, PQpipelineStatus(handle) != PQ_PIPELINE_OFF, PQexitPipelineMode(handle) == 0 {
+                    closeHandle()
+                }
+            }
             for (statement, name) in zip(statements, names) {
                 let sent = withOptionalCStrings(statement.parameters.map(\.sqlText)) { pointers in
                     name.map { PQsendQueryPrepared(handle, $0, Int32(pointers.count), pointers, nil, nil, 0) }
@@ -202,11 +209,20 @@ public final class Connection: @unchecked Sendable {
                 }
                 replies.append(reply)
             }
-            guard let end = try next(), PQresultStatus(end) == PGRES_PIPELINE_SYNC else {
+            let end = try next()
+            let synced = end.map { PQresultStatus($0) == PGRES_PIPELINE_SYNC } ?? false
+            if let end { PQclear(end) }
+            if !synced {
+                // The connection broke mid-pipeline: closed, and the first statement's failure (a
+                // terminated session's 57P01, say) thrown rather than a failure of our own.
                 closeHandle()
+                for index in statements.indices {
+                    guard let reply = replies[index], PQresultStatus(reply) == PGRES_FATAL_ERROR else { continue }
+                    replies[index] = nil
+                    _ = try consume(reply, statement: statements[index].sql)
+                }
                 throw DatabaseError(node: node, message: "the pipeline's end did not come after its statements")
             }
-            PQclear(end)
             var results: [QueryResult] = []
             for (index, statement) in statements.enumerated() {
                 let reply = replies[index]
