@@ -312,7 +312,7 @@ public struct LifecycleBenchmark: Sendable {
                 ] + mix.scripts.flatMap { ["-f", folder.appendingPathComponent($0).path] } + [
                     "-h", c.coordinator.host, "-p", String(c.coordinator.port), "-U", c.user, c.database,
                 ],
-                environment: ["PGPASSWORD": c.password]
+                environment: ["PGPASSWORD": c.password, "LC_ALL": "C"]  // its output is read: untranslated
             ).run(timeLimit: .seconds(options.loadSeconds + 120))
             let cpu = CPUTime.ofEndedChildren - cpuBefore
             try cluster.lifecycle.removeLoadRows()

@@ -61,7 +61,7 @@ public struct SeedLoadComparison: Sendable {
                 "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-h", c.coordinator.host,
                 "-p", String(c.coordinator.port), "-U", c.user, "-d", c.database,
             ] + commands,
-            environment: ["PGPASSWORD": c.password]
+            environment: ["PGPASSWORD": c.password, "LC_ALL": "C"]  // its timing lines are read: untranslated
         ).run(timeLimit: .seconds(3600))
         let theirsSeconds = theirsStart.duration(to: clock.now).seconds
         guard outcome.status == 0 else { throw ToolFailed(program: "psql \\copy", output: outcome.errorOutput) }
