@@ -27,18 +27,22 @@ struct ConnectionExchangeTests {
             connection.statistics.exchanges - before == 2,
             "one exchange to prepare the third statement, one for the whole pipeline")
 
-        try connection.execute("CREATE TEMP TABLE pipelined (id int)")
+        try connection.execute("CREATE TEMP TABLE pipelined (id int); CREATE TEMP SEQUENCE after_failure")
         let error = try #require(throws: DatabaseError.self) {
             try connection.pipeline([
                 PipelinedStatement("BEGIN"), PipelinedStatement("INSERT INTO pipelined VALUES (1)"),
-                PipelinedStatement("SELECT 1 / 0"), PipelinedStatement("INSERT INTO pipelined VALUES (2)"),
+                PipelinedStatement("SELECT 1 / 0"), PipelinedStatement("SELECT nextval('after_failure')"),
             ])
         }
         #expect(error.sqlState == "22012", "the failing statement's error: \(error)")
         #expect(connection.isInTransaction, "the BEGIN ran, and the transaction failed with the division")
         try connection.execute("ROLLBACK")
         #expect(try connection.query("SELECT count(*) AS n FROM pipelined").single().get("n", as: Int.self) == 0)
-        try connection.execute("DROP TABLE pipelined")
+        // A sequence is not rolled back: it moved only if the statement after the failure ran.
+        #expect(
+            try connection.query("SELECT last_value, is_called FROM after_failure").single().get(
+                "is_called", as: Bool.self) == false, "the statement after the failure did not run")
+        try connection.execute("DROP TABLE pipelined; DROP SEQUENCE after_failure")
     }
 
     @Test("A statement prepared once runs by name afterwards: one Parse, then one exchange per call")

@@ -14,8 +14,4 @@ public struct ScriptTimeLog: Codable, Sendable, Equatable {
         guard let path = ProcessInfo.processInfo.environment[variable], !path.isEmpty else { return }
         try? JSONLines.append(ScriptTimeLog(script: script, seconds: seconds), to: path)
     }
-
-    public static func read(from path: String) throws -> [ScriptTimeLog] {
-        try JSONLines.read(ScriptTimeLog.self, from: path)
-    }
 }

@@ -265,10 +265,11 @@ public final class LoadGenerator: @unchecked Sendable {
         private func reconnect() {
             // The last transaction's COMMIT may or may not have landed: it is in doubt, never acknowledged.
             inDoubt += 1
-            closedExchanges = closedExchanges + connection.statistics
             connection.close()
             while generator.shouldContinue(at: Date(), started: started) {
                 if let fresh = try? generator.cluster.connect("load writer \(index + 1)") {
+                    // Kept once: a connection never replaced is still `connection`, counted at the end.
+                    closedExchanges = closedExchanges + connection.statistics
                     connection = fresh
                     return
                 }
