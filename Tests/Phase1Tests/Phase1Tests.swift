@@ -285,14 +285,22 @@ struct Phase1Tests {
         // Seed 10: a multiple of 5, so the heavy users' residue takes the seed file's special case
         // (residue 0 read as 5), which the default seed 42 never reaches.
         let expected = SeedData(seed: 10, scale: 2)
-        for loader in [SeedLoader.sqlFile, .copy] {
-            try cluster.withScratchDatabase(loader == .sqlFile ? "sqlfile" : "copy") { scratch in
-                switch loader {
-                case .sqlFile: try scratch.lifecycle.runSeedFile(seed: 10, scale: 2, on: scratch.coordinator.connection)
-                case .copy: try scratch.lifecycle.load(SeedGenerator(seed: 10, scale: 2))
+        // Each loader in a scratch database of its own, both at once: they share nothing.
+        let loaders = [SeedLoader.sqlFile, .copy]
+        let loads = loaders.map { loader in
+            BlockingWork("seed by \(loader)") { [cluster] in
+                try cluster.withScratchDatabase(loader == .sqlFile ? "sqlfile" : "copy") { scratch in
+                    switch loader {
+                    case .sqlFile:
+                        try scratch.lifecycle.runSeedFile(seed: 10, scale: 2, on: scratch.coordinator.connection)
+                    case .copy: try scratch.lifecycle.load(SeedGenerator(seed: 10, scale: 2))
+                    }
+                    return try scratch.checksums()
                 }
-                #expect(try scratch.checksums() == expected.expectedChecksums, "\(loader)")
             }
+        }
+        for (loader, load) in zip(loaders, loads) {
+            #expect(try load.value() == expected.expectedChecksums, "\(loader)")
         }
         Evidence.note(
             """

@@ -22,11 +22,19 @@ struct Phase3Tests {
     var drained: String { cluster.configuration.drainedWorker.name }
 
     @Test(
-        "New worker added successfully: every configured worker active, the new one holding no shard yet",
+        """
+        New worker added successfully: every configured worker active, the new one holding no shard yet but its \
+        copy of the reference table
+        """,
         .proves(.thirdWorkerAdded))
     func thirdWorkerAdded() throws {
         #expect(evidence.activeWorkersAfterAdd.sorted() == allWorkers.sorted())
         #expect(evidence.beforeRebalance.shards(on: added) == 0, "\(evidence.beforeRebalance)")
+        // One placement of regions on every worker (and the coordinator), before the rebalance.
+        #expect(
+            evidence.regionsAfterAdd.shardsByNode.filter { allWorkers.contains($0.key) }
+                == Dictionary(uniqueKeysWithValues: allWorkers.map { ($0, 1) }),
+            "\(evidence.regionsAfterAdd)")
         Evidence.note(
             "active workers after citus_add_node: \(evidence.activeWorkersAfterAdd.sorted().joined(separator: ", "))")
     }

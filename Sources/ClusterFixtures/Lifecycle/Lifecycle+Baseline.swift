@@ -80,19 +80,28 @@ extension Lifecycle {
                     "ROLLBACK PREPARED \(SQLIdentifier.quoteLiteral(try gid.get("gid", as: String.self)))")
             }
         }
-        for node in cluster.nodes {
-            let admin = try cluster.connect(node.name, at: node.address, database: "postgres")
-            defer { admin.close() }
-            try admin.dropDatabase(configuration.database)
-            try admin.execute("CREATE DATABASE \(SQLIdentifier.quote(configuration.database))")
-            if citus && node.name != "coordinator" {
-                // Citus needs the extension in a worker's database before the coordinator registers
-                // it; on a connection of its own, so the session setting goes with it.
-                let fresh = try cluster.connect(node.name, at: node.address)
-                defer { fresh.close() }
-                try fresh.execute("SET client_min_messages = warning; CREATE EXTENSION citus")
+        // Every node's database at once: each is that node's own work (on a loaded machine,
+        // CREATE EXTENSION citus alone takes a few hundred milliseconds per worker).
+        let database = configuration.database
+        let rebuilds = cluster.nodes.map { node in
+            BlockingWork("recreate \(database) on \(node.name)") { [cluster] in
+                let admin = try cluster.connect(node.name, at: node.address, database: "postgres")
+                defer { admin.close() }
+                try admin.dropDatabase(database)
+                try admin.execute("CREATE DATABASE \(SQLIdentifier.quote(database))")
+                if citus && node.name != "coordinator" {
+                    // Citus needs the extension in a worker's database before the coordinator
+                    // registers it; on a connection of its own, so the session setting goes with it.
+                    let fresh = try cluster.connect(node.name, at: node.address)
+                    defer { fresh.close() }
+                    try fresh.execute("SET client_min_messages = warning; CREATE EXTENSION citus")
+                }
             }
         }
+        // Every one waited for (each is bounded by its connection's reply deadline), then the
+        // first failure thrown.
+        let outcomes = rebuilds.map { $0.wait()! }
+        for outcome in outcomes { try outcome.get() }
         try cluster.run(.createBaseTables)
     }
 

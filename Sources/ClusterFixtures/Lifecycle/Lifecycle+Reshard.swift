@@ -11,6 +11,9 @@ public struct ReshardEvidence: Sendable {
     }
 
     public var activeWorkersAfterAdd: [String]
+    /// Placements of regions (the reference table) per worker right after `30_add_worker_node.sql`,
+    /// before any rebalance could have copied it.
+    public var regionsAfterAdd: ShardPlacements
     /// What `30_add_worker_node.sql` printed, by label.
     public var addWorkerResults: ScriptResults
     /// Shards of orders the isolation had to add, from the tenant's shard range before it (one when
@@ -108,6 +111,7 @@ extension Lifecycle {
 
         try reverseWorkerRowOrder()
         let (active, addResults) = try addWorkerReporting()
+        let regionsAfterAdd = try cluster.placements(of: "regions")
         try check("add worker")
 
         let before = try cluster.placements(of: "orders")
@@ -158,7 +162,8 @@ extension Lifecycle {
         try check("drain")
         try store.recordStage(.resharded)
         return ReshardEvidence(
-            activeWorkersAfterAdd: active, addWorkerResults: addResults, expectedNewShards: expectedNewShards,
+            activeWorkersAfterAdd: active, regionsAfterAdd: regionsAfterAdd, addWorkerResults: addResults,
+            expectedNewShards: expectedNewShards,
             beforeRebalance: before, afterRebalance: after,
             shardNodesBeforeRebalance: shardNodesBefore, shardNodesAfterRebalance: shardNodesAfter,
             dryRunRebalance: dryRunRebalance, dryRunDrain: dryRunDrain, drainPlanOrder: drainPlanOrder,

@@ -20,8 +20,11 @@ extension LoadGenerator.Options {
 }
 
 extension Lifecycle {
-    /// Runs `operation` while writers are active the whole time: they start first and have written
-    /// before it begins, and stop only after it has ended.
+    /// Runs `operation` while writers are active the whole time: it begins once the writers have
+    /// committed one transaction per connection, and they stop once they have committed as many
+    /// again after it ended, so writes are seen landing on both sides of it. `warmUp` and
+    /// `coolDown` only bound those two waits: writers that cannot commit (a fault's doing) hold
+    /// nothing up for longer, and what they did is judged from their report, not here.
     public func withWriters<T: Sendable>(
         _ options: LoadGenerator.Options, warmUp: Duration = .milliseconds(500),
         coolDown: Duration = .milliseconds(500),
@@ -29,9 +32,9 @@ extension Lifecycle {
     ) throws -> WritesDuring<T> {
         let generator = LoadGenerator(cluster: cluster, options: options)
         let writers = BlockingWork("writers") { try generator.run(progressInterval: 0.1) }
-        Thread.sleep(forTimeInterval: warmUp.seconds)
+        generator.awaitCommitted(atLeast: options.connections, within: warmUp)
         let outcome = Result { try operation() }
-        Thread.sleep(forTimeInterval: coolDown.seconds)
+        generator.awaitCommitted(atLeast: generator.committedSoFar + options.connections, within: coolDown)
         generator.stop()
         return WritesDuring(outcome: outcome, writes: try writers.value())
     }

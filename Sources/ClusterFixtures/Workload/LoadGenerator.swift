@@ -70,6 +70,18 @@ public final class LoadGenerator: @unchecked Sendable {
     /// (a signal handler's queue, say).
     public func stop() { state.stop() }
 
+    /// Transactions the writers have committed so far in this run.
+    public var committedSoFar: Int { state.committedCount }
+
+    /// Waits until the writers have committed at least `count` transactions in this run, for at
+    /// most `timeLimit`; whether they did. The writers' own failures are theirs to report (`run`).
+    @discardableResult
+    public func awaitCommitted(atLeast count: Int, within timeLimit: Duration) -> Bool {
+        (try? Polling.until(timeLimit: timeLimit, every: .milliseconds(2), what: "\(count) committed writes") {
+            state.committedCount >= count ? true : nil
+        }) ?? false
+    }
+
     /// Runs until the duration is over or `stop()` is called; every `progressInterval` seconds
     /// `onProgress` sees where the run stands.
     public func run(progressInterval: Double = 1, onProgress: ((LoadProgress) -> Void)? = nil) throws -> LoadReport {
@@ -298,6 +310,7 @@ public final class LoadGenerator: @unchecked Sendable {
         func longestGap(until end: Double) -> Double { lock.withLock { max(longest, end - lastAcknowledged) } }
 
         var isStopped: Bool { lock.withLock { stopped } }
+        var committedCount: Int { lock.withLock { committed } }
         func stop() { lock.withLock { stopped = true } }
         func count(committed ok: Bool) { lock.withLock { if ok { committed += 1 } else { errors += 1 } } }
         func progress(since started: Date) -> LoadProgress {
