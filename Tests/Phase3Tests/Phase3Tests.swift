@@ -178,6 +178,9 @@ struct Phase3Tests {
     func writersCoveredEveryMove() throws {
         #expect(evidence.writes.map(\.operation).count == 3, "rebalance, tenant isolation and drain ran with writers")
         for check in evidence.writes {
+            #expect(
+                check.committedBeforeOperation > 0 && check.committedAfterOperation > 0,
+                "\(check.operation): the writers wrote before it began and after it ended: \(check)")
             #expect(check.movedShardGroups > 0, "\(check.operation) moved no shard group")
             #expect(check.coveredShardGroups == check.movedShardGroups, "\(check)")
             #expect(

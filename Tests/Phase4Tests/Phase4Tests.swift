@@ -133,6 +133,9 @@ struct Phase4Tests {
         let check = try #require(evidence.writes, "the phase ran the undistribute with writers")
         print("writes during \(check)")
         #expect(check.acknowledged > 0, "writers were active during the undistribute")
+        #expect(
+            check.committedBeforeOperation > 0 && check.committedAfterOperation > 0,
+            "the writers wrote before the undistribute began and after it ended: \(check)")
         #expect(check.holds, "\(check)")
         #expect(
             ExpectedWriterErrors.unexpected(in: check).isEmpty,

@@ -6,6 +6,10 @@ import Foundation
 public struct WritesDuring<T: Sendable>: Sendable {
     public var outcome: Result<T, Error>
     public var writes: LoadReport
+    /// Transactions the writers had committed when the operation began, and committed after it
+    /// ended: the evidence that they wrote on both sides of it.
+    public var committedBefore = 0
+    public var committedAfter = 0
 
     /// The operation's value, or its error rethrown.
     public func get() throws -> T { try outcome.get() }
@@ -33,10 +37,15 @@ extension Lifecycle {
         let generator = LoadGenerator(cluster: cluster, options: options)
         let writers = BlockingWork("writers") { try generator.run(progressInterval: 0.1) }
         generator.awaitCommitted(atLeast: options.connections, within: warmUp)
+        let before = generator.committedSoFar
         let outcome = Result { try operation() }
-        generator.awaitCommitted(atLeast: generator.committedSoFar + options.connections, within: coolDown)
+        let atEnd = generator.committedSoFar
+        generator.awaitCommitted(atLeast: atEnd + options.connections, within: coolDown)
+        // Counted before the stop: what the writers finish after it proves nothing.
+        let after = generator.committedSoFar - atEnd
         generator.stop()
-        return WritesDuring(outcome: outcome, writes: try writers.value())
+        return WritesDuring(
+            outcome: outcome, writes: try writers.value(), committedBefore: before, committedAfter: after)
     }
 
     /// The one wrapper for a lifecycle operation under writers: they start first and stop after it
@@ -52,6 +61,8 @@ extension Lifecycle {
         let run = try withWriters(options, operation: operation)
         let value = try run.get()
         var check = try checkLedger(run.writes, operation: name)
+        check.committedBeforeOperation = run.committedBefore
+        check.committedAfterOperation = run.committedAfter
         if measuringCoverage {
             (check.movedShardGroups, check.coveredShardGroups) = try coverage(
                 of: run.writes, before: before, after: try shardMap())

@@ -85,6 +85,10 @@ public struct LedgerCheck: Sendable, CustomStringConvertible {
     /// (set by the operation that knows what moved).
     public var movedShardGroups = 0
     public var coveredShardGroups = 0
+    /// Transactions the writers had committed when the operation began, and committed after it
+    /// ended (set by the caller that ran it under writers, `whileWriting`).
+    public var committedBeforeOperation = 0
+    public var committedAfterOperation = 0
 
     /// Nothing lost, duplicated, changed or invented.
     public var holds: Bool {
