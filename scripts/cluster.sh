@@ -341,7 +341,11 @@ cmd_up() {
   [[ -f $CLUSTER_DIR/bindir ]] || echo "$BIN" > "$CLUSTER_DIR/bindir"
   local node
   for node in "${NODES[@]}"; do init_node "$node"; done
-  for node in "${NODES[@]}"; do start_node "$node"; done
+  # The nodes start at once (each pg_ctl waits for its own server); a node that fails says so itself.
+  local pids=() pid failed=0
+  for node in "${NODES[@]}"; do start_node "$node" & pids+=($!); done
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  (( failed == 0 )) || die "not every node started (see the message above)"
   for node in "${NODES[@]}"; do create_database "$node"; done
   write_env
   say "ready: settings in $CLUSTER_DIR/cluster.env ($("$BIN/postgres" --version), Citus $([[ $HAVE_CITUS == 1 ]] && echo loaded || echo 'not loaded'))"
