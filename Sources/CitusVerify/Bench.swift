@@ -78,8 +78,9 @@ struct Bench: ParsableCommand {
         ) {
             FileHandle.standardError.write("bench: \($0)\n".data(using: .utf8)!)
         }
-        let report = try benchmark.run()
+        var report = try benchmark.run()
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        try report.addOtherBenchmarks(from: URL(fileURLWithPath: output))
         for (name, text) in [
             ("bench.md", report.markdown), ("bench.json", report.json), ("bench.csv", report.csv),
             ("bench.svg", report.svg),

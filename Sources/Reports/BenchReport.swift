@@ -56,9 +56,16 @@ public struct BenchReport: Codable, Sendable {
     public var availability: [AvailabilityRecord] = []
     /// What the fault run found, or why it did not run.
     public var faultNotes: [String] = []
+    /// The last `make bench-lifecycle` (`lifecycle.json` beside this report), when there is one:
+    /// shown with its own date, since it is another run.
+    public var lifecycle: LifecycleBenchReport?
+    /// The seed load against psql at each scale the last `make bench-scale` compared (`scale.json`
+    /// beside this report), likewise another run.
+    public var seedLoadByScale: [Anchor] = []
 
     enum CodingKeys: String, CodingKey {
         case date, environment, queries, operations, anchors, seedLoadSteps, loadBreakdown, availability, faultNotes
+        case lifecycle, seedLoadByScale
     }
 
     /// Reads reports written before `seedLoadSteps`, `loadBreakdown`, `availability` and `faultNotes`
@@ -74,6 +81,36 @@ public struct BenchReport: Codable, Sendable {
         seedLoadSteps = try container.decodeIfPresent(SeedLoadSteps.self, forKey: .seedLoadSteps)
         availability = try container.decodeIfPresent([AvailabilityRecord].self, forKey: .availability) ?? []
         faultNotes = try container.decodeIfPresent([String].self, forKey: .faultNotes) ?? []
+        lifecycle = try container.decodeIfPresent(LifecycleBenchReport.self, forKey: .lifecycle)
+        seedLoadByScale = try container.decodeIfPresent([Anchor].self, forKey: .seedLoadByScale) ?? []
+    }
+
+    /// The other benchmarks' last figures from the folder this report is written to: the
+    /// lifecycle's (`lifecycle.json`) and the seed load at each scale (`scale.json`). A file that is
+    /// missing leaves its section out; one that cannot be read is an error naming it.
+    public mutating func addOtherBenchmarks(from folder: URL) throws {
+        let lifecycleFile = folder.appendingPathComponent("lifecycle.json")
+        if let data = FileManager.default.contents(atPath: lifecycleFile.path) {
+            guard let report = try? JSONDecoder().decode(LifecycleBenchReport.self, from: data), !report.tuned.isEmpty
+            else {
+                throw ReportFileError(
+                    path: lifecycleFile.path, problem: "not a lifecycle benchmark (written by make bench-lifecycle)")
+            }
+            lifecycle = report
+        }
+        let scaleFile = folder.appendingPathComponent("scale.json")
+        if let data = FileManager.default.contents(atPath: scaleFile.path) {
+            guard let scale = try? JSONDecoder().decode(ScaleReport.self, from: data) else {
+                throw ReportFileError(path: scaleFile.path, problem: "not a scale report (written by make bench-scale)")
+            }
+            seedLoadByScale = scale.steps.compactMap { step in
+                step.copyComparison.map {
+                    Anchor(
+                        name: "seed load, scale \(step.scale)", unit: $0.unit, ours: $0.ours, reference: $0.reference,
+                        referenceTool: $0.referenceTool)
+                }
+            }
+        }
     }
 
     public init(date: Date = Date(), environment: [String]) {
@@ -152,6 +189,22 @@ public struct BenchReport: Codable, Sendable {
             String(
                 format: "| %@ | %.0f %@ | %.0f %@ (%@) | %.2f |", $0.name, $0.ours, $0.unit, $0.reference, $0.unit,
                 $0.referenceTool, $0.ratio)
+        }
+        if !seedLoadByScale.isEmpty {
+            out += [
+                "", "## The seed load at every scale (the last `make bench-scale`, another run)", "",
+                "| measure | citus-verify | reference | ratio |", "|---|---:|---:|---:|",
+            ]
+            out += seedLoadByScale.map {
+                String(
+                    format: "| %@ | %.0f %@ | %.0f %@ (%@) | %.2f |", $0.name, $0.ours, $0.unit, $0.reference, $0.unit,
+                    $0.referenceTool, $0.ratio)
+            }
+        }
+        if let lifecycle {
+            out += ["", "## The lifecycle from a stopped cluster (the last `make bench-lifecycle`, another run)", ""]
+            out += lifecycle.lines.filter { !$0.hasPrefix("<sub>") }
+            out.append("Measured by the run that ended \(lifecycle.finished).")
         }
         if let seedLoadSteps {
             out += ["", "## The seed load, step by step", ""] + seedLoadSteps.markdownTable

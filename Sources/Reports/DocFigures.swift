@@ -21,12 +21,16 @@ public enum DocFigures {
         case matrix = "matrix"
         /// The generated mutants judged so far (`reports/mutate/generated.json`).
         case mutateGenerated = "mutate-generated"
+        /// The last `make bench-lifecycle`: each side's wall times and the harness's overhead
+        /// (`reports/bench/lifecycle.json`).
+        case lifecycle = "lifecycle"
 
         public var report: String {
             switch self {
             case .testRun: "timing.json"
             case .matrix: "matrix.json"
             case .mutateGenerated: "mutate/generated.json"
+            case .lifecycle: "bench/lifecycle.json"
             }
         }
 
@@ -101,6 +105,17 @@ public enum DocFigures {
                     )
                 }
                 return GeneratedMutantSummary(report: report).lines
+            case .lifecycle:
+                guard let report = try? JSONDecoder().decode(LifecycleBenchReport.self, from: data),
+                    !report.tuned.isEmpty, !report.defaults.isEmpty
+                else {
+                    throw ReportFileError(
+                        path: source,
+                        problem:
+                            "not a lifecycle benchmark (reports/bench/lifecycle.json, written by make bench-lifecycle)"
+                    )
+                }
+                return report.lines
             }
         }
     }

@@ -128,3 +128,40 @@ struct RunTimingTests {
         #expect(throws: ReportFileError.self) { try DocFigures.render("test-run", figures: folder) }
     }
 }
+
+/// The lifecycle benchmark's figure, from the file `scripts/bench-lifecycle.sh` writes.
+@Suite("The lifecycle benchmark's figure: each side's runs, the ratio of the medians, the harness's overhead")
+struct LifecycleFigureTests {
+    @Test("Medians as the script prints them (an even count averages the middle two), the ratio and the overhead")
+    func medianRatioAndOverhead() throws {
+        // As the script writes it.
+        let json = """
+            {"finished": "2026-11-28T22:00:00Z", "tuned": [24.0, 26.0, 23.0, 30.0], "defaults": [150.0, 152.0, 140.0],
+             "overheadRunWall": 24.0, "citusSeconds": 12.0,
+             "otherCosts": [{"name": "seed file, 4 runs", "seconds": 3.5}, {"name": "cluster start", "seconds": 0.6}]}
+            """
+        let lines = try DocFigures.Figure.lifecycle.render(Data(json.utf8), source: "lifecycle.json")
+        #expect(lines.contains { $0.hasPrefix("| tuned") && $0.contains("| 25.0 s | 23.0 s | 30.0 s |") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("| defaults") && $0.contains("| 150.0 s | 140.0 s | 152.0 s |") })
+        #expect(lines.contains("Tuned is 6.0× faster than defaults (medians)."), "\(lines)")
+        #expect(lines.contains { $0.contains("wall / Citus's operations 2.00") }, "\(lines)")
+        #expect(lines.contains("Largest other costs: seed file, 4 runs 3.5 s; cluster start 0.6 s."), "\(lines)")
+        #expect(throws: ReportFileError.self) {
+            try DocFigures.Figure.lifecycle.render(Data("{\"tuned\": []}".utf8), source: "lifecycle.json")
+        }
+
+        // make bench's report shows it too, from the file beside it, dated; a scale report that
+        // cannot be read is an error naming the file.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data(json.utf8).write(to: folder.appendingPathComponent("lifecycle.json"))
+        var report = BenchReport(environment: [])
+        try report.addOtherBenchmarks(from: folder)
+        #expect(report.markdown.contains("Tuned is 6.0× faster than defaults (medians)."), "\(report.markdown)")
+        #expect(report.markdown.contains("Measured by the run that ended 2026-11-28T22:00:00Z."))
+        try Data("{}".utf8).write(to: folder.appendingPathComponent("scale.json"))
+        let unreadable = try #require(throws: ReportFileError.self) { try report.addOtherBenchmarks(from: folder) }
+        #expect(unreadable.path.hasSuffix("scale.json"), "\(unreadable)")
+    }
+}
