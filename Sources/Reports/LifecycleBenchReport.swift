@@ -50,8 +50,8 @@ public struct LifecycleBenchReport: Codable, Sendable {
             "",
             String(format: "Tuned is %.1f× faster than defaults (medians).", ratio),
             String(
-                format:
-                    "Harness overhead in the tuned run of %.1f s: wall / Citus's operations %.2f (Citus's operations %.1f s).",
+                format: "Harness overhead in the tuned run of %.1f s: wall / Citus's operations %.2f "
+                    + "(Citus's operations %.1f s).",
                 overheadRunWall, overhead, citusSeconds),
             "Largest other costs: \(costs).",
             "",
