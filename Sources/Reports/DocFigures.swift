@@ -211,7 +211,15 @@ public enum DocFigures {
         for figure in Figure.allCases {
             let report = reports.appendingPathComponent(figure.report)
             guard let data = FileManager.default.contents(atPath: report.path) else { continue }
-            _ = try figure.render(data, source: report.path)  // refuse to copy what cannot be read
+            // A report that cannot be read, or records a failed run, is not copied: the docs keep
+            // the last figures that were good, and the reason is printed.
+            do {
+                _ = try figure.render(data, source: report.path)
+            } catch {
+                let notice = "docs: kept the previous '\(figure.rawValue)' figures: \(error)\n"
+                FileHandle.standardError.write(Data(notice.utf8))
+                continue
+            }
             try data.write(to: figures.appendingPathComponent("\(figure.rawValue).json"))
         }
         var changed: [String] = []
