@@ -27,11 +27,12 @@ extension Lifecycle {
     /// Runs `operation` while writers are active the whole time: it begins once the writers have
     /// committed one transaction per connection, and they stop once they have committed as many
     /// again after it ended, so writes are seen landing on both sides of it. `warmUp` and
-    /// `coolDown` only bound those two waits: writers that cannot commit (a fault's doing) hold
-    /// nothing up for longer, and what they did is judged from their report, not here.
+    /// `coolDown` only bound those two waits (generous: on a loaded machine the writers' first
+    /// commits took longer than half a second, seen in CI): writers that cannot commit (a fault's
+    /// doing) hold nothing up for longer, and what they did is judged from their report, not here.
     public func withWriters<T: Sendable>(
-        _ options: LoadGenerator.Options, warmUp: Duration = .milliseconds(500),
-        coolDown: Duration = .milliseconds(500),
+        _ options: LoadGenerator.Options, warmUp: Duration = .seconds(10),
+        coolDown: Duration = .seconds(5),
         operation: () throws -> T
     ) throws -> WritesDuring<T> {
         let generator = LoadGenerator(cluster: cluster, options: options)
