@@ -6,8 +6,8 @@ import Foundation
 public struct WritesDuring<T: Sendable>: Sendable {
     public var outcome: Result<T, Error>
     public var writes: LoadReport
-    /// Transactions the writers had committed when the operation began, and committed after it
-    /// ended: the evidence that they wrote on both sides of it.
+    /// Transactions the writers had committed when the operation began, and transactions that
+    /// began after it ended and committed: the evidence that they wrote on both sides of it.
     public var committedBefore = 0
     public var committedAfter = 0
 
@@ -25,8 +25,8 @@ extension LoadGenerator.Options {
 
 extension Lifecycle {
     /// Runs `operation` while writers are active the whole time: it begins once the writers have
-    /// committed one transaction per connection, and they stop once they have committed as many
-    /// again after it ended, so writes are seen landing on both sides of it. `warmUp` and
+    /// committed as many transactions as they have connections, and they stop once a transaction
+    /// that began after it ended has committed, so writes are seen landing on both sides of it. `warmUp` and
     /// `coolDown` only bound those two waits (generous: on a loaded machine the writers' first
     /// commits took longer than half a second, seen in CI): writers that cannot commit (a fault's
     /// doing) hold nothing up for longer, and what they did is judged from their report, not here.
@@ -41,9 +41,10 @@ extension Lifecycle {
         let before = generator.committedSoFar
         let outcome = Result { try operation() }
         let atEnd = generator.committedSoFar
-        generator.awaitCommitted(atLeast: atEnd + options.connections, within: coolDown)
-        // Counted before the stop: what the writers finish after it proves nothing.
-        let after = generator.committedSoFar - atEnd
+        // Each connection may have had one transaction in flight when the operation ended: only
+        // commits beyond those began after it. Counted before the stop, for the same reason.
+        generator.awaitCommitted(atLeast: atEnd + options.connections + 1, within: coolDown)
+        let after = max(0, generator.committedSoFar - atEnd - options.connections)
         generator.stop()
         return WritesDuring(
             outcome: outcome, writes: try writers.value(), committedBefore: before, committedAfter: after)

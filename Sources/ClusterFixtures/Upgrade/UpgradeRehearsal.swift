@@ -103,8 +103,13 @@ public struct UpgradeRehearsal: Sendable {
         options.connections = 2
         var sequenceBefore: [String: Int] = [:]
         let run = try lifecycle.withWriters(options, warmUp: .seconds(3), coolDown: .seconds(3)) {
+            // Writes are counted by the whole second they began (below): the writers keep writing
+            // for a whole second before the upgrade starts and after it ends, so both sides can count.
+            Thread.sleep(forTimeInterval: 1.1)
             sequenceBefore = try sequences(advancing: false)
-            return try lifecycle.upgradeCitus(to: plan.to, through: place.restarting)
+            let upgrade = try lifecycle.upgradeCitus(to: plan.to, through: place.restarting)
+            Thread.sleep(forTimeInterval: 1.1)
+            return upgrade
         }
         rehearsal.sequenceBefore = sequenceBefore
         rehearsal.upgrade = try run.get()
