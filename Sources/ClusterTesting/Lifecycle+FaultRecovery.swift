@@ -17,10 +17,15 @@ extension Lifecycle {
     ///    what the re-run must clear;
     /// 3. `rerun` (the operation again, with its own checks), the audit again: nothing may be left,
     ///    not even for Citus's cleanup; every table equals the baseline.
+    ///
+    /// With `coordinatorCrashed`, order ids given twice (`LedgerCheck.reusedIDs`) are recorded as an
+    /// intermittent known issue rather than failing: a crashed coordinator's id sequence can go back
+    /// (docs/citus-issues.md, `KnownIssueTests.coordinatorCrashReusesOrderIDs` makes it happen); every
+    /// row must still hold.
     @discardableResult
     public func expectRecovered<T>(
         from fault: String, operation: String, outcome: Result<T, any Error>, writes: LoadReport,
-        orphansAreAFinding: Bool = false, sourceLocation: SourceLocation = #_sourceLocation,
+        orphansAreAFinding: Bool = false, coordinatorCrashed: Bool = false, sourceLocation: SourceLocation = #_sourceLocation,
         rerun: () throws -> Void
     ) throws -> LedgerCheck {
         // Read before and after Citus's prepared-transaction recovery (see RecoveredLedger): a
@@ -58,7 +63,18 @@ extension Lifecycle {
         #expect(
             ledger.acknowledged > 0, "writers were acknowledged during \(operation) under \(fault)",
             sourceLocation: sourceLocation)
-        #expect(ledger.holds, "\(ledger)", sourceLocation: sourceLocation)
+        if coordinatorCrashed && !ledger.reusedIDs.isEmpty {
+            recordingKnownIssue(
+                "a crashed coordinator's id sequence hands out ids acknowledged orders already have",
+                isIntermittent: true, sourceLocation: sourceLocation
+            ) {
+                Issue.record(
+                    "after \(fault): order ids given twice \(ledger.reusedIDs)", sourceLocation: sourceLocation)
+            }
+            #expect(ledger.rowsHold, "\(ledger)", sourceLocation: sourceLocation)
+        } else {
+            #expect(ledger.holds, "\(ledger)", sourceLocation: sourceLocation)
+        }
         try removeLoadRows()
         let audit = try FaultAudit.run(on: cluster)
         Evidence.note(

@@ -91,6 +91,16 @@ struct LedgerCheckFaultTests {
         #expect(check.duplicated == ["w1-2"] && !check.holds, "\(check)")
     }
 
+    @Test("Two orders given one id are reported as an id given twice, while both rows still hold")
+    func idGivenTwice() {
+        var orders = Self.orders
+        orders[1].id = orders[0].id
+        let check = LedgerCheck(
+            operation: "self-test", writes: LoadReport(handWritten: orders),
+            found: orders.map(LedgerCheck.FoundOrder.init), orphanItems: 0)
+        #expect(check.reusedIDs == ["id 101: w1-1, w1-2"] && check.rowsHold && !check.holds, "\(check)")
+    }
+
     @Test("An order written by nobody is reported as invented")
     func invented() {
         var other = Self.exact[0]

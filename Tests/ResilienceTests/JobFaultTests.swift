@@ -121,11 +121,7 @@ struct JobFaultTests {
             try pause.waitUntilReached(timeLimit: .seconds(60))
             try local.kill("coordinator")
             let outcome = rebalance.wait(.seconds(60)) ?? .failure(StepHung(step: "the rebalance"))
-            try local.start("coordinator")
-            cluster.disconnectAll()
-            try cluster.coordinator.poll("SELECT 1", as: Int.self, every: .milliseconds(200), timeLimit: .seconds(60)) {
-                $0 == 1
-            }
+            try cluster.startCoordinatorAgain(through: local)
             return outcome
         }
         let outcome = try run.get()
@@ -134,7 +130,7 @@ struct JobFaultTests {
         print("fault: after the coordinator's restart the rebalance job is \(state)")
         try cluster.lifecycle.expectRecovered(
             from: "the coordinator crashed (immediate shutdown), before cutover", operation: "rebalance",
-            outcome: outcome, writes: run.writes, orphansAreAFinding: true
+            outcome: outcome, writes: run.writes, orphansAreAFinding: true, coordinatorCrashed: true
         ) {
             let clock = ContinuousClock()
             let start = clock.now

@@ -101,4 +101,93 @@ struct KnownIssueTests {
             ? "completed" : "stalled (citusdata/citus#6790), stopped by the watchdog after \(Self.stallAfter)"
         Evidence.note("isolation under UPDATEs of the tenant: \(isolated); writes held, nothing left")
     }
+
+    @Test(
+        """
+        A coordinator crash can hand out acknowledged orders' ids again: both orders stay whole, under \
+        one id; setting the sequence past the highest id ends it
+        """,
+        .requiresLocalCluster, .faultScenario)
+    func coordinatorCrashReusesOrderIDs() throws {
+        try cluster.lifecycle.ensure(.distributed)
+        let local = LocalCluster(directory: cluster.configuration.localClusterDirectory)
+        defer { _ = try? cluster.lifecycle.removeLoadRows() }
+        let tenants = try cluster.tenants()
+        var rng = SeededGenerator(seed: 64)
+        let time = Int(Date().timeIntervalSince1970)
+        var acknowledged: [AcknowledgedOrder] = []
+        /// Writes the `n`th order (token `w1-n`) for its own tenant, so no two share a key
+        /// (user_id, id) whatever ids they get, and records it once acknowledged.
+        func write(_ n: Int, on connection: Connection) throws {
+            var order = NewOrder.random(from: [tenants[n]], using: &rng)
+            order.token = "w1-\(n)"
+            let (id, itemIDs) = try connection.insert(order, at: time)
+            acknowledged.append(AcknowledgedOrder(order, id: id, itemIDs: itemIDs, at: time))
+        }
+        // PostgreSQL logs a sequence 32 values ahead and makes that record durable with the commit
+        // of the transaction that wrote it. Here that transaction stays open (the first nextval after
+        // a checkpoint always writes the record) while another connection's orders take the
+        // values it logged and commit. Those commit on the workers and write nothing on the
+        // coordinator, so nothing flushes the record; the crash loses it. (The items' sequence
+        // writes its own record first, committed: else the first order, writing it, would flush
+        // both; the next 31 items take logged values.) Any other commit on the coordinator (an
+        // autovacuum, Citus's maintenance daemon) flushes it too: the crash comes only once the
+        // record is seen unflushed, else the attempt is rolled back and made again.
+        let open = try cluster.connect("transaction left open")
+        defer { open.close() }
+        let writer = try cluster.connect("order writer")
+        var logged = 0
+        var attempts: [String] = []
+        while true {
+            try cluster.coordinator.execute("CHECKPOINT")
+            _ = try cluster.coordinator.value("SELECT nextval('order_items_id_seq')", as: Int.self)
+            try open.execute("BEGIN")
+            let record = try open.query(
+                "SELECT nextval('orders_id_seq') AS id, pg_current_wal_insert_lsn()::text AS written_to"
+            ).single()
+            logged = try record.get("id")
+            let start = acknowledged.count
+            for n in start + 1...start + 3 { try write(n, on: writer) }
+            let flushed = try cluster.coordinator.value(
+                "SELECT pg_current_wal_flush_lsn() >= $1::pg_lsn", [try record.get("written_to", as: String.self)],
+                as: Bool.self)
+            attempts.append(flushed ? "flushed by another commit" : "unflushed")
+            if !flushed { break }
+            try open.execute("ROLLBACK")
+            try #require(attempts.count < 5, "the sequence's record unflushed before the crash, 5 attempts: \(attempts)")
+        }
+        writer.close()
+        try local.kill("coordinator")
+        try cluster.startCoordinatorAgain(through: local)
+        let restarted = try cluster.connect("order writer after the restart")
+        defer { restarted.close() }
+        let start = acknowledged.count
+        for n in start + 1...start + 3 { try write(n, on: restarted) }
+        let before = acknowledged.dropLast(3).suffix(3).map(\.id)
+        let after = acknowledged.suffix(3).map(\.id)
+        print(
+            """
+            known issue: ids before the crash \(before) (the open transaction's \(logged)), after it \(after); \
+            attempts: \(attempts)
+            """)
+        // Every order whole, each with its own items (the ledger pairs items with their order by
+        // user_id and id), whatever ids they got.
+        let ledger = try cluster.lifecycle.checkLedger(
+            LoadReport(handWritten: acknowledged), operation: "orders across a coordinator crash")
+        #expect(ledger.rowsHold, "\(ledger)")
+        recordingKnownIssue(
+            "a crashed coordinator's id sequence hands out ids acknowledged orders already have"
+        ) {
+            #expect(ledger.reusedIDs.isEmpty, "after the restart: \(after); before it: \(before); \(ledger)")
+        }
+        Evidence.note(
+            "coordinator crash: order ids acknowledged before it \(before), handed out after it \(after); "
+                + "given twice: \(ledger.reusedIDs)")
+        // The repair (docs/citus-issues.md): the sequence set past the highest id in the table.
+        try cluster.coordinator.execute(
+            "SELECT setval('orders_id_seq', (SELECT max(id) FROM orders))")
+        try write(acknowledged.count + 1, on: restarted)
+        let repaired = try #require(acknowledged.last).id
+        #expect(repaired > acknowledged.dropLast().map(\.id).max()!, "after setval: \(repaired)")
+    }
 }

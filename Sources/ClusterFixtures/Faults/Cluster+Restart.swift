@@ -1,4 +1,4 @@
-/// Starting a stopped worker again in a fault test: one sequence, since each step matters.
+/// Starting a stopped node again in a fault test: one sequence each, since each step matters.
 extension Cluster {
     /// Starts `worker` (stopped by a fault) through the embedded cluster's script, waits (bounded)
     /// until the coordinator reaches it as Citus does, then drops every kept connection: those
@@ -12,5 +12,13 @@ extension Cluster {
             every: .milliseconds(200), timeLimit: .seconds(60)
         ) { $0 }
         disconnectAll()
+    }
+
+    /// Starts the coordinator (crashed or stopped by a fault) through the embedded cluster's script,
+    /// drops every kept connection (each broke with it) and waits, bounded, until it answers.
+    public func startCoordinatorAgain(through local: LocalCluster) throws {
+        try local.start("coordinator")
+        disconnectAll()
+        try coordinator.poll("SELECT 1", as: Int.self, every: .milliseconds(200), timeLimit: .seconds(60)) { $0 == 1 }
     }
 }

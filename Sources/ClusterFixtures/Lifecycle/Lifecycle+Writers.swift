@@ -122,7 +122,12 @@ extension Lifecycle {
     /// Checks every acknowledged write of `writes` against the database (see `LedgerCheck`): every
     /// column of every order the writers' token marks, and of each of its items.
     public func checkLedger(_ writes: LoadReport, operation: String) throws -> LedgerCheck {
-        var items: [Int: [LedgerCheck.FoundItem]] = [:]
+        // Items belong to an order by the tables' key, (user_id, order_id): the order id alone can
+        // be given twice (LedgerCheck.reusedIDs), and each order must still show only its own items.
+        struct OrderKey: Hashable {
+            var userID: Int, id: Int
+        }
+        var items: [OrderKey: [LedgerCheck.FoundItem]] = [:]
         for row in try cluster.coordinator.rows(
             """
             SELECT i.order_id, i.id, i.user_id, i.product_name, i.quantity, (i.unit_price * 100)::bigint AS cents
@@ -130,7 +135,7 @@ extension Lifecycle {
             WHERE o.metadata ->> 'source' = 'load'
             """)
         {
-            items[try row.get("order_id"), default: []].append(
+            items[OrderKey(userID: try row.get("user_id"), id: try row.get("order_id")), default: []].append(
                 LedgerCheck.FoundItem(
                     id: try row.get("id"), userID: try row.get("user_id"), productName: try row.get("product_name"),
                     quantity: try row.get("quantity"), unitPriceCents: try row.get("cents")))
@@ -143,14 +148,14 @@ extension Lifecycle {
             FROM orders WHERE metadata ->> 'source' = 'load'
             """
         ).map { row in
-            let id: Int = try row.get("id")
+            let key = OrderKey(userID: try row.get("user_id"), id: try row.get("id"))
             return LedgerCheck.FoundOrder(
-                token: try row.optional("token") ?? "", id: id, userID: try row.get("user_id"),
+                token: try row.optional("token") ?? "", id: key.id, userID: key.userID,
                 region: try row.get("region"),
                 productID: try row.get("product_id"), quantity: try row.get("quantity"),
                 amountCents: try row.get("cents"),
                 status: try row.get("status"), metadata: try row.get("metadata"), createdAt: try row.get("created"),
-                updatedAt: try row.get("updated"), items: (items[id] ?? []).sorted { $0.id < $1.id })
+                updatedAt: try row.get("updated"), items: (items[key] ?? []).sorted { $0.id < $1.id })
         }
         let orphans = try cluster.coordinator.value(
             """

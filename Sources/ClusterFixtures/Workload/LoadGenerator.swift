@@ -214,15 +214,7 @@ public final class LoadGenerator: @unchecked Sendable {
             let now = Int(Date().timeIntervalSince1970)
             do {
                 let (id, itemIDs) = try connection.insert(order, at: now)
-                let items = zip(itemIDs, order.items).map {
-                    AcknowledgedOrder.Item(
-                        id: $0, productName: $1.productName, quantity: $1.quantity, unitPriceCents: $1.unitPriceCents)
-                }
-                acknowledged.append(
-                    AcknowledgedOrder(
-                        id: id, userID: order.userID, region: order.region, productID: order.productID,
-                        quantity: order.quantity, amountCents: order.amountCents, token: order.token,
-                        status: order.status, createdAt: now, updatedAt: now, items: items))
+                acknowledged.append(AcknowledgedOrder(order, id: id, itemIDs: itemIDs, at: now))
                 committed += 1
                 // Without a ledger, only the latest orders are kept (for updates), dropped in halves.
                 let window = generator.options.recentOrders

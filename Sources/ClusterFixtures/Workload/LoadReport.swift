@@ -93,6 +93,20 @@ public struct AcknowledgedOrder: Codable, Sendable, Equatable {
     }
 }
 
+extension AcknowledgedOrder {
+    /// `order` as the database acknowledged it: its id and its items' ids (as `Connection.insert`
+    /// returns them, in the order of `order.items`), written at `time` (seconds since the epoch).
+    public init(_ order: NewOrder, id: Int, itemIDs: [Int], at time: Int) {
+        self.init(
+            id: id, userID: order.userID, region: order.region, productID: order.productID,
+            quantity: order.quantity, amountCents: order.amountCents, token: order.token, status: order.status,
+            createdAt: time, updatedAt: time,
+            items: zip(itemIDs, order.items).map {
+                Item(id: $0, productName: $1.productName, quantity: $1.quantity, unitPriceCents: $1.unitPriceCents)
+            })
+    }
+}
+
 /// Where a load run stands: what the live display and the final report show.
 public struct LoadProgress: Sendable, Equatable {
     public var seconds: Double
