@@ -25,7 +25,8 @@ extension Lifecycle {
     @discardableResult
     public func expectRecovered<T>(
         from fault: String, operation: String, outcome: Result<T, any Error>, writes: LoadReport,
-        orphansAreAFinding: Bool = false, coordinatorCrashed: Bool = false, sourceLocation: SourceLocation = #_sourceLocation,
+        orphansAreAFinding: Bool = false, coordinatorCrashed: Bool = false,
+        sourceLocation: SourceLocation = #_sourceLocation,
         rerun: () throws -> Void
     ) throws -> LedgerCheck {
         // Read before and after Citus's prepared-transaction recovery (see RecoveredLedger): a

@@ -154,7 +154,8 @@ struct KnownIssueTests {
             attempts.append(flushed ? "flushed by another commit" : "unflushed")
             if !flushed { break }
             try open.execute("ROLLBACK")
-            try #require(attempts.count < 5, "the sequence's record unflushed before the crash, 5 attempts: \(attempts)")
+            try #require(
+                attempts.count < 5, "the sequence's record unflushed before the crash, 5 attempts: \(attempts)")
         }
         writer.close()
         try local.kill("coordinator")
