@@ -79,8 +79,9 @@ print("  " + line("defaults", default))
 m_fast, m_default = statistics.median(fast), statistics.median(default)
 print(f"  tuned/defaults (medians) {m_fast / m_default:.2f} ({m_default / m_fast:.1f}x faster)")
 
-# The overhead, from the tuned run of median wall time: what the database spent in Citus's own
-# operations against everything else.
+# The overhead, from the tuned run of median wall time (with an even number of runs, the slower of
+# the two middle ones: a run that happened): what the database spent in Citus's own operations
+# against everything else.
 median_run = sorted((r for r in runs if r["tuning"] == "fast"), key=lambda r: r["wall"])[len(fast) // 2]
 def spent(prefixes):
     return sum(f["seconds"] for f in median_run["scripts"] if f["script"].startswith(prefixes))

@@ -41,6 +41,12 @@ public struct BenchReport: Codable, Sendable {
         }
         /// ours / reference: above 1 means ours did more per second.
         public var ratio: Double { reference > 0 ? ours / reference : 0 }
+
+        /// Its row of a side-by-side table (measure, citus-verify, reference, ratio).
+        var markdownRow: String {
+            String(
+                format: "| %@ | %.0f %@ | %.0f %@ (%@) | %.2f |", name, ours, unit, reference, unit, referenceTool, ratio)
+        }
     }
 
     public var date: Date
@@ -91,12 +97,7 @@ public struct BenchReport: Codable, Sendable {
     public mutating func addOtherBenchmarks(from folder: URL) throws {
         let lifecycleFile = folder.appendingPathComponent("lifecycle.json")
         if let data = FileManager.default.contents(atPath: lifecycleFile.path) {
-            guard let report = try? JSONDecoder().decode(LifecycleBenchReport.self, from: data), !report.tuned.isEmpty
-            else {
-                throw ReportFileError(
-                    path: lifecycleFile.path, problem: "not a lifecycle benchmark (written by make bench-lifecycle)")
-            }
-            lifecycle = report
+            lifecycle = try LifecycleBenchReport.decode(data, source: lifecycleFile.path, bothSides: false)
         }
         let scaleFile = folder.appendingPathComponent("scale.json")
         if let data = FileManager.default.contents(atPath: scaleFile.path) {
@@ -185,21 +186,13 @@ public struct BenchReport: Codable, Sendable {
             "", "## Side by side, same cluster, same run", "", "| measure | citus-verify | reference | ratio |",
             "|---|---:|---:|---:|",
         ]
-        out += anchors.map {
-            String(
-                format: "| %@ | %.0f %@ | %.0f %@ (%@) | %.2f |", $0.name, $0.ours, $0.unit, $0.reference, $0.unit,
-                $0.referenceTool, $0.ratio)
-        }
+        out += anchors.map(\.markdownRow)
         if !seedLoadByScale.isEmpty {
             out += [
                 "", "## The seed load at every scale (the last `make bench-scale`, another run)", "",
                 "| measure | citus-verify | reference | ratio |", "|---|---:|---:|---:|",
             ]
-            out += seedLoadByScale.map {
-                String(
-                    format: "| %@ | %.0f %@ | %.0f %@ (%@) | %.2f |", $0.name, $0.ours, $0.unit, $0.reference, $0.unit,
-                    $0.referenceTool, $0.ratio)
-            }
+            out += seedLoadByScale.map(\.markdownRow)
         }
         if let lifecycle {
             out += ["", "## The lifecycle from a stopped cluster (the last `make bench-lifecycle`, another run)", ""]

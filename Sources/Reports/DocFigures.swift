@@ -43,7 +43,7 @@ public enum DocFigures {
                         path: source, problem: "not a run timing (reports/timing.json, written by make test)")
                 }
                 guard timing.passedWhole else {
-                    throw ReportFileError(
+                    throw FailedRunReport(
                         path: source,
                         problem: "the run it records failed (status \(timing.status ?? 0), "
                             + "\(timing.failed) failed): the docs show a passing run's figures")
@@ -70,7 +70,7 @@ public enum DocFigures {
                         path: source, problem: "not a matrix report (reports/matrix.json, written by make matrix)")
                 }
                 guard !matrix.failed else {
-                    throw ReportFileError(
+                    throw FailedRunReport(
                         path: source,
                         problem: "the matrix run it records failed on a pair, or ran none: "
                             + "the docs show a passing run's figures")
@@ -106,16 +106,7 @@ public enum DocFigures {
                 }
                 return GeneratedMutantSummary(report: report).lines
             case .lifecycle:
-                guard let report = try? JSONDecoder().decode(LifecycleBenchReport.self, from: data),
-                    !report.tuned.isEmpty, !report.defaults.isEmpty
-                else {
-                    throw ReportFileError(
-                        path: source,
-                        problem:
-                            "not a lifecycle benchmark (reports/bench/lifecycle.json, written by make bench-lifecycle)"
-                    )
-                }
-                return report.lines
+                return try LifecycleBenchReport.decode(data, source: source, bothSides: true).lines
             }
         }
     }
@@ -211,12 +202,12 @@ public enum DocFigures {
         for figure in Figure.allCases {
             let report = reports.appendingPathComponent(figure.report)
             guard let data = FileManager.default.contents(atPath: report.path) else { continue }
-            // A report that cannot be read, or records a failed run, is not copied: the docs keep
-            // the last figures that were good, and the reason is printed.
+            // A report of a failed run is not copied: the docs keep the last passing run's figures,
+            // and the reason is printed. One that cannot be read fails, naming it.
             do {
                 _ = try figure.render(data, source: report.path)
-            } catch {
-                let notice = "docs: kept the previous '\(figure.rawValue)' figures: \(error)\n"
+            } catch let failed as FailedRunReport {
+                let notice = "docs: kept the previous '\(figure.rawValue)' figures: \(failed)\n"
                 FileHandle.standardError.write(Data(notice.utf8))
                 continue
             }

@@ -30,11 +30,16 @@ struct Phase3Tests {
     func thirdWorkerAdded() throws {
         #expect(evidence.activeWorkersAfterAdd.sorted() == allWorkers.sorted())
         #expect(evidence.beforeRebalance.shards(on: added) == 0, "\(evidence.beforeRebalance)")
-        // One placement of regions on every worker (and the coordinator), before the rebalance.
+        // One placement of regions on every worker before the rebalance, each with every region
+        // (the coordinator's own copy, when it is in the metadata, is not this step's).
         #expect(
             evidence.regionsAfterAdd.shardsByNode.filter { allWorkers.contains($0.key) }
                 == Dictionary(uniqueKeysWithValues: allWorkers.map { ($0, 1) }),
             "\(evidence.regionsAfterAdd)")
+        #expect(
+            evidence.regionRowsAfterAdd.filter { allWorkers.contains($0.key) }
+                == Dictionary(uniqueKeysWithValues: allWorkers.map { ($0, SeedData.regions.count) }),
+            "rows of regions per node: \(evidence.regionRowsAfterAdd)")
         Evidence.note(
             "active workers after citus_add_node: \(evidence.activeWorkersAfterAdd.sorted().joined(separator: ", "))")
     }

@@ -125,7 +125,34 @@ struct RunTimingTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try timing.write(to: folder.appendingPathComponent("test-run.json"))
-        #expect(throws: ReportFileError.self) { try DocFigures.render("test-run", figures: folder) }
+        #expect(throws: FailedRunReport.self) { try DocFigures.render("test-run", figures: folder) }
+    }
+
+    @Test("make docs keeps the last passing run's figures for a failed run's report, and stops on one it cannot read")
+    func failedAndUnreadableReports() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("docs-root-\(UUID().uuidString)")
+        let reports = root.appendingPathComponent("reports", isDirectory: true)
+        let figures = root.appendingPathComponent(DocFigures.figuresFolder, isDirectory: true)
+        try FileManager.default.createDirectory(at: reports, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let passing = RunTiming(results: JUnitResults(outcomes: ["A.B/one()": .passed]), wallSeconds: 60)
+        try passing.write(to: figures.appendingPathComponent("test-run.json"))
+        try "<!-- figures:test-run -->\n<!-- /figures -->\n".write(
+            to: root.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+
+        let failed = RunTiming(
+            results: JUnitResults(outcomes: ["A.B/one()": .passed, "A.B/two()": .failed]), wallSeconds: 90, status: 1)
+        try failed.write(to: reports.appendingPathComponent("timing.json"))
+        try DocFigures.update(root: root, reports: reports)
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.contains("tests: 1 passed, 0 failed, 0 skipped"), "\(readme)")
+
+        try Data("{}".utf8).write(to: reports.appendingPathComponent("timing.json"))
+        let unreadable = try #require(throws: ReportFileError.self) {
+            try DocFigures.update(root: root, reports: reports)
+        }
+        #expect(unreadable.path.hasSuffix("reports/timing.json"), "\(unreadable)")
     }
 }
 
@@ -149,6 +176,12 @@ struct LifecycleFigureTests {
         #expect(throws: ReportFileError.self) {
             try DocFigures.Figure.lifecycle.render(Data("{\"tuned\": []}".utf8), source: "lifecycle.json")
         }
+        let untimed = try DocFigures.Figure.lifecycle.render(
+            Data(json.replacingOccurrences(of: "\"citusSeconds\": 12.0", with: "\"citusSeconds\": 0").utf8),
+            source: "lifecycle.json")
+        #expect(
+            untimed.contains("Harness overhead in the tuned run of 24.0 s: no Citus operation was timed."),
+            "\(untimed)")
 
         // make bench's report shows it too, from the file beside it, dated; a scale report that
         // cannot be read is an error naming the file.

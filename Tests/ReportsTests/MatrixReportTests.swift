@@ -80,7 +80,7 @@ struct MatrixReportTests {
         #expect(
             lines.contains("| 18.6 | 14.0-1 | test | 209 passed, 0 failed, 0 skipped | 120 s | 367 s |"), "\(lines)")
         pair.status = "failed"
-        #expect(throws: ReportFileError.self) {
+        #expect(throws: FailedRunReport.self) {
             try DocFigures.Figure.matrix.render(try JSONEncoder().encode(MatrixReport(pairs: [pair])), source: "m.json")
         }
     }

@@ -30,6 +30,24 @@ extension Cluster {
         return ShardPlacements(table: table ?? "all tables", shardsByNode: counts)
     }
 
+    /// Rows of each placement of `table`, summed per node and counted on the node that holds each
+    /// (`run_command_on_placements`): a copy that is placed but not whole shows here, where the
+    /// placement catalog alone would not. A placement the count failed on reads -1.
+    public func rowsPerNode(of table: String) throws -> [String: Int] {
+        var rows: [String: Int] = [:]
+        for row in try coordinator.rows(
+            """
+            SELECT nodename, nodeport, success, result
+            FROM run_command_on_placements($1::regclass, 'SELECT count(*) FROM %s')
+            """, [table])
+        {
+            let node = workerName(host: try row.get("nodename"), port: try row.get("nodeport"))
+            let count = try row.get("success", as: Bool.self) ? Int(try row.get("result", as: String.self)) ?? -1 : -1
+            rows[node] = count < 0 || rows[node] == -1 ? -1 : (rows[node] ?? 0) + count
+        }
+        return rows
+    }
+
     /// Records in Citus's deferred-cleanup table: moves and splits leave these behind until cleanup.
     public func pendingCleanupRecords() throws -> Int {
         try coordinator.value("SELECT count(*) FROM pg_dist_cleanup")

@@ -99,7 +99,7 @@ extension Lifecycle {
             }
         }
         // Every one waited for (each is bounded by its connection's reply deadline), then the
-        // first failure thrown.
+        // first failure in node order thrown (the coordinator's before the workers').
         let outcomes = rebuilds.map { $0.wait()! }
         for outcome in outcomes { try outcome.get() }
         try cluster.run(.createBaseTables)

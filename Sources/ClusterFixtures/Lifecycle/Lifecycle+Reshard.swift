@@ -14,6 +14,8 @@ public struct ReshardEvidence: Sendable {
     /// Placements of regions (the reference table) per worker right after `30_add_worker_node.sql`,
     /// before any rebalance could have copied it.
     public var regionsAfterAdd: ShardPlacements
+    /// Rows of regions on each node right after it, counted on the node (`Cluster.rowsPerNode`).
+    public var regionRowsAfterAdd: [String: Int]
     /// What `30_add_worker_node.sql` printed, by label.
     public var addWorkerResults: ScriptResults
     /// Shards of orders the isolation had to add, from the tenant's shard range before it (one when
@@ -112,6 +114,7 @@ extension Lifecycle {
         try reverseWorkerRowOrder()
         let (active, addResults) = try addWorkerReporting()
         let regionsAfterAdd = try cluster.placements(of: "regions")
+        let regionRowsAfterAdd = try cluster.rowsPerNode(of: "regions")
         try check("add worker")
 
         let before = try cluster.placements(of: "orders")
@@ -162,7 +165,8 @@ extension Lifecycle {
         try check("drain")
         try store.recordStage(.resharded)
         return ReshardEvidence(
-            activeWorkersAfterAdd: active, regionsAfterAdd: regionsAfterAdd, addWorkerResults: addResults,
+            activeWorkersAfterAdd: active, regionsAfterAdd: regionsAfterAdd, regionRowsAfterAdd: regionRowsAfterAdd,
+            addWorkerResults: addResults,
             expectedNewShards: expectedNewShards,
             beforeRebalance: before, afterRebalance: after,
             shardNodesBeforeRebalance: shardNodesBefore, shardNodesAfterRebalance: shardNodesAfter,
