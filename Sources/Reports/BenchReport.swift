@@ -45,7 +45,8 @@ public struct BenchReport: Codable, Sendable {
         /// Its row of a side-by-side table (measure, citus-verify, reference, ratio).
         var markdownRow: String {
             String(
-                format: "| %@ | %.0f %@ | %.0f %@ (%@) | %.2f |", name, ours, unit, reference, unit, referenceTool, ratio)
+                format: "| %@ | %.0f %@ | %.0f %@ (%@) | %.2f |", name, ours, unit, reference, unit, referenceTool,
+                ratio)
         }
     }
 
