@@ -409,4 +409,30 @@ struct Phase3Tests {
         }
         for check in evidence.writes { Evidence.note("writes during \(check)") }
     }
+
+    @Test(
+        """
+        Tenant isolation's file, run as psql would for a tenant with no orders: refused, naming the tenant, \
+        and none of the file's helper tables outlives the session
+        """,
+        .proves(.tenantIsolation))
+    func isolationFileRefusedLeavesNothing() throws {
+        // Past the tool's own check (BadInputTests): the file alone, statement by statement,
+        // stopping at the first error as `psql -v ON_ERROR_STOP=1 -f` does. Citus itself would not
+        // refuse (isolate_tenant_to_new_shard is strict: no tenant, no split, no error); the file does.
+        let session = try cluster.connect("isolation file, a tenant with no orders")
+        _ = try session.query("SELECT set_config('citus_verify.tenant_id', '987654321', false)")
+        let error = try #require(throws: DatabaseError.self) { try cluster.run(.isolateTenant, on: session) }
+        session.close()
+        #expect(error.description.contains("tenant 987654321 has no orders: nothing to isolate"), "\(error)")
+        // Its helper tables are temporary: whatever the file made before the error goes with the
+        // session, so the next run (another tenant, another session) starts clean.
+        let left = try cluster.coordinator.rows(
+            """
+            SELECT relname::text AS name FROM pg_class
+            WHERE relname IN ('heavy_tenant', 'wanted_tenant') AND relpersistence <> 't'
+            """
+        ).map { try $0.get("name", as: String.self) }
+        #expect(left.isEmpty, "left by the refused run: \(left)")
+    }
 }

@@ -15,6 +15,17 @@ GROUP BY user_id
 ORDER BY count(*) DESC, user_id
 LIMIT 1;
 
+-- A tenant with no orders is refused here: isolate_tenant_to_new_shard is strict, and given no
+-- tenant it returns NULL without splitting anything.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM heavy_tenant) THEN
+        RAISE EXCEPTION 'tenant % has no orders: nothing to isolate',
+            coalesce((SELECT user_id::text FROM wanted_tenant), '(the heaviest)');
+    END IF;
+END
+$$;
+
 -- Its shard before.
 -- result: tenant_before
 SELECT user_id, orders, get_shard_id_for_distribution_column('orders', user_id) AS shard_before
