@@ -10,9 +10,9 @@
 #   scripts/servers.sh installed, then the system's, the one cluster.sh takes without PG_BINDIR).
 # MATRIX_SCOPE: test (default: every suite, as `make test`) or lifecycle (unit tests and Phases 1-4,
 #   one lane: the answer to "does the lifecycle hold on this pair?" in a few minutes).
-# MATRIX_JOBS: pairs run at once (default 1). Each pair has its own cluster, ports and reports, and
-#   a lifecycle mostly waits on Citus, so two pairs at once take little more than one; each pair's
-#   output then goes to REPORTS/matrix/<label>/run.log and is printed when it ends.
+# MATRIX_JOBS: pairs run at once (default 1), each on its own cluster, ports and reports; each
+#   pair's output then goes to REPORTS/matrix/<label>/run.log and is printed when it ends. Worth it
+#   with cores to spare: on 2 cores (and other work beside) each lifecycle took twice as long.
 # A server without Citus is listed as not run, with what is missing; it never counts as passed.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
