@@ -91,7 +91,7 @@ struct LedgerCheckFaultTests {
         #expect(check.duplicated == ["w1-2"] && !check.holds, "\(check)")
     }
 
-    @Test("Two orders given one id are reported as an id given twice, while both rows still hold")
+    @Test("Two orders, or two items, given one id are reported as an id given twice, while every row still holds")
     func idGivenTwice() {
         var orders = Self.orders
         orders[1].id = orders[0].id
@@ -99,6 +99,12 @@ struct LedgerCheckFaultTests {
             operation: "self-test", writes: LoadReport(handWritten: orders),
             found: orders.map(LedgerCheck.FoundOrder.init), orphanItems: 0)
         #expect(check.reusedIDs == ["id 101: w1-1, w1-2"] && check.rowsHold && !check.holds, "\(check)")
+        var items = Self.orders
+        items[2].items[0].id = items[0].items[1].id
+        let item = LedgerCheck(
+            operation: "self-test", writes: LoadReport(handWritten: items),
+            found: items.map(LedgerCheck.FoundOrder.init), orphanItems: 0)
+        #expect(item.reusedIDs == ["item id 503: w1-1, w1-3"] && item.rowsHold && !item.holds, "\(item)")
     }
 
     @Test("An order written by nobody is reported as invented")
@@ -120,6 +126,7 @@ struct LedgerCheckFaultTests {
         var landed = Self.exact[0]
         landed.token = "w1-4"
         landed.id = 999
+        for index in landed.items.indices { landed.items[index].id += 1_000 }
         let once = Self.check(Self.exact + [landed])
         #expect(once.holds && once.inDoubtLanded == 1 && once.duplicated.isEmpty, "\(once)")
         let twice = Self.check(Self.exact + [landed, landed])

@@ -70,9 +70,10 @@ public struct LedgerCheck: Sendable, CustomStringConvertible {
     public var changed: [String]
     /// Rows whose token no writer attempted: written by nobody.
     public var unknown: [String]
-    /// Order ids the database gave to more than one of the writers' orders, with the tokens that
-    /// share each (`id 23098: w2-133, w2-135`). The tables' key is (user_id, id), so the rows can
-    /// both be there; an application that takes an order's id as its name cannot tell them apart.
+    /// Order ids (and item ids) the database gave to more than one of the writers' orders, with the
+    /// tokens that share each (`id 23098: w2-133, w2-135`, `item id 5012: w1-1, w1-4`). The tables'
+    /// key is (user_id, id), so the rows can all be there; an application that takes an id as a
+    /// row's name cannot tell them apart.
     public var reusedIDs: [String]
     /// Items whose order does not exist.
     public var orphanItems: Int
@@ -147,6 +148,14 @@ public struct LedgerCheck: Sendable, CustomStringConvertible {
         for (id, rows) in Dictionary(grouping: found, by: \.id) {
             let tokens = Set(rows.map(\.token)).sorted()
             if tokens.count > 1 { reusedIDs.append("id \(id): " + tokens.joined(separator: ", ")) }
+        }
+        // The items' sequence can go back the same way.
+        var itemOwners: [Int: Set<String>] = [:]
+        for order in found {
+            for item in order.items { itemOwners[item.id, default: []].insert(order.token) }
+        }
+        for (id, tokens) in itemOwners where tokens.count > 1 {
+            reusedIDs.append("item id \(id): " + tokens.sorted().joined(separator: ", "))
         }
         lost.sort()
         duplicated.sort()
