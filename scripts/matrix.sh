@@ -11,8 +11,8 @@
 # MATRIX_SCOPE: test (default: every suite, as `make test`) or lifecycle (unit tests and Phases 1-4,
 #   one lane: the answer to "does the lifecycle hold on this pair?" in a few minutes).
 # MATRIX_JOBS: pairs run at once (default 1), each on its own cluster, ports and reports; each
-#   pair's output then goes to REPORTS/matrix/<label>/run.log and is printed when it ends. Worth it
-#   with cores to spare: on 2 cores (and other work beside) each lifecycle took twice as long.
+#   pair's output then goes to REPORTS/matrix/<label>/run.log, all printed once every pair ended.
+#   Worth it with cores to spare: on 2 cores (and other work beside) each lifecycle took twice as long.
 # A server without Citus is listed as not run, with what is missing; it never counts as passed.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -39,6 +39,9 @@ status=0
 n=0
 used=()
 outputs=()
+clusters=()
+# Stopped part-way: the pairs still running, then their clusters.
+trap 'kill $(jobs -p) 2>/dev/null; wait; for c in "${clusters[@]}"; do CLUSTER_DIR=$c scripts/cluster.sh down >/dev/null 2>&1; done; exit 130' INT TERM
 for bin in "${bindirs[@]}"; do
   bin=${bin%/}
   [[ -x $bin/postgres && -x $bin/pg_config ]] || { echo "matrix: $bin has no postgres and pg_config (MATRIX_BINDIRS names bin folders of PostgreSQL servers)" >&2; exit 2; }
@@ -61,6 +64,7 @@ for bin in "${bindirs[@]}"; do
   fi
   port=$((9500 + 50 * n))
   cluster=$PWD/.cluster-matrix-$label
+  clusters+=("$cluster")
   echo "matrix: $label: PostgreSQL $version with Citus $citus ($bin), scope $scope, cluster $cluster on ports $port-"
   pair=(env -u CITUS_COORDINATOR -u CLUSTER_TLS PG_BINDIR="$bin" CLUSTER_DIR="$cluster" CLUSTER_PORT="$port" CITUS_VERIFY_REQUIRE_CITUS=1)
   [[ $scope == test ]] || pair+=(TEST_LANES=1 TEST_SKIP='^(ResilienceTests|ToolTests|BenchmarkTests)\.')
@@ -91,9 +95,12 @@ for entry in "${outputs[@]}"; do
   echo "matrix: ${entry%%:*}: its output:"
   cat "${entry#*:}/run.log"
 done
-# A pair failed when its record says so (set by run_pair, in the background or not).
-for bin in "${used[@]}"; do
-  grep -q '"status":"failed"' "$reports/matrix/$bin/pair.json" 2>/dev/null && status=1
+# A pair failed when its record says so (set by run_pair, in the background or not), or when it
+# has none: it ended before it could write one.
+for label in "${used[@]}"; do
+  record_file=$reports/matrix/$label/pair.json
+  if [[ ! -f $record_file ]]; then echo "matrix: $label: ended without a record of its run" >&2; status=1
+  elif grep -q '"status":"failed"' "$record_file"; then status=1; fi
 done
 .build/debug/citus-verify matrix --reports "$reports" || status=1
 exit $status

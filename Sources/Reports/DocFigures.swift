@@ -199,18 +199,22 @@ public enum DocFigures {
     public static func update(root: URL = ProjectLayout.root, reports: URL) throws -> [String] {
         let figures = root.appendingPathComponent(figuresFolder, isDirectory: true)
         try FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
+        // Every report read before anything is written, so one that cannot be read leaves the
+        // figures and the documents as they were. A report of a failed run is not copied: the docs
+        // keep the last passing run's figures, and the reason is printed.
+        var copies: [(Figure, Data)] = []
         for figure in Figure.allCases {
             let report = reports.appendingPathComponent(figure.report)
             guard let data = FileManager.default.contents(atPath: report.path) else { continue }
-            // A report of a failed run is not copied: the docs keep the last passing run's figures,
-            // and the reason is printed. One that cannot be read fails, naming it.
             do {
                 _ = try figure.render(data, source: report.path)
+                copies.append((figure, data))
             } catch let failed as FailedRunReport {
                 let notice = "docs: kept the previous '\(figure.rawValue)' figures: \(failed)\n"
                 FileHandle.standardError.write(Data(notice.utf8))
-                continue
             }
+        }
+        for (figure, data) in copies {
             try data.write(to: figures.appendingPathComponent("\(figure.rawValue).json"))
         }
         var changed: [String] = []

@@ -63,14 +63,25 @@ struct LedgerCheckFaultTests {
     func availabilityCountsViolations() {
         var changed = Self.exact
         changed[2].status = "paid"
+        // Rows of their own: ids no other row has.
         var invented = Self.exact[0]
         invented.token = "w9-1"
+        invented.id = 900
+        for index in invented.items.indices { invented.items[index].id += 2_000 }
+        var sharing = Self.orders
+        sharing[1].id = sharing[0].id
         let cases: [(String, LedgerCheck)] = [
             ("lost", Self.check(Array(Self.exact.dropFirst()))),
             ("duplicated", Self.check(Self.exact + [Self.exact[1]])),
             ("written by nobody", Self.check(Self.exact + [invented])),
             ("orphan item", Self.check(Self.exact, orphans: 1)),
             ("changed", Self.check(changed)),
+            (
+                "id given twice",
+                LedgerCheck(
+                    operation: "self-test", writes: LoadReport(handWritten: sharing),
+                    found: sharing.map(LedgerCheck.FoundOrder.init), orphanItems: 0)
+            ),
         ]
         for (name, check) in cases {
             #expect(check.availability(outcome: "completed").violations == 1, "\(name): \(check)")

@@ -421,9 +421,10 @@ struct Phase3Tests {
         // stopping at the first error as `psql -v ON_ERROR_STOP=1 -f` does. Citus itself would not
         // refuse (isolate_tenant_to_new_shard is strict: no tenant, no split, no error); the file does.
         let session = try cluster.connect("isolation file, a tenant with no orders")
+        defer { session.close() }
         _ = try session.query("SELECT set_config('citus_verify.tenant_id', '987654321', false)")
         let error = try #require(throws: DatabaseError.self) { try cluster.run(.isolateTenant, on: session) }
-        session.close()
+        session.close()  // its temporary tables go with it, before they are looked for
         #expect(error.description.contains("tenant 987654321 has no orders: nothing to isolate"), "\(error)")
         // Its helper tables are temporary: whatever the file made before the error goes with the
         // session, so the next run (another tenant, another session) starts clean.

@@ -20,8 +20,8 @@ LIMIT 1;
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM heavy_tenant) THEN
-        RAISE EXCEPTION 'tenant % has no orders: nothing to isolate',
-            coalesce((SELECT user_id::text FROM wanted_tenant), '(the heaviest)');
+        RAISE EXCEPTION '%', coalesce('tenant ' || (SELECT user_id FROM wanted_tenant) || ' has no orders',
+                                      'orders has no rows') || ': nothing to isolate';
     END IF;
 END
 $$;

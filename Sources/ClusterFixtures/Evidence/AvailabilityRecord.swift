@@ -112,6 +112,6 @@ extension LedgerCheck {
             errorsBySQLState: errorsBySQLState,
             movedShardGroups: movedShardGroups > 0 ? movedShardGroups : nil,
             coveredShardGroups: movedShardGroups > 0 ? coveredShardGroups : nil,
-            violations: lost.count + duplicated.count + changed.count + unknown.count + orphanItems)
+            violations: lost.count + duplicated.count + changed.count + unknown.count + orphanItems + reusedIDs.count)
     }
 }
