@@ -19,7 +19,7 @@ LIMIT 1;
 -- tenant it returns NULL without splitting anything.
 DO $$
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM heavy_tenant) THEN
+    IF NOT EXISTS (SELECT FROM heavy_tenant) THEN
         RAISE EXCEPTION '%', coalesce('tenant ' || (SELECT user_id FROM wanted_tenant) || ' has no orders',
                                       'orders has no rows') || ': nothing to isolate';
     END IF;
