@@ -197,7 +197,7 @@ public struct BenchReport: Codable, Sendable {
         }
         if let lifecycle {
             out += ["", "## The lifecycle from a stopped cluster (the last `make bench-lifecycle`, another run)", ""]
-            out += lifecycle.lines.filter { !$0.hasPrefix("<sub>") }
+            out += lifecycle.summaryLines
             out.append("Measured by the run that ended \(lifecycle.finished).")
         }
         if let seedLoadSteps {

@@ -193,6 +193,15 @@ struct LifecycleFigureTests {
         try report.addOtherBenchmarks(from: folder)
         #expect(report.markdown.contains("Tuned is 6.0× faster than defaults (medians)."), "\(report.markdown)")
         #expect(report.markdown.contains("Measured by the run that ended 2026-11-28T22:00:00Z."))
+        #expect(!report.markdown.contains("<sub>"), "bench.md dates the figures itself")
+        // Tuned runs alone (a file cut short or edited can hold them): shown, with no ratio.
+        try Data(json.replacingOccurrences(of: "[150.0, 152.0, 140.0]", with: "[]").utf8).write(
+            to: folder.appendingPathComponent("lifecycle.json"))
+        var tunedOnly = BenchReport(environment: [])
+        try tunedOnly.addOtherBenchmarks(from: folder)
+        #expect(
+            tunedOnly.markdown.contains("No run on default settings: no ratio.")
+                && !tunedOnly.markdown.contains("faster than defaults"), "\(tunedOnly.markdown)")
         try Data("{}".utf8).write(to: folder.appendingPathComponent("scale.json"))
         let unreadable = try #require(throws: ReportFileError.self) { try report.addOtherBenchmarks(from: folder) }
         #expect(unreadable.path.hasSuffix("scale.json"), "\(unreadable)")
