@@ -228,42 +228,57 @@ struct Phase1Tests {
 
     @Test(
         """
-        The seed file refuses a scale of 0 before writing anything, leaves nothing of its own behind, and run twice \
-        in one session makes exactly the generator's rows, for another seed and scale too
+        The seed file refuses a scale of 0 before writing or creating anything; run again in that session (as \
+        psql's \\i would) with another seed and scale, it makes exactly the generator's rows and leaves none of \
+        its helpers behind
         """,
         .proves(.ordersSeeded))
     func seedFileRefusesBadScale() throws {
         try cluster.withScratchDatabase("refused_seed") { scratch in
-            // Statement by statement, as psql -f runs it: what ran before the refusal stays committed.
-            let session = try scratch.connect("coordinator (refused seed)")
+            // Statement by statement, as psql -f runs it, in one session throughout: what ran before
+            // a refusal stays committed, and what the file creates for itself stays in the session.
+            let session = try scratch.connect("coordinator (seed file)")
+            defer { session.close() }
+            func helpersLeft() throws -> [String] {
+                try session.query(
+                    """
+                    SELECT relname::text AS name FROM pg_class WHERE relnamespace = pg_my_temp_schema()
+                    UNION ALL SELECT proname::text FROM pg_proc WHERE pronamespace = pg_my_temp_schema()
+                    ORDER BY 1
+                    """
+                ).rows.map { try $0.get("name", as: String.self) }
+            }
+            func permanentTables() throws -> Set<String> {
+                Set(
+                    try scratch.coordinator.rows(
+                        """
+                        SELECT relname::text AS name FROM pg_class
+                        WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'
+                        """
+                    ).map { try $0.get("name", as: String.self) })
+            }
             let error = try #require(throws: DatabaseError.self) {
                 try scratch.lifecycle.runSeedFile(seed: 42, scale: 0, on: session)
             }
             #expect(error.description.contains("citus_verify.scale must be a whole number of at least 1"), "\(error)")
-            session.close()
             for table in Cluster.tables {
                 #expect(
                     try scratch.coordinator.value("SELECT count(*) FROM \(table)", as: Int.self) == 0,
                     "\(table) after a refused seed run")
             }
-            let left = try scratch.coordinator.rows(
-                """
-                SELECT relname::text AS name FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'
-                ORDER BY 1
-                """
-            ).map { try $0.get("name", as: String.self) }
-            #expect(Set(left) == Set(Cluster.tables), "the file's own tables are temporary: \(left)")
-            // Run twice in one session, as `\i` in psql would: the file cleans up its own temporary
-            // tables and functions, so the second run works; it reads the seed and scale anew.
-            let again = try scratch.connect("coordinator (seed twice)")
-            defer { again.close() }
-            try scratch.lifecycle.runSeedFile(seed: 42, scale: 1, on: again)
-            let seeded = SeedData(seed: 42, scale: 1)
-            #expect(try scratch.checksums() == seeded.expectedChecksums)
+            #expect(try helpersLeft().isEmpty, "what the refused run left in its session")
+            // The same session again, now with seed 10 and scale 2. Seed 10 is a multiple of 5, so the
+            // heavy users' residue takes the file's special case (residue 0 read as 5), which the
+            // baseline's seed 42 never reaches; scale 2 reaches every multiplication by the scale.
+            try scratch.lifecycle.runSeedFile(seed: 10, scale: 2, on: session)
+            let seeded = SeedData(seed: 10, scale: 2)
+            #expect(try scratch.checksums() == seeded.expectedChecksums, "seed 10, scale 2 by the SQL file")
+            #expect(try helpersLeft().isEmpty, "the file's helpers are dropped at its end")
+            #expect(try permanentTables() == Set(Cluster.tables), "the file's own tables are temporary")
             // What a failed checksum names: nothing here, and exactly the rows changed below.
             #expect(try scratch.tableDifferences(from: seeded).isEmpty)
-            try again.execute("DELETE FROM order_items WHERE id = 3")
-            try again.execute("UPDATE users SET name = 'Someone Else' WHERE id = 7")
+            try session.execute("DELETE FROM order_items WHERE id = 3")
+            try session.execute("UPDATE users SET name = 'Someone Else' WHERE id = 7")
             let differences = try scratch.tableDifferences(from: seeded)
             #expect(differences.count == 2, "\(differences)")
             #expect(
@@ -273,16 +288,11 @@ struct Phase1Tests {
                 differences.contains {
                     $0.hasPrefix("users: missing [], extra [], changed [\"7: expected") && $0.contains("Someone Else")
                 }, "\(differences)")
-            // The second run: seed 10, scale 2. Seed 10 is a multiple of 5, so the heavy users'
-            // residue takes the file's special case (residue 0 read as 5), which seed 42 never reaches.
-            try again.execute("TRUNCATE order_items, orders, users, regions")
-            try scratch.lifecycle.runSeedFile(seed: 10, scale: 2, on: again)
-            let other = SeedData(seed: 10, scale: 2)
-            #expect(try scratch.checksums() == other.expectedChecksums, "seed 10, scale 2 by the SQL file")
             Evidence.note(
                 """
-                seed 10, scale 2: the SQL file, run a second time in one session, made \(other.orders.count) \
-                orders and \(other.items.count) items, every table's checksum the generator's
+                seed 10, scale 2: the SQL file, run in the session where it had just refused scale 0, made \
+                \(seeded.orders.count) orders and \(seeded.items.count) items, every table's checksum the generator's, \
+                and left no helper behind
                 """
             )
         }

@@ -12,17 +12,19 @@
 --   psql -v ON_ERROR_STOP=1 -f this file
 --   PGOPTIONS='-c citus_verify.seed=7 -c citus_verify.scale=2' psql -v ON_ERROR_STOP=1 -f this file
 
--- The seed (a 64-bit number, taken modulo 2^31 - 1) and the scale, checked before anything is written:
--- a refused run leaves the tables as they were.
-CREATE TEMP TABLE seed_parameters AS
-SELECT (coalesce(nullif(current_setting('citus_verify.seed', true), ''), '42')::numeric % 2147483647)::bigint AS seed,
-       coalesce(nullif(current_setting('citus_verify.scale', true), ''), '1')::int AS scale;
-
+-- The seed (a 64-bit number, taken modulo 2^31 - 1) and the scale, checked before anything is
+-- written or created: a refused run leaves the tables and the session as they were, so the file
+-- can run again in the same session (psql's \i) once the setting is mended.
 DO $$
+DECLARE
+    given_seed numeric := coalesce(nullif(current_setting('citus_verify.seed', true), ''), '42')::numeric;
+    given_scale int := coalesce(nullif(current_setting('citus_verify.scale', true), ''), '1')::int;
 BEGIN
-    IF (SELECT scale < 1 OR seed < 0 FROM seed_parameters) THEN
+    IF given_scale < 1 OR given_seed < 0 THEN
         RAISE EXCEPTION 'citus_verify.scale must be a whole number of at least 1 and citus_verify.seed one from 0 to 2^64-1';
     END IF;
+    CREATE TEMP TABLE seed_parameters AS
+    SELECT (given_seed % 2147483647)::bigint AS seed, given_scale AS scale;
 END
 $$;
 
