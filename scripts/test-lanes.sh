@@ -28,8 +28,8 @@ swift_test=(env NO_COLOR=1 "$bundle" --testing-library swift-testing --no-parall
 # here (reports/timing.json shows it).
 lanes=(
   ''
-  '^ResilienceTests\.(ExactPhaseFaultTests|KnownIssueTests|RemovedWorkerTests|LedgerCheckTests|LoadGeneratorTests)(/|$)'
-  '^ResilienceTests\.(NetworkFaultTests|JobFaultTests|FaultAuditTests|BadInputTests|ReplyDeadlineTests|LateTwoPhaseWriteTests)(/|$)'
+  '^ResilienceTests\.(ExactPhaseFaultTests|KnownIssueTests|RemovedWorkerTests|LedgerCheckTests|LoadGeneratorTests|ReplyDeadlineTests)(/|$)'
+  '^ResilienceTests\.(NetworkFaultTests|JobFaultTests|FaultAuditTests|BadInputTests|LateTwoPhaseWriteTests)(/|$)'
   '^(BenchmarkTests\.|ToolTests\.ToolBenchScaleTests(/|$)|ResilienceTests\.(FaultTests|CitusBadInputTests)(/|$))'
 )
 case ${TEST_LANES:-4} in
