@@ -82,14 +82,14 @@ public struct ScaleReport: Codable, Sendable {
                 "Seed load, side by side in the same run (the same rows; psql \\copy: one stream, one transaction):",
                 "",
             ]
-            lines.append("| scale | parallel COPY, rows/s | psql \\copy, rows/s | ratio |")
-            lines.append("|---:|---:|---:|---:|")
+            lines.append("| scale | runs of each side (median) | parallel COPY, rows/s | psql \\copy, rows/s | ratio |")
+            lines.append("|---:|---:|---:|---:|---:|")
             for step in compared {
                 let anchor = step.copyComparison!
                 lines.append(
                     """
-                    | \(step.scale) | \(rate(anchor.ours)) | \(rate(anchor.reference)) | \
-                    \(String(format: "%.2f", anchor.ratio)) |
+                    | \(step.scale) | \(step.copySteps?.runs ?? 1) | \(rate(anchor.ours)) | \
+                    \(rate(anchor.reference)) | \(String(format: "%.2f", anchor.ratio)) |
                     """
                 )
             }

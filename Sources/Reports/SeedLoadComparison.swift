@@ -9,11 +9,16 @@ public struct SeedLoadComparison: Sendable {
     public var cluster: Cluster
     public var generator: SeedGenerator
     public var streams: Int?
+    /// Runs of each side, taking turns (ours first, then psql first, …), each side judged by its
+    /// median run. A load of under a second varies between runs by as much as the gap it measures,
+    /// so up to 100,000 orders each side runs three times; larger loads once.
+    public var runs: Int
 
-    public init(cluster: Cluster, generator: SeedGenerator, streams: Int? = nil) {
+    public init(cluster: Cluster, generator: SeedGenerator, streams: Int? = nil, runs: Int? = nil) {
         self.cluster = cluster
         self.generator = generator
         self.streams = streams
+        self.runs = max(1, runs ?? (generator.orderCount <= 100_000 ? 3 : 1))
     }
 
     /// The rates side by side, and each side's time per step (ours: opening its streams, then
@@ -33,13 +38,6 @@ public struct SeedLoadComparison: Sendable {
         let coordinator = cluster.coordinator
         let truncate = "TRUNCATE order_items, orders, users, regions"
         let clock = ContinuousClock()
-
-        try coordinator.execute(truncate)
-        let oursStart = clock.now
-        let ours = try ParallelSeedLoad(streams: streams).load(generator, into: cluster, finish: false)
-        let oursSeconds = oursStart.duration(to: clock.now).seconds
-
-        try coordinator.execute(truncate)
         let c = cluster.configuration
         let tables = [
             ("regions", "code, name, timezone, currency"), ("users", SeedGenerator.userColumns),
@@ -54,26 +52,61 @@ public struct SeedLoadComparison: Sendable {
                     "-c", "\\copy \(table) (\(columns)) FROM '\(folder.appendingPathComponent(table).path)'",
                 ]
             }
-        let theirsStart = clock.now
-        let outcome = try ChildProcess(
-            psql,
-            [
-                "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-h", c.coordinator.host,
-                "-p", String(c.coordinator.port), "-U", c.user, "-d", c.database,
-            ] + commands,
-            environment: ["PGPASSWORD": c.password, "LC_ALL": "C"]  // its timing lines are read: untranslated
-        ).run(timeLimit: .seconds(3600))
-        let theirsSeconds = theirsStart.duration(to: clock.now).seconds
-        guard outcome.status == 0 else { throw ToolFailed(program: "psql \\copy", output: outcome.errorOutput) }
+        func ours() throws -> LoadRun {
+            try coordinator.execute(truncate)
+            let start = clock.now
+            let load = try ParallelSeedLoad(streams: streams).load(generator, into: cluster, finish: false)
+            return LoadRun(
+                seconds: start.duration(to: clock.now).seconds,
+                steps: load.steps.map { .init(name: $0.name, seconds: $0.seconds) }, streams: load.streams)
+        }
+        func theirs() throws -> LoadRun {
+            try coordinator.execute(truncate)
+            let start = clock.now
+            let outcome = try ChildProcess(
+                psql,
+                [
+                    "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-h", c.coordinator.host,
+                    "-p", String(c.coordinator.port), "-U", c.user, "-d", c.database,
+                ] + commands,
+                environment: ["PGPASSWORD": c.password, "LC_ALL": "C"]  // its timing lines are read: untranslated
+            ).run(timeLimit: .seconds(3600))
+            let seconds = start.duration(to: clock.now).seconds
+            guard outcome.status == 0 else { throw ToolFailed(program: "psql \\copy", output: outcome.errorOutput) }
+            return LoadRun(
+                seconds: seconds, steps: try Self.timedSteps(outcome.output, tables: tables.map(\.0)), streams: 1)
+        }
+        var oursRuns: [LoadRun] = []
+        var theirRuns: [LoadRun] = []
+        for run in 0..<runs {
+            if run % 2 == 0 {
+                oursRuns.append(try ours())
+                theirRuns.append(try theirs())
+            } else {
+                theirRuns.append(try theirs())
+                oursRuns.append(try ours())
+            }
+        }
         try ParallelSeedLoad.finish(cluster)
+        let oursMedian = LoadRun.median(oursRuns)
+        let theirMedian = LoadRun.median(theirRuns)
         let anchor = BenchReport.Anchor(
-            name: "seed load, \(ours.streams) COPY streams (rows/s)", unit: "rows/s",
-            ours: Double(rows) / oursSeconds, reference: Double(rows) / theirsSeconds, referenceTool: "psql \\copy")
+            name: "seed load, \(oursMedian.streams) COPY streams (rows/s)", unit: "rows/s",
+            ours: Double(rows) / oursMedian.seconds, reference: Double(rows) / theirMedian.seconds,
+            referenceTool: "psql \\copy")
         return Outcome(
             anchor: anchor,
-            steps: SeedLoadSteps(
-                scale: generator.scale, ours: ours.steps.map { .init(name: $0.name, seconds: $0.seconds) },
-                psql: try Self.timedSteps(outcome.output, tables: tables.map(\.0))))
+            steps: SeedLoadSteps(scale: generator.scale, ours: oursMedian.steps, psql: theirMedian.steps, runs: runs))
+    }
+
+    /// One side's load, once: its wall time, its steps, its streams.
+    struct LoadRun {
+        var seconds: Double
+        var steps: [SeedLoadSteps.Step]
+        var streams: Int
+
+        /// The run of median time (of an even count, the slower middle one: a run that happened).
+        static func median(_ runs: [LoadRun]) -> LoadRun { runs.sorted { $0.seconds < $1.seconds }[runs.count / 2] }
     }
 
     static let stepMark = "citus-verify step: "

@@ -14,11 +14,15 @@ public struct SeedLoadSteps: Codable, Sendable, Equatable {
     public var scale: Int
     public var ours: [Step]
     public var psql: [Step]
+    /// Runs of each side, taking turns; the steps are those of each side's median run. Absent in
+    /// reports written before the load was run more than once.
+    public var runs: Int?
 
-    public init(scale: Int, ours: [Step], psql: [Step]) {
+    public init(scale: Int, ours: [Step], psql: [Step], runs: Int? = nil) {
         self.scale = scale
         self.ours = ours
         self.psql = psql
+        self.runs = runs
     }
 
     /// Both sides, one line per step, each side's total last.
@@ -27,7 +31,8 @@ public struct SeedLoadSteps: Codable, Sendable, Equatable {
             steps.map { String(format: "| %@ | %@ | %.3f |", tool, $0.name, $0.seconds) }
                 + [String(format: "| %@ | total | %.3f |", tool, steps.reduce(0) { $0 + $1.seconds })]
         }
-        return ["| side | step | seconds |", "|---|---|---:|"]
+        let runs = (runs ?? 1) > 1 ? ["Each side's median run of \(runs!), taking turns:", ""] : []
+        return runs + ["| side | step | seconds |", "|---|---|---:|"]
             + rows("citus-verify (parallel COPY)", ours) + rows("psql \\copy", psql)
     }
 }

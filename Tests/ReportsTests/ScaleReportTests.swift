@@ -1,7 +1,8 @@
 import ClusterFixtures
 import Foundation
-import Reports
 import Testing
+
+@testable import Reports
 
 #if canImport(FoundationXML)
     import FoundationXML
@@ -36,11 +37,24 @@ struct ScaleReportTests {
         #expect(
             markdown.contains("| seed load (parallel COPY) | 1.0 s (31k rows/s) | 8.0 s (39k rows/s) ×8.0 |"),
             "\(markdown)")
-        #expect(markdown.contains("| 10 | 300k | 150k | 2.00 |"), "the COPY comparison per scale")
+        #expect(markdown.contains("| 10 | 1 | 300k | 150k | 2.00 |"), "the COPY comparison per scale")
         #expect(markdown.contains("yes: every checksum equals the generator's"))
         #expect(
             ScaleReport(machine: [], steps: [Self.step(1, load: 1, rebalance: 1, intact: false)]).markdown.contains(
                 "**NO: a checksum differs**"))
+    }
+
+    @Test("The seed load's comparison says how many runs each side had, and counts each side's median run")
+    func seedLoadRuns() {
+        var step = Self.step(1, load: 1, rebalance: 1)
+        step.copySteps = SeedLoadSteps(
+            scale: 1, ours: [.init(name: "users", seconds: 0.2)], psql: [.init(name: "users", seconds: 0.3)], runs: 3)
+        let markdown = ScaleReport(machine: [], steps: [step]).markdown
+        #expect(markdown.contains("| 1 | 3 | 300k | 150k | 2.00 |"), "\(markdown)")
+        #expect(markdown.contains("Each side's median run of 3, taking turns:"), "\(markdown)")
+        let runs = [0.9, 0.3, 0.5, 0.7].map { SeedLoadComparison.LoadRun(seconds: $0, steps: [], streams: 2) }
+        #expect(SeedLoadComparison.LoadRun.median(Array(runs.prefix(3))).seconds == 0.5)
+        #expect(SeedLoadComparison.LoadRun.median(runs).seconds == 0.7, "of an even count, the slower middle run")
     }
 
     @Test("The chart is well-formed SVG with one line per operation across the scales, on log axes")
