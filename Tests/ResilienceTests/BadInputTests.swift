@@ -114,6 +114,35 @@ struct BadInputTests {
         #expect(try ClusterFingerprint(of: cluster) == before)
     }
 
+    @Test(
+        """
+        A SQL file that leaves its session changed (a transaction open, a temporary table or function, a setting \
+        without its RESET) is refused, naming the file and what it left; one that cleans up passes
+        """,
+        arguments: [
+            ("BEGIN;\nSELECT 1;\n", "leaves a transaction open"),
+            ("CREATE TEMP TABLE kept (id int);\n", "temporary table kept"),
+            ("CREATE FUNCTION pg_temp.kept() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\n", "temporary function kept"),
+            ("SET work_mem = '7MB';\n", "setting work_mem = 7MB"),
+            (
+                "SET enable_seqscan = off;\nSELECT 1;\nRESET enable_seqscan;\n"
+                    + "CREATE TEMP TABLE t (id int);\nDROP TABLE t;\n",
+                nil
+            ),
+        ])
+    func sessionLeftChanged(text: String, left: String?) throws {
+        let script = try SQLScript(name: "sql/session.sql", text: text)
+        let session = try cluster.connect("coordinator (session left changed)")
+        defer { session.close() }
+        guard let left else {
+            try session.run(script)
+            return
+        }
+        let error = try #require(throws: DatabaseError.self) { try session.run(script) }
+        #expect(error.description.contains("sql/session.sql leaves"), "\(error)")
+        #expect(error.description.contains(left), "\(error)")
+    }
+
     @Test("A phase run before its predecessor's state exists is refused, naming the stage it needs")
     func phaseBeforeItsPredecessor() throws {
         try cluster.lifecycle.ensure(.baseline)
