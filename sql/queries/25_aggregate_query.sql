@@ -15,5 +15,4 @@ LIMIT 10;
 SELECT region, count(*) AS orders, round(avg(amount), 2) AS average_order, max(amount) AS largest_order
 FROM orders
 GROUP BY region
-HAVING count(*) > 0
 ORDER BY region;
