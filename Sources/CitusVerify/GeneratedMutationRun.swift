@@ -68,9 +68,17 @@ struct GeneratedMutationRun {
 
     func log(_ text: String) { FileHandle.standardError.write(Data("mutate: \(text)\n".utf8)) }
 
-    func run() throws -> GeneratedMutationReport {
+    /// The mutated files as the copy had them when the run began: every edit is made on these, so
+    /// that editing the project while a run goes on changes nothing of the run (the mutants were
+    /// generated from these texts). Filled by `run()`.
+    var originals: [String: String] = [:]
+
+    mutating func run() throws -> GeneratedMutationReport {
         let started = Date()
         try workspace.copyProject()
+        for file in Set(mutants.map(\.file)) {
+            originals[file] = try String(contentsOf: workspace.tree.appendingPathComponent(file), encoding: .utf8)
+        }
         log("building the copy in \(workspace.tree.path)")
         let switched = try installSchemas()
         let (readers, durations) = try prepare()
@@ -220,8 +228,7 @@ struct GeneratedMutationRun {
         for attempt in 1...5 where !wanted.isEmpty {
             var schemas: [String: SwiftSchema] = [:]
             for file in files {
-                let text = try String(contentsOf: ProjectLayout.root.appendingPathComponent(file), encoding: .utf8)
-                let schema = SwiftSchema(file: file, text: text, ids: wanted)
+                let schema = SwiftSchema(file: file, text: originals[file]!, ids: wanted)
                 try schema.text.write(
                     to: workspace.tree.appendingPathComponent(file), atomically: true, encoding: .utf8)
                 schemas[file] = schema
@@ -262,7 +269,9 @@ struct GeneratedMutationRun {
             wanted.subtract(culprits)
         }
         // No schema: the original files, built as they are.
-        try workspace.copyProject()
+        for (file, text) in originals {
+            try text.write(to: workspace.tree.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        }
         try workspace.build()
         return []
     }
@@ -281,8 +290,7 @@ struct GeneratedMutationRun {
         // after, or the run stops: a later mutant must never run with this one still in.
         let file = workspace.tree.appendingPathComponent(mutant.file)
         let inTree = try String(contentsOf: file, encoding: .utf8)
-        let original = try String(contentsOf: ProjectLayout.root.appendingPathComponent(mutant.file), encoding: .utf8)
-        try mutant.apply(to: original).write(to: file, atomically: true, encoding: .utf8)
+        try mutant.apply(to: originals[mutant.file]!).write(to: file, atomically: true, encoding: .utf8)
         let outcome = Result { try run(mutant, environment: [:], readers: readers, durations: durations) }
         try inTree.write(to: file, atomically: true, encoding: .utf8)
         return try outcome.get()
