@@ -14,9 +14,12 @@ ORDER BY nodename, nodeport;
 SELECT table_name::text, shardid, sourcename, sourceport, targetname, targetport
 FROM get_rebalance_table_shards_plan(rebalance_strategy := 'by_shard_count');
 
--- citus_rebalance_start runs the moves as a background job, several at a time (bounded by
--- citus.max_background_task_executors_per_node), where rebalance_table_shards() would move one
--- shard group after another. The moves stay online (logical replication, force_logical).
+-- citus_rebalance_start runs the moves as a background job, in the background task executors
+-- (citus.max_background_task_executors_per_node of them per node), and returns at once where
+-- rebalance_table_shards() would hold the session until the last move. Moves of one colocation
+-- group (all of this suite's tables) still run one after another: each waits for the one before
+-- it unless Citus 13.2's parallel_transfer_colocated_shards is set, which this file leaves off.
+-- The moves stay online (logical replication, force_logical).
 -- citus_rebalance_wait() returns quietly even when the job failed, so this waits on the job and
 -- demands that it finished: a failed job is an error here.
 -- A rebalance job still running (from an earlier run whose connection was lost: the job outlives
