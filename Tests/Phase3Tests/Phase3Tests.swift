@@ -40,6 +40,11 @@ struct Phase3Tests {
             evidence.regionRowsAfterAdd.filter { allWorkers.contains($0.key) }
                 == Dictionary(uniqueKeysWithValues: allWorkers.map { ($0, SeedData.regions.count) }),
             "rows of regions per node: \(evidence.regionRowsAfterAdd)")
+        // Copied holding writes to regions for a moment (block_writes), as the file says: no
+        // logical replication set up for ten rows.
+        #expect(
+            evidence.addWorkerReplication.maxSlots == 0 && evidence.addWorkerReplication.maxSubscriptions == 0,
+            "30's copy of regions: \(evidence.addWorkerReplication)")
         Evidence.note(
             "active workers after citus_add_node: \(evidence.activeWorkersAfterAdd.sorted().joined(separator: ", "))")
     }

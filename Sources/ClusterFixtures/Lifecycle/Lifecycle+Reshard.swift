@@ -18,6 +18,9 @@ public struct ReshardEvidence: Sendable {
     public var regionRowsAfterAdd: [String: Int]
     /// What `30_add_worker_node.sql` printed, by label.
     public var addWorkerResults: ScriptResults
+    /// What the workers showed of logical replication while `30_add_worker_node.sql` ran: its copy
+    /// of the reference table holds writes (`block_writes`) and takes no slot or subscription.
+    public var addWorkerReplication: ReplicationEvidence
     /// Shards of orders the isolation had to add, from the tenant's shard range before it (one when
     /// the tenant's hash is at an end of the range, two otherwise).
     public var expectedNewShards: Int
@@ -112,7 +115,7 @@ extension Lifecycle {
         }
 
         try reverseWorkerRowOrder()
-        let (active, addResults) = try addWorkerReporting()
+        let (active, addReport) = try addWorkerReporting()
         let regionsAfterAdd = try cluster.placements(of: "regions")
         let regionRowsAfterAdd = try cluster.rowsPerNode(of: "regions")
         try check("add worker")
@@ -166,7 +169,7 @@ extension Lifecycle {
         try store.recordStage(.resharded)
         return ReshardEvidence(
             activeWorkersAfterAdd: active, regionsAfterAdd: regionsAfterAdd, regionRowsAfterAdd: regionRowsAfterAdd,
-            addWorkerResults: addResults,
+            addWorkerResults: addReport.results, addWorkerReplication: addReport.replication,
             expectedNewShards: expectedNewShards,
             beforeRebalance: before, afterRebalance: after,
             shardNodesBeforeRebalance: shardNodesBefore, shardNodesAfterRebalance: shardNodesAfter,
@@ -220,8 +223,8 @@ extension Lifecycle {
     @discardableResult
     public func addWorker() throws -> [String] { try addWorkerReporting().active }
 
-    /// `addWorker`, with what the file printed.
-    func addWorkerReporting() throws -> (active: [String], results: ScriptResults) {
+    /// `addWorker`, with what the file printed and what the workers showed while it ran.
+    func addWorkerReporting() throws -> (active: [String], report: OperationReport) {
         try requireDistributedTables()
         let added = configuration.addedWorker
         let registered = try cluster.coordinator.value(
@@ -231,8 +234,8 @@ extension Lifecycle {
             throw ReshardRefused(description: "\(added.name) (\(added.registeredAddress)) is already registered")
         }
         try store.recordStageChanging(to: .resharded)
-        let results = try cluster.run(.addWorkerNode)
-        return (try cluster.activeWorkers(), results)
+        let report = try runWatched(.addWorkerNode, name: "add worker", timeLimit: .seconds(120))
+        return (try cluster.activeWorkers(), report)
     }
 
     /// Each shard of orders with the node holding it and its hash range, from the placement catalog.
