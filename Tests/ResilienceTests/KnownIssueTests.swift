@@ -15,9 +15,9 @@ struct KnownIssueTests {
     let cluster: Cluster
     init() throws { cluster = try Cluster.shared() }
 
-    /// A split that has not returned after this long is stalled, apply errors or not: at the
-    /// suite's scale one takes about 1.5 s here.
-    static let stallAfter: Duration = .seconds(30)
+    /// The split's own bound (`isolateTenant`'s time limit), watched to its end: a slow split is
+    /// not a stalled one. Stalled is citusdata/citus#6790's sign, seen within seconds.
+    static let splitTimeLimit: Duration = .seconds(120)
 
     /// What watching a split under updates ended on.
     enum SplitWatch {
@@ -39,24 +39,51 @@ struct KnownIssueTests {
         options.hotShare = 0.8
         let cancellation = OperationCancellation()
         let evidence = Mutex<[String]>([])
+        // The stall's own sign needs pg_stat_subscription_stats (PostgreSQL 15 and later); before
+        // it a stall shows only by the split's bound, and is taken for this issue as it was.
+        let seesSign = try cluster.coordinator.value(
+            "SELECT current_setting('server_version_num')::int >= 150000", as: Bool.self)
+        // Split subscriptions already on a worker (a failed split's leftovers) are not this split's:
+        // their errors must not read as its sign.
+        let earlier = try Dictionary(
+            uniqueKeysWithValues: cluster.workers.map { node in
+                (
+                    node.name,
+                    try node.rows(
+                        "SELECT oid::bigint AS id FROM pg_subscription WHERE subname LIKE 'citus\\_shard\\_split%'"
+                    )
+                    .map { try $0.get("id", as: Int.self) }
+                )
+            })
         let run = try cluster.lifecycle.withWriters(options) { () -> Result<TenantIsolation, any Error> in
             let isolation = BlockingWork("isolation under updates") { [cluster] in
-                try cluster.lifecycle.isolateTenant(tenant, timeLimit: .seconds(120), cancellation: cancellation)
+                try cluster.lifecycle.isolateTenant(tenant, timeLimit: Self.splitTimeLimit, cancellation: cancellation)
             }
-            // The stall's own sign: the split's apply worker fails on the replicated UPDATE, and
-            // fails again each time it restarts (counted in pg_stat_subscription_stats: twice is
-            // "again"). Watched until the split returns; `stallAfter` bounds a stall without it.
+            // The stall's own sign: this split's apply worker fails on the replicated UPDATE, and
+            // fails again each time it restarts (pg_stat_subscription_stats: twice is "again").
+            // Watched until the split returns, which its own bound guarantees.
             let watched = try? Polling.until(
-                timeLimit: Self.stallAfter, every: .milliseconds(250), what: "the isolation's end or its apply errors"
+                timeLimit: Self.splitTimeLimit + .seconds(30), every: .milliseconds(250),
+                what: "the isolation's end or its apply errors"
             ) { () -> SplitWatch? in
                 if let finished = isolation.wait(.zero) { return .returned(finished) }
-                let failing = cluster.workers.flatMap { node in
-                    ((try? node.rows(
-                        """
-                        SELECT subname::text AS subscription, apply_error_count AS errors
-                        FROM pg_stat_subscription_stats
-                        WHERE subname LIKE 'citus\\_shard\\_split%' AND apply_error_count >= 2
-                        """)) ?? []).map { "\(node.name): \($0)" }
+                guard seesSign else { return nil }
+                var failing: [String] = []
+                for node in cluster.workers {
+                    do {
+                        failing += try node.rows(
+                            """
+                            SELECT st.subname::text AS subscription, st.apply_error_count AS errors
+                            FROM pg_stat_subscription_stats st JOIN pg_subscription s ON s.oid = st.subid
+                            WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                              AND st.subname LIKE 'citus\\_shard\\_split%' AND st.apply_error_count >= 2
+                              AND st.subid::bigint <> ALL ($1::bigint[])
+                            """, [earlier[node.name] ?? []]
+                        ).map { "\(node.name): \($0)" }
+                    } catch {
+                        let line = "the watch's query failed on \(node.name): \(error)"
+                        evidence.withLock { if !$0.contains(line) { $0.append(line) } }
+                    }
                 }
                 guard !failing.isEmpty else { return nil }
                 evidence.withLock { $0 += ["apply errors: " + failing.joined(separator: ", ")] }
@@ -81,8 +108,10 @@ struct KnownIssueTests {
         }
         let outcome = try run.get()
         let seen = evidence.withLock { $0 }
-        let sign = seen.first { $0.hasPrefix("apply errors") }
-        let stalledBy = sign ?? "no result after \(Self.stallAfter)"
+        // Before PostgreSQL 15 a failed split is taken for this issue, its sign unseen.
+        let sign =
+            seen.first { $0.hasPrefix("apply errors") } ?? (seesSign ? nil : "apply errors: not watched before 15")
+        let stalledBy = sign ?? "no result within \(Self.splitTimeLimit)"
         let positions = seen.filter { !$0.hasPrefix("apply errors") }
         // While citusdata/citus#6790 exists the split stalls under this load when an UPDATE of the
         // tenant lands in its catch-up; whether one does is timing (the split cannot be held there:
@@ -129,7 +158,7 @@ struct KnownIssueTests {
                 fault:
                     """
                     80% of the writes update the isolated tenant (citusdata/citus#6790); stopped on repeated \
-                    apply errors, or after \(Self.stallAfter)
+                    apply errors, or by the split's bound of \(Self.splitTimeLimit)
                     """))
         #expect(ledger.acknowledged > 0 && ledger.updates > 0 && ledger.holds, "\(ledger)")
         try cluster.lifecycle.removeLoadRows()
