@@ -117,13 +117,21 @@ struct BadInputTests {
     @Test(
         """
         A SQL file that leaves its session changed (a transaction open, a temporary table or function, a setting \
-        without its RESET) is refused, naming the file and what it left; one that cleans up passes
+        SET or RESET without being put back) is refused, naming the file and what it left, and the session is \
+        put back; one that cleans up passes
         """,
         arguments: [
             ("BEGIN;\nSELECT 1;\n", "leaves a transaction open"),
             ("CREATE TEMP TABLE kept (id int);\n", "temporary table kept"),
             ("CREATE FUNCTION pg_temp.kept() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\n", "temporary function kept"),
-            ("SET work_mem = '7MB';\n", "setting work_mem = 7MB"),
+            ("SET work_mem = '7MB';\n", "setting work_mem = 7MB (was 5MB)"),
+            // A placeholder, which pg_settings does not list: seen because the file names it.
+            ("SET citus_verify.kept = 'yes';\n", "setting citus_verify.kept = yes (was (no value))"),
+            ("SELECT set_config('citus_verify.kept', 'yes', false);\n", "setting citus_verify.kept = yes"),
+            // A setting no statement names (a computed name, as a function call would set it).
+            ("SELECT set_config('work' || '_mem', '7MB', false);\n", "setting work_mem = 7MB (was 5MB)"),
+            // The caller's own setting (work_mem 5MB, below) undone by the file.
+            ("RESET work_mem;\n", "setting work_mem = 4MB (was 5MB)"),
             (
                 "SET enable_seqscan = off;\nSELECT 1;\nRESET enable_seqscan;\n"
                     + "CREATE TEMP TABLE t (id int);\nDROP TABLE t;\n",
@@ -134,6 +142,7 @@ struct BadInputTests {
         let script = try SQLScript(name: "sql/session.sql", text: text)
         let session = try cluster.connect("coordinator (session left changed)")
         defer { session.close() }
+        try session.execute("SET work_mem = '5MB'")
         guard let left else {
             try session.run(script)
             return
@@ -141,6 +150,20 @@ struct BadInputTests {
         let error = try #require(throws: DatabaseError.self) { try session.run(script) }
         #expect(error.description.contains("sql/session.sql leaves"), "\(error)")
         #expect(error.description.contains(left), "\(error)")
+        // Put back as the file found it: the caller's setting, no placeholder, no temporary object.
+        if !text.hasPrefix("BEGIN") {
+            let state = try session.query(
+                """
+                SELECT current_setting('work_mem') AS work_mem,
+                       coalesce(current_setting('citus_verify.kept', true), '') AS kept,
+                       (SELECT count(*) FROM pg_class WHERE relnamespace = pg_my_temp_schema())
+                       + (SELECT count(*) FROM pg_proc WHERE pronamespace = pg_my_temp_schema()) AS temporary
+                """
+            ).single()
+            #expect(try state.get("work_mem", as: String.self) == "5MB")
+            #expect(try state.get("kept", as: String.self) == "")
+            #expect(try state.get("temporary", as: Int.self) == 0)
+        }
     }
 
     @Test("A phase run before its predecessor's state exists is refused, naming the stage it needs")

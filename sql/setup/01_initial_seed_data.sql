@@ -14,7 +14,7 @@
 
 -- The seed (a 64-bit number, taken modulo 2^31 - 1) and the scale, checked before anything is
 -- written or created: a refused run leaves the tables and the session as they were, so the file
--- can run again in the same session (psql's \i) once the setting is mended.
+-- can run again in the same session (psql's \i, with ON_ERROR_STOP) once the setting is mended.
 DO $$
 DECLARE
     given_seed numeric := coalesce(nullif(current_setting('citus_verify.seed', true), ''), '42')::numeric;

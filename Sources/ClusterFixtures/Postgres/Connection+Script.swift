@@ -10,7 +10,8 @@ extension Connection {
         let started = ContinuousClock.now
         defer { ScriptTimeLog.record(script.name, seconds: started.duration(to: .now).seconds) }
         let wasInTransaction = isInTransaction
-        let sessionBefore = try sessionState()
+        let namedSettings = SessionState.settingNames(in: script.statements.map(\.text))
+        let sessionBefore = try sessionState(reading: namedSettings)
         let results = ScriptResults(
             script: script,
             all: try script.statements.map { statement in
@@ -29,8 +30,10 @@ extension Connection {
         // What outlives the file in its session changes the next run there (the tool's next step,
         // psql's \i again): a temporary table or function makes it fail on CREATE, a setting
         // changes what its statements do. A file drops what it creates and resets what it sets.
-        let left = try sessionState().left(since: sessionBefore)
+        let left = try sessionState(reading: namedSettings.union(sessionBefore.settings.keys)).left(
+            since: sessionBefore)
         guard left.isEmpty else {
+            restore(sessionBefore)
             throw DatabaseError(
                 node: node,
                 message: """
@@ -41,20 +44,45 @@ extension Connection {
         return results
     }
 
-    /// What a file can leave behind in this session.
-    private func sessionState() throws -> SessionState {
-        let objects = try query(
+    /// This session's temporary objects, and its settings: those set in it and those `names` names.
+    private func sessionState(reading names: Set<String>) throws -> SessionState {
+        let rows = try query(
             """
-            SELECT 'temporary table' AS kind, relname::text AS name FROM pg_class
+            SELECT 'temporary table' AS kind, relname::text AS name, NULL::text AS value FROM pg_class
             WHERE relnamespace = pg_my_temp_schema()
             UNION ALL
-            SELECT 'temporary function', proname::text FROM pg_proc WHERE pronamespace = pg_my_temp_schema()
+            SELECT 'temporary function', proname::text, NULL FROM pg_proc WHERE pronamespace = pg_my_temp_schema()
             UNION ALL
-            SELECT 'setting', name || ' = ' || current_setting(name) FROM pg_settings WHERE source = 'session'
-            """
+            SELECT 'setting', name, current_setting(name) FROM pg_settings WHERE source = 'session'
+            UNION ALL
+            SELECT 'setting', n, current_setting(n, true) FROM unnest($1::text[]) AS n
+            """, [names.sorted()]
         ).rows
-        return SessionState(
-            items: Set(
-                try objects.map { "\(try $0.get("kind", as: String.self)) \(try $0.get("name", as: String.self))" }))
+        var state = SessionState(objects: [], settings: [:])
+        for row in rows {
+            let kind = try row.get("kind", as: String.self)
+            let name = try row.get("name", as: String.self)
+            if kind == "setting" {
+                state.settings[name.lowercased()] = try row.optional("value", as: String.self)
+            } else {
+                state.objects.insert("\(kind) \(name)")
+            }
+        }
+        return state
+    }
+
+    /// After a refused file: its settings put back, its temporary objects dropped (all of them
+    /// when the session had none before), so that the next user of this connection starts where
+    /// the file did. Best effort: the refusal is the error that counts.
+    private func restore(_ before: SessionState) {
+        guard let now = try? sessionState(reading: Set(before.settings.keys)) else { return }
+        for (name, value) in now.settings where value != (before.settings[name] ?? nil) {
+            if let was = before.settings[name] ?? nil {
+                _ = try? query("SELECT set_config($1, $2, false)", [name, was])
+            } else {
+                _ = try? execute("RESET \(SQLIdentifier.quote(name))")
+            }
+        }
+        if before.objects.isEmpty && !now.objects.isEmpty { _ = try? execute("DISCARD TEMP") }
     }
 }

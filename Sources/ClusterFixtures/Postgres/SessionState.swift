@@ -1,10 +1,55 @@
-/// A session's temporary tables and functions and its settings made with SET, each as a line
-/// ("temporary table seed_items", "setting citus.enable_repartition_joins = on"). Placeholder
-/// settings (a prefix no loaded library defines, such as `citus_verify.seed`) are not listed by
-/// PostgreSQL, so not here either.
-struct SessionState {
-    var items: Set<String>
+import Foundation
 
-    /// What is here and was not before, sorted.
-    func left(since before: SessionState) -> [String] { items.subtracting(before.items).sorted() }
+/// What a session holds that an SQL file could leave behind: its temporary tables and functions,
+/// and its settings. A file's leftovers change the next run in that session (psql's `\i` again, the
+/// tool's next step): a temporary object makes it fail on CREATE, a setting changes what its
+/// statements do.
+///
+/// Settings are read by name, with `current_setting(name, true)`: those PostgreSQL lists as set in
+/// the session (`pg_settings`), and those the file itself names in a `SET`, `RESET` or
+/// `set_config(…)`. Both are needed: `pg_settings` leaves out placeholders (`citus_verify.*`) and
+/// every setting a library marks as not shown (many of Citus's, such as
+/// `citus.enable_ddl_propagation`), and a file's `RESET` of a setting its caller made is only seen
+/// by comparing values.
+struct SessionState: Equatable {
+    /// "temporary table seed_items", "temporary function seed_hash".
+    var objects: Set<String>
+    /// Each setting read, by name; nil where it has no value (an unset placeholder).
+    var settings: [String: String?]
+
+    /// The settings `statements` name: `SET [SESSION] name`, `RESET name`, `set_config('name', …)`.
+    /// Names that are no setting (`SET ROLE` reads `role`, `SET TRANSACTION` reads nothing) are
+    /// harmless: they read as they are, or as no value.
+    static func settingNames(in statements: [String]) -> Set<String> {
+        var names: Set<String> = []
+        let patterns = [
+            #"(?i)^\s*(?:SET|RESET)\s+(?:SESSION\s+|LOCAL\s+)?([A-Za-z_][A-Za-z0-9_$.]*)"#,
+            #"(?i)set_config\s*\(\s*'([^']+)'"#,
+        ]
+        for statement in statements {
+            for pattern in patterns {
+                let regex = try! NSRegularExpression(pattern: pattern)
+                let range = NSRange(statement.startIndex..., in: statement)
+                for match in regex.matches(in: statement, range: range) {
+                    if let name = Range(match.range(at: 1), in: statement) {
+                        names.insert(statement[name].lowercased())
+                    }
+                }
+            }
+        }
+        return names
+    }
+
+    /// What is here and was not before, and each setting whose value differs, sorted: "temporary
+    /// table kept", "setting work_mem = 7MB (was 4MB)".
+    func left(since before: SessionState) -> [String] {
+        let objects = objects.subtracting(before.objects)
+        let settings = Set(settings.keys).union(before.settings.keys).compactMap { name -> String? in
+            let now = self.settings[name] ?? nil
+            let was = before.settings[name] ?? nil
+            guard now != was else { return nil }
+            return "setting \(name) = \(now ?? "(no value)") (was \(was ?? "(no value)"))"
+        }
+        return (Array(objects) + settings).sorted()
+    }
 }
