@@ -69,8 +69,9 @@ struct GeneratedMutationRun {
     func log(_ text: String) { FileHandle.standardError.write(Data("mutate: \(text)\n".utf8)) }
 
     /// The mutated files as the copy had them when the run began: every edit is made on these, so
-    /// that editing the project while a run goes on changes nothing of the run (the mutants were
-    /// generated from these texts). Filled by `run()`.
+    /// that editing the project while a run goes on changes nothing of the run. The mutants were
+    /// generated from the project a moment before the copy; a file changed in that moment no longer
+    /// holds its mutants' text, and the run stops there, naming it. Filled by `run()`.
     var originals: [String: String] = [:]
 
     mutating func run() throws -> GeneratedMutationReport {
@@ -109,7 +110,7 @@ struct GeneratedMutationRun {
             outcomes.append(outcome)
             try progress(outcomes, Date().timeIntervalSince(started))
         }
-        // The copy ends as it began: the original files, the cluster stopped.
+        // The copy ends holding the project as it is now (no schema, no mutant), the cluster stopped.
         try workspace.copyProject()
         _ = try? workspace.cluster("down")
         return GeneratedMutationReport(
@@ -268,9 +269,13 @@ struct GeneratedMutationRun {
             log("switches that do not compile, built alone instead: \(culprits.sorted().joined(separator: ", "))")
             wanted.subtract(culprits)
         }
-        // No schema: the original files, built as they are.
+        // No schema: the original files, built as they are, and no switch.
         for (file, text) in originals {
             try text.write(to: workspace.tree.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        }
+        for module in Set(files.map { $0.split(separator: "/").prefix(2).joined(separator: "/") }) {
+            try? FileManager.default.removeItem(
+                at: workspace.tree.appendingPathComponent("\(module)/CitusVerifyMutantSwitch.swift"))
         }
         try workspace.build()
         return []

@@ -31,7 +31,8 @@ public struct SeedLoadSteps: Codable, Sendable, Equatable {
             steps.map { String(format: "| %@ | %@ | %.3f |", tool, $0.name, $0.seconds) }
                 + [String(format: "| %@ | total | %.3f |", tool, steps.reduce(0) { $0 + $1.seconds })]
         }
-        let runs = (runs ?? 1) > 1 ? ["Each side's median run of \(runs!), taking turns:", ""] : []
+        var runs: [String] = []
+        if let count = self.runs, count > 1 { runs = ["Each side's median run of \(count), taking turns:", ""] }
         return runs + ["| side | step | seconds |", "|---|---|---:|"]
             + rows("citus-verify (parallel COPY)", ours) + rows("psql \\copy", psql)
     }
