@@ -285,4 +285,36 @@ struct Phase2Tests {
         let stats = try cluster.distributionStatsMismatches(expected: phase.seedData)
         #expect(stats.isEmpty, "\(stats.joined(separator: "\n"))")
     }
+
+    @Test(
+        """
+        The rebalance's file (31), run on the balanced two workers before Phase 3, its job history holding a \
+        cancelled rebalance and another kind of job still scheduled: it waits for neither and finds nothing to move
+        """
+    )
+    func rebalanceFileIgnoresOtherJobs() throws {
+        // A cluster's job history outlives its jobs: a rebalance cancelled last week must not fail
+        // the next one (citus_job_wait on it raises), and a job of another kind is not this file's
+        // to wait for. Planted in Citus's own catalog, removed after; run here, where there is
+        // nothing to move, so that the file changes nothing.
+        let session = try cluster.connect("rebalance file, planted job history")
+        defer { session.close() }
+        let planted = try session.query(
+            """
+            INSERT INTO pg_dist_background_job (state, job_type, description)
+            VALUES ('cancelled', 'rebalance', 'citus-verify: planted'),
+                   ('scheduled', 'citus_verify_other', 'citus-verify: planted')
+            RETURNING job_id
+            """
+        ).rows.map { try $0.get("job_id", as: Int64.self) }
+        defer {
+            _ = try? cluster.coordinator.execute(
+                "DELETE FROM pg_dist_background_job WHERE job_id = ANY ($1::bigint[])", [planted])
+        }
+        #expect(planted.count == 2)
+        // Waiting on the scheduled job would never end: bounded, so that such a wait fails here.
+        try session.execute("SET statement_timeout = '10s'")
+        let results = try cluster.run(.rebalanceShards, on: session)
+        #expect(try results.row("job_state").get("state", as: String.self) == "nothing to move")
+    }
 }
