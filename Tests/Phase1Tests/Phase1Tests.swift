@@ -225,14 +225,12 @@ struct Phase1Tests {
         let ranked = cents.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         let (first, second) = (ranked[0], ranked[1])
         let raised = try #require(data.orders.first { $0.userID == second.key })
-        let session = try cluster.connect("coordinator (tied revenues)")
-        defer { session.close() }
-        try session.execute("BEGIN")
-        defer { _ = try? session.execute("ROLLBACK") }
-        try session.query(
-            "UPDATE orders SET amount = amount + $1::numeric / 100 WHERE id = $2",
-            [first.value - second.value, raised.id])
-        let top = try cluster.run(.aggregateQuery, on: session).named("top_tenants_by_revenue").rows
+        let top = try cluster.rolledBack("tied revenues") { session in
+            try session.query(
+                "UPDATE orders SET amount = amount + $1::numeric / 100 WHERE id = $2",
+                [first.value - second.value, raised.id])
+            return try cluster.run(.aggregateQuery, on: session).named("top_tenants_by_revenue").rows
+        }
         let users = try top.prefix(2).map { try $0.get("user_id", as: Int.self) }
         #expect(users == [first.key, second.key].sorted(), "tied at \(first.value) cents: \(top.prefix(3))")
         let tied = String(format: "%d.%02d", first.value / 100, first.value % 100)

@@ -111,17 +111,14 @@ struct Phase4Tests {
 
     @Test("New rows still get fresh ids: the sequences kept counting through the lifecycle")
     func sequencesContinue() throws {
-        // One connection held for the transaction: a kept connection reopened after BEGIN would
-        // run the insert on its own and commit it.
-        let c = try cluster.coordinator.connection
-        try c.execute("BEGIN")
-        defer { _ = try? c.execute("ROLLBACK") }
-        let id = try c.query(
-            """
-            INSERT INTO orders (user_id, region, product_id, quantity, amount, status, created_at, updated_at)
-            VALUES (1, 'us-east', 1, 1, 1.00, 'pending', now(), now()) RETURNING id
-            """
-        ).single().get(0, as: Int.self)
+        let id = try cluster.rolledBack("fresh id") { c in
+            try c.query(
+                """
+                INSERT INTO orders (user_id, region, product_id, quantity, amount, status, created_at, updated_at)
+                VALUES (1, 'us-east', 1, 1, 1.00, 'pending', now(), now()) RETURNING id
+                """
+            ).single().get(0, as: Int.self)
+        }
         #expect(id > phase.seedData.orders.count)
     }
 

@@ -182,20 +182,18 @@ extension Lifecycle {
     /// The shard ids Citus's rebalancer plans to move off `worker`, in its order, in a transaction
     /// that is rolled back.
     func drainPlanFromCitus(_ worker: ClusterConfiguration.Worker) throws -> [Int64] {
-        let connection = try cluster.connect("coordinator (drain plan order)")
-        defer { connection.close() }
-        try connection.execute("BEGIN")
-        defer { _ = try? connection.execute("ROLLBACK") }
-        try connection.query(
-            "SELECT citus_set_node_property($1, $2, 'shouldhaveshards', false)",
-            [worker.registeredAddress.host, worker.registeredAddress.port])
-        return try connection.query(
-            """
-            SELECT shardid FROM get_rebalance_table_shards_plan(drain_only := true,
-                                                                rebalance_strategy := 'by_shard_count',
-                                                                improvement_threshold := 0)
-            """
-        ).rows.map { try $0.get("shardid", as: Int64.self) }
+        try cluster.rolledBack("drain plan order") { connection in
+            try connection.query(
+                "SELECT citus_set_node_property($1, $2, 'shouldhaveshards', false)",
+                [worker.registeredAddress.host, worker.registeredAddress.port])
+            return try connection.query(
+                """
+                SELECT shardid FROM get_rebalance_table_shards_plan(drain_only := true,
+                                                                    rebalance_strategy := 'by_shard_count',
+                                                                    improvement_threshold := 0)
+                """
+            ).rows.map { try $0.get("shardid", as: Int64.self) }
+        }
     }
 
     /// Rewrites each worker's row of `pg_dist_node`, the highest node id first, with the value it
