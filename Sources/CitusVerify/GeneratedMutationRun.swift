@@ -80,6 +80,8 @@ struct GeneratedMutationRun {
         for file in Set(mutants.map(\.file)) {
             originals[file] = try String(contentsOf: workspace.tree.appendingPathComponent(file), encoding: .utf8)
         }
+        // Every mutant checked against its file now, not when its turn comes hours later.
+        for mutant in mutants { _ = try mutant.apply(to: originals[mutant.file]!) }
         log("building the copy in \(workspace.tree.path)")
         let switched = try installSchemas()
         let (readers, durations) = try prepare()

@@ -13,8 +13,8 @@ public struct SeedLoadComparison: Sendable {
     /// Runs of each side, taking turns (ours first, then psql first, …), each side judged by its
     /// median run. A load of under a second varies between runs by as much as the gap it measures,
     /// so up to 100,000 orders each side runs three times, after a first load of each that is not
-    /// counted (the first load on emptied tables warms what both sides use: the tables' files, the
-    /// server's caches); larger loads once.
+    /// counted (it warms what both sides use: the server's and the catalog's caches; every TRUNCATE
+    /// gives the tables new files); larger loads once.
     public var runs: Int
 
     public init(cluster: Cluster, generator: SeedGenerator, streams: Int? = nil, runs: Int? = nil) {

@@ -32,7 +32,9 @@ public struct SeedLoadSteps: Codable, Sendable, Equatable {
                 + [String(format: "| %@ | total | %.3f |", tool, steps.reduce(0) { $0 + $1.seconds })]
         }
         var runs: [String] = []
-        if let count = self.runs, count > 1 { runs = ["Each side's median run of \(count), taking turns:", ""] }
+        if let count = self.runs, count > 1 {
+            runs = ["Each side's median run of \(count), taking turns, after one uncounted load of each:", ""]
+        }
         return runs + ["| side | step | seconds |", "|---|---|---:|"]
             + rows("citus-verify (parallel COPY)", ours) + rows("psql \\copy", psql)
     }

@@ -227,8 +227,8 @@ struct Phase1Tests {
         let raised = try #require(data.orders.first { $0.userID == second.key })
         let top = try cluster.rolledBack("tied revenues") { session in
             try session.query(
-                "UPDATE orders SET amount = amount + $1::numeric / 100 WHERE id = $2",
-                [first.value - second.value, raised.id])
+                "UPDATE orders SET amount = amount + $1::numeric / 100 WHERE user_id = $2 AND id = $3",
+                [first.value - second.value, raised.userID, raised.id])
             return try cluster.run(.aggregateQuery, on: session).named("top_tenants_by_revenue").rows
         }
         let users = try top.prefix(2).map { try $0.get("user_id", as: Int.self) }

@@ -441,4 +441,32 @@ struct Phase3Tests {
         ).map { try $0.get("name", as: String.self) }
         #expect(left.isEmpty, "left by the refused run: \(left)")
     }
+
+    @Test(
+        """
+        The worker lists 30 and 33 print hold the primaries other than the coordinator: a registered \
+        coordinator and a secondary, planted in a rolled-back transaction, change nothing in them
+        """,
+        .proves(.thirdWorkerAdded, .drainWithoutLoss))
+    func workerListsLeaveOutCoordinatorAndSecondaries() throws {
+        // The suite's cluster has neither, so each file's filter is checked on them made for it.
+        let coordinator = cluster.configuration.coordinator
+        for file in [SQLFile.addWorkerNode, .drainWorker] {
+            let script = try file.script(
+                variables: cluster.sqlVariables.merging(["drain_host": "-", "drain_port": "0"]) { $1 })
+            let workers = try #require(script.statements.first { $0.label == "workers" }, "\(file.rawValue)")
+            let listed = { (c: Connection) throws -> [String] in try c.query(workers.text).rows.map { "\($0)" } }
+            let plain = try cluster.rolledBack("\(file.rawValue) workers") { try listed($0) }
+            let planted = try cluster.rolledBack("\(file.rawValue) workers, planted nodes") { c in
+                try c.query(
+                    """
+                    INSERT INTO pg_dist_node (groupid, nodename, nodeport, noderole, isactive)
+                    VALUES (0, $1, $2, 'primary', true),
+                           ((SELECT min(groupid) FROM pg_dist_node WHERE groupid > 0), $1, 1, 'secondary', true)
+                    """, [coordinator.host, coordinator.port])
+                return try listed(c)
+            }
+            #expect(!plain.isEmpty && planted == plain, "\(file.rawValue): \(plain) became \(planted)")
+        }
+    }
 }

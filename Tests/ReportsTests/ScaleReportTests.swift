@@ -51,7 +51,9 @@ struct ScaleReportTests {
             scale: 1, ours: [.init(name: "users", seconds: 0.2)], psql: [.init(name: "users", seconds: 0.3)], runs: 3)
         let markdown = ScaleReport(machine: [], steps: [step]).markdown
         #expect(markdown.contains("| 1 | 3 | 300k | 150k | 2.00 |"), "\(markdown)")
-        #expect(markdown.contains("Each side's median run of 3, taking turns:"), "\(markdown)")
+        #expect(
+            markdown.contains("Each side's median run of 3, taking turns, after one uncounted load of each:"),
+            "\(markdown)")
         let runs = [0.9, 0.3, 0.5, 0.7].map { SeedLoadComparison.LoadRun(seconds: $0, steps: [], streams: 2) }
         #expect(SeedLoadComparison.LoadRun.median(Array(runs.prefix(3))).seconds == 0.5)
         #expect(SeedLoadComparison.LoadRun.median(runs).seconds == 0.7, "of an even count, the slower middle run")

@@ -131,7 +131,11 @@ struct BadInputTests {
             // A setting no statement names (a computed name, as a function call would set it).
             ("SELECT set_config('work' || '_mem', '7MB', false);\n", "setting work_mem = 7MB (was 5MB)"),
             // The caller's own setting (work_mem 5MB, below) undone by the file.
-            ("RESET work_mem;\n", "setting work_mem = 4MB (was 5MB)"),
+            ("RESET work_mem;\n", "(was 5MB)"),
+            // A setting named in quotes, as psql accepts it.
+            ("SET \"work_mem\" = '7MB';\n", "setting work_mem = 7MB (was 5MB)"),
+            // A placeholder set and reset reads as empty, never set as no value: the same.
+            ("SET citus_verify.kept = 'yes';\nRESET citus_verify.kept;\n", nil),
             (
                 "SET enable_seqscan = off;\nSELECT 1;\nRESET enable_seqscan;\n"
                     + "CREATE TEMP TABLE t (id int);\nDROP TABLE t;\n",

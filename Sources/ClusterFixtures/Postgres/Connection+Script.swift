@@ -4,7 +4,8 @@ extension Connection {
     /// file that begins a transaction must end it: one left open (which psql would end by
     /// closing the session, rolling it back, while `\i` in a session would leave it open) is an
     /// error naming the file; so is anything else it leaves in the session: a temporary table or
-    /// function, a setting it SET without its RESET.
+    /// function, a setting it SET without its RESET, a setting of its caller's it RESET. A refused
+    /// file's session is put back as the file found it (see `restore`).
     @discardableResult
     public func run(_ script: SQLScript) throws -> ScriptResults {
         let started = ContinuousClock.now
@@ -38,7 +39,7 @@ extension Connection {
                 node: node,
                 message: """
                     \(script.name) leaves its session changed: \(left.joined(separator: "; ")) (every CREATE TEMP \
-                    needs its DROP, every SET its RESET)
+                    needs its DROP, every SET its RESET, and its caller's settings stay as they were)
                     """)
         }
         return results
@@ -53,17 +54,18 @@ extension Connection {
             UNION ALL
             SELECT 'temporary function', proname::text, NULL FROM pg_proc WHERE pronamespace = pg_my_temp_schema()
             UNION ALL
-            SELECT 'setting', name, current_setting(name) FROM pg_settings WHERE source = 'session'
+            SELECT 'session setting', name, current_setting(name) FROM pg_settings WHERE source = 'session'
             UNION ALL
-            SELECT 'setting', n, current_setting(n, true) FROM unnest($1::text[]) AS n
+            SELECT 'setting', n, coalesce(current_setting(n, true), '') FROM unnest($1::text[]) AS n
             """, [names.sorted()]
         ).rows
         var state = SessionState(objects: [], settings: [:])
         for row in rows {
             let kind = try row.get("kind", as: String.self)
             let name = try row.get("name", as: String.self)
-            if kind == "setting" {
-                state.settings[name.lowercased()] = try row.optional("value", as: String.self)
+            if kind.hasSuffix("setting") {
+                state.settings[name.lowercased()] = try row.get("value", as: String.self)
+                if kind == "session setting" { state.setInSession.insert(name.lowercased()) }
             } else {
                 state.objects.insert("\(kind) \(name)")
             }
@@ -71,13 +73,15 @@ extension Connection {
         return state
     }
 
-    /// After a refused file: its settings put back, its temporary objects dropped (all of them
-    /// when the session had none before), so that the next user of this connection starts where
-    /// the file did. Best effort: the refusal is the error that counts.
+    /// After a refused file: each setting it changed put back (with `set_config` where the session
+    /// had set it, else `RESET`, so that the server's, the role's and the database's values keep
+    /// applying), and its temporary objects dropped when the session had none before it (`DISCARD
+    /// TEMP`; beside the caller's own they are left). Best effort: the refusal is the error that
+    /// counts.
     private func restore(_ before: SessionState) {
         guard let now = try? sessionState(reading: Set(before.settings.keys)) else { return }
-        for (name, value) in now.settings where value != (before.settings[name] ?? nil) {
-            if let was = before.settings[name] ?? nil {
+        for (name, value) in now.settings where value != (before.settings[name] ?? "") {
+            if before.setInSession.contains(name), let was = before.settings[name] {
                 _ = try? query("SELECT set_config($1, $2, false)", [name, was])
             } else {
                 _ = try? execute("RESET \(SQLIdentifier.quote(name))")

@@ -14,25 +14,29 @@ import Foundation
 struct SessionState: Equatable {
     /// "temporary table seed_items", "temporary function seed_hash".
     var objects: Set<String>
-    /// Each setting read, by name; nil where it has no value (an unset placeholder).
-    var settings: [String: String?]
+    /// Each setting read, by name; empty where it has no value (a placeholder never set reads as
+    /// none, one set and reset as empty: the same here).
+    var settings: [String: String]
+    /// The settings PostgreSQL lists as set in this session (rather than by default, the server's
+    /// files, the role or the database): what putting a setting back restores with `set_config`,
+    /// where the others are `RESET`.
+    var setInSession: Set<String> = []
 
     /// The settings `statements` name: `SET [SESSION] name`, `RESET name`, `set_config('name', …)`.
     /// Names that are no setting (`SET ROLE` reads `role`, `SET TRANSACTION` reads nothing) are
     /// harmless: they read as they are, or as no value.
+    /// A `SET` built at run time (`EXECUTE` in a DO block) names nothing here: only `pg_settings`
+    /// can show it, and only for a setting it lists.
     static func settingNames(in statements: [String]) -> Set<String> {
         var names: Set<String> = []
-        let patterns = [
-            #"(?i)^\s*(?:SET|RESET)\s+(?:SESSION\s+|LOCAL\s+)?([A-Za-z_][A-Za-z0-9_$.]*)"#,
-            #"(?i)set_config\s*\(\s*'([^']+)'"#,
-        ]
         for statement in statements {
-            for pattern in patterns {
-                let regex = try! NSRegularExpression(pattern: pattern)
+            for regex in namePatterns {
                 let range = NSRange(statement.startIndex..., in: statement)
                 for match in regex.matches(in: statement, range: range) {
-                    if let name = Range(match.range(at: 1), in: statement) {
-                        names.insert(statement[name].lowercased())
+                    for group in 1..<match.numberOfRanges {
+                        if let name = Range(match.range(at: group), in: statement) {
+                            names.insert(statement[name].lowercased())
+                        }
                     }
                 }
             }
@@ -40,15 +44,22 @@ struct SessionState: Equatable {
         return names
     }
 
+    /// `SET [SESSION|LOCAL] name`, `RESET name` (the name plain or double-quoted), and
+    /// `set_config('name', …)`.
+    private static let namePatterns = [
+        #"(?i)^\s*(?:SET|RESET)\s+(?:SESSION\s+|LOCAL\s+)?(?:([A-Za-z_][A-Za-z0-9_$.]*)|"([^"]+)")"#,
+        #"(?i)set_config\s*\(\s*'([^']+)'"#,
+    ].map { try! NSRegularExpression(pattern: $0) }
+
     /// What is here and was not before, and each setting whose value differs, sorted: "temporary
     /// table kept", "setting work_mem = 7MB (was 4MB)".
     func left(since before: SessionState) -> [String] {
         let objects = objects.subtracting(before.objects)
         let settings = Set(settings.keys).union(before.settings.keys).compactMap { name -> String? in
-            let now = self.settings[name] ?? nil
-            let was = before.settings[name] ?? nil
+            let now = self.settings[name] ?? ""
+            let was = before.settings[name] ?? ""
             guard now != was else { return nil }
-            return "setting \(name) = \(now ?? "(no value)") (was \(was ?? "(no value)"))"
+            return "setting \(name) = \(now.isEmpty ? "(no value)" : now) (was \(was.isEmpty ? "(no value)" : was))"
         }
         return (Array(objects) + settings).sorted()
     }
