@@ -91,6 +91,12 @@ struct FaultTests {
             let rerun = try cluster.lifecycle.moveShard(shard, to: target, timeLimit: .seconds(120))
             let placed = try rerun.placementAfter()
             #expect(placed.shard == shard && placed.node == target.registeredAddress, "\(placed)")
+            // Online, as 35 says (force_logical), and its source placement cleaned up by the file
+            // itself, not left for Citus's deferred cleanup.
+            #expect(rerun.replication.wasLogical, "the rerun's move: \(rerun.replication)")
+            #expect(
+                try cluster.coordinator.value("SELECT count(*) FROM pg_dist_cleanup", as: Int.self) == 0,
+                "records left for deferred cleanup right after 35")
             try expectNoDebris("the rerun")
         }
     }
