@@ -13,6 +13,12 @@ struct Phase1Tests {
 
     init() throws { phase = try PhaseContext.require() }
 
+    /// The seed of the second runs (the SQL file's and COPY's), chosen for what the baseline's 42
+    /// never reaches: it is above 2^31 - 1, so only taking it modulo 2^31 - 1 gives the generator's
+    /// rows; the remainder, 1,000,000,010, makes the hash's first step exceed 2^31 - 1 and is a
+    /// multiple of 5, so the heavy users' residue takes the file's special case (0 read as 5).
+    static let otherSeed: UInt64 = 2_147_483_647 + 1_000_000_010
+
     @Test(
         "Tables created successfully: orders, users, regions, order_items with the seed's columns",
         .proves(.tablesCreated))
@@ -293,12 +299,11 @@ struct Phase1Tests {
                     "\(table) after a refused seed run")
             }
             #expect(try helpersLeft().isEmpty, "what the refused run left in its session")
-            // The same session again, now with seed 10 and scale 2. Seed 10 is a multiple of 5, so the
-            // heavy users' residue takes the file's special case (residue 0 read as 5), which the
-            // baseline's seed 42 never reaches; scale 2 reaches every multiplication by the scale.
-            try scratch.lifecycle.runSeedFile(seed: 10, scale: 2, on: session)
-            let seeded = SeedData(seed: 10, scale: 2)
-            #expect(try scratch.checksums() == seeded.expectedChecksums, "seed 10, scale 2 by the SQL file")
+            // The same session again, now with `otherSeed` and scale 2 (see there), then seed 0.
+            try scratch.lifecycle.runSeedFile(seed: Self.otherSeed, scale: 2, on: session)
+            let seeded = SeedData(seed: Self.otherSeed, scale: 2)
+            #expect(
+                try scratch.checksums() == seeded.expectedChecksums, "seed \(Self.otherSeed), scale 2 by the SQL file")
             #expect(try helpersLeft().isEmpty, "the file's helpers are dropped at its end")
             #expect(try permanentTables() == Set(Cluster.tables), "the file's own tables are temporary")
             // What a failed checksum names: nothing here, and exactly the rows changed below.
@@ -314,11 +319,15 @@ struct Phase1Tests {
                 differences.contains {
                     $0.hasPrefix("users: missing [], extra [], changed [\"7: expected") && $0.contains("Someone Else")
                 }, "\(differences)")
+            // The smallest seed the file takes: 0 is a seed, not a refusal.
+            try session.execute("TRUNCATE order_items, orders, users, regions")
+            try scratch.lifecycle.runSeedFile(seed: 0, scale: 1, on: session)
+            #expect(try scratch.checksums() == SeedData(seed: 0, scale: 1).expectedChecksums, "seed 0 by the SQL file")
             Evidence.note(
                 """
-                seed 10, scale 2: the SQL file, run in the session where it had just refused scale 0, made \
-                \(seeded.orders.count) orders and \(seeded.items.count) items, every table's checksum the generator's, \
-                and left no helper behind
+                seed \(Self.otherSeed), scale 2: the SQL file, run in the session where it had just refused \
+                scale 0, made \(seeded.orders.count) orders and \(seeded.items.count) items, every table's checksum \
+                the generator's, and left no helper behind; then seed 0 the same
                 """
             )
         }
@@ -330,16 +339,16 @@ struct Phase1Tests {
     func copyLoaderMakesTheSameRows() throws {
         // The same seed and scale as the seed file's second run above: either side drifting from
         // the generator turns its own test red.
-        let expected = SeedData(seed: 10, scale: 2)
+        let expected = SeedData(seed: Self.otherSeed, scale: 2)
         let found = try cluster.withScratchDatabase("copy") { scratch in
-            try scratch.lifecycle.load(SeedGenerator(seed: 10, scale: 2))
+            try scratch.lifecycle.load(SeedGenerator(seed: Self.otherSeed, scale: 2))
             return try scratch.checksums()
         }
         #expect(found == expected.expectedChecksums)
         Evidence.note(
             """
-            seed 10, scale 2: COPY made \(expected.orders.count) orders and \(expected.items.count) items, every \
-            table's checksum the generator's
+            seed \(Self.otherSeed), scale 2: COPY made \(expected.orders.count) orders and \(expected.items.count) \
+            items, every table's checksum the generator's
             """
         )
     }
