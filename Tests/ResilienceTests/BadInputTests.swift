@@ -132,6 +132,8 @@ struct BadInputTests {
             ("SELECT set_config('work' || '_mem', '7MB', false);\n", "setting work_mem = 7MB (was 5MB)"),
             // The caller's own setting (work_mem 5MB, below) undone by the file.
             ("RESET work_mem;\n", "(was 5MB)"),
+            // A placeholder SET after a comment line of its statement.
+            ("-- a note\nSET citus_verify.kept = 'yes';\n", "setting citus_verify.kept = yes"),
             // A setting named in quotes, as psql accepts it.
             ("SET \"work_mem\" = '7MB';\n", "setting work_mem = 7MB (was 5MB)"),
             // A placeholder set and reset reads as empty, never set as no value: the same.

@@ -44,10 +44,10 @@ struct SessionState: Equatable {
         return names
     }
 
-    /// `SET [SESSION|LOCAL] name`, `RESET name` (the name plain or double-quoted), and
-    /// `set_config('name', …)`.
+    /// `SET [SESSION|LOCAL] name`, `RESET name` (the name plain or double-quoted) at the start of
+    /// any line of a statement (comments may come before it), and `set_config('name', …)`.
     private static let namePatterns = [
-        #"(?i)^\s*(?:SET|RESET)\s+(?:SESSION\s+|LOCAL\s+)?(?:([A-Za-z_][A-Za-z0-9_$.]*)|"([^"]+)")"#,
+        #"(?im)^\s*(?:SET|RESET)\s+(?:SESSION\s+|LOCAL\s+)?(?:([A-Za-z_][A-Za-z0-9_$.]*)|"([^"]+)")"#,
         #"(?i)set_config\s*\(\s*'([^']+)'"#,
     ].map { try! NSRegularExpression(pattern: $0) }
 
