@@ -31,10 +31,10 @@ extension Connection {
         // What outlives the file in its session changes the next run there (the tool's next step,
         // psql's \i again): a temporary table or function makes it fail on CREATE, a setting
         // changes what its statements do. A file drops what it creates and resets what it sets.
-        let left = try sessionState(reading: namedSettings.union(sessionBefore.settings.keys)).left(
-            since: sessionBefore)
+        let sessionAfter = try sessionState(reading: namedSettings.union(sessionBefore.settings.keys))
+        let left = sessionAfter.left(since: sessionBefore)
         guard left.isEmpty else {
-            restore(sessionBefore)
+            restore(sessionBefore, from: sessionAfter)
             throw DatabaseError(
                 node: node,
                 message: """
@@ -78,8 +78,7 @@ extension Connection {
     /// applying), and its temporary objects dropped when the session had none before it (`DISCARD
     /// TEMP`; beside the caller's own they are left). Best effort: the refusal is the error that
     /// counts.
-    private func restore(_ before: SessionState) {
-        guard let now = try? sessionState(reading: Set(before.settings.keys)) else { return }
+    private func restore(_ before: SessionState, from now: SessionState) {
         for (name, value) in now.settings where value != (before.settings[name] ?? "") {
             if before.setInSession.contains(name), let was = before.settings[name] {
                 _ = try? query("SELECT set_config($1, $2, false)", [name, was])

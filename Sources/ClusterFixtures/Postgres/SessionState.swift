@@ -11,7 +11,7 @@ import Foundation
 /// every setting a library marks as not shown (many of Citus's, such as
 /// `citus.enable_ddl_propagation`), and a file's `RESET` of a setting its caller made is only seen
 /// by comparing values.
-struct SessionState: Equatable {
+struct SessionState {
     /// "temporary table seed_items", "temporary function seed_hash".
     var objects: Set<String>
     /// Each setting read, by name; empty where it has no value (a placeholder never set reads as
