@@ -14,10 +14,6 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // The operator's command-line tool.
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        // MD5 and SHA-256: the checksum oracle computes in Swift, from the seed, the same md5 sums the
-        // database computes over the tables (Foundation on Linux has neither hash); SHA-256
-        // fingerprints the sql/ and Sources/ a stored lifecycle stage was built by.
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // The benchmark's CSV is written by a real CSV writer (stage names hold commas) and read back
         // in a test by another implementation, SwiftCSV, as a spreadsheet would read it.
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
@@ -33,10 +29,20 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // MD5 and SHA-256 from OpenSSL's libcrypto, which libpq already links (Foundation on Linux
+        // has neither hash): the checksum oracle computes in Swift, from the seed, the md5 sums the
+        // database computes over the tables; SHA-256 fingerprints the files a stored stage was
+        // built by. A package of its own (swift-crypto) would compile a second copy of BoringSSL,
+        // over half of a clean build's steps.
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .target(
             name: "ClusterFixtures",
             dependencies: [
-                "CLibPQ", .product(name: "Crypto", package: "swift-crypto"),
+                "CLibPQ", "CLibCrypto",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),

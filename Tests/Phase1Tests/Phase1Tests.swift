@@ -323,6 +323,15 @@ struct Phase1Tests {
             try session.execute("TRUNCATE order_items, orders, users, regions")
             try scratch.lifecycle.runSeedFile(seed: 0, scale: 1, on: session)
             #expect(try scratch.checksums() == SeedData(seed: 0, scale: 1).expectedChecksums, "seed 0 by the SQL file")
+            // A run that fails once its helpers exist (orders refuses every row: a CHECK planted
+            // here): what the file made for itself stays in its session, never in the schema.
+            try session.execute("TRUNCATE order_items, orders, users, regions")
+            try session.execute("ALTER TABLE orders ADD CONSTRAINT planted_refusal CHECK (false) NOT VALID")
+            let failed = try #require(throws: DatabaseError.self) {
+                try scratch.lifecycle.runSeedFile(seed: 0, scale: 1, on: session)
+            }
+            #expect(failed.description.contains("planted_refusal"), "\(failed)")
+            #expect(try permanentTables() == Set(Cluster.tables), "what a run that failed midway left in the schema")
             Evidence.note(
                 """
                 seed \(Self.otherSeed), scale 2: the SQL file, run in the session where it had just refused \

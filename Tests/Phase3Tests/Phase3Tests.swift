@@ -314,6 +314,15 @@ struct Phase3Tests {
             evidence.dryRunDrain.allSatisfy { $0.source == drained && staying.contains($0.target) && $0.bytes > 0 },
             "\(evidence.dryRunDrain)")
         #expect(evidence.drainedTookShardsAfterDryRun, "37 left \(drained) marked shouldhaveshards = false")
+        // 33 then moved each placement where 37 planned it: the same strategy on the same shards.
+        let drainedTo = evidence.dryRunDrain.map { move in
+            let placement = "\(move.table) \(move.shardID)"
+            return "\(placement) → \(evidence.drainedPlacementsAfter[placement] ?? "nowhere")"
+        }
+        let plannedTo = try evidence.dryRunDrain.map { move in
+            "\(move.table) \(move.shardID) → \(try cluster.configuration.worker(move.target).registeredAddress)"
+        }
+        #expect(drainedTo == plannedTo, "where 33 put each placement vs where 37 planned it")
     }
 
     @Test(

@@ -109,6 +109,48 @@ struct Phase4Tests {
         try cluster.expectNotNullNamesKept(split.renamed)
     }
 
+    @Test(
+        """
+        34 undistributes regions on its own when the cascade leaves it a Citus table, and leaves every other \
+        Citus table alone
+        """)
+    func undistributeFileFallsBackToRegions() throws {
+        // Tables of a schema of their own, first on the search path, where no foreign key ties
+        // regions to orders: the cascade of 34's first statement then leaves regions a reference
+        // table, the case its second statement exists for (the lifecycle's tables never reach it).
+        // Once alone, once beside another reference table, which 34 must not touch.
+        let schema = "citus_verify_fallback"
+        let connection = try cluster.connect("coordinator (34's fallback)")
+        defer { connection.close() }
+        defer { _ = try? cluster.coordinator.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
+        for withOther in [false, true] {
+            try connection.execute(
+                """
+                DROP SCHEMA IF EXISTS \(schema) CASCADE;
+                CREATE SCHEMA \(schema);
+                CREATE TABLE \(schema).regions (code text PRIMARY KEY);
+                CREATE TABLE \(schema).orders (id bigint, user_id bigint, PRIMARY KEY (user_id, id));
+                SELECT create_reference_table('\(schema).regions');
+                SELECT create_distributed_table('\(schema).orders', 'user_id', shard_count => 2);
+                """)
+            if withOther {
+                try connection.execute(
+                    """
+                    CREATE TABLE \(schema).other (id int PRIMARY KEY);
+                    SELECT create_reference_table('\(schema).other');
+                    """)
+            }
+            try connection.execute("SET search_path = \(schema), public")
+            _ = try cluster.run(.undistributeTables, on: connection)
+            try connection.execute("RESET search_path")
+            let left = try connection.query(
+                "SELECT table_name::text AS table_name FROM citus_tables WHERE table_name::text LIKE $1 ORDER BY 1",
+                ["\(schema).%"]
+            ).rows.map { try $0.get("table_name", as: String.self) }
+            #expect(left == (withOther ? ["\(schema).other"] : []), "Citus tables of \(schema) left after 34")
+        }
+    }
+
     @Test("New rows still get fresh ids: the sequences kept counting through the lifecycle")
     func sequencesContinue() throws {
         let id = try cluster.rolledBack("fresh id") { c in

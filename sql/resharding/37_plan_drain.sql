@@ -3,11 +3,15 @@
 -- comes from citus_shards). Changes nothing.
 --   psql -v drain_host=... -v drain_port=... -f this file   (citus-verify reshard drain --dry-run)
 -- citus_drain_node first marks the node shouldhaveshards = false, then plans with drain_only and
--- the default strategy; this does the same inside a transaction that is rolled back, so the mark
--- (on the coordinator and, through Citus's metadata sync, on the workers) never takes effect.
--- citus_drain_node plans with an improvement threshold of 0 (Citus 13.2's shard_rebalancer.c leaves
--- it unset), where the plan function defaults to the strategy's: with the default, this plans other
--- targets than the drain then uses.
+-- the strategy it is given; this does the same inside a transaction that is rolled back, so the
+-- mark (on the coordinator and, through Citus's metadata sync, on the workers) never takes effect.
+-- citus_drain_node plans with the drained node's placements alone: each goes to the node that
+-- holds the fewest of those moved so far, whatever the others hold already (Citus's
+-- shard_rebalancer.c filters the placements by the node). The plan function counts every
+-- placement unless told otherwise, and would send them all to the emptiest worker; leaving out
+-- every shard with no placement on the drained node plans what the drain does. The thresholds
+-- (threshold, improvement_threshold) only steer balancing moves, which a drain-only plan never
+-- makes, so none is given.
 
 BEGIN;
 
@@ -15,7 +19,12 @@ SELECT citus_set_node_property(:'drain_host', :'drain_port'::int, 'shouldhavesha
 
 -- result: planned_moves
 SELECT p.table_name::text AS table_name, p.shardid, s.shard_size, p.sourcename, p.sourceport, p.targetname, p.targetport
-FROM get_rebalance_table_shards_plan(drain_only := true, rebalance_strategy := 'by_shard_count', improvement_threshold := 0) WITH ORDINALITY AS p
+FROM get_rebalance_table_shards_plan(
+         excluded_shard_list := (SELECT coalesce(array_agg(DISTINCT shardid), '{}') FROM citus_shards
+                                 WHERE shardid NOT IN (SELECT shardid FROM citus_shards
+                                                       WHERE nodename = :'drain_host'
+                                                         AND nodeport = :'drain_port'::int)),
+         drain_only := true, rebalance_strategy := 'by_shard_count') WITH ORDINALITY AS p
 JOIN citus_shards s ON s.shardid = p.shardid AND s.nodename = p.sourcename AND s.nodeport = p.sourceport
 ORDER BY p.ordinality;
 

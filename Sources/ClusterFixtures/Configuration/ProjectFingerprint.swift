@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// A SHA-256 over the files that built a lifecycle stage: `Sources/`, `scripts/` and the SQL files
@@ -39,8 +38,8 @@ public enum ProjectFingerprint {
 
     /// Every file of `folders` when `stage` is nil.
     static func compute(root: URL, stage: LifecycleStage? = nil, activeMutant: String? = nil) -> String {
-        var hasher = SHA256()
-        if let activeMutant, !activeMutant.isEmpty { hasher.update(data: Array("mutant \(activeMutant)".utf8) + [0]) }
+        var hasher = Digest(.sha256)
+        if let activeMutant, !activeMutant.isEmpty { hasher.update(Array("mutant \(activeMutant)".utf8) + [0]) }
         let manager = FileManager.default
         for folder in folders {
             let base = root.appendingPathComponent(folder)
@@ -53,8 +52,8 @@ public enum ProjectFingerprint {
                 files.append((folder + "/" + url.path.dropFirst(base.path.count + 1), url))
             }
             for (relative, url) in files.sorted(by: { $0.0 < $1.0 }) where file(relative, builds: stage) {
-                hasher.update(data: Array(relative.utf8) + [0])
-                hasher.update(data: (try? Data(contentsOf: url)) ?? Data())
+                hasher.update(Array(relative.utf8) + [0])
+                hasher.update(Array((try? Data(contentsOf: url)) ?? Data()))
             }
         }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()

@@ -41,6 +41,9 @@ public struct ReshardEvidence: Sendable {
     public var drainedTookShardsAfterDryRun: Bool
     /// Placements (`table shardid`) of orders and order_items on the drained worker right before the drain.
     public var placementsOnDrainedWorker: Set<String>
+    /// Where each of those placements (`table shardid`) is after the drain (`host:port`): what the
+    /// drain did, compared with what 37 planned.
+    public var drainedPlacementsAfter: [String: String]
     public var rebalance: OperationReport
     public var isolation: TenantIsolation
     public var drainedWorker: String
@@ -165,6 +168,11 @@ extension Lifecycle {
                 .map { "\($0.table) \($0.shardID)" })
         let drain = try whileWriting("drain \(drained.name)") { try self.drain(drained, timeLimit: timeLimit) }
         let afterDrain = try cluster.placements(of: "orders")
+        let drainedPlacementsAfter = Dictionary(
+            try cluster.catalogPlacements()
+                .filter { onDrained.contains("\($0.table) \($0.shardID)") }
+                .map { ("\($0.table) \($0.shardID)", $0.node) },
+            uniquingKeysWith: { first, _ in first })
         try check("drain")
         try store.recordStage(.resharded)
         return ReshardEvidence(
@@ -175,6 +183,7 @@ extension Lifecycle {
             shardNodesBeforeRebalance: shardNodesBefore, shardNodesAfterRebalance: shardNodesAfter,
             dryRunRebalance: dryRunRebalance, dryRunDrain: dryRunDrain, drainPlanOrder: drainPlanOrder,
             drainedTookShardsAfterDryRun: drainedTakesShards, placementsOnDrainedWorker: onDrained,
+            drainedPlacementsAfter: drainedPlacementsAfter,
             rebalance: rebalance, isolation: isolation, drainedWorker: drained.name,
             afterDrain: afterDrain, drain: drain, steps: steps, heaviestTenant: heaviest, writes: writes)
     }
@@ -186,12 +195,20 @@ extension Lifecycle {
             try connection.query(
                 "SELECT citus_set_node_property($1, $2, 'shouldhaveshards', false)",
                 [worker.registeredAddress.host, worker.registeredAddress.port])
+            // The drained node's placements alone, as citus_drain_node plans (see 37).
+            let elsewhere = try connection.query(
+                """
+                SELECT shardid FROM pg_dist_placement
+                WHERE shardid NOT IN (SELECT p.shardid FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid)
+                                      WHERE n.nodename = $1 AND n.nodeport = $2)
+                """, [worker.registeredAddress.host, worker.registeredAddress.port]
+            ).rows.map { try $0.get("shardid", as: Int64.self) }
             return try connection.query(
                 """
-                SELECT shardid FROM get_rebalance_table_shards_plan(drain_only := true,
-                                                                    rebalance_strategy := 'by_shard_count',
-                                                                    improvement_threshold := 0)
-                """
+                SELECT shardid FROM get_rebalance_table_shards_plan(excluded_shard_list := $1::bigint[],
+                                                                    drain_only := true,
+                                                                    rebalance_strategy := 'by_shard_count')
+                """, [elsewhere]
             ).rows.map { try $0.get("shardid", as: Int64.self) }
         }
     }

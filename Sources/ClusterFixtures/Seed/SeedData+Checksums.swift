@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Synchronization
 
@@ -106,7 +105,7 @@ struct DigestSum {
     private var sum: Int128 = 0
 
     mutating func add(_ text: String) {
-        let bytes = Insecure.MD5.hash(data: Array(text.utf8))
+        let bytes = Digest.of(Array(text.utf8), .md5)
         var first: UInt64 = 0
         for byte in bytes.prefix(8) { first = first << 8 | UInt64(byte) }
         sum += Int128(Int64(bitPattern: first))
