@@ -58,7 +58,8 @@ struct FaultTests {
         .faultScenario)
     func workerStoppedDuringMove() throws {
         try cluster.lifecycle.ensure(.distributed)
-        try cluster.lifecycle.addWorker()
+        // Registered without regions (citus_add_node alone): 35 copies it there before the move.
+        try cluster.lifecycle.registerAddedWorkerAlone()
         let shard = try cluster.lifecycle.lowestOrdersShard(on: source)
         let stopped = Mutex(false)
         let run = try cluster.lifecycle.withWriters(.ledger(seed: 11)) { () -> Result<OperationReport, any Error> in
@@ -91,6 +92,13 @@ struct FaultTests {
             let rerun = try cluster.lifecycle.moveShard(shard, to: target, timeLimit: .seconds(120))
             let placed = try rerun.placementAfter()
             #expect(placed.shard == shard && placed.node == target.registeredAddress, "\(placed)")
+            #expect(
+                try cluster.coordinator.value(
+                    """
+                    SELECT count(*) FROM citus_shards
+                    WHERE table_name = 'regions'::regclass AND nodename = $1 AND nodeport = $2
+                    """, [target.registeredAddress.host, target.registeredAddress.port], as: Int.self) == 1,
+                "regions copied to \(target.name), which citus_add_node left without it")
             // Online, as 35 says (force_logical), and its source placement cleaned up by the file
             // itself, not left for Citus's deferred cleanup.
             #expect(rerun.replication.wasLogical, "the rerun's move: \(rerun.replication)")

@@ -253,6 +253,16 @@ extension Lifecycle {
         return (try cluster.activeWorkers(), report)
     }
 
+    /// Registers the worker Phase 3 adds with `citus_add_node` alone, as an operator adding a node
+    /// by hand would: without the reference tables 30 copies there next. A shard that refers to
+    /// regions cannot live on it until regions is copied too, which 35 does before its move.
+    public func registerAddedWorkerAlone() throws {
+        try requireDistributedTables()
+        try store.recordStageChanging(to: .resharded)
+        let added = configuration.addedWorker.registeredAddress
+        _ = try cluster.coordinator.value("SELECT citus_add_node($1, $2)", [added.host, added.port], as: Int.self)
+    }
+
     /// Each shard of orders with the node holding it and its hash range, from the placement catalog.
     func shardMap() throws -> [Int64: (node: String, min: Int64, max: Int64)] {
         var map: [Int64: (node: String, min: Int64, max: Int64)] = [:]
