@@ -8,8 +8,10 @@
 #
 # MATRIX_BINDIRS: the servers' bin folders, comma-separated (default: every server
 #   scripts/servers.sh installed, then the system's, the one cluster.sh takes without PG_BINDIR).
-# MATRIX_SCOPE: test (default: every suite, as `make test`) or lifecycle (unit tests and Phases 1-4,
-#   one lane: the answer to "does the lifecycle hold on this pair?" in a few minutes).
+# MATRIX_SCOPE: test (default: every suite, as `make test`) or lifecycle (the fixtures' unit tests,
+#   which run the pair's psql, and Phases 1-4, one lane: the answer to "does the lifecycle hold on
+#   this pair?" in a few minutes). The reports' and the mutants' unit tests use no server (the
+#   report page's alone takes about 20 s of chromium); make test runs them once.
 # MATRIX_JOBS: pairs run at once (default 1), each on its own cluster, ports and reports; each
 #   pair's output then goes to REPORTS/matrix/<label>/run.log, all printed once every pair ended.
 #   Worth it with cores to spare: on 2 cores (and other work beside) each lifecycle took twice as long.
@@ -67,7 +69,7 @@ for bin in "${bindirs[@]}"; do
   clusters+=("$cluster")
   echo "matrix: $label: PostgreSQL $version with Citus $citus ($bin), scope $scope, cluster $cluster on ports $port-"
   pair=(env -u CITUS_COORDINATOR -u CLUSTER_TLS PG_BINDIR="$bin" CLUSTER_DIR="$cluster" CLUSTER_PORT="$port" CITUS_VERIFY_REQUIRE_CITUS=1)
-  [[ $scope == test ]] || pair+=(TEST_LANES=1 TEST_SKIP='^(ResilienceTests|ToolTests|BenchmarkTests)\.')
+  [[ $scope == test ]] || pair+=(TEST_LANES=1 TEST_SKIP='^(ResilienceTests|ToolTests|BenchmarkTests|ReportsTests|MutantsTests)\.')
   run_pair() {
     local started=$SECONDS result
     if "${pair[@]}" scripts/cluster.sh up; then
