@@ -17,9 +17,8 @@ FROM get_rebalance_table_shards_plan(rebalance_strategy := 'by_shard_count');
 -- citus_rebalance_start runs the moves as a background job, in the background task executors
 -- (citus.max_background_task_executors_per_node of them per node), and returns at once where
 -- rebalance_table_shards() would hold the session until the last move. Moves of one colocation
--- group (all of this suite's tables) run one after another, each waiting for the one before it,
--- unless parallel_transfer_colocated_shards is set: Citus 13.2 and later have it, and it is set
--- there (Citus 12.1, which an upgrade rehearsal starts from, gets the call without it).
+-- group (all of this suite's tables) still run one after another: each waits for the one before
+-- it unless Citus 13.2's parallel_transfer_colocated_shards is set, which this file leaves off.
 -- The moves stay online (logical replication, force_logical).
 -- citus_rebalance_wait() returns quietly even when the job failed, so this waits on the job and
 -- demands that it finished: a failed job is an error here.
@@ -32,21 +31,8 @@ WHERE job_type = 'rebalance' AND state IN ('scheduled', 'running', 'cancelling',
 -- The job this file starts is kept by its id: citus_rebalance_start returns NULL (with a NOTICE)
 -- when there is nothing to move, and waiting on "the latest rebalance job" would then wait on an
 -- old one and report its state.
-CREATE TEMP TABLE rebalance_job (job_id bigint);
-
-DO $$
-BEGIN
-    IF string_to_array(split_part((SELECT extversion FROM pg_extension WHERE extname = 'citus'), '-', 1), '.')::int[]
-       >= '{13,2}' THEN
-        INSERT INTO rebalance_job
-        SELECT citus_rebalance_start(rebalance_strategy := 'by_shard_count', shard_transfer_mode := 'force_logical',
-                                     parallel_transfer_colocated_shards := true);
-    ELSE
-        INSERT INTO rebalance_job
-        SELECT citus_rebalance_start(rebalance_strategy := 'by_shard_count', shard_transfer_mode := 'force_logical');
-    END IF;
-END
-$$;
+CREATE TEMP TABLE rebalance_job AS
+SELECT citus_rebalance_start(rebalance_strategy := 'by_shard_count', shard_transfer_mode := 'force_logical') AS job_id;
 
 SELECT citus_job_wait(job_id, desired_status => 'finished') FROM rebalance_job WHERE job_id IS NOT NULL;
 
