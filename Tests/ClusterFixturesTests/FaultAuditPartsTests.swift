@@ -23,4 +23,14 @@ struct FaultAuditPartsTests {
         #expect(audit.leftoverSequences == [Self.sequence])
         #expect(audit.withoutLeftoverSequences == [Self.slot])
     }
+
+    @Test("Cleanup records found before the cleanup: a lock held by another session is said only when one was")
+    func cleanupLockSaidOnlyWhenHeld() {
+        let quiet = FaultAudit.cleanupRecordsFound(records: 1, objects: "1 orders_102008 on group 2", lockHolders: 0)
+        #expect(quiet.node == "coordinator")
+        #expect(quiet.what == "1 record(s) in pg_dist_cleanup: 1 orders_102008 on group 2", "\(quiet)")
+        let held = FaultAudit.cleanupRecordsFound(records: 2, objects: "…", lockHolders: 1)
+        #expect(
+            held.what.hasSuffix("(1 other session(s) held a Citus cleanup-operation lock at that moment)"), "\(held)")
+    }
 }

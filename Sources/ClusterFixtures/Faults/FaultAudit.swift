@@ -31,6 +31,17 @@ public struct FaultAudit: Sendable {
     /// The id sequences of the lifecycle's tables.
     static let sequences = ["users_id_seq", "orders_id_seq", "order_items_id_seq"]
 
+    /// The cleanup records found before Citus's cleanup ran, and how many other sessions then held a
+    /// Citus cleanup-operation lock (said only when some did: a record of an operation still running
+    /// is told apart from one no cleanup could remove).
+    static func cleanupRecordsFound(records: Int, objects: String, lockHolders: Int) -> Finding {
+        .init(
+            node: "coordinator",
+            what: "\(records) record(s) in pg_dist_cleanup: \(objects)"
+                + (lockHolders > 0
+                    ? " (\(lockHolders) other session(s) held a Citus cleanup-operation lock at that moment)" : ""))
+    }
+
     /// Runs Citus's cleanup, then audits every node of `cluster` (nodes that do not answer are a
     /// finding too).
     public static func run(on cluster: Cluster, cleanupPatience: Duration = FaultAudit.cleanupPatience) throws
@@ -67,13 +78,7 @@ public struct FaultAudit: Sendable {
                     WHERE l.locktype = 'advisory' AND l.objsubid = 10 AND l.granted
                       AND d.datname = current_database() AND l.pid <> pg_backend_pid()
                     """, as: Int.self)
-                beforeCleanup.append(
-                    .init(
-                        node: "coordinator",
-                        what: "\(records) record(s) in pg_dist_cleanup: \(objects)"
-                            + (inFlight > 0
-                                ? " (\(inFlight) other session(s) held a Citus cleanup-operation lock at that moment)"
-                                : "")))
+                beforeCleanup.append(cleanupRecordsFound(records: records, objects: objects, lockHolders: inFlight))
             }
             // Citus's cleanup, again each second for a bounded while: a record whose operation's
             // locks are still being released is cleaned on a later call. What is left after that
