@@ -21,8 +21,9 @@ struct MutationWorkspace {
     }
 
     /// Makes the copy hold exactly the project's files (the files git knows, uncommitted edits
-    /// included): a file the project no longer has goes (a moved source file compiled twice broke
-    /// every fault once), and only a file whose content differs is written anew. An unchanged file
+    /// included, and its Package.resolved): a file the project no longer has goes (a moved source
+    /// file compiled twice broke every fault once), and only a file whose content differs is
+    /// written anew. An unchanged file
     /// keeps its inode and time, so the build folder (kept between runs) rebuilds only what a
     /// fault or a changed file touches: a fresh file everywhere would recompile every module each
     /// time (about 90 s here).
@@ -37,15 +38,18 @@ struct MutationWorkspace {
             throw MutationCatalogueError(
                 description: "git ls-files in \(root) failed: \(listing.errorOutput.suffix(600))")
         }
-        let files = Set(
+        var files = Set(
             listing.output.split(separator: "\0").map(String.init).filter {
                 manager.fileExists(atPath: root + "/" + $0)
             })
+        // The project's pins (Package.resolved, kept out of git): the copy builds the same versions
+        // and never resolves them anew.
+        if manager.fileExists(atPath: root + "/Package.resolved") { files.insert("Package.resolved") }
         // What the copy has that the project no longer has, deepest first so folders empty out.
         var stale: [String] = []
         if let walker = manager.enumerator(atPath: tree.path) {
             while let relative = walker.nextObject() as? String {
-                if relative == ".build" {
+                if relative == ".build" || relative == ".swiftpm" {
                     walker.skipDescendants()
                     continue
                 }

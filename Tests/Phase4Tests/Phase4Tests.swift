@@ -111,8 +111,8 @@ struct Phase4Tests {
 
     @Test(
         """
-        34 undistributes regions on its own when the cascade leaves it a Citus table, and leaves every other \
-        Citus table alone
+        34 undistributes regions on its own when the cascade leaves it a Citus table, and leaves a Citus table \
+        with no foreign key to them alone
         """)
     func undistributeFileFallsBackToRegions() throws {
         // Tables of a schema of their own, first on the search path, where no foreign key ties
@@ -120,9 +120,16 @@ struct Phase4Tests {
         // table, the case its second statement exists for (the lifecycle's tables never reach it).
         // Once alone, once beside another reference table, which 34 must not touch.
         let schema = "citus_verify_fallback"
+        // Dropped after the test's own connection is closed (defers run last first), so nothing of
+        // it can hold a lock the drop waits on; a drop that fails is said, since Phase 4's other
+        // tests would then find these Citus tables.
+        defer {
+            do { try cluster.coordinator.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE") } catch {
+                Issue.record("schema \(schema) left after 34's fallback test: \(error)")
+            }
+        }
         let connection = try cluster.connect("coordinator (34's fallback)")
         defer { connection.close() }
-        defer { _ = try? cluster.coordinator.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
         for withOther in [false, true] {
             try connection.execute(
                 """

@@ -60,6 +60,15 @@ struct FaultTests {
         try cluster.lifecycle.ensure(.distributed)
         // Registered without regions (citus_add_node alone): 35 copies it there before the move.
         try cluster.lifecycle.registerAddedWorkerAlone()
+        func regionsOnTarget() throws -> Int {
+            try cluster.coordinator.value(
+                """
+                SELECT count(*) FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid)
+                WHERE p.shardid IN (SELECT shardid FROM pg_dist_shard WHERE logicalrelid = 'regions'::regclass)
+                  AND n.nodename = $1 AND n.nodeport = $2
+                """, [target.registeredAddress.host, target.registeredAddress.port], as: Int.self)
+        }
+        #expect(try regionsOnTarget() == 0, "\(target.name) holds no copy of regions before the move")
         let shard = try cluster.lifecycle.lowestOrdersShard(on: source)
         let stopped = Mutex(false)
         let run = try cluster.lifecycle.withWriters(.ledger(seed: 11)) { () -> Result<OperationReport, any Error> in
@@ -93,12 +102,7 @@ struct FaultTests {
             let placed = try rerun.placementAfter()
             #expect(placed.shard == shard && placed.node == target.registeredAddress, "\(placed)")
             #expect(
-                try cluster.coordinator.value(
-                    """
-                    SELECT count(*) FROM citus_shards
-                    WHERE table_name = 'regions'::regclass AND nodename = $1 AND nodeport = $2
-                    """, [target.registeredAddress.host, target.registeredAddress.port], as: Int.self) == 1,
-                "regions copied to \(target.name), which citus_add_node left without it")
+                try regionsOnTarget() == 1, "regions copied to \(target.name), which citus_add_node left without it")
             // Online, as 35 says (force_logical), and its source placement cleaned up by the file
             // itself, not left for Citus's deferred cleanup.
             #expect(rerun.replication.wasLogical, "the rerun's move: \(rerun.replication)")

@@ -41,8 +41,9 @@ public struct ReshardEvidence: Sendable {
     public var drainedTookShardsAfterDryRun: Bool
     /// Placements (`table shardid`) of orders and order_items on the drained worker right before the drain.
     public var placementsOnDrainedWorker: Set<String>
-    /// Where each of those placements (`table shardid`) is after the drain (`host:port`): what the
-    /// drain did, compared with what 37 planned.
+    /// Where each of those placements (`table shardid`) is after the drain (a worker's name, or
+    /// host:port for a node the configuration does not name): what the drain did, compared with
+    /// what 37 planned.
     public var drainedPlacementsAfter: [String: String]
     public var rebalance: OperationReport
     public var isolation: TenantIsolation
@@ -169,9 +170,17 @@ extension Lifecycle {
         let drain = try whileWriting("drain \(drained.name)") { try self.drain(drained, timeLimit: timeLimit) }
         let afterDrain = try cluster.placements(of: "orders")
         let drainedPlacementsAfter = Dictionary(
-            try cluster.catalogPlacements()
-                .filter { onDrained.contains("\($0.table) \($0.shardID)") }
-                .map { ("\($0.table) \($0.shardID)", $0.node) },
+            try cluster.coordinator.rows(
+                """
+                SELECT s.logicalrelid::text AS table_name, p.shardid, n.nodename, n.nodeport
+                FROM pg_dist_placement p JOIN pg_dist_shard s USING (shardid) JOIN pg_dist_node n USING (groupid)
+                """
+            ).compactMap { row -> (String, String)? in
+                let placement =
+                    "\(try row.get("table_name", as: String.self)) \(try row.get("shardid", as: Int64.self))"
+                guard onDrained.contains(placement) else { return nil }
+                return (placement, cluster.workerName(host: try row.get("nodename"), port: try row.get("nodeport")))
+            },
             uniquingKeysWith: { first, _ in first })
         try check("drain")
         try store.recordStage(.resharded)
@@ -258,9 +267,18 @@ extension Lifecycle {
     /// regions cannot live on it until regions is copied too, which 35 does before its move.
     public func registerAddedWorkerAlone() throws {
         try requireDistributedTables()
+        let added = configuration.addedWorker
+        let address = added.registeredAddress
+        // citus_add_node returns the id of a node it knows already: refused here, as addWorker does.
+        guard
+            try cluster.coordinator.value(
+                "SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
+                [address.host, address.port], as: Int.self) == 0
+        else {
+            throw ReshardRefused(description: "\(added.name) (\(address)) is already registered")
+        }
         try store.recordStageChanging(to: .resharded)
-        let added = configuration.addedWorker.registeredAddress
-        _ = try cluster.coordinator.value("SELECT citus_add_node($1, $2)", [added.host, added.port], as: Int.self)
+        _ = try cluster.coordinator.value("SELECT citus_add_node($1, $2)", [address.host, address.port], as: Int.self)
     }
 
     /// Each shard of orders with the node holding it and its hash range, from the placement catalog.
