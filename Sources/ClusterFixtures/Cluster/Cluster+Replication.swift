@@ -6,7 +6,12 @@
 extension Cluster {
     /// Each node's leftover Citus replication objects in the suite's database, as `node: kind name`.
     public func leftoverReplication() throws -> [String] {
-        try eachReplicationObject { _, node, kind, name in "\(node): \(kind) \(name)" }
+        try leftoverReplicationByNode().map { "\($0.node): \($0.object)" }
+    }
+
+    /// `leftoverReplication`, each as the node it is on and the object (`slot citus_shard_move_…`).
+    func leftoverReplicationByNode() throws -> [(node: String, object: String)] {
+        try eachReplicationObject { _, node, kind, name in (node, "\(kind) \(name)") }
     }
 
     /// Drops what `leftoverReplication` finds: each subscription detached from its slot first (its
@@ -51,9 +56,8 @@ extension Cluster {
     }
 
     /// `body` for each Citus replication object on each reachable node, on a connection of its own.
-    private func eachReplicationObject(_ body: (Connection, String, String, String) throws -> String) throws -> [String]
-    {
-        var done: [String] = []
+    private func eachReplicationObject<T>(_ body: (Connection, String, String, String) throws -> T) throws -> [T] {
+        var done: [T] = []
         for node in nodes {
             guard let connection = try? connect("\(node.name) (leftovers)", at: node.address) else { continue }
             defer { connection.close() }

@@ -111,9 +111,8 @@ public struct FaultAudit: Sendable {
                     ))
             }
         }
-        for leftover in try cluster.leftoverReplication() {
-            let parts = leftover.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            findings.append(.init(node: parts[0], what: "Citus \(parts.count > 1 ? parts[1] : leftover) left"))
+        for leftover in try cluster.leftoverReplicationByNode() {
+            findings.append(.init(node: leftover.node, what: "Citus \(leftover.object) left"))
         }
         let distributed =
             citus
