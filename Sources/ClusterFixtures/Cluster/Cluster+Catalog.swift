@@ -78,4 +78,11 @@ extension Cluster {
             workerName(host: try $0.get("node_name"), port: try $0.get("node_port"))
         }
     }
+
+    /// Whether `pg_dist_node` has a row for `address` (any role, any group).
+    public func isRegistered(_ address: NodeAddress) throws -> Bool {
+        try coordinator.value(
+            "SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2", [address.host, address.port],
+            as: Int.self) > 0
+    }
 }

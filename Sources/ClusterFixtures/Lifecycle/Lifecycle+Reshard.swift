@@ -251,10 +251,7 @@ extension Lifecycle {
     func addWorkerReporting() throws -> (active: [String], report: OperationReport) {
         try requireDistributedTables()
         let added = configuration.addedWorker
-        let registered = try cluster.coordinator.value(
-            "SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
-            [added.registeredAddress.host, added.registeredAddress.port], as: Int.self)
-        guard registered == 0 else {
+        guard try !cluster.isRegistered(added.registeredAddress) else {
             throw ReshardRefused(description: "\(added.name) (\(added.registeredAddress)) is already registered")
         }
         try store.recordStageChanging(to: .resharded)
@@ -270,11 +267,7 @@ extension Lifecycle {
         let added = configuration.addedWorker
         let address = added.registeredAddress
         // citus_add_node returns the id of a node it knows already: refused here, as addWorker does.
-        guard
-            try cluster.coordinator.value(
-                "SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
-                [address.host, address.port], as: Int.self) == 0
-        else {
+        guard try !cluster.isRegistered(address) else {
             throw ReshardRefused(description: "\(added.name) (\(address)) is already registered")
         }
         try store.recordStageChanging(to: .resharded)
@@ -366,11 +359,7 @@ extension Lifecycle {
             WHERE noderole = 'primary' AND isactive AND shouldhaveshards AND groupid <> 0
               AND NOT (nodename = $1 AND nodeport = $2)
             """, [address.host, address.port], as: Int.self)
-        guard
-            try cluster.coordinator.value(
-                "SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
-                [address.host, address.port], as: Int.self) == 1
-        else {
+        guard try cluster.isRegistered(address) else {
             throw ReshardRefused(description: "\(worker.name) (\(address)) is not registered: nothing to drain")
         }
         guard others > 0 else {

@@ -20,10 +20,7 @@ extension Lifecycle {
     public func planDrain(_ worker: ClusterConfiguration.Worker) throws -> [PlannedMove] {
         try requireDistributedTables()
         let address = worker.registeredAddress
-        guard
-            try cluster.coordinator.value(
-                "SELECT count(*) FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
-                [address.host, address.port], as: Int.self) == 1
+        guard try cluster.isRegistered(address)
         else {
             throw ReshardRefused(description: "\(worker.name) (\(address)) is not registered: nothing to drain")
         }
