@@ -78,9 +78,9 @@ FROM seed_parameters p, generate_series(1, 10000 * p.scale) AS n,
      LATERAL (SELECT 1 + pg_temp.seed_hash(p.seed, 3, n) % 3 AS item_count) c,
      generate_series(1, c.item_count::int) AS j;
 
--- Orders: the first 80% go to the heavy users (the fifth whose id is congruent to the seed modulo
--- 5, residue 0 read as 5), the rest to the others, each picked by stream 1; quantity and amount
--- are the sums over the order's items.
+-- Orders: the first 80% (8,000 per unit of scale) go to the heavy users (the fifth whose id is
+-- congruent to the seed modulo 5, residue 0 read as 5), the rest to the others, each picked by
+-- stream 1; quantity and amount are the sums over the order's items.
 INSERT INTO orders (id, user_id, region, product_id, quantity, amount, status, metadata, created_at, updated_at)
 SELECT o.n, o.user_id, u.region_code, 1 + pg_temp.seed_hash(o.seed, 4, o.n) % 500, i.quantity, i.cents::numeric / 100,
        (ARRAY['pending', 'paid', 'shipped', 'delivered', 'cancelled'])[1 + pg_temp.seed_hash(o.seed, 5, o.n) % 5],
@@ -89,7 +89,7 @@ SELECT o.n, o.user_id, u.region_code, 1 + pg_temp.seed_hash(o.seed, 4, o.n) % 50
        to_timestamp(o.created), to_timestamp(o.created + pg_temp.seed_hash(o.seed, 8, o.n) % 2592000)
 FROM (
     SELECT n, p.seed, 1735689600 + pg_temp.seed_hash(p.seed, 2, n) % 31536000 AS created,
-           CASE WHEN n <= 10000 * p.scale / 5 * 4
+           CASE WHEN n <= 8000 * p.scale
                 THEN 5 * (k.pick % (200 * p.scale)) + h.residue
                 ELSE 5 * (k.pick % (800 * p.scale) / 4)
                      + CASE WHEN k.pick % (800 * p.scale) % 4 + 1 < h.residue
