@@ -265,6 +265,12 @@ write_settings() {
         echo "# node-to-node connection) each: with 4 buckets per node (the default) the demo's join over"
         echo "# 30,000 rows took 1.6 s here, almost all of it connection set-up; with 1, 0.4 s."
         echo "citus.repartition_join_bucket_count_per_node = 1"
+        echo "# A multi-shard query's task over this suite's few thousand rows per shard takes about a"
+        echo "# millisecond; a new connection to a worker takes tens (a server process, SCRAM, Citus's"
+        echo "# caches). Citus opens one more every 10 ms while tasks wait (the default), so the queries"
+        echo "# spent most of their time connecting: with 1 s they run on the connections already open,"
+        echo "# and the query files of Phases 2 and 3 took 2.3-2.8 s here instead of 3.6-3.8 s."
+        echo "citus.executor_slow_start_interval = 1000"
       else
         echo "# CLUSTER_TUNING=default: PostgreSQL's and Citus's own settings for shard moves (for comparison)."
         echo "citus.shard_count = $SHARD_COUNT  # Citus's default, written out: cluster.env's CITUS_VERIFY_SHARD_COUNT"

@@ -262,33 +262,18 @@ struct Phase1Tests {
         """
         The seed file refuses a scale of 0 before writing or creating anything; run again in that session (as \
         psql's \\i would) with another seed and scale, it makes exactly the generator's rows and leaves none of \
-        its helpers behind
+        its helpers behind; seed 0 is a seed, and a run that fails midway leaves nothing in the schema
         """,
         .proves(.ordersSeeded))
     func seedFileRefusesBadScale() throws {
+        // Seed 0 and the failed run in a scratch database of their own, beside the first: each seed run
+        // is one server process's work, and the two scratch databases share nothing.
+        let seedZero = BlockingWork("seed file, seed 0") { [cluster] in try Self.seedZeroRuns(on: cluster) }
         try cluster.withScratchDatabase("refused_seed") { scratch in
             // Statement by statement, as psql -f runs it, in one session throughout: what ran before
             // a refusal stays committed, and what the file creates for itself stays in the session.
             let session = try scratch.connect("coordinator (seed file)")
             defer { session.close() }
-            func helpersLeft() throws -> [String] {
-                try session.query(
-                    """
-                    SELECT relname::text AS name FROM pg_class WHERE relnamespace = pg_my_temp_schema()
-                    UNION ALL SELECT proname::text FROM pg_proc WHERE pronamespace = pg_my_temp_schema()
-                    ORDER BY 1
-                    """
-                ).rows.map { try $0.get("name", as: String.self) }
-            }
-            func permanentTables() throws -> Set<String> {
-                Set(
-                    try scratch.coordinator.rows(
-                        """
-                        SELECT relname::text AS name FROM pg_class
-                        WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'
-                        """
-                    ).map { try $0.get("name", as: String.self) })
-            }
             let error = try #require(throws: DatabaseError.self) {
                 try scratch.lifecycle.runSeedFile(seed: 42, scale: 0, on: session)
             }
@@ -298,40 +283,14 @@ struct Phase1Tests {
                     try scratch.coordinator.value("SELECT count(*) FROM \(table)", as: Int.self) == 0,
                     "\(table) after a refused seed run")
             }
-            #expect(try helpersLeft().isEmpty, "what the refused run left in its session")
-            // The same session again, now with `otherSeed` and scale 2 (see there), then seed 0.
+            #expect(try Self.helpersLeft(in: session).isEmpty, "what the refused run left in its session")
+            // The same session again, now with `otherSeed` and scale 2 (see there).
             try scratch.lifecycle.runSeedFile(seed: Self.otherSeed, scale: 2, on: session)
             let seeded = SeedData(seed: Self.otherSeed, scale: 2)
             #expect(
                 try scratch.checksums() == seeded.expectedChecksums, "seed \(Self.otherSeed), scale 2 by the SQL file")
-            #expect(try helpersLeft().isEmpty, "the file's helpers are dropped at its end")
-            #expect(try permanentTables() == Set(Cluster.tables), "the file's own tables are temporary")
-            // What a failed checksum names: nothing here, and exactly the rows changed below.
-            #expect(try scratch.tableDifferences(from: seeded).isEmpty)
-            try session.execute("DELETE FROM order_items WHERE id = 3")
-            try session.execute("UPDATE users SET name = 'Someone Else' WHERE id = 7")
-            let differences = try scratch.tableDifferences(from: seeded)
-            #expect(differences.count == 2, "\(differences)")
-            #expect(
-                differences.contains { $0.hasPrefix("order_items: missing [\"3\"], extra [], changed []") },
-                "\(differences)")
-            #expect(
-                differences.contains {
-                    $0.hasPrefix("users: missing [], extra [], changed [\"7: expected") && $0.contains("Someone Else")
-                }, "\(differences)")
-            // The smallest seed the file takes: 0 is a seed, not a refusal.
-            try session.execute("TRUNCATE order_items, orders, users, regions")
-            try scratch.lifecycle.runSeedFile(seed: 0, scale: 1, on: session)
-            #expect(try scratch.checksums() == SeedData(seed: 0, scale: 1).expectedChecksums, "seed 0 by the SQL file")
-            // A run that fails once its helpers exist (orders refuses every row: a CHECK planted
-            // here): what the file made for itself stays in its session, never in the schema.
-            try session.execute("TRUNCATE order_items, orders, users, regions")
-            try session.execute("ALTER TABLE orders ADD CONSTRAINT planted_refusal CHECK (false) NOT VALID")
-            let failed = try #require(throws: DatabaseError.self) {
-                try scratch.lifecycle.runSeedFile(seed: 0, scale: 1, on: session)
-            }
-            #expect(failed.description.contains("planted_refusal"), "\(failed)")
-            #expect(try permanentTables() == Set(Cluster.tables), "what a run that failed midway left in the schema")
+            #expect(try Self.helpersLeft(in: session).isEmpty, "the file's helpers are dropped at its end")
+            #expect(try Self.permanentTables(of: scratch) == Set(Cluster.tables), "the file's own tables are temporary")
             Evidence.note(
                 """
                 seed \(Self.otherSeed), scale 2: the SQL file, run in the session where it had just refused \
@@ -340,6 +299,67 @@ struct Phase1Tests {
                 """
             )
         }
+        let zero = try seedZero.value()
+        #expect(zero.checksums == SeedData(seed: 0, scale: 1).expectedChecksums, "seed 0 by the SQL file")
+        // What a failed checksum names: exactly the two rows changed after seed 0's run.
+        #expect(zero.differences.count == 2, "\(zero.differences)")
+        #expect(
+            zero.differences.contains { $0.hasPrefix("order_items: missing [\"3\"], extra [], changed []") },
+            "\(zero.differences)")
+        #expect(
+            zero.differences.contains {
+                $0.hasPrefix("users: missing [], extra [], changed [\"7: expected") && $0.contains("Someone Else")
+            }, "\(zero.differences)")
+        let failure = try #require(zero.failure, "the seed run with orders refusing every row succeeded")
+        #expect(failure.description.contains("planted_refusal"), "\(failure)")
+        #expect(zero.tablesAfterFailure == Set(Cluster.tables), "what a run that failed midway left in the schema")
+    }
+
+    /// What the seed file did in a scratch database of its own: seed 0 at scale 1 (the smallest seed
+    /// it takes: 0 is a seed, not a refusal), the differences it names once two rows are changed, then
+    /// a run that fails once its helpers exist (orders refuses every row: a CHECK planted here), and
+    /// the tables the schema holds after it (what the file made for itself stays in its session).
+    private static func seedZeroRuns(on cluster: Cluster) throws
+        -> (checksums: [TableChecksum], differences: [String], failure: DatabaseError?, tablesAfterFailure: Set<String>)
+    {
+        try cluster.withScratchDatabase("seed_zero") { scratch in
+            let session = try scratch.connect("coordinator (seed file, seed 0)")
+            defer { session.close() }
+            try scratch.lifecycle.runSeedFile(seed: 0, scale: 1, on: session)
+            let checksums = try scratch.checksums()
+            try session.execute("DELETE FROM order_items WHERE id = 3")
+            try session.execute("UPDATE users SET name = 'Someone Else' WHERE id = 7")
+            let differences = try scratch.tableDifferences(from: SeedData(seed: 0, scale: 1))
+            try session.execute("TRUNCATE order_items, orders, users, regions")
+            try session.execute("ALTER TABLE orders ADD CONSTRAINT planted_refusal CHECK (false) NOT VALID")
+            var failure: DatabaseError?
+            do { try scratch.lifecycle.runSeedFile(seed: 0, scale: 1, on: session) } catch let error as DatabaseError {
+                failure = error
+            }
+            return (checksums, differences, failure, try permanentTables(of: scratch))
+        }
+    }
+
+    /// The tables and functions in `session`'s own temporary schema.
+    private static func helpersLeft(in session: Connection) throws -> [String] {
+        try session.query(
+            """
+            SELECT relname::text AS name FROM pg_class WHERE relnamespace = pg_my_temp_schema()
+            UNION ALL SELECT proname::text FROM pg_proc WHERE pronamespace = pg_my_temp_schema()
+            ORDER BY 1
+            """
+        ).rows.map { try $0.get("name", as: String.self) }
+    }
+
+    /// The tables of `scratch`'s public schema.
+    private static func permanentTables(of scratch: Cluster) throws -> Set<String> {
+        Set(
+            try scratch.coordinator.rows(
+                """
+                SELECT relname::text AS name FROM pg_class
+                WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'
+                """
+            ).map { try $0.get("name", as: String.self) })
     }
 
     @Test(

@@ -20,8 +20,8 @@ FROM get_rebalance_table_shards_plan(rebalance_strategy := 'by_shard_count');
 -- group (all of this suite's tables) still run one after another: each waits for the one before
 -- it unless Citus 13.2's parallel_transfer_colocated_shards is set, which this file leaves off.
 -- The moves stay online (logical replication, force_logical).
--- citus_rebalance_wait() returns quietly even when the job failed, so this waits on the job and
--- demands that it finished: a failed job is an error here.
+-- citus_rebalance_wait() returns quietly even when the job failed, so this waits on the job's
+-- moves and demands that each is done (below).
 -- A rebalance job still running (from an earlier run whose connection was lost: the job outlives
 -- it) is waited for first, since citus_rebalance_start refuses to start a second one.
 SELECT citus_job_wait(job_id, desired_status => 'finished')
@@ -34,7 +34,12 @@ WHERE job_type = 'rebalance' AND state IN ('scheduled', 'running', 'cancelling',
 CREATE TEMP TABLE rebalance_job AS
 SELECT citus_rebalance_start(rebalance_strategy := 'by_shard_count', shard_transfer_mode := 'force_logical') AS job_id;
 
-SELECT citus_job_wait(job_id, desired_status => 'finished') FROM rebalance_job WHERE job_id IS NOT NULL;
+-- Waits on each of the job's moves, demanding that it is done: a move that failed, was cancelled or
+-- can no longer run (one before it failed) is an error here. The job is finished when its last move
+-- is done (Citus records both at once). citus_task_wait looks every 0.1 s, where citus_job_wait
+-- looks every second.
+SELECT citus_task_wait(t.task_id, desired_status => 'done')
+FROM rebalance_job r JOIN pg_dist_background_task t ON t.job_id = r.job_id;
 
 -- Monitor: this job's final state, or 'nothing to move' (get_rebalance_progress() shows each
 -- move while it runs).
