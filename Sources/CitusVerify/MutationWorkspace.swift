@@ -45,6 +45,14 @@ struct MutationWorkspace {
         // The project's pins (Package.resolved, kept out of git): the copy builds the same versions
         // and never resolves them anew.
         if manager.fileExists(atPath: root + "/Package.resolved") { files.insert("Package.resolved") }
+        // Every folder that holds a listed file, at any depth: a folder of the copy outside it is stale.
+        var folders = Set<String>()
+        for file in files {
+            var folder = (file as NSString).deletingLastPathComponent
+            while !folder.isEmpty, folders.insert(folder).inserted {
+                folder = (folder as NSString).deletingLastPathComponent
+            }
+        }
         // What the copy has that the project no longer has, deepest first so folders empty out.
         var stale: [String] = []
         if let walker = manager.enumerator(atPath: tree.path) {
@@ -56,7 +64,7 @@ struct MutationWorkspace {
                 var isFolder: ObjCBool = false
                 manager.fileExists(atPath: tree.path + "/" + relative, isDirectory: &isFolder)
                 if isFolder.boolValue {
-                    if !files.contains(where: { $0.hasPrefix(relative + "/") }) { stale.append(relative) }
+                    if !folders.contains(relative) { stale.append(relative) }
                 } else if !files.contains(relative) {
                     stale.append(relative)
                 }

@@ -35,9 +35,6 @@ public struct ReshardEvidence: Sendable {
     /// run (the dry run must change nothing).
     public var dryRunRebalance: [PlannedMove]
     public var dryRunDrain: [PlannedMove]
-    /// The shards of the drain plan in the order Citus's rebalancer returns them, asked directly
-    /// (`get_rebalance_table_shards_plan` in a transaction rolled back): what 37's order is judged by.
-    public var drainPlanOrder: [Int64]
     public var drainedTookShardsAfterDryRun: Bool
     /// Placements (`table shardid`) of orders and order_items on the drained worker right before the drain.
     public var placementsOnDrainedWorker: Set<String>
@@ -156,17 +153,14 @@ extension Lifecycle {
         let drained = configuration.drainedWorker
         try reverseWorkerRowOrder()
         let dryRunDrain = try planDrain(drained)
-        let drainPlanOrder = try drainPlanFromCitus(drained)
         let drainedTakesShards = try cluster.coordinator.value(
             "SELECT shouldhaveshards FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2",
             [drained.registeredAddress.host, drained.registeredAddress.port], as: Bool.self)
-        let onDrained = Set(
-            try cluster.catalogPlacements()
-                .filter {
-                    ["orders", "order_items"].contains($0.table)
-                        && $0.node == "\(drained.registeredAddress.host):\(drained.registeredAddress.port)"
-                }
-                .map { "\($0.table) \($0.shardID)" })
+        let drainedShards = try cluster.catalogPlacements().filter {
+            ["orders", "order_items"].contains($0.table)
+                && $0.node == "\(drained.registeredAddress.host):\(drained.registeredAddress.port)"
+        }
+        let onDrained = Set(drainedShards.map { "\($0.table) \($0.shardID)" })
         let drain = try whileWriting("drain \(drained.name)") { try self.drain(drained, timeLimit: timeLimit) }
         let afterDrain = try cluster.placements(of: "orders")
         let drainedPlacementsAfter = Dictionary(
@@ -174,12 +168,13 @@ extension Lifecycle {
                 """
                 SELECT s.logicalrelid::text AS table_name, p.shardid, n.nodename, n.nodeport
                 FROM pg_dist_placement p JOIN pg_dist_shard s USING (shardid) JOIN pg_dist_node n USING (groupid)
-                """
-            ).compactMap { row -> (String, String)? in
-                let placement =
-                    "\(try row.get("table_name", as: String.self)) \(try row.get("shardid", as: Int64.self))"
-                guard onDrained.contains(placement) else { return nil }
-                return (placement, cluster.workerName(host: try row.get("nodename"), port: try row.get("nodeport")))
+                WHERE p.shardid = ANY($1::bigint[])
+                """, [drainedShards.map(\.shardID)]
+            ).map { row -> (String, String) in
+                (
+                    "\(try row.get("table_name", as: String.self)) \(try row.get("shardid", as: Int64.self))",
+                    cluster.workerName(host: try row.get("nodename"), port: try row.get("nodeport"))
+                )
             },
             uniquingKeysWith: { first, _ in first })
         try check("drain")
@@ -190,36 +185,11 @@ extension Lifecycle {
             expectedNewShards: expectedNewShards,
             beforeRebalance: before, afterRebalance: after,
             shardNodesBeforeRebalance: shardNodesBefore, shardNodesAfterRebalance: shardNodesAfter,
-            dryRunRebalance: dryRunRebalance, dryRunDrain: dryRunDrain, drainPlanOrder: drainPlanOrder,
+            dryRunRebalance: dryRunRebalance, dryRunDrain: dryRunDrain,
             drainedTookShardsAfterDryRun: drainedTakesShards, placementsOnDrainedWorker: onDrained,
             drainedPlacementsAfter: drainedPlacementsAfter,
             rebalance: rebalance, isolation: isolation, drainedWorker: drained.name,
             afterDrain: afterDrain, drain: drain, steps: steps, heaviestTenant: heaviest, writes: writes)
-    }
-
-    /// The shard ids Citus's rebalancer plans to move off `worker`, in its order, in a transaction
-    /// that is rolled back.
-    func drainPlanFromCitus(_ worker: ClusterConfiguration.Worker) throws -> [Int64] {
-        try cluster.rolledBack("drain plan order") { connection in
-            try connection.query(
-                "SELECT citus_set_node_property($1, $2, 'shouldhaveshards', false)",
-                [worker.registeredAddress.host, worker.registeredAddress.port])
-            // The drained node's placements alone, as citus_drain_node plans (see 37).
-            let elsewhere = try connection.query(
-                """
-                SELECT shardid FROM pg_dist_placement
-                WHERE shardid NOT IN (SELECT p.shardid FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid)
-                                      WHERE n.nodename = $1 AND n.nodeport = $2)
-                """, [worker.registeredAddress.host, worker.registeredAddress.port]
-            ).rows.map { try $0.get("shardid", as: Int64.self) }
-            return try connection.query(
-                """
-                SELECT shardid FROM get_rebalance_table_shards_plan(excluded_shard_list := $1::bigint[],
-                                                                    drain_only := true,
-                                                                    rebalance_strategy := 'by_shard_count')
-                """, [elsewhere]
-            ).rows.map { try $0.get("shardid", as: Int64.self) }
-        }
     }
 
     /// Rewrites each worker's row of `pg_dist_node`, the highest node id first, with the value it

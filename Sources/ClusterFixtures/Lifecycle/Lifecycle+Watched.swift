@@ -17,6 +17,27 @@ public struct OperationReport: Sendable, CustomStringConvertible {
     }
 }
 
+extension OperationReport {
+    /// The shards of `table` in the order the operation began moving them, from its progress lines
+    /// (`Lifecycle.rebalanceProgressQuery`): a shard counts from its first line with a status past
+    /// "Not Started Yet". A foreground drain or rebalance lists all its moves from the start, so
+    /// this is the order the moves were made in, whatever order they were listed in.
+    public func shardsInMoveOrder(of table: String) -> [Int64] { Self.shardsInMoveOrder(of: table, in: progress) }
+
+    static func shardsInMoveOrder(of table: String, in progress: [String]) -> [Int64] {
+        var order: [Int64] = []
+        for line in progress {
+            // "move shard 102008 of orders 127.0.0.1:9701 -> 127.0.0.1:9703: Copying Data"
+            let words = line.split(separator: " ")
+            guard words.count > 4, words[1] == "shard", words[3] == "of", words[4] == table,
+                let id = Int64(words[2]), let statusStart = line.range(of: ": ", options: .backwards)
+            else { continue }
+            if line[statusStart.upperBound...] != "Not Started Yet", !order.contains(id) { order.append(id) }
+        }
+        return order
+    }
+}
+
 /// Evidence, taken from the workers while an operation ran, that it moved data by logical
 /// replication (online) rather than by a blocking copy: Citus's move and split replication slots
 /// and subscriptions (`citus_shard_move_…`, `citus_shard_split_…`), and the transfer states
