@@ -72,12 +72,18 @@ for (( n = 0; n < ${#starting[@]}; n++ )); do
   tail -1 "$dir/lane$n.log"
   settings "$n" >"$dir/lanes/lane$n.env"
 done
-# The measurement suites (the benchmark report, bench-scale) are left out here: they judge the
-# report's shape, which does not depend on whose cluster it is, and the main run has them; at
-# PostgreSQL's and Citus's default settings they take most of this run's time.
+# Left out here, since they do not depend on whose cluster is configured and the main run has
+# them: the measurement suites (the benchmark report, bench-scale), which judge the report's shape
+# and at PostgreSQL's and Citus's default settings take most of this run's time; the suites that
+# reach no cluster (the unit tests, the mutation machinery's, the reports' with their browser);
+# and the tests that start an embedded cluster or a listener of their own (preflight on a cluster
+# set up wrong, a unit run that connects to nothing). Left in this run's CPU they slowed the steps
+# CI runs beside it.
 measurements='^(BenchmarkTests\.|ToolTests\.ToolBenchScaleTests(/|$))'
+clusterless='^(ClusterFixturesTests|MutantsTests|ReportsTests)\.'
+own_embedded='^ToolTests\.(PreflightTests/wrongClusterFails|TestSupportIsolationTests/unitRunConnectsToNothing)\('
 mapfile -t lane0 <"$dir/lanes/lane0.env"
 env -u CITUS_VERIFY_SHARD_COUNT -u CITUS_LOCAL_CLUSTER_DIR -u CLUSTER_DIR -u CITUS_VERIFY_REQUIRE_FAULTS "${lane0[@]}" \
   CITUS_VERIFY_RESET=allow CITUS_VERIFY_START_CLUSTER=no CITUS_VERIFY_REQUIRE_CITUS=1 REPORTS=reports/own-cluster \
-  TEST_SKIP="$measurements" TEST_LANE_ENV_DIR="$dir/lanes" TEST_LANE_FILTERS="$(printf '%s\n' "${filters[@]}")" \
+  TEST_SKIP="$measurements|$clusterless|$own_embedded" TEST_LANE_ENV_DIR="$dir/lanes" TEST_LANE_FILTERS="$(printf '%s\n' "${filters[@]}")" \
   make test REPORTS=reports/own-cluster

@@ -42,6 +42,12 @@ struct Mutate: ParsableCommand {
             in parts.
             """)
     var resume = false
+    @Flag(
+        help: """
+            With --generated: as --resume, but every chosen mutant is judged again, those recorded as killed too \
+            (after a change to the tests that killed them).
+            """)
+    var rejudge = false
 
     func run() throws {
         if generated || list { return try runGenerated() }
@@ -232,7 +238,8 @@ struct Mutate: ParsableCommand {
         }
         let folder = root.appendingPathComponent("reports/mutate")
         var carried: [GeneratedMutantOutcome] = []
-        if resume, let data = FileManager.default.contents(atPath: folder.appendingPathComponent("generated.json").path)
+        if resume || rejudge,
+            let data = FileManager.default.contents(atPath: folder.appendingPathComponent("generated.json").path)
         {
             let previous: GeneratedMutationReport
             do { previous = try JSONDecoder().decode(GeneratedMutationReport.self, from: data) } catch {
@@ -243,7 +250,8 @@ struct Mutate: ParsableCommand {
                     """
                 )
             }
-            carried = previous.carried(generated: Set(all.map(\.id)), chosen: Set(chosen.map(\.id)))
+            carried = previous.carried(
+                generated: Set(all.map(\.id)), chosen: Set(chosen.map(\.id)), rejudgeKilled: rejudge)
             let killedBefore = Set(carried.map(\.mutant.id))
             chosen = chosen.filter { !killedBefore.contains($0.id) }
             print(

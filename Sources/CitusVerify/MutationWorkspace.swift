@@ -62,7 +62,7 @@ struct MutationWorkspace {
                     continue
                 }
                 var isFolder: ObjCBool = false
-                manager.fileExists(atPath: tree.path + "/" + relative, isDirectory: &isFolder)
+                guard manager.fileExists(atPath: tree.path + "/" + relative, isDirectory: &isFolder) else { continue }
                 if isFolder.boolValue {
                     if !folders.contains(relative) { stale.append(relative) }
                 } else if !files.contains(relative) {

@@ -64,10 +64,14 @@ public struct GeneratedMutationReport: Codable, Sendable {
     /// What a resumed run takes from this (an earlier) report, given the ids the generators make
     /// now and those the new run chose: every outcome of a mutant still generated that the new run
     /// will not judge again, marked with when it was judged. A chosen mutant is judged again
-    /// unless it was killed (a survivor or an equivalent one is always looked at anew).
-    public func carried(generated: Set<String>, chosen: Set<String>) -> [GeneratedMutantOutcome] {
+    /// unless it was killed (a survivor or an equivalent one is always looked at anew); with
+    /// `rejudgeKilled` every chosen one is, kills too (the tests that killed them have changed).
+    public func carried(generated: Set<String>, chosen: Set<String>, rejudgeKilled: Bool = false)
+        -> [GeneratedMutantOutcome]
+    {
         outcomes.filter {
-            generated.contains($0.mutant.id) && (!chosen.contains($0.mutant.id) || $0.verdict == .killed)
+            generated.contains($0.mutant.id)
+                && (!chosen.contains($0.mutant.id) || (!rejudgeKilled && $0.verdict == .killed))
         }
         .map { outcome in
             var carried = outcome

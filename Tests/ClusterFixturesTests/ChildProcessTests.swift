@@ -25,7 +25,7 @@ struct ChildProcessTests {
 
     @Test("Without a matching line the run goes to its end, and is not marked stopped")
     func runsToTheEnd() throws {
-        let process = try ChildProcess("/bin/bash", ["-c", "echo '✔ passed'; echo done"])
+        let process = ChildProcess("/bin/bash", ["-c", "echo '✔ passed'; echo done"])
         let outcome = try process.run(timeLimit: .seconds(60)) {
             $0.contains("recorded an issue")
         }

@@ -61,6 +61,10 @@ struct GeneratedMutationReportTests {
         // m[3] is no longer generated; m[0] and m[1] are chosen again, m[2] is not.
         let carried = previous.carried(generated: Set(m[0...2].map(\.id)), chosen: [m[0].id, m[1].id])
         #expect(carried.map(\.mutant.id) == [m[0].id, m[2].id])
+        // Judged again, kills too: only what was not chosen is carried.
+        #expect(
+            previous.carried(generated: Set(m[0...2].map(\.id)), chosen: [m[0].id, m[1].id], rejudgeKilled: true)
+                .map(\.mutant.id) == [m[2].id])
         #expect(carried.allSatisfy { $0.carriedFrom == "2026-11-28T04:00:00Z" })
         let report = GeneratedMutationReport(
             outcomes: carried + [

@@ -238,7 +238,7 @@ struct Phase2Tests {
         .proves(.explainDistributed))
     func crossShardJoinNeedsRepartitioning() throws {
         let join = "SELECT count(*) FROM orders o JOIN order_items i ON i.order_id = o.id"
-        let c = try cluster.coordinator
+        let c = cluster.coordinator
         try c.execute("SET citus.enable_repartition_joins = off")
         #expect(throws: DatabaseError.self) { try cluster.plan(join) }
         try c.execute("SET citus.enable_repartition_joins = on")

@@ -91,7 +91,7 @@ struct JobFaultTests {
             from: "the suite's wait timed out (4 s), before cutover", operation: "rebalance",
             outcome: outcome, writes: run.writes
         ) {
-            try cluster.lifecycle.rebalance(timeLimit: .seconds(300))
+            _ = try cluster.lifecycle.rebalance(timeLimit: .seconds(300))
             try expectBalanced()
         }
         Evidence.note(
@@ -134,7 +134,7 @@ struct JobFaultTests {
         ) {
             let clock = ContinuousClock()
             let start = clock.now
-            try cluster.lifecycle.rebalance(timeLimit: .seconds(300))
+            _ = try cluster.lifecycle.rebalance(timeLimit: .seconds(300))
             print("fault: the re-issued rebalance converged in \(start.duration(to: clock.now))")
             try expectBalanced()
         }
@@ -154,7 +154,7 @@ struct JobFaultTests {
         .faultScenario)
     func drainStoppedAndResumed() throws {
         try prepare()
-        try cluster.lifecycle.rebalance(timeLimit: .seconds(300))
+        _ = try cluster.lifecycle.rebalance(timeLimit: .seconds(300))
         let drained = cluster.configuration.drainedWorker
         try MovePause.enableForNewSessions(on: cluster)
         defer { _ = try? MovePause.disableForNewSessions(on: cluster) }
@@ -186,7 +186,7 @@ struct JobFaultTests {
             from: "the drain cancelled, before a cutover", operation: "drain \(drained.name)",
             outcome: outcome, writes: run.writes
         ) {
-            try cluster.lifecycle.drain(drained, timeLimit: .seconds(300))
+            _ = try cluster.lifecycle.drain(drained, timeLimit: .seconds(300))
             #expect(try cluster.placements(of: "orders").shards(on: drained.name) == 0)
             #expect(
                 try cluster.activeWorkers() == cluster.configuration.workers.map(\.name).filter { $0 != drained.name })

@@ -27,7 +27,7 @@ struct RemovedWorkerTests {
     func removedWorkerKeptRunning() throws {
         try cluster.lifecycle.ensure(.distributed)
         try cluster.lifecycle.addWorker()
-        try cluster.lifecycle.rebalance(timeLimit: .seconds(300))
+        _ = try cluster.lifecycle.rebalance(timeLimit: .seconds(300))
         let drained = cluster.configuration.drainedWorker
         // One account on the worker about to be drained, the other on another worker.
         let onDrained = try cluster.coordinator.value(

@@ -103,7 +103,7 @@ extension Lifecycle {
             }
         }
         do {
-            try Polling.until(
+            _ = try Polling.until(
                 timeLimit: timeLimit, every: .seconds(1), what: "no prepared transaction left on any node"
             ) { () -> Bool? in
                 countPrepared()
