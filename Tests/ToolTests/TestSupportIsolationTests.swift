@@ -93,7 +93,8 @@ struct TestSupportIsolationTests {
         #expect(
             printed.contains("Test run with") && !printed.contains("Test run with 0 tests"), "\(printed.suffix(500))")
         #expect(
-            FileManager.default.createFile(atPath: portFile + ".stop", contents: nil), "the listener's stop file written")
+            FileManager.default.createFile(atPath: portFile + ".stop", contents: nil),
+            "the listener's stop file written")
         #expect(counter.wait(.seconds(30)) != nil, "the listener ended and wrote its last count")
         let accepted = Int((try? String(contentsOfFile: countFile, encoding: .utf8)) ?? "0") ?? 0
         #expect(accepted == 0, "connections the test listing and the unit run opened: \(accepted)")
