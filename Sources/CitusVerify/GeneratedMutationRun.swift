@@ -66,7 +66,13 @@ struct GeneratedMutationRun {
 
     private var snapshots: URL { workspace.work.appendingPathComponent("snapshots") }
 
-    func log(_ text: String) { FileHandle.standardError.write(Data("mutate: \(text)\n".utf8)) }
+    /// When the run was made: each line of its log says how long after, so a slow step shows.
+    let created = Date()
+
+    func log(_ text: String) {
+        let seconds = Int(Date().timeIntervalSince(created))
+        FileHandle.standardError.write(Data("mutate: [\(seconds) s] \(text)\n".utf8))
+    }
 
     /// The mutated files as the copy had them when the run began: every edit is made on these, so
     /// that editing the project while a run goes on changes nothing of the run. The mutants were
@@ -94,9 +100,8 @@ struct GeneratedMutationRun {
             let began = Date()
             log(
                 String(
-                    format: "mutant %d of %d: %@ %@:%d %@, %.0f s elapsed", number + 1, mutants.count, mutant.id,
-                    mutant.file, mutant.line,
-                    mutant.summary, Date().timeIntervalSince(started)))
+                    format: "mutant %d of %d: %@ %@:%d %@", number + 1, mutants.count, mutant.id, mutant.file,
+                    mutant.line, mutant.summary))
             var outcome: GeneratedMutantOutcome
             if let known = equivalent[mutant.id] {
                 outcome = GeneratedMutantOutcome(

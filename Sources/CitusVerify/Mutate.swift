@@ -51,6 +51,9 @@ struct Mutate: ParsableCommand {
 
     func run() throws {
         if generated || list { return try runGenerated() }
+        if resume || rejudge || reportOnly || sample != nil || files != nil {
+            throw ValidationError("--resume, --rejudge, --report-only, --sample and --files go with --generated")
+        }
         let env = ProcessInfo.processInfo.environment
         if let coordinator = env["CITUS_COORDINATOR"], !coordinator.isEmpty {
             throw ValidationError(
@@ -256,7 +259,8 @@ struct Mutate: ParsableCommand {
             chosen = chosen.filter { !killedBefore.contains($0.id) }
             print(
                 """
-                mutate: resuming: \(carried.count) outcomes carried from reports/mutate/generated.json, \
+                mutate: \(rejudge ? "judging again" : "resuming"): \(carried.count) outcomes carried from \
+                reports/mutate/generated.json, \
                 \(chosen.count) mutants to run
                 """
             )

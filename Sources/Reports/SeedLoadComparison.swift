@@ -144,7 +144,7 @@ public struct SeedLoadComparison: Sendable {
     private func writeFiles(to folder: URL) throws -> Int {
         func open(_ table: String) throws -> FileHandle {
             let url = folder.appendingPathComponent(table)
-            _ = FileManager.default.createFile(atPath: url.path, contents: nil)  // else the open below throws
+            _ = FileManager.default.createFile(atPath: url.path, contents: nil)  // a failure: the open below throws
             return try FileHandle(forWritingTo: url)
         }
         let regions = try open("regions")

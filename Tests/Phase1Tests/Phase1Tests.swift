@@ -269,6 +269,8 @@ struct Phase1Tests {
         // Seed 0 and the failed run in a scratch database of their own, beside the first: each seed run
         // is one server process's work, and the two scratch databases share nothing.
         let seedZero = BlockingWork("seed file, seed 0") { [cluster] in try Self.seedZeroRuns(on: cluster) }
+        // Ended before the test ends, whatever fails first (its statements have deadlines of their own).
+        defer { _ = seedZero.wait(.seconds(300)) }
         try cluster.withScratchDatabase("refused_seed") { scratch in
             // Statement by statement, as psql -f runs it, in one session throughout: what ran before
             // a refusal stays committed, and what the file creates for itself stays in the session.

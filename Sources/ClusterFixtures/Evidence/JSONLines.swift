@@ -10,7 +10,7 @@ enum JSONLines {
         line.append(0x0A)
         try lock.withLock {
             if !FileManager.default.fileExists(atPath: path) {
-                _ = FileManager.default.createFile(atPath: path, contents: nil)  // else the open below throws
+                _ = FileManager.default.createFile(atPath: path, contents: nil)  // a failure: the open below throws
             }
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
             defer { try? handle.close() }

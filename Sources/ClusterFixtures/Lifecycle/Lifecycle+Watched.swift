@@ -11,6 +11,8 @@ public struct OperationReport: Sendable, CustomStringConvertible {
     public var results: ScriptResults
     /// What the workers showed of logical replication while the operation ran.
     public var replication = ReplicationEvidence()
+    /// The NOTICE and WARNING messages the operation's session received, in order.
+    public var notices: [String] = []
 
     public var description: String {
         "\(name): \(String(format: "%.1f", seconds)) s, \(progress.count) progress observations; \(replication)"
@@ -18,23 +20,16 @@ public struct OperationReport: Sendable, CustomStringConvertible {
 }
 
 extension OperationReport {
-    /// The shards of `table` in the order the operation began moving them, from its progress lines
-    /// (`Lifecycle.rebalanceProgressQuery`): a shard counts from its first line with a status past
-    /// "Not Started Yet". A foreground drain or rebalance lists all its moves from the start, so
-    /// this is the order the moves were made in, whatever order they were listed in.
-    public func shardsInMoveOrder(of table: String) -> [Int64] { Self.shardsInMoveOrder(of: table, in: progress) }
+    /// The shards a drain or rebalance run in the session moved, in the order it moved them: Citus
+    /// sends `Moving shard N from host:port to host:port ...` as it starts each move of its plan,
+    /// one per shard group, naming one shard of the group.
+    public var shardsMoved: [Int64] { Self.shardsMoved(in: notices) }
 
-    static func shardsInMoveOrder(of table: String, in progress: [String]) -> [Int64] {
-        var order: [Int64] = []
-        for line in progress {
-            // "move shard 102008 of orders 127.0.0.1:9701 -> 127.0.0.1:9703: Copying Data"
-            let words = line.split(separator: " ")
-            guard words.count > 4, words[1] == "shard", words[3] == "of", words[4] == table,
-                let id = Int64(words[2]), let statusStart = line.range(of: ": ", options: .backwards)
-            else { continue }
-            if line[statusStart.upperBound...] != "Not Started Yet", !order.contains(id) { order.append(id) }
+    static func shardsMoved(in notices: [String]) -> [Int64] {
+        notices.compactMap { notice in
+            guard let start = notice.range(of: "Moving shard ") else { return nil }
+            return Int64(notice[start.upperBound...].prefix { $0.isNumber })
         }
-        return order
     }
 }
 
@@ -176,6 +171,7 @@ extension Lifecycle {
         for (setting, value) in settings.sorted(by: { $0.key < $1.key }) {
             try runner.query("SELECT set_config($1, $2, false)", [setting, value])
         }
+        _ = runner.takeNotices()
         let started = Date()
         let operation = BlockingWork(name) { try runner.run(script) }
 
@@ -245,7 +241,7 @@ extension Lifecycle {
         let results = try operation.value()
         return OperationReport(
             name: name, seconds: Date().timeIntervalSince(started), progress: seen, results: results,
-            replication: replication)
+            replication: replication, notices: runner.takeNotices())
     }
 }
 
