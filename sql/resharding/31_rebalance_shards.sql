@@ -34,14 +34,12 @@ WHERE job_type = 'rebalance' AND state IN ('scheduled', 'running', 'cancelling',
 CREATE TEMP TABLE rebalance_job AS
 SELECT citus_rebalance_start(rebalance_strategy := 'by_shard_count', shard_transfer_mode := 'force_logical') AS job_id;
 
--- Waits on each of the job's moves in the order the job runs them, demanding that it is done: a
--- move cancelled, failed for good (Citus retries a failed move, with growing pauses, for about half
--- an hour) or left unable to run (one before it failed) is an error here, raised when that move
--- ends. The job is finished when its last move is done (Citus records both at once).
--- citus_task_wait looks every 0.1 s, where citus_job_wait looks every second.
+-- Waits on each of the job's moves, demanding that it is done: a move cancelled, failed for good
+-- (Citus retries a failed move, with growing pauses, for about half an hour) or left unable to run
+-- (one before it failed) is an error here. The job is finished when its last move is done (Citus
+-- records both at once). citus_task_wait looks every 0.1 s, where citus_job_wait looks every second.
 SELECT citus_task_wait(t.task_id, desired_status => 'done')
-FROM rebalance_job r JOIN pg_dist_background_task t ON t.job_id = r.job_id
-ORDER BY t.task_id;
+FROM rebalance_job r JOIN pg_dist_background_task t ON t.job_id = r.job_id;
 
 -- Monitor: this job's final state, or 'nothing to move' (get_rebalance_progress() shows each
 -- move while it runs).
