@@ -29,7 +29,7 @@ swift_test=(env NO_COLOR=1 "$bundle" --testing-library swift-testing --no-parall
 lanes=(
   ''
   '^ResilienceTests\.(ExactPhaseFaultTests|KnownIssueTests|RemovedWorkerTests|LedgerCheckTests|LoadGeneratorTests|ReplyDeadlineTests)(/|$)'
-  '^ResilienceTests\.(NetworkFaultTests|JobFaultTests|FaultAuditTests|BadInputTests|LateTwoPhaseWriteTests)(/|$)'
+  '^(ResilienceTests\.(NetworkFaultTests|JobFaultTests|FaultAuditTests|BadInputTests|LateTwoPhaseWriteTests)|ToolTests\.PsqlWalkthroughTests)(/|$)'
   '^(BenchmarkTests\.|ToolTests\.ToolBenchScaleTests(/|$)|ResilienceTests\.(FaultTests|CitusBadInputTests)(/|$))'
 )
 case ${TEST_LANES:-4} in
