@@ -268,7 +268,10 @@ struct Phase1Tests {
     func seedFileRefusesBadScale() throws {
         // Seed 0 and the failed run in a scratch database of their own, beside the first: each seed run
         // is one server process's work, and the two scratch databases share nothing.
-        let seedZero = BlockingWork("seed file, seed 0") { [cluster] in try Self.seedZeroRuns(on: cluster) }
+        let zeroData = SeedData(seed: 0, scale: 1)
+        let seedZero = BlockingWork("seed file, seed 0") { [cluster] in
+            try Self.seedZeroRuns(on: cluster, expecting: zeroData)
+        }
         // Ended before the test ends, whatever fails first (its statements have deadlines of their own).
         defer { _ = seedZero.wait(.seconds(300)) }
         try cluster.withScratchDatabase("refused_seed") { scratch in
@@ -302,7 +305,7 @@ struct Phase1Tests {
             )
         }
         let zero = try seedZero.value()
-        #expect(zero.checksums == SeedData(seed: 0, scale: 1).expectedChecksums, "seed 0 by the SQL file")
+        #expect(zero.checksums == zeroData.expectedChecksums, "seed 0 by the SQL file")
         // What a failed checksum names: exactly the two rows changed after seed 0's run.
         #expect(zero.differences.count == 2, "\(zero.differences)")
         #expect(
@@ -321,7 +324,7 @@ struct Phase1Tests {
     /// it takes: 0 is a seed, not a refusal), the differences it names once two rows are changed, then
     /// a run that fails once its helpers exist (orders refuses every row: a CHECK planted here), and
     /// the tables the schema holds after it (what the file made for itself stays in its session).
-    private static func seedZeroRuns(on cluster: Cluster) throws
+    private static func seedZeroRuns(on cluster: Cluster, expecting data: SeedData) throws
         -> (checksums: [TableChecksum], differences: [String], failure: DatabaseError?, tablesAfterFailure: Set<String>)
     {
         try cluster.withScratchDatabase("seed_zero") { scratch in
@@ -331,7 +334,7 @@ struct Phase1Tests {
             let checksums = try scratch.checksums()
             try session.execute("DELETE FROM order_items WHERE id = 3")
             try session.execute("UPDATE users SET name = 'Someone Else' WHERE id = 7")
-            let differences = try scratch.tableDifferences(from: SeedData(seed: 0, scale: 1))
+            let differences = try scratch.tableDifferences(from: data)
             try session.execute("TRUNCATE order_items, orders, users, regions")
             try session.execute("ALTER TABLE orders ADD CONSTRAINT planted_refusal CHECK (false) NOT VALID")
             var failure: DatabaseError?

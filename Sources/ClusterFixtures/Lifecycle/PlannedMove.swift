@@ -20,8 +20,7 @@ extension Lifecycle {
     public func planDrain(_ worker: ClusterConfiguration.Worker) throws -> [PlannedMove] {
         try requireDistributedTables()
         let address = worker.registeredAddress
-        guard try cluster.isRegistered(address)
-        else {
+        guard try cluster.isRegistered(address) else {
             throw ReshardRefused(description: "\(worker.name) (\(address)) is not registered: nothing to drain")
         }
         let connection = try cluster.connect("coordinator (drain plan)")
